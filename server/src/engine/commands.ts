@@ -1,0 +1,165 @@
+/**
+ * Reading simple commands the way a shell would run them: strip wrappers (sudo, env, …),
+ * find subcommands past option values, test flags, and decide which paths `rm` deletes.
+ */
+import type { Command, Word } from './shell/parser.js';
+import { expand } from './model.js';
+
+export interface Call {
+  cmd: Command;
+  /** Basename of the program actually run, e.g. "apt-get" for `sudo -E /usr/bin/apt-get`. */
+  name: string;
+  nameWord: Word;
+  /** Arguments after the program name. */
+  args: Word[];
+}
+
+/** Options of wrapper programs that take a separate value. */
+const WRAPPER_VALUE_OPTS: Record<string, Set<string>> = {
+  sudo: new Set(['-u', '-g', '-C', '-D', '-h', '-p', '-r', '-t', '-U']),
+  env: new Set(['-u', '-C', '-S']),
+  nice: new Set(['-n']),
+  ionice: new Set(['-c', '-n', '-p']),
+  stdbuf: new Set(['-i', '-o', '-e']),
+  timeout: new Set(['-s', '-k']),
+  'su-exec': new Set(),
+  gosu: new Set(),
+  chroot: new Set(),
+  time: new Set(['-f', '-o']),
+  command: new Set(),
+  exec: new Set(['-a']),
+  nohup: new Set(),
+  xargs: new Set(['-I', '-n', '-P', '-L', '-d', '-E', '-s', '-a']),
+};
+
+function basename(s: string): string {
+  const i = s.lastIndexOf('/');
+  return i >= 0 ? s.slice(i + 1) : s;
+}
+
+/** Resolves the program a simple command runs, looking through wrappers. */
+export function resolveCall(cmd: Command, env?: ReadonlyMap<string, string>): Call | null {
+  const words = cmd.words;
+  let i = 0;
+  for (let guard = 0; guard < 8 && i < words.length; guard++) {
+    const w = words[i] as Word;
+    const name = basename(env ? expand(w.value, env) : w.value);
+    const valueOpts = WRAPPER_VALUE_OPTS[name];
+    if (!valueOpts) return { cmd, name, nameWord: w, args: words.slice(i + 1) };
+    i++;
+    // Skip the wrapper's own options and, for env, VAR=value words.
+    while (i < words.length) {
+      const v = (words[i] as Word).value;
+      if (valueOpts.has(v)) i += 2;
+      else if (v.startsWith('-') && v !== '-') i++;
+      else if (name === 'env' && /^[A-Za-z_][A-Za-z0-9_]*=/.test(v)) i++;
+      else if (name === 'timeout' && /^[0-9.]+[smhd]?$/.test(v)) i++;
+      else if ((name === 'gosu' || name === 'su-exec' || name === 'chroot') && i < words.length) {
+        i++; // user or new root
+        break;
+      } else break;
+    }
+  }
+  return null;
+}
+
+/** All calls in a script, in order. */
+export function calls(cmds: readonly Command[], env?: ReadonlyMap<string, string>): Call[] {
+  const out: Call[] = [];
+  for (const c of cmds) {
+    const call = resolveCall(c, env);
+    if (call) out.push(call);
+  }
+  return out;
+}
+
+/**
+ * Positional arguments (not options), skipping the values of options listed in `valueOpts`
+ * (e.g. `-o Dpkg::Options=x` for apt-get). Stops treating words as options after `--`.
+ */
+export function positionals(call: Call, valueOpts: ReadonlySet<string> = new Set()): Word[] {
+  const out: Word[] = [];
+  let optsDone = false;
+  for (let i = 0; i < call.args.length; i++) {
+    const w = call.args[i] as Word;
+    if (!optsDone && w.value === '--') {
+      optsDone = true;
+      continue;
+    }
+    if (!optsDone && w.value.startsWith('-') && w.value !== '-') {
+      if (valueOpts.has(w.value)) i++;
+      continue;
+    }
+    out.push(w);
+  }
+  return out;
+}
+
+/** True when the call has `--long` / `--long=…` or a short `-x` (also inside `-xyz`). */
+export function hasFlag(call: Call, long: readonly string[], short: readonly string[] = []): boolean {
+  for (const w of call.args) {
+    const v = w.value;
+    if (v === '--') return false;
+    if (v.startsWith('--')) {
+      const name = v.slice(2).split('=')[0] ?? '';
+      if (long.includes(name)) return true;
+    } else if (v.startsWith('-') && v.length > 1 && short.length > 0) {
+      for (const ch of v.slice(1)) if (short.includes(ch)) return true;
+    }
+  }
+  return false;
+}
+
+/** The word of a long flag (`--name` or `--name=value`), if present. */
+export function flagWord(call: Call, name: string): Word | undefined {
+  return call.args.find((w) => w.value === `--${name}` || w.value.startsWith(`--${name}=`));
+}
+
+/** Normalises a path for comparison: no trailing slash, no `//`, no `./`. */
+export function normPath(p: string): string {
+  let s = p.replace(/\/+/g, '/').replace(/\/\.(?=\/|$)/g, '');
+  while (s.length > 1 && s.endsWith('/')) s = s.slice(0, -1);
+  return s;
+}
+
+/**
+ * Does deleting `target` (as given to rm, maybe with a trailing `/*`) remove everything in
+ * `dir`? `rm -rf /var/lib/apt/lists/*`, `rm -fr /var/lib/apt/lists` and `rm -rf /var/lib/apt`
+ * all cover `/var/lib/apt/lists`; `rm -rf /tmp/x` or `rm /var/lib/apt/lists/lock` do not.
+ */
+export function removes(target: string, dir: string): boolean {
+  let t = normPath(target);
+  const d = normPath(dir);
+  if (t.endsWith('/*')) t = t.slice(0, -2) || '/';
+  else if (t.endsWith('/.*')) return false;
+  if (/[*?[]/.test(t)) return false;
+  return d === t || d.startsWith(t === '/' ? '/' : t + '/');
+}
+
+/** Paths a call deletes: `rm` targets and `find <dir> … -delete`. */
+export function deletedPaths(call: Call, env?: ReadonlyMap<string, string>): string[] {
+  const val = (w: Word): string => (env ? expand(w.value, env) : w.value);
+  if (call.name === 'rm' || call.name === 'rmdir' || call.name === 'unlink') return positionals(call).map(val);
+  if (call.name === 'find' && call.args.some((w) => w.value === '-delete' || w.value === '-exec')) {
+    const first = call.args[0];
+    return first && !first.value.startsWith('-') ? [val(first)] : [];
+  }
+  return [];
+}
+
+/** True when some call at or after index `from` deletes all of `dir`. */
+export function cleansDir(list: readonly Call[], from: number, dirs: readonly string[], env?: ReadonlyMap<string, string>): boolean {
+  for (let i = from; i < list.length; i++) {
+    const paths = deletedPaths(list[i] as Call, env);
+    if (paths.some((p) => dirs.some((d) => removes(p, d)))) return true;
+  }
+  return false;
+}
+
+/** Builtins whose effect outlives the command: merging RUNs across them changes behaviour. */
+export const STATEFUL_BUILTINS = new Set(['cd', 'pushd', 'popd', 'export', 'set', 'unset', 'umask', 'source', '.', 'alias', 'shopt', 'exec', 'exit', 'trap', 'ulimit', 'readonly', 'local', 'declare', 'typeset', 'return', 'hash']);
+
+/** True when the script changes shell state that a following command would inherit. */
+export function changesShellState(cmds: readonly Command[]): boolean {
+  return cmds.some((c) => !c.subshell && ((c.words.length === 0 && c.assigns.length > 0) || STATEFUL_BUILTINS.has(c.words[0]?.value ?? '')));
+}

@@ -1,0 +1,117 @@
+/**
+ * Edit builders shared by rule fixes. They respect the RUN's form (shell, exec, heredoc),
+ * the file's escape character and line endings, and never drop a comment.
+ */
+import { changesShellState } from './commands.js';
+import type { Instr, Model } from './model.js';
+import { docEnd, docStart, type RunScript } from './run-script.js';
+import type { Word } from './shell/parser.js';
+import type { Edit } from './types.js';
+
+function jsonInner(s: string): string {
+  return JSON.stringify(s).slice(1, -1);
+}
+
+/** Where a command can be appended: after the last token, or before a trailing `;`. */
+function appendPoint(run: RunScript): number | null {
+  const src = run.script.src.slice(0, run.script.contentEnd);
+  const trimmed = src.trimEnd();
+  if (trimmed.length === 0) return null;
+  if (trimmed.endsWith('&') && !trimmed.endsWith('&&')) return null; // background job: leave it alone
+  if (trimmed.endsWith(';') && !trimmed.endsWith(';;')) return docStart(run, trimmed.length - 1);
+  if (/(&&|\|\||\|)$/.test(trimmed)) return null; // half-typed: nothing sensible to append to
+  return docEnd(run, trimmed.length);
+}
+
+/** Appends `&& <command>` to a RUN (a new line for heredoc RUNs). Null when it cannot be done safely. */
+export function appendCommand(model: Model, instr: Instr, command: string): Edit | null {
+  const run = instr.run;
+  if (!run) return null;
+  if (run.form === 'heredoc') {
+    if (run.heredocCloseLine === undefined || run.heredocCloseLine >= model.text.length) return null;
+    return { start: run.heredocCloseLine, end: run.heredocCloseLine, text: command + model.eol };
+  }
+  if (run.form === 'exec' && !run.execShell) return null;
+  const at = appendPoint(run);
+  if (at === null) return null;
+  const text = ` && ${command}`;
+  return { start: at, end: at, text: run.form === 'exec' ? jsonInner(text) : text };
+}
+
+/** Inserts ` <text>` right after a word of the RUN script. */
+export function insertAfterWord(instr: Instr, word: Word, text: string): Edit | null {
+  const run = instr.run;
+  if (!run) return null;
+  const at = docEnd(run, word.end);
+  if (run.form === 'exec' && !run.execShell) {
+    const items = text.split(/\s+/).filter(Boolean).map((t) => `, ${JSON.stringify(t)}`);
+    return { start: at, end: at, text: items.join('') };
+  }
+  return { start: at, end: at, text: run.form === 'exec' ? jsonInner(` ${text}`) : ` ${text}` };
+}
+
+/** The document range of a word of a RUN script. */
+export function wordRange(instr: Instr, word: Word): { start: number; end: number } {
+  const run = instr.run as RunScript;
+  return { start: docStart(run, word.start), end: docEnd(run, word.end) };
+}
+
+/** Indentation used by the RUN's continuation lines, or four spaces. */
+function continuationIndent(model: Model, instr: Instr): string {
+  if (instr.endLine > instr.line) {
+    const s = model.lines.lineStart(instr.line + 1);
+    const m = /^[ \t]+/.exec(model.text.slice(s, model.lines.lineEnd(instr.line + 1)));
+    if (m) return m[0];
+  }
+  return '    ';
+}
+
+/** Can these RUNs be merged by `mergeRuns`? (shell form, same flags, nothing but comments between). */
+export function mergeable(model: Model, runs: readonly Instr[]): boolean {
+  if (runs.length < 2) return false;
+  const flags = (i: Instr): string => (i.run?.flags ?? []).map((f) => `${f.name}=${f.value}`).join(' ');
+  for (let k = 0; k < runs.length; k++) {
+    const r = runs[k] as Instr;
+    if (!r.run || r.run.form !== 'shell' || r.onbuild !== (runs[0] as Instr).onbuild) return false;
+    if (flags(r) !== flags(runs[0] as Instr)) return false;
+    if (appendPoint(r.run) === null) return false;
+    if (k > 0) {
+      const gap = model.text.slice((runs[k - 1] as Instr).end, r.start);
+      if (gap.split(/\r?\n|\r/).some((l) => l.trim() !== '' && !l.trim().startsWith('#'))) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Merges consecutive RUNs into the first, joined with `&& \`. Comments between them, and
+ * trailing shell comments, become comment lines inside the continuation (Docker strips them).
+ * A RUN that changes shell state (cd, export, set) is wrapped in `( … )` when `isolate` is set,
+ * so later commands still run where and how they did before.
+ */
+export function mergeRuns(model: Model, runs: readonly Instr[], isolate = false): Edit[] | null {
+  if (!mergeable(model, runs)) return null;
+  const esc = model.escape;
+  const eol = model.eol;
+  const indent = continuationIndent(model, runs[0] as Instr);
+  const edits: Edit[] = [];
+  for (let k = 0; k < runs.length; k++) {
+    const cur = runs[k] as Instr;
+    const run = cur.run as RunScript;
+    const wrap = isolate && k < runs.length - 1 && changesShellState(run.script.commands);
+    if (wrap) edits.push({ start: run.bodyStart, end: run.bodyStart, text: '( ' });
+    if (k === runs.length - 1) break;
+    const next = runs[k + 1] as Instr;
+    const at = appendPoint(run) as number;
+    const comments: string[] = [];
+    const tail = model.text.slice(at, cur.end).trim().replace(/^;/, '').trim();
+    if (tail.startsWith('#')) comments.push(tail);
+    for (const l of model.text.slice(cur.end, next.start).split(/\r?\n|\r/)) if (l.trim().startsWith('#')) comments.push(l.trim());
+    // When the RUN ends in `;`, the replaced range starts at it, so `a;` becomes `a && …`.
+    let text = `${wrap ? ' )' : ''} && ${esc}${eol}`;
+    for (const c of comments) text += `${indent}${c}${eol}`;
+    text += indent;
+    edits.push({ start: at, end: (next.run as RunScript).bodyStart, text });
+  }
+  return edits;
+}

@@ -1,0 +1,140 @@
+/**
+ * The engine's two operations. `lint` runs every enabled rule over the model; `fix` applies
+ * non-conflicting fixes round by round until nothing fixable is left, so fix(fix(x)) == fix(x).
+ */
+import { rules } from '../rules/index.js';
+import type { Rule } from '../rules/rule.js';
+import { buildModel, type Model } from './model.js';
+import { readSuppressions } from './suppress.js';
+import type { CreateFile, DetailedFinding, Edit, Finding, FixOptions, FixResult, LintOptions, Severity } from './types.js';
+
+const hadolintMap = new Map<string, string[]>();
+for (const r of rules) for (const dl of r.hadolint ?? []) hadolintMap.set(dl, [...(hadolintMap.get(dl) ?? []), r.id]);
+
+/** Files larger than this are not analysed (a clear message instead of a stalled editor). */
+export const MAX_TEXT_LENGTH = 5 * 1024 * 1024;
+
+export function enabledRules(options: LintOptions = {}): Rule[] {
+  return rules.filter((r) => options.rules?.[r.id] !== 'off');
+}
+
+function severityFor(rule: Rule, options: LintOptions, shipped: boolean, own?: Severity): Severity {
+  const set = options.rules?.[rule.id];
+  const base: Severity = own ?? (set && set !== 'off' && set !== 'default' ? set : rule.severity);
+  return rule.stageAware && !shipped ? 'hint' : base;
+}
+
+/** Lints a parsed model. Exposed for adapters that cache models. */
+export function lintModel(model: Model, options: LintOptions = {}): DetailedFinding[] {
+  const out: DetailedFinding[] = [];
+  const sup = readSuppressions(model, hadolintMap);
+  for (const rule of enabledRules(options)) {
+    if (sup.global.has(rule.id)) continue;
+    const ctx = {
+      model,
+      report(r: import('../rules/rule.js').Report): void {
+        if (sup.byLine.get(r.instr.line)?.has(rule.id)) return;
+        const start = Math.max(0, Math.min(r.start, model.text.length));
+        const end = Math.max(start, Math.min(r.end, model.text.length));
+        const a = model.lines.positionAt(start);
+        const b = model.lines.positionAt(end);
+        const shipped = r.instr.stage === null || r.instr.stage.shipped;
+        const f: DetailedFinding = {
+          rule: rule.id,
+          name: rule.name,
+          severity: severityFor(rule, options, shipped, r.severity),
+          message: r.message,
+          line: a.line + 1,
+          column: a.character + 1,
+          endLine: b.line + 1,
+          endColumn: b.character + 1,
+          start,
+          end,
+        };
+        if (r.fix && r.fix.edits.every((e) => e.start >= 0 && e.end >= e.start && e.end <= model.text.length)) {
+          f.fix = { title: r.fix.title, safe: r.fix.safe };
+          f.fixDetail = r.fix;
+        }
+        out.push(f);
+      },
+    };
+    if (model.text.length > MAX_TEXT_LENGTH) break;
+    try {
+      rule.check(ctx);
+    } catch (e) {
+      // A bug in one rule must not take down the editor: report it as a finding of its own.
+      const msg = e instanceof Error ? e.message : String(e);
+      out.push({ rule: rule.id, name: rule.name, severity: 'hint', message: `internal error in ${rule.id}: ${msg}`, line: 1, column: 1, endLine: 1, endColumn: 1, start: 0, end: 0 });
+    }
+  }
+  out.sort((x, y) => x.start - y.start || x.rule.localeCompare(y.rule));
+  return out;
+}
+
+export function lintDetailed(text: string, options: LintOptions = {}): DetailedFinding[] {
+  if (text.length > MAX_TEXT_LENGTH) return [];
+  return lintModel(buildModel(text), options);
+}
+
+/** The contract's `lint`: plain findings. */
+export function lint(text: string, options: LintOptions = {}): Finding[] {
+  return lintDetailed(text, options).map(({ rule, severity, message, line, column, endLine, endColumn, fix }) => {
+    const f: Finding = { rule, severity, message, line, column, endLine, endColumn };
+    if (fix) f.fix = fix;
+    return f;
+  });
+}
+
+/** Applies edits (already checked not to overlap) to text. */
+export function applyEdits(text: string, edits: readonly Edit[]): string {
+  const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
+  let out = text;
+  for (const e of sorted) out = out.slice(0, e.start) + e.text + out.slice(e.end);
+  return out;
+}
+
+/** Two edits conflict when their ranges overlap or touch (inserting at the same point is ambiguous). */
+function conflicts(a: Edit, b: Edit): boolean {
+  return a.start <= b.end && b.start <= a.end;
+}
+
+/** Picks the findings whose fixes can be applied together in one round. */
+export function selectFixes(findings: readonly DetailedFinding[], options: FixOptions = {}): DetailedFinding[] {
+  const chosen: DetailedFinding[] = [];
+  const taken: Edit[] = [];
+  const order = new Map(rules.map((r, i) => [r.id, i]));
+  const candidates = findings
+    .filter((f) => f.fixDetail && (f.fixDetail.safe || options.unsafe) && (!options.only || options.only.includes(f.rule)))
+    .sort((a, b) => (order.get(a.rule) ?? 0) - (order.get(b.rule) ?? 0) || a.start - b.start);
+  for (const f of candidates) {
+    const edits = f.fixDetail?.edits ?? [];
+    if (edits.some((e) => taken.some((t) => conflicts(e, t)))) continue;
+    if (edits.some((e, i) => edits.some((o, j) => i < j && conflicts(e, o) && !(e.start === e.end && o.start === o.end && e.start !== o.start)))) continue;
+    taken.push(...edits);
+    chosen.push(f);
+  }
+  return chosen;
+}
+
+export function fix(text: string, options: FixOptions = {}): FixResult {
+  const applied: string[] = [];
+  const createFiles: CreateFile[] = [];
+  let cur = text;
+  for (let round = 0; round < 12; round++) {
+    const findings = lintDetailed(cur, options);
+    const chosen = selectFixes(findings, options);
+    const edits = chosen.flatMap((f) => f.fixDetail?.edits ?? []);
+    for (const f of chosen) {
+      const cf = f.fixDetail?.createFile;
+      if (cf && !createFiles.some((c) => c.path === cf.path)) {
+        createFiles.push(cf);
+        applied.push(f.rule);
+      }
+    }
+    if (edits.length === 0) break;
+    cur = applyEdits(cur, edits);
+    for (const f of chosen) if ((f.fixDetail?.edits.length ?? 0) > 0) applied.push(f.rule);
+    if (chosen.some((f) => f.fixDetail?.createFile)) options = { ...options, dockerignoreExists: true };
+  }
+  return { text: cur, applied, createFiles };
+}

@@ -1,0 +1,176 @@
+/**
+ * The analysed Dockerfile: instructions with document offsets, build stages (which of them
+ * ship in the final image), the ARG/ENV values known at each instruction, and the parsed
+ * shell script of every RUN (including ONBUILD RUN).
+ */
+import { DockerfileParser, type Instruction, type Onbuild, type Run } from 'dockerfile-ast';
+import { buildRunScript, toLogical, type HeredocInfo, type RunScript } from './run-script.js';
+import { LineIndex } from './text.js';
+
+export interface Stage {
+  index: number;
+  name: string | null;
+  /** Image as written, and with known ARGs substituted. */
+  image: string;
+  imageExpanded: string;
+  from: Instr;
+  instrs: Instr[];
+  /** The stage this one is built FROM, when it names an earlier stage. */
+  parent: Stage | null;
+  final: boolean;
+  /** Its files end up in the final image (final stage, its ancestors, or copied wholesale). */
+  shipped: boolean;
+}
+
+export interface Instr {
+  /** Upper-case keyword; for ONBUILD triggers, the trigger's keyword (with onbuild = true). */
+  keyword: string;
+  start: number;
+  end: number;
+  /** 0-based first and last line. */
+  line: number;
+  endLine: number;
+  /** Arguments as Docker sees them (continuations and comment lines removed). */
+  args: string;
+  argsStart: number;
+  stage: Stage | null;
+  ast: Instruction;
+  onbuild: boolean;
+  /** ARG/ENV values visible to this instruction. */
+  env: ReadonlyMap<string, string>;
+  run?: RunScript;
+}
+
+export interface Model {
+  text: string;
+  lines: LineIndex;
+  escape: string;
+  instrs: Instr[];
+  stages: Stage[];
+  eol: string;
+}
+
+function heredocOf(ins: Run, lines: LineIndex): HeredocInfo | null {
+  const h = ins.getHeredocs()[0];
+  if (!h) return null;
+  const content = h.getContentRange();
+  const delim = h.getDelimiterRange();
+  const contentStart = content ? lines.offsetAt(content.start) : lines.offsetAt(h.getNameRange().end) + 1;
+  const contentEnd = content ? lines.offsetAt(content.end) : contentStart;
+  const closeLineStart = delim ? lines.offsetAt({ line: delim.start.line, character: 0 }) : lines.text.length;
+  return { contentStart: Math.min(contentStart, lines.text.length), contentEnd, closeLineStart };
+}
+
+/** Substitutes `$X` / `${X}` / `${X:-d}` with known values; unknown ones stay as written. */
+export function expand(value: string, env: ReadonlyMap<string, string>): string {
+  if (!value.includes('$')) return value;
+  return value.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?([-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (m, a?: string, op?: string, def?: string, b?: string) => {
+    const name = a ?? b ?? '';
+    const v = env.get(name);
+    if (op === '-') return v !== undefined && v !== '' ? v : (def ?? '');
+    if (op === '+') return v !== undefined && v !== '' ? (def ?? '') : '';
+    return v ?? m;
+  });
+}
+
+export function buildModel(text: string): Model {
+  const ast = DockerfileParser.parse(text);
+  const lines = new LineIndex(text);
+  const escape = ast.getEscapeCharacter();
+  const instrs: Instr[] = [];
+  const stages: Stage[] = [];
+  const globalArgs = new Map<string, string>();
+  let env = new Map<string, string>();
+  let stage: Stage | null = null;
+
+  for (const node of ast.getInstructions()) {
+    const range = node.getRange();
+    const start = lines.offsetAt(range.start);
+    const end = lines.offsetAt(range.end);
+    const kwRange = node.getInstructionRange();
+    const argsStart = lines.offsetAt(kwRange.end);
+    let keyword = node.getKeyword().toUpperCase();
+    let onbuild = false;
+    let bodyFrom = argsStart;
+    if (keyword === 'ONBUILD') {
+      const trig = (node as Onbuild).getTriggerRange?.();
+      if (trig) {
+        keyword = ((node as Onbuild).getTrigger() ?? '').toUpperCase();
+        onbuild = true;
+        bodyFrom = lines.offsetAt(trig.end);
+      }
+    }
+    const args = toLogical(text, bodyFrom, end, escape).src.trim();
+    const ins: Instr = { keyword, start, end, line: range.start.line, endLine: range.end.line, args, argsStart: bodyFrom, stage, ast: node, onbuild, env };
+
+    if (keyword === 'FROM' && !onbuild) {
+      const words = args.split(/\s+/).filter((w) => !w.startsWith('--'));
+      const image = words[0] ?? '';
+      const name = words[1]?.toLowerCase() === 'as' ? (words[2] ?? null) : null;
+      const imageExpanded = expand(image, globalArgs);
+      const parent = stages.find((s) => s.name !== null && s.name.toLowerCase() === imageExpanded.toLowerCase()) ?? null;
+      env = new Map(parent ? lastEnv(parent) : []);
+      stage = { index: stages.length, name, image, imageExpanded, from: ins, instrs: [], parent, final: false, shipped: false };
+      stages.push(stage);
+      ins.stage = stage;
+      ins.env = env;
+    } else if ((keyword === 'ARG' || keyword === 'ENV') && !onbuild) {
+      env = new Map(env);
+      for (const m of args.matchAll(/([A-Za-z_][A-Za-z0-9_.-]*)(?:=("[^"]*"|'[^']*'|\S*))?/g)) {
+        const name = m[1] ?? '';
+        let value = m[2];
+        if (keyword === 'ENV' && value === undefined) {
+          // Legacy `ENV NAME value` form: the rest of the line is the value.
+          const rest = args.slice((m.index ?? 0) + name.length).trim();
+          if (!args.includes('=')) {
+            env.set(name, rest);
+            break;
+          }
+        }
+        if (value !== undefined) value = value.replace(/^(["'])(.*)\1$/, '$2');
+        if (!stage) {
+          if (value !== undefined) globalArgs.set(name, value);
+          else if (!globalArgs.has(name)) globalArgs.set(name, '');
+        } else if (value !== undefined) env.set(name, expand(value, env));
+        else if (keyword === 'ARG' && globalArgs.has(name) && !env.has(name)) env.set(name, globalArgs.get(name) ?? '');
+      }
+      ins.env = env;
+    }
+    if (keyword === 'RUN') {
+      const heredoc = onbuild ? null : heredocOf(node as Run, lines);
+      ins.run = buildRunScript(text, bodyFrom, end, escape, heredoc);
+    }
+    if (stage && ins.stage === null) ins.stage = stage;
+    stage?.instrs.push(ins);
+    instrs.push(ins);
+  }
+  markShipped(stages);
+  return { text, lines, escape, instrs, stages, eol: lines.eol() };
+}
+
+function lastEnv(stage: Stage): ReadonlyMap<string, string> {
+  return stage.instrs[stage.instrs.length - 1]?.env ?? new Map();
+}
+
+/** The final stage ships, so do its FROM ancestors and stages it copies wholesale (`COPY --from=x / /`). */
+function markShipped(stages: Stage[]): void {
+  const last = stages[stages.length - 1];
+  if (!last) return;
+  last.final = true;
+  const queue: Stage[] = [last];
+  while (queue.length > 0) {
+    const s = queue.pop() as Stage;
+    if (s.shipped) continue;
+    s.shipped = true;
+    if (s.parent) queue.push(s.parent);
+    for (const ins of s.instrs) {
+      if (ins.keyword !== 'COPY' || ins.onbuild) continue;
+      const from = /--from=(\S+)/.exec(ins.args)?.[1];
+      const rest = ins.args.replace(/--\S+/g, '').trim().split(/\s+/);
+      if (from && rest.length === 2 && rest[0] === '/') {
+        const src = stages.find((x) => x.name?.toLowerCase() === from.toLowerCase() || String(x.index) === from);
+        if (src && src !== s) queue.push(src);
+      }
+    }
+  }
+}

@@ -1,0 +1,71 @@
+/** Public and internal types of the pure engine. Nothing here knows about LSP or VS Code. */
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+export type SeveritySetting = Severity | 'off' | 'default';
+
+/** A text replacement in the original document, by UTF-16 offsets (end exclusive). */
+export interface Edit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** A file the fix creates next to the Dockerfile (never overwrites an existing one). */
+export interface CreateFile {
+  /** Path relative to the build context directory, e.g. ".dockerignore". */
+  path: string;
+  content: string;
+}
+
+export interface Fix {
+  title: string;
+  /** Safe fixes keep behaviour; unsafe ones (base image swap, multi-stage) are offered, never applied by fix-all. */
+  safe: boolean;
+  edits: Edit[];
+  createFile?: CreateFile;
+}
+
+/** What the contract in spec.md promises: 1-based lines and columns, end exclusive. */
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  message: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  fix?: { title: string; safe: boolean };
+}
+
+/** A finding with everything adapters need (offsets and the edits of its fix). */
+export interface DetailedFinding extends Finding {
+  name: string;
+  start: number;
+  end: number;
+  fixDetail?: Fix;
+}
+
+export interface LintOptions {
+  /** Per-rule severity overrides: "off" disables a rule, "default" keeps its own. */
+  rules?: Record<string, SeveritySetting | undefined>;
+  /**
+   * Whether a `.dockerignore` exists in the build context. `undefined` means unknown
+   * (the engine was given only text), and then DS012 stays quiet rather than guess.
+   */
+  dockerignoreExists?: boolean;
+}
+
+export interface FixOptions extends LintOptions {
+  /** Also apply unsafe fixes (base image swaps, multi-stage conversion). */
+  unsafe?: boolean;
+  /** Only apply fixes of these rules. */
+  only?: string[];
+}
+
+export interface FixResult {
+  text: string;
+  /** Rule ids whose fixes were applied, in order of application (one entry per applied fix). */
+  applied: string[];
+  /** Files to create (e.g. `.dockerignore`); the caller decides whether and where to write. */
+  createFiles: CreateFile[];
+}

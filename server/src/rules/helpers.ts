@@ -1,0 +1,40 @@
+/** Small helpers most rules share: iterate RUNs with their resolved calls, mounts, ranges. */
+import { calls, type Call } from '../engine/commands.js';
+import type { Instr, Model } from '../engine/model.js';
+import { docEnd, docStart, type RunScript } from '../engine/run-script.js';
+
+export interface RunView {
+  instr: Instr;
+  run: RunScript;
+  calls: Call[];
+}
+
+const cache = new WeakMap<Model, RunView[]>();
+
+/** Every RUN (and ONBUILD RUN) with its calls resolved through wrappers; computed once per model. */
+export function runViews(model: Model): RunView[] {
+  let views = cache.get(model);
+  if (!views) {
+    views = [];
+    for (const instr of model.instrs) {
+      if (instr.run) views.push({ instr, run: instr.run, calls: calls(instr.run.script.commands, instr.env) });
+    }
+    cache.set(model, views);
+  }
+  return views;
+}
+
+/** A BuildKit cache or tmpfs mount whose target contains one of the fragments. */
+export function hasCacheMount(run: RunScript, fragments: readonly string[]): boolean {
+  return run.mounts.some((m) => (m.type === 'cache' || m.type === 'tmpfs') && fragments.some((f) => m.target.includes(f)));
+}
+
+/** Document range of a call: from the program name to the end of the command. */
+export function callRange(run: RunScript, call: Call): { start: number; end: number } {
+  return { start: docStart(run, call.nameWord.start), end: docEnd(run, call.cmd.end) };
+}
+
+/** The instructions of the RUN's stage, in order. */
+export function stageInstrs(model: Model, instr: Instr): readonly Instr[] {
+  return instr.stage ? instr.stage.instrs : model.instrs.filter((i) => i.stage === null);
+}

@@ -1,0 +1,58 @@
+/**
+ * What a rule is: one self-describing object (id, name, severity, docs, check and fix together)
+ * registered in `rules/index.ts`. Rules only read the model and call `ctx.report`.
+ */
+import type { Instr, Model, Stage } from '../engine/model.js';
+import type { Fix, Severity } from '../engine/types.js';
+
+export interface RuleDocs {
+  /** One line: what is wrong. */
+  summary: string;
+  /** Why it costs bytes. */
+  why: string;
+  bad: string;
+  good: string;
+  /** Exemptions, edge cases, and where we differ from hadolint on purpose. */
+  notes?: string;
+  /** Related rules of other tools, e.g. "hadolint DL3009". */
+  seeAlso?: string[];
+}
+
+export interface Report {
+  instr: Instr;
+  /** Document offsets of the flagged text. */
+  start: number;
+  end: number;
+  message: string;
+  fix?: Fix;
+  /** Overrides the rule's stage-aware severity choice for this finding. */
+  severity?: Severity;
+}
+
+export interface RuleContext {
+  readonly model: Model;
+  report(r: Report): void;
+}
+
+export interface Rule {
+  id: string;
+  /** Kebab-case name of the anti-pattern (not of the fix). */
+  name: string;
+  severity: Severity;
+  /** When true, findings in stages that do not ship are reported as hints. */
+  stageAware: boolean;
+  fixable: 'always' | 'sometimes' | 'none';
+  /** hadolint rule ids whose `# hadolint ignore=` pragma also silences this rule. */
+  hadolint?: string[];
+  docs: RuleDocs;
+  check(ctx: RuleContext): void;
+}
+
+export function defineRule(rule: Rule): Rule {
+  return rule;
+}
+
+/** Does this stage's content end up in the final image? */
+export function ships(stage: Stage | null): boolean {
+  return stage === null || stage.shipped;
+}

@@ -1,0 +1,62 @@
+/** Reading `# expect:` markers and rendering golden files for rule fixtures. */
+import * as fs from 'node:fs';
+import type { DetailedFinding, LintOptions } from '../../server/src/engine/types.js';
+import { buildModel } from '../../server/src/engine/model.js';
+import { updateGolden } from './paths.js';
+
+export interface Expectation {
+  /** 0-based start line of the instruction the marker is above. */
+  line: number;
+  ids: { rule: string; severity?: string }[];
+}
+
+export interface Fixture {
+  text: string;
+  rules: string[];
+  options: LintOptions;
+  expectations: Expectation[];
+}
+
+export function readFixture(file: string, ownRule: string): Fixture {
+  const text = fs.readFileSync(file, 'utf8');
+  const lines = text.split(/\r?\n/);
+  const rules = [ownRule];
+  const header = /^#\s*fixture-rules:\s*(.*)$/.exec(lines[0] ?? '');
+  if (header) rules.push(...(header[1] ?? '').split(/[\s,]+/).filter(Boolean));
+  let options: LintOptions = {};
+  for (const l of lines.slice(0, 3)) {
+    const m = /^#\s*lint-options:\s*(\{.*\})\s*$/.exec(l);
+    if (m) options = JSON.parse(m[1] ?? '{}') as LintOptions;
+  }
+  const starts = new Set(buildModel(text).instrs.map((i) => i.line));
+  const expectations: Expectation[] = [];
+  lines.forEach((l, idx) => {
+    const m = /^\s*#\s*expect:\s*(.*)$/.exec(l);
+    if (!m) return;
+    let next = idx + 1;
+    while (next < lines.length && !starts.has(next)) next++;
+    const ids = (m[1] ?? '').split(/[\s,]+/).filter(Boolean).map((s) => {
+      const [rule = '', severity] = s.split(':');
+      return { rule, severity };
+    });
+    expectations.push({ line: next, ids });
+  });
+  return { text, rules: [...new Set(rules)], options, expectations };
+}
+
+export function renderFindings(findings: readonly DetailedFinding[]): string {
+  return findings
+    .map((f) => `${f.line}:${f.column}-${f.endLine}:${f.endColumn} ${f.rule} ${f.severity} ${f.message}${f.fix ? `\n    fix${f.fix.safe ? '' : ' (unsafe)'}: ${f.fix.title}` : ''}`)
+    .join('\n');
+}
+
+/** Compares with a golden file, or rewrites it when UPDATE_GOLDEN=1. Returns null when equal. */
+export function checkGolden(file: string, actual: string): string | null {
+  if (updateGolden || !fs.existsSync(file)) {
+    if (!updateGolden && process.env.CI) return `golden file missing: ${file} (run UPDATE_GOLDEN=1 npm test and review it)`;
+    fs.writeFileSync(file, actual);
+    return null;
+  }
+  const expected = fs.readFileSync(file, 'utf8');
+  return expected === actual ? null : `golden mismatch for ${file}; run UPDATE_GOLDEN=1 npm test, then review the diff`;
+}

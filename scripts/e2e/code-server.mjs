@@ -83,6 +83,7 @@ export async function startCodeServer({ runDir, extensionsDir, env = {} }) {
     'extensions.autoUpdate': false, 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false,
     'security.workspace.trust.enabled': false, 'chat.commandCenter.enabled': false,
     'workbench.enableExperiments': false, 'editor.lightbulb.enabled': 'on', 'files.autoSave': 'off',
+    'git.openRepositoryInParentFolders': 'never', 'git.enabled': false, 'workbench.colorTheme': 'Default Light Modern',
   }, null, 2));
   const exts = extensionsDir ?? path.join(runDir, 'extensions');
   fs.mkdirSync(exts, { recursive: true });

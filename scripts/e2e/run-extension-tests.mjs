@@ -38,7 +38,7 @@ function stubDevExtension(/** @type {string} */ runDir) {
 
 /** @param {typeof suites[number]} suite */
 async function runSuite(suite) {
-  const missing = [suite.tests, suite.workspace, ...(suite.requires ?? [])].filter((p) => !fs.existsSync(path.join(REPO, p)));
+  const missing = [...new Set([suite.tests, suite.workspace, ...(suite.requires ?? [])])].filter((p) => !fs.existsSync(path.join(REPO, p)));
   if (missing.length) {
     const hint = missing.some((m) => m.startsWith('out/')) ? ' (run `npm run compile`)' : '';
     return { name: suite.name, status: 'skipped', detail: `missing ${missing.join(', ')}${hint}` };

@@ -116,7 +116,7 @@ export function alignRows(dockerfileText: string, historyRows: readonly RawHisto
     } else break;
   }
   const built = n > 0 ? exact / n : 1;
-  return { stage, entries, targets, untrustworthy: n > 0 && built < 0.5 };
+  return { stage, entries, targets, untrustworthy: n > 0 && m > 0 && built < 0.5 };
 }
 
 /** The contract of dist/layers.js: one element per attributed row, plus the base image's total on FROM. */

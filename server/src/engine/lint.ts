@@ -50,6 +50,7 @@ export function lintModel(model: Model, options: LintOptions = {}): DetailedFind
           endColumn: b.character + 1,
           start,
           end,
+          instrLine: r.instr.line,
         };
         if (r.fix && r.fix.edits.every((e) => e.start >= 0 && e.end >= e.start && e.end <= model.text.length)) {
           f.fix = { title: r.fix.title, safe: r.fix.safe };
@@ -64,7 +65,7 @@ export function lintModel(model: Model, options: LintOptions = {}): DetailedFind
     } catch (e) {
       // A bug in one rule must not take down the editor: report it as a finding of its own.
       const msg = e instanceof Error ? e.message : String(e);
-      out.push({ rule: rule.id, name: rule.name, severity: 'hint', message: `internal error in ${rule.id}: ${msg}`, line: 1, column: 1, endLine: 1, endColumn: 1, start: 0, end: 0 });
+      out.push({ rule: rule.id, name: rule.name, severity: 'hint', message: `internal error in ${rule.id}: ${msg}`, line: 1, column: 1, endLine: 1, endColumn: 1, start: 0, end: 0, instrLine: 0 });
     }
   }
   out.sort((x, y) => x.start - y.start || x.rule.localeCompare(y.rule));

@@ -42,6 +42,8 @@ export interface DetailedFinding extends Finding {
   name: string;
   start: number;
   end: number;
+  /** 0-based line where the flagged instruction starts (for suppression comments). */
+  instrLine: number;
   fixDetail?: Fix;
 }
 

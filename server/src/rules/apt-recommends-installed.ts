@@ -1,12 +1,72 @@
-// PLACEHOLDER: being implemented; replace this whole file.
+import { hasFlag, type Call } from '../engine/commands.js';
+import { insertAfterWord } from '../engine/edits.js';
+import { docStart } from '../engine/run-script.js';
+import type { Word } from '../engine/shell/parser.js';
 import { defineRule } from './rule.js';
+import { callRange, runViews } from './helpers.js';
+import { instrText, priorInstrs, subcommand } from './pkg-helpers.js';
+
+const APT_VALUE_OPTS = new Set(['-o', '--option', '-c', '--config-file', '-t', '--target-release', '--default-release', '-a', '--host-architecture', '-F', '-w']);
+const FALSE = '(?:0|no|false|off|without|disable)';
+/** `-o APT::Install-Recommends=false` (also `-oAPT::…`, `--option=APT::…`). */
+const OPT_FALSE = new RegExp(`^(?:-o|--option=)?APT::Install-Recommends=${FALSE}$`, 'i');
+const LONG_FALSE = new RegExp(`^--install-recommends=${FALSE}$`, 'i');
+/** An apt.conf line turning recommends off, e.g. `APT::Install-Recommends "false";` (maybe with escaped quotes). */
+const CONF_FALSE = new RegExp(`Install-Recommends\\W{0,4}${FALSE}\\b`, 'i');
+
+function optedOut(call: Call): boolean {
+  if (call.name === 'aptitude' && hasFlag(call, ['without-recommends'], ['R'])) return true;
+  if (hasFlag(call, ['no-install-recommends'])) return true;
+  return call.args.some((w, i) => {
+    if (w.value === '--') return false;
+    if (OPT_FALSE.test(w.value) || LONG_FALSE.test(w.value)) return true;
+    const prev = call.args[i - 1]?.value;
+    return (prev === '-o' || prev === '--option') && OPT_FALSE.test(w.value);
+  });
+}
+
+/** Text that writes an apt.conf setting turning recommends off. */
+function configuresNoRecommends(text: string): boolean {
+  return /apt\.conf/.test(text) && CONF_FALSE.test(text);
+}
 
 export default defineRule({
   id: 'DS004',
   name: 'apt-recommends-installed',
-  severity: 'warning',
+  severity: 'info',
   stageAware: true,
-  fixable: 'none',
-  docs: { summary: 'TODO', why: 'TODO', bad: 'TODO', good: 'TODO' },
-  check() {},
+  fixable: 'sometimes',
+  hadolint: ['DL3015'],
+  docs: {
+    summary: '`apt-get install` without `--no-install-recommends`',
+    why: 'By default apt also installs every package the requested ones merely *recommend*: documentation, optional tools, extra libraries. That is often tens of megabytes nobody asked for.',
+    bad: 'RUN apt-get update && apt-get install -y curl \\\n    && rm -rf /var/lib/apt/lists/*',
+    good: 'RUN apt-get update && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*',
+    notes:
+      'Also checks `apt install` and `aptitude install` (hadolint checks only `apt-get`); for aptitude the flag is `--without-recommends` (`-R`). Not flagged when recommends are turned off by `-o APT::Install-Recommends=false` (or `0`, `no`, `off`), `--install-recommends=false`, or when an earlier RUN/COPY of the stage (or of a stage it is built FROM), or an earlier command of the same RUN, writes `APT::Install-Recommends "false"` into an apt.conf file. The fix inserts `--no-install-recommends` right after `install`; check that nothing relied on a recommended package (for example `python3-pip` recommends the compilers that building wheels needs). In stages that do not ship the finding is a hint.',
+    seeAlso: ['hadolint DL3015'],
+  },
+  check(ctx) {
+    const model = ctx.model;
+    for (const { instr, run, calls } of runViews(model)) {
+      let inherited: boolean | undefined;
+      for (const call of calls) {
+        if (call.name !== 'apt-get' && call.name !== 'apt' && call.name !== 'aptitude') continue;
+        const sub = subcommand(call, APT_VALUE_OPTS);
+        if (!sub || sub.value !== 'install' || optedOut(call)) continue;
+        const before = model.text.slice(instr.start, docStart(run, call.cmd.start));
+        if (configuresNoRecommends(before)) continue;
+        inherited ??= priorInstrs(model, instr).some((i) => (i.keyword === 'RUN' || i.keyword === 'COPY' || i.keyword === 'ADD') && configuresNoRecommends(instrText(model, i)));
+        if (inherited) continue;
+        const flag = call.name === 'aptitude' ? '--without-recommends' : '--no-install-recommends';
+        const edit = insertAfterWord(instr, sub as Word, flag);
+        ctx.report({
+          instr,
+          ...callRange(run, call),
+          message: `\`${call.name} install\` without \`${flag}\` also installs recommended packages (often tens of MB) that were not asked for.`,
+          fix: edit ? { title: `Add \`${flag}\``, safe: true, edits: [edit] } : undefined,
+        });
+      }
+    }
+  },
 });

@@ -1,0 +1,153 @@
+// The only module that runs docker/podman. Argument arrays only (never a shell string), a time-out on every
+// call with the child killed when it fires, and errors typed so the UI can show a quiet lens instead of a popup.
+import { execFile, spawn } from 'node:child_process';
+import { ImageArchiveReader, parseHistoryOutput, type RawHistoryRow, type SavedImage } from './layers/index.js';
+
+export type DockerErrorKind = 'not-installed' | 'daemon-down' | 'image-not-found' | 'timed-out' | 'malformed-output' | 'failed';
+
+export class DockerError extends Error {
+  constructor(
+    readonly kind: DockerErrorKind,
+    message: string,
+    readonly stderr = '',
+  ) {
+    super(message);
+    this.name = 'DockerError';
+  }
+}
+
+export interface DockerOptions {
+  /** Executable: "docker", "/usr/bin/docker", "podman", … */
+  dockerPath: string;
+  timeoutMs: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+function classify(stderr: string, code: number | string | null | undefined, opts: DockerOptions): DockerError {
+  const s = stderr.trim();
+  if (code === 'ENOENT') return new DockerError('not-installed', `${opts.dockerPath} is not installed or not on PATH`);
+  if (/Cannot connect to the Docker daemon|Is the docker daemon running|error during connect|unable to connect to Podman|connect: (no such file|connection refused|permission denied)/i.test(s))
+    return new DockerError('daemon-down', 'the Docker daemon is not reachable', s);
+  if (/No such image|No such object|image not known|failed to find image|reference does not exist/i.test(s))
+    return new DockerError('image-not-found', 'the image is gone (removed or pruned)', s);
+  return new DockerError('failed', `${opts.dockerPath} failed${code !== null && code !== undefined ? ` (exit ${code})` : ''}: ${s.split('\n')[0] ?? ''}`, s);
+}
+
+/** Runs the CLI and returns stdout. Rejects with DockerError. */
+export function runDocker(args: readonly string[], opts: DockerOptions): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      opts.dockerPath,
+      args,
+      { timeout: opts.timeoutMs, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024, env: opts.env ?? process.env, windowsHide: true },
+      (err, stdout, stderr) => {
+        if (!err) return resolve(stdout);
+        const e = err as NodeJS.ErrnoException & { killed?: boolean; signal?: string | null };
+        if (e.killed && e.signal === 'SIGKILL' && e.code !== 'ENOENT')
+          return reject(new DockerError('timed-out', `${opts.dockerPath} ${args[0] ?? ''} timed out after ${opts.timeoutMs} ms`));
+        reject(classify(stderr, e.code, opts));
+      },
+    );
+  });
+}
+
+/** `docker history --no-trunc --human=false --format '{{json .}}'` (podman: the same flags work). */
+export async function imageHistory(image: string, opts: DockerOptions): Promise<RawHistoryRow[]> {
+  const out = await runDocker(['history', '--no-trunc', '--human=false', '--format', '{{json .}}', image], opts);
+  try {
+    return parseHistoryOutput(out);
+  } catch (e) {
+    throw new DockerError('malformed-output', `unexpected docker history output: ${(e as Error).message}`);
+  }
+}
+
+/** The image id (sha256:…) for a tag or id; the cache key for everything else. */
+export async function imageId(image: string, opts: DockerOptions): Promise<string> {
+  const out = (await runDocker(['image', 'inspect', '--format', '{{.Id}}', image], opts)).trim();
+  if (!/^(sha256:)?[0-9a-f]{12,}$/.test(out)) throw new DockerError('malformed-output', `unexpected image id ${JSON.stringify(out.slice(0, 80))}`);
+  return out;
+}
+
+/** Streams `docker save IMAGE` through the archive reader without writing it to disk. */
+export function saveImage(image: string, opts: DockerOptions): Promise<SavedImage> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(opts.dockerPath, ['save', image], { env: opts.env ?? process.env, windowsHide: true });
+    const reader = new ImageArchiveReader();
+    let stderr = '';
+    let failed: Error | undefined;
+    const timer = setTimeout(() => {
+      failed = new DockerError('timed-out', `${opts.dockerPath} save timed out after ${opts.timeoutMs} ms`);
+      child.kill('SIGKILL');
+    }, opts.timeoutMs);
+    child.stdout.on('data', (c: Buffer) => {
+      if (failed) return;
+      try {
+        reader.write(c);
+      } catch (e) {
+        failed = new DockerError('malformed-output', `docker save output is not a readable archive: ${(e as Error).message}`);
+        child.kill('SIGKILL');
+      }
+    });
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(classify(stderr, e.code, opts));
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (failed) return reject(failed);
+      if (code !== 0) return reject(classify(stderr, code, opts));
+      reader.end().then(resolve, (e: Error) => reject(new DockerError('malformed-output', e.message)));
+    });
+  });
+}
+
+export interface BuildRequest {
+  dockerfile: string;
+  context: string;
+  iidfile: string;
+  tag?: string | undefined;
+}
+
+export function buildArgs(req: BuildRequest): string[] {
+  const args = ['build', '--iidfile', req.iidfile, '-f', req.dockerfile];
+  if (req.tag) args.push('-t', req.tag);
+  args.push(req.context);
+  return args;
+}
+
+/** Runs `docker build --iidfile …`, streaming output lines to `onOutput`. Resolves when the build exits 0. */
+export function runBuild(
+  req: BuildRequest,
+  opts: DockerOptions,
+  onOutput: (text: string) => void,
+  signal?: AbortSignal,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(opts.dockerPath, buildArgs(req), { cwd: req.context, env: opts.env ?? process.env, windowsHide: true });
+    let stderr = '';
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, opts.timeoutMs);
+    signal?.addEventListener('abort', () => child.kill('SIGTERM'), { once: true });
+    child.stdout.on('data', (c: Buffer) => onOutput(c.toString()));
+    child.stderr.on('data', (c: Buffer) => {
+      const s = c.toString();
+      stderr = (stderr + s).slice(-8192);
+      onOutput(s);
+    });
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(classify(stderr, e.code, opts));
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (timedOut) return reject(new DockerError('timed-out', `build timed out after ${opts.timeoutMs} ms`));
+      if (signal?.aborted) return reject(new DockerError('failed', 'build cancelled'));
+      if (code !== 0) return reject(classify(stderr, code, opts));
+      resolve();
+    });
+  });
+}

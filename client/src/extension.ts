@@ -1,0 +1,25 @@
+/** Activation: start the language server, register commands and the layer-size CodeLens. */
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { createClient } from './language-client.js';
+import { optimize, type OptimizeArgs } from './optimize-command.js';
+import { registerLayerFeatures } from './layer-lens.js';
+
+let client: LanguageClient | undefined;
+
+export function activate(context: vscode.ExtensionContext): { ready: Promise<void> } {
+  client = createClient(context);
+  const ready = client.start();
+  context.subscriptions.push(
+    vscode.commands.registerCommand('dockerfileSlim.optimize', (args?: OptimizeArgs) => optimize(args)),
+    vscode.commands.registerCommand('dockerfileSlim.optimizeUnsafe', (args?: OptimizeArgs) => optimize({ ...args, unsafe: true })),
+    { dispose: () => void client?.stop() },
+  );
+  registerLayerFeatures(context);
+  return { ready };
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}

@@ -1,0 +1,104 @@
+/**
+ * Code actions, computed from the current text (stateless): a quick fix per fixable
+ * diagnostic, "ignore this rule here", `source.fixAll.dockerfileSlim` (all safe fixes, for
+ * codeActionsOnSave) and `source.dockerfileSlim.optimizeUnsafe` (safe and unsafe fixes).
+ */
+import { CodeActionKind, type CodeAction, type CodeActionParams, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { fix as fixAll } from './engine/lint.js';
+import type { DetailedFinding, FixOptions } from './engine/types.js';
+import { SOURCE } from './diagnostics.js';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const FIX_ALL_KIND = 'source.fixAll.dockerfileSlim';
+export const OPTIMIZE_UNSAFE_KIND = 'source.dockerfileSlim.optimizeUnsafe';
+
+/** One minimal edit turning `before` into `after` (common prefix and suffix kept). */
+export function minimalEdit(doc: TextDocument, before: string, after: string): TextEdit | null {
+  if (before === after) return null;
+  let p = 0;
+  const max = Math.min(before.length, after.length);
+  while (p < max && before.charCodeAt(p) === after.charCodeAt(p)) p++;
+  let s = 0;
+  while (s < max - p && before.charCodeAt(before.length - 1 - s) === after.charCodeAt(after.length - 1 - s)) s++;
+  return { range: { start: doc.positionAt(p), end: doc.positionAt(before.length - s) }, newText: after.slice(p, after.length - s) };
+}
+
+function createFileEdit(doc: TextDocument, context: string, file: { path: string; content: string }): WorkspaceEdit['documentChanges'] {
+  if (!doc.uri.startsWith('file:')) return [];
+  const dir = path.resolve(path.dirname(fileURLToPath(doc.uri)), context);
+  const uri = pathToFileURL(path.join(dir, file.path)).toString();
+  return [
+    { kind: 'create', uri, options: { ignoreIfExists: true, overwrite: false } },
+    { textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: file.content }] },
+  ];
+}
+
+function wholeDocAction(doc: TextDocument, title: string, kind: string, options: FixOptions, context: string): CodeAction | null {
+  const text = doc.getText();
+  const result = fixAll(text, options);
+  const edit = minimalEdit(doc, text, result.text);
+  const changes: NonNullable<WorkspaceEdit['documentChanges']> = [];
+  if (edit) changes.push({ textDocument: { uri: doc.uri, version: doc.version }, edits: [edit] });
+  for (const f of result.createFiles) changes.push(...(createFileEdit(doc, context, f) ?? []));
+  if (changes.length === 0) return null;
+  return { title: `${title} (${result.applied.length} fix${result.applied.length === 1 ? '' : 'es'})`, kind, edit: { documentChanges: changes } };
+}
+
+export function codeActions(doc: TextDocument, params: CodeActionParams, findings: readonly DetailedFinding[], options: FixOptions, context: string): CodeAction[] {
+  const only = params.context.only;
+  const wants = (kind: string): boolean => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
+  const out: CodeAction[] = [];
+  if (wants(CodeActionKind.QuickFix)) {
+    for (const d of params.context.diagnostics) {
+      if (d.source !== SOURCE) continue;
+      const data = d.data as { rule?: string; start?: number; end?: number } | undefined;
+      const f = findings.find((x) => x.rule === d.code && x.start === data?.start && x.end === data?.end) ?? findings.find((x) => x.rule === d.code && doc.offsetAt(d.range.start) === x.start);
+      if (!f) continue;
+      if (f.fixDetail) {
+        const changes: NonNullable<WorkspaceEdit['documentChanges']> = [];
+        if (f.fixDetail.edits.length > 0) {
+          changes.push({ textDocument: { uri: doc.uri, version: doc.version }, edits: f.fixDetail.edits.map((e) => ({ range: { start: doc.positionAt(e.start), end: doc.positionAt(e.end) }, newText: e.text })) });
+        }
+        if (f.fixDetail.createFile) changes.push(...(createFileEdit(doc, context, f.fixDetail.createFile) ?? []));
+        out.push({
+          title: f.fixDetail.safe ? f.fixDetail.title : `${f.fixDetail.title} (unsafe: review the result)`,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [d],
+          isPreferred: f.fixDetail.safe,
+          edit: { documentChanges: changes },
+        });
+      }
+      out.push(ignoreAction(doc, d, f));
+    }
+    const fixable = findings.filter((f) => f.fixDetail?.safe).length;
+    if (fixable > 1 && params.context.diagnostics.some((d) => d.source === SOURCE)) {
+      const all = wholeDocAction(doc, 'Fix all safe Dockerfile Slim problems', CodeActionKind.QuickFix, options, context);
+      if (all) out.push(all);
+    }
+  }
+  if (only && wants(FIX_ALL_KIND)) {
+    const a = wholeDocAction(doc, 'Dockerfile Slim: fix all safe problems', FIX_ALL_KIND, options, context);
+    if (a) out.push(a);
+  }
+  if (only && only.includes(OPTIMIZE_UNSAFE_KIND)) {
+    const a = wholeDocAction(doc, 'Dockerfile Slim: apply all fixes, including unsafe ones', OPTIMIZE_UNSAFE_KIND, { ...options, unsafe: true }, context);
+    if (a) out.push(a);
+  }
+  return out;
+}
+
+/** Inserts `# dockerfile-slim ignore=DSxxx` above the instruction (or extends an existing pragma). */
+function ignoreAction(doc: TextDocument, d: CodeActionParams['context']['diagnostics'][number], f: DetailedFinding): CodeAction {
+  const text = doc.getText();
+  const lineStart = doc.offsetAt({ line: f.instrLine, character: 0 });
+  const indent = /^[ \t]*/.exec(text.slice(lineStart))?.[0] ?? '';
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  return {
+    title: `Ignore ${f.rule} for this instruction`,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [d],
+    edit: { changes: { [doc.uri]: [{ range: { start: doc.positionAt(lineStart), end: doc.positionAt(lineStart) }, newText: `${indent}# dockerfile-slim ignore=${f.rule}${eol}` }] } },
+  };
+}

@@ -1,0 +1,255 @@
+/**
+ * What instructions put into layers, for the layer rules (DS001, DS002, DS013, DS014, DS015):
+ * working directories (WORKDIR and `cd` inside a RUN), COPY/ADD destinations, downloads,
+ * installed packages, and what a RUN deletes.
+ */
+import { deletedPaths, normPath, positionals, removes, type Call } from '../engine/commands.js';
+import { expand, type Instr, type Stage } from '../engine/model.js';
+import type { Run } from 'dockerfile-ast';
+import type { Word } from '../engine/shell/parser.js';
+import { runViews, type RunView } from './helpers.js';
+import type { Model } from '../engine/model.js';
+
+/** RUNs with a here-document anywhere (as the script or as data): their text cannot be merged. */
+export function hasHeredoc(instr: Instr): boolean {
+  const run = instr.run;
+  if (!run) return false;
+  if (run.form === 'heredoc') return true;
+  if (run.script.commands.some((c) => c.redirects.some((r) => r.op === '<<' || r.op === '<<-'))) return true;
+  const ast = instr.ast as unknown as Partial<Run>;
+  return typeof ast.getHeredocs === 'function' && ast.getHeredocs().length > 0;
+}
+
+export function joinPath(cwd: string, p: string): string {
+  if (p.startsWith('/')) return normPath(p);
+  const parts = (cwd === '/' ? '' : cwd).split('/');
+  for (const seg of p.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') parts.length > 1 && parts.pop();
+    else parts.push(seg);
+  }
+  return normPath(parts.join('/') || '/');
+}
+
+/** The stage and its FROM ancestors, nearest first. */
+export function stageChain(stage: Stage | null): Stage[] {
+  const out: Stage[] = [];
+  for (let s = stage; s && !out.includes(s); s = s.parent) out.push(s);
+  return out;
+}
+
+/** Instructions before `instr` in its stage and the stage's FROM ancestors, in build order. */
+export function earlierInstrs(instr: Instr): Instr[] {
+  const chain = stageChain(instr.stage).reverse();
+  const out: Instr[] = [];
+  for (const s of chain) {
+    for (const i of s.instrs) {
+      if (i === instr) return out;
+      if (i.onbuild === instr.onbuild) out.push(i);
+    }
+  }
+  return out;
+}
+
+/** The WORKDIR in effect at an instruction ('/' by default); null when it cannot be known. */
+export function workdirAt(instr: Instr): string | null {
+  let cwd: string | null = '/';
+  for (const i of earlierInstrs(instr)) {
+    if (i.keyword !== 'WORKDIR' || i.onbuild) continue;
+    const dir = expand(i.args.replace(/^(["'])(.*)\1$/, '$2'), i.env);
+    cwd = dir.includes('$') || cwd === null ? (dir.startsWith('/') && !dir.includes('$') ? normPath(dir) : null) : joinPath(cwd, dir);
+  }
+  return cwd;
+}
+
+/** The working directory before each call of a RUN (tracking top-level `cd`); null once unknown. */
+export function callDirs(view: RunView): (string | null)[] {
+  let cwd = workdirAt(view.instr);
+  return view.calls.map((call) => {
+    const before = cwd;
+    if (call.name === 'cd' && !call.cmd.subshell) {
+      const target = call.args[0];
+      const value = target ? expand(target.value, view.instr.env) : '';
+      if (call.cmd.depth > 0 || !target || value.includes('$') || value === '-' || cwd === null) cwd = null;
+      else cwd = joinPath(cwd, value.replace(/^~(?=\/|$)/, '/root'));
+    }
+    return before;
+  });
+}
+
+const SYSTEM_DIRS = new Set(['/', '/tmp', '/usr', '/usr/local', '/usr/local/bin', '/usr/bin', '/usr/lib', '/usr/share', '/etc', '/var', '/opt', '/root', '/home', '/bin', '/lib', '/srv']);
+
+/** Something an instruction put into its layer. */
+export interface Created {
+  instr: Instr;
+  /** Absolute path. */
+  path: string;
+  /** A directory whose contents came in (deleting anything inside it counts). */
+  dir: boolean;
+  how: 'copy' | 'download' | 'clone';
+  /** For RUN creations: the call that created it and its index in the RUN's calls. */
+  call?: Call;
+  callIndex?: number;
+}
+
+function urlBasename(url: string): string {
+  const clean = url.replace(/[?#].*$/, '').replace(/\/+$/, '');
+  return clean.slice(clean.lastIndexOf('/') + 1);
+}
+
+/** Splits COPY/ADD arguments into flags, sources and destination (shell or JSON form). */
+export function copyArgs(instr: Instr): { flags: string[]; sources: string[]; dest: string } | null {
+  const a = instr.args.trim();
+  const flags: string[] = [];
+  let rest = a;
+  for (;;) {
+    const m = /^--\S+\s*/.exec(rest);
+    if (!m) break;
+    flags.push(m[0].trim());
+    rest = rest.slice(m[0].length);
+  }
+  let words: string[];
+  if (rest.startsWith('[')) {
+    try {
+      words = JSON.parse(rest) as string[];
+    } catch {
+      return null;
+    }
+  } else {
+    if (rest.startsWith('<<')) return null; // COPY heredoc
+    words = rest.split(/\s+/).filter(Boolean);
+  }
+  if (words.length < 2) return null;
+  const dest = words[words.length - 1] as string;
+  return { flags, sources: words.slice(0, -1), dest };
+}
+
+export const isUrl = (s: string): boolean => /^https?:\/\//i.test(s);
+const LOCAL_ARCHIVE = /\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst)$/i;
+
+/** Paths a COPY/ADD creates. */
+export function copyCreations(instr: Instr): Created[] {
+  const info = copyArgs(instr);
+  const cwd = workdirAt(instr);
+  if (!info || cwd === null) return [];
+  const dest = expand(info.dest, instr.env);
+  if (dest.includes('$')) return [];
+  const destAbs = joinPath(cwd, dest);
+  const intoDir = dest.endsWith('/') || dest === '.' || info.sources.length > 1;
+  const out: Created[] = [];
+  for (const raw of info.sources) {
+    const src = expand(raw, instr.env);
+    const contents = src === '.' || src.endsWith('/') || src.includes('*') || (instr.keyword === 'ADD' && !isUrl(src) && LOCAL_ARCHIVE.test(src));
+    if (contents) out.push({ instr, path: destAbs, dir: !SYSTEM_DIRS.has(destAbs), how: 'copy' });
+    else if (intoDir) out.push({ instr, path: joinPath(destAbs, isUrl(src) ? urlBasename(src) : src.slice(src.lastIndexOf('/') + 1)), dir: true, how: 'copy' });
+    // Without a trailing slash the source may be a directory: its contents land at dest.
+    else out.push({ instr, path: destAbs, dir: !SYSTEM_DIRS.has(destAbs), how: 'copy' });
+  }
+  return out;
+}
+
+const WGET_VALUE_OPTS = new Set(['-O', '-P', '-o', '-a', '-e', '-t', '-T', '-U', '-w', '--header', '--user', '--password', '-i', '-B']);
+const CURL_VALUE_OPTS = new Set(['-o', '-H', '-u', '-d', '-X', '-A', '-e', '-m', '-r', '-w', '-x', '-T', '-F', '-b', '-c', '-K', '-E', '-C', '--output', '--header', '--user', '--data', '--retry', '--connect-timeout', '--max-time', '--proto', '--cacert', '--output-dir']);
+
+function optValue(call: Call, names: readonly string[]): Word | undefined {
+  for (let i = 0; i < call.args.length; i++) {
+    const w = call.args[i] as Word;
+    for (const n of names) {
+      if (w.value === n) return call.args[i + 1];
+      if (n.startsWith('--') && w.value.startsWith(`${n}=`)) return { ...w, value: w.value.slice(n.length + 1) };
+      if (!n.startsWith('--') && w.value.startsWith(n) && w.value.length > n.length && n.length === 2) return { ...w, value: w.value.slice(2) };
+    }
+  }
+  return undefined;
+}
+
+/** The file a wget/curl call writes (null for stdout or unknown), relative or absolute as written. */
+export function downloadTarget(call: Call): { file: string; word?: Word } | null {
+  if (call.name === 'wget') {
+    const o = optValue(call, ['-O', '--output-document']);
+    if (o) return o.value === '-' || o.dynamic ? null : { file: o.value, word: o };
+    const url = positionals(call, WGET_VALUE_OPTS).find((w) => isUrl(w.value));
+    if (!url || url.dynamic) return null;
+    const dir = optValue(call, ['-P', '--directory-prefix'])?.value;
+    const base = urlBasename(url.value);
+    return base ? { file: dir ? `${dir.replace(/\/$/, '')}/${base}` : base } : null;
+  }
+  if (call.name === 'curl') {
+    const o = optValue(call, ['-o', '--output']);
+    if (o) return o.value === '-' || o.dynamic ? null : { file: o.value, word: o };
+    if (call.args.some((w) => w.value === '-O' || w.value === '--remote-name' || /^-[a-zA-Z]*O[a-zA-Z]*$/.test(w.value))) {
+      const url = positionals(call, CURL_VALUE_OPTS).find((w) => isUrl(w.value));
+      const base = url && !url.dynamic ? urlBasename(url.value) : '';
+      return base ? { file: base } : null;
+    }
+  }
+  return null;
+}
+
+/** Files and directories the RUNs of a model download or clone, with absolute paths. */
+export function runCreations(view: RunView): Created[] {
+  const dirs = callDirs(view);
+  const out: Created[] = [];
+  view.calls.forEach((call, idx) => {
+    const cwd = dirs[idx];
+    if (cwd === null || cwd === undefined) return;
+    const dl = downloadTarget(call);
+    if (dl) {
+      const file = expand(dl.file, view.instr.env);
+      if (!file.includes('$')) out.push({ instr: view.instr, path: joinPath(cwd, file), dir: false, how: 'download', call, callIndex: idx });
+      return;
+    }
+    if (call.name === 'git' && call.args[0]?.value === 'clone') {
+      const pos = positionals(call, new Set(['-b', '--branch', '--depth', '-o', '--origin', '-c', '--config', '-j', '--reference'])).slice(1);
+      const url = pos[0];
+      if (!url || url.dynamic) return;
+      const dir = pos[1]?.value ?? urlBasename(url.value).replace(/\.git$/, '');
+      if (dir && !dir.includes('$')) out.push({ instr: view.instr, path: joinPath(cwd, dir), dir: true, how: 'clone', call, callIndex: idx });
+    }
+  });
+  return out;
+}
+
+/** Absolute paths (or glob patterns) deleted by each call of a RUN, by call index. */
+export function deletionsByCall(view: RunView): Map<number, string[]> {
+  const dirs = callDirs(view);
+  const out = new Map<number, string[]>();
+  view.calls.forEach((call, idx) => {
+    const cwd = dirs[idx];
+    const paths = deletedPaths(call, view.instr.env).filter((p) => !p.includes('$'));
+    if (paths.length === 0) return;
+    if (cwd === null || cwd === undefined) {
+      const abs = paths.filter((p) => p.startsWith('/'));
+      if (abs.length) out.set(idx, abs.map(normPath));
+      return;
+    }
+    out.set(idx, paths.map((p) => joinPath(cwd, p)));
+  });
+  return out;
+}
+
+function globRegex(pattern: string): RegExp {
+  const body = pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]').replace(/\[!/g, '[^');
+  return new RegExp(`^${body}$`);
+}
+
+/** Does deleting `target` remove `created` (or, for directories, part of it)? */
+export function deletes(target: string, created: Created): boolean {
+  if (/[*?[]/.test(target)) {
+    const re = globRegex(target);
+    if (re.test(created.path)) return true;
+    return created.dir && target.startsWith(created.path + '/');
+  }
+  if (removes(target, created.path)) return true;
+  return created.dir && normPath(target).startsWith(created.path === '/' ? '/' : created.path + '/');
+}
+
+/** Was `created` deleted by a call of its own RUN after it was made? */
+export function deletedInSameRun(model: Model, created: Created): boolean {
+  const view = runViews(model).find((v) => v.instr === created.instr);
+  if (!view || created.callIndex === undefined) return false;
+  for (const [idx, paths] of deletionsByCall(view)) {
+    if (idx > created.callIndex && paths.some((p) => removes(p, created.path) || (/[*?[]/.test(p) && globRegex(p).test(created.path)))) return true;
+  }
+  return false;
+}

@@ -1,0 +1,85 @@
+/** Package installs and removals in RUNs (apk, apt), shared by DS002 and DS014. */
+import { positionals, type Call } from '../engine/commands.js';
+import { expand, type Instr } from '../engine/model.js';
+import type { Word } from '../engine/shell/parser.js';
+import type { RunView } from './helpers.js';
+
+export const APK_VALUE_OPTS = new Set(['-X', '--repository', '-p', '--root', '--arch', '--cache-dir', '-t', '--virtual', '--repositories-file', '--keys-dir']);
+const APT_VALUE_OPTS = new Set(['-o', '--option', '-t', '--target-release', '-c', '--config-file', '-a', '--host-architecture']);
+const APT = new Set(['apt-get', 'apt', 'aptitude']);
+
+export interface PkgOp {
+  view: RunView;
+  call: Call;
+  callIndex: number;
+  manager: 'apk' | 'apt';
+  /** The subcommand word (`add`, `install`, `del`, `purge`, …). */
+  sub: Word;
+  /** Package words (positionals after the subcommand). */
+  pkgs: Word[];
+  /** `apk add --virtual NAME` / `-t NAME`. */
+  virtual?: string;
+}
+
+/** Strips version pins and architecture qualifiers: `gcc=12.2-r0` → `gcc`, `libc6-dev:amd64` → `libc6-dev`. */
+export function pkgName(w: string): string {
+  return w.replace(/[=<>~].*$/, '').replace(/:[a-z0-9]+$/, '');
+}
+
+function virtualOf(call: Call): string | undefined {
+  for (let i = 0; i < call.args.length; i++) {
+    const v = (call.args[i] as Word).value;
+    if (v === '--virtual' || v === '-t') return call.args[i + 1]?.value;
+    if (v.startsWith('--virtual=')) return v.slice('--virtual='.length);
+  }
+  return undefined;
+}
+
+function op(view: RunView, call: Call, callIndex: number): PkgOp | null {
+  if (call.name === 'apk') {
+    const pos = positionals(call, APK_VALUE_OPTS);
+    const sub = pos[0];
+    if (!sub) return null;
+    return { view, call, callIndex, manager: 'apk', sub, pkgs: pos.slice(1), virtual: virtualOf(call) };
+  }
+  if (APT.has(call.name)) {
+    const pos = positionals(call, APT_VALUE_OPTS);
+    const sub = pos[0];
+    if (!sub) return null;
+    return { view, call, callIndex, manager: 'apt', sub, pkgs: pos.slice(1) };
+  }
+  return null;
+}
+
+/** Every apk/apt operation of a RUN. */
+export function pkgOps(view: RunView): PkgOp[] {
+  const out: PkgOp[] = [];
+  view.calls.forEach((c, i) => {
+    const o = op(view, c, i);
+    if (o) out.push(o);
+  });
+  return out;
+}
+
+export const isInstall = (o: PkgOp): boolean => (o.manager === 'apk' ? o.sub.value === 'add' : o.sub.value === 'install');
+export const isRemoval = (o: PkgOp): boolean =>
+  o.manager === 'apk' ? o.sub.value === 'del' : ['purge', 'remove', 'autoremove'].includes(o.sub.value);
+
+/** Names an install makes removable: the packages, and the apk virtual name. */
+export function installedNames(o: PkgOp, env: ReadonlyMap<string, string>): string[] {
+  const names = o.pkgs.map((w) => pkgName(expand(w.value, env)));
+  if (o.virtual) names.push(o.virtual);
+  return names.filter((n) => n && !n.includes('$') && !n.startsWith('./') && !n.startsWith('/'));
+}
+
+/** Names a removal names (the same manager's package or virtual names). */
+export function removedNames(o: PkgOp, env: ReadonlyMap<string, string>): string[] {
+  return o.pkgs.map((w) => pkgName(expand(w.value, env))).filter((n) => n && !n.includes('$'));
+}
+
+/** Is `name` removed by a removal operation in `instr`'s RUN after call index `after`? */
+export function removedLater(ops: readonly PkgOp[], manager: 'apk' | 'apt', name: string, env: ReadonlyMap<string, string>, after = -1): PkgOp | undefined {
+  return ops.find((o) => o.manager === manager && o.callIndex > after && isRemoval(o) && removedNames(o, env).includes(name));
+}
+
+export type { Instr };

@@ -1,0 +1,51 @@
+/** SARIF 2.1.0 output for code-scanning UIs, with fixes as SARIF `fixes`. */
+import { rules } from './rules/index.js';
+import type { DetailedFinding, Severity } from './engine/types.js';
+
+const LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
+
+export function toSarif(rows: readonly { file: string; f: DetailedFinding }[], version: string): object {
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'dockerfile-slim',
+            version,
+            rules: rules.map((r) => ({
+              id: r.id,
+              name: r.name,
+              shortDescription: { text: r.docs.summary },
+              fullDescription: { text: r.docs.why },
+              helpUri: `docs/rules/${r.id}.md`,
+              defaultConfiguration: { level: LEVEL[r.severity] },
+            })),
+          },
+        },
+        results: rows.map(({ file, f }) => ({
+          ruleId: f.rule,
+          level: LEVEL[f.severity],
+          message: { text: f.message },
+          locations: [{ physicalLocation: { artifactLocation: { uri: file }, region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn } } }],
+          ...(f.fixDetail && f.fixDetail.edits.length > 0
+            ? {
+                fixes: [
+                  {
+                    description: { text: f.fixDetail.title + (f.fixDetail.safe ? '' : ' (unsafe)') },
+                    artifactChanges: [
+                      {
+                        artifactLocation: { uri: file },
+                        replacements: f.fixDetail.edits.map((e) => ({ deletedRegion: { charOffset: e.start, charLength: e.end - e.start }, insertedContent: { text: e.text } })),
+                      },
+                    ],
+                  },
+                ],
+              }
+            : {}),
+        })),
+      },
+    ],
+  };
+}

@@ -1,0 +1,127 @@
+/**
+ * The language server: wiring only. Lints on open/change (stale results are never published
+ * over newer text), pulls settings per resource, and answers code actions from the engine.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CodeActionKind, createConnection, DidChangeConfigurationNotification, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { codeActions, FIX_ALL_KIND, OPTIMIZE_UNSAFE_KIND } from './code-actions.js';
+import { toDiagnostic } from './diagnostics.js';
+import { IncrementalLinter } from './incremental.js';
+import { defaults, normalise, type Settings } from './settings.js';
+import type { DetailedFinding, LintOptions } from './engine/types.js';
+import { MAX_TEXT_LENGTH } from './engine/lint.js';
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+const settingsCache = new Map<string, Promise<Settings>>();
+const lastLint = new Map<string, { version: number; findings: DetailedFinding[] }>();
+const linter = new IncrementalLinter();
+const pending = new Map<string, NodeJS.Immediate>();
+let pullConfig = false;
+
+connection.onInitialize((params) => {
+  pullConfig = !!params.capabilities.workspace?.configuration;
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, OPTIMIZE_UNSAFE_KIND], resolveProvider: false },
+    },
+    serverInfo: { name: 'dockerfile-slim' },
+  };
+});
+
+connection.onInitialized(() => {
+  if (pullConfig) void connection.client.register(DidChangeConfigurationNotification.type, undefined).catch(() => undefined);
+});
+
+function settingsFor(uri: string): Promise<Settings> {
+  if (!pullConfig) return Promise.resolve(defaults);
+  let s = settingsCache.get(uri);
+  if (!s) {
+    s = connection.workspace.getConfiguration({ scopeUri: uri, section: 'dockerfileSlim' }).then(normalise, () => defaults);
+    settingsCache.set(uri, s);
+  }
+  return s;
+}
+
+/** Does the build context hold a .dockerignore (or `<Dockerfile>.dockerignore`)? Unknown for non-file URIs. */
+function dockerignoreExists(uri: string, context: string): boolean | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    const file = fileURLToPath(uri);
+    const dir = path.resolve(path.dirname(file), context);
+    return fs.existsSync(path.join(dir, '.dockerignore')) || fs.existsSync(`${file}.dockerignore`);
+  } catch {
+    return undefined;
+  }
+}
+
+function optionsFor(uri: string, s: Settings): LintOptions {
+  return { rules: s.rules, dockerignoreExists: dockerignoreExists(uri, s.buildContext) };
+}
+
+async function validate(doc: TextDocument): Promise<void> {
+  const s = await settingsFor(doc.uri);
+  const current = documents.get(doc.uri);
+  // A newer version arrived while we waited for settings: its own validation will publish.
+  if (!current || current.version !== doc.version) return;
+  if (!s.enable) {
+    lastLint.delete(doc.uri);
+    void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: [] });
+    return;
+  }
+  const text = doc.getText();
+  if (text.length > MAX_TEXT_LENGTH) {
+    void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: [] });
+    connection.console.info(`dockerfile-slim: ${doc.uri} is larger than ${MAX_TEXT_LENGTH / 1048576} MB; not analysed`);
+    return;
+  }
+  const findings = linter.lint(doc.uri, text, optionsFor(doc.uri, s));
+  lastLint.set(doc.uri, { version: doc.version, findings });
+  void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: findings.map((f) => toDiagnostic(f, (o) => doc.positionAt(o))) });
+}
+
+/** Coalesces bursts of changes: only the newest text of a document is linted. */
+function schedule(doc: TextDocument): void {
+  const prev = pending.get(doc.uri);
+  if (prev) clearImmediate(prev);
+  pending.set(
+    doc.uri,
+    setImmediate(() => {
+      pending.delete(doc.uri);
+      const latest = documents.get(doc.uri);
+      if (latest) validate(latest).catch((e: unknown) => connection.console.error(`dockerfile-slim: ${String(e)}`));
+    }),
+  );
+}
+
+documents.onDidOpen((e) => schedule(e.document));
+documents.onDidChangeContent((e) => schedule(e.document));
+documents.onDidClose((e) => {
+  settingsCache.delete(e.document.uri);
+  lastLint.delete(e.document.uri);
+  linter.forget(e.document.uri);
+  void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+});
+
+connection.onDidChangeConfiguration(() => {
+  settingsCache.clear();
+  for (const doc of documents.all()) schedule(doc);
+});
+
+connection.onCodeAction(async (params, token) => {
+  const doc = documents.get(params.textDocument.uri);
+  if (!doc || token.isCancellationRequested) return [];
+  const s = await settingsFor(doc.uri);
+  if (!s.enable || token.isCancellationRequested) return [];
+  const options = optionsFor(doc.uri, s);
+  const cached = lastLint.get(doc.uri);
+  const findings = cached && cached.version === doc.version ? cached.findings : linter.lint(doc.uri, doc.getText(), options);
+  return codeActions(doc, params, findings, options, s.buildContext);
+});
+
+documents.listen(connection);
+connection.listen();

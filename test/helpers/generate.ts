@@ -1,0 +1,53 @@
+/** Renders the rule docs and the settings schema from rule metadata (checked by registry.test). */
+import type { Rule } from '../../server/src/rules/rule.js';
+
+export function ruleDoc(r: Rule): string {
+  const fix = { always: 'Always: a quick fix is offered for every finding.', sometimes: 'Sometimes: a quick fix is offered when it can be made safely.', none: 'No automatic fix.' }[r.fixable];
+  return [
+    `# ${r.id} ${r.name}`,
+    '',
+    `**${r.docs.summary}**`,
+    '',
+    `Default severity: ${r.severity}${r.stageAware ? ' (a hint in build stages whose files do not ship in the final image)' : ''}. Fix: ${fix}`,
+    '',
+    '## Why it costs bytes',
+    '',
+    r.docs.why,
+    '',
+    '## Example',
+    '',
+    '```dockerfile',
+    r.docs.bad,
+    '```',
+    '',
+    'Use instead:',
+    '',
+    '```dockerfile',
+    r.docs.good,
+    '```',
+    '',
+    ...(r.docs.notes ? ['## Notes', '', r.docs.notes, ''] : []),
+    ...(r.docs.seeAlso?.length ? ['## See also', '', ...r.docs.seeAlso.map((s) => `- ${s}`), ''] : []),
+    `Silence it on one instruction with \`# dockerfile-slim ignore=${r.id}\` on the line above${r.hadolint?.length ? ` (hadolint's \`# hadolint ignore=${r.hadolint.join(',')}\` works too)` : ''}, or set \`"dockerfileSlim.rules": { "${r.id}": "off" }\`.`,
+    '',
+  ].join('\n');
+}
+
+export function rulesIndex(rules: readonly Rule[]): string {
+  return [
+    '# Dockerfile Slim rules',
+    '',
+    '| id | name | severity | fix | what |',
+    '|---|---|---|---|---|',
+    ...rules.map((r) => `| [${r.id}](${r.id}.md) | ${r.name} | ${r.severity} | ${r.fixable} | ${r.docs.summary.replace(/\|/g, '\\|')} |`),
+    '',
+  ].join('\n');
+}
+
+export function rulesSchema(rules: readonly Rule[]): Record<string, unknown> {
+  const props: Record<string, unknown> = {};
+  for (const r of rules) {
+    props[r.id] = { type: 'string', enum: ['default', 'error', 'warning', 'info', 'hint', 'off'], default: 'default', markdownDescription: `${r.name}: ${r.docs.summary} (default: ${r.severity})` };
+  }
+  return props;
+}

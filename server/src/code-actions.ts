@@ -9,7 +9,7 @@ import { fix as fixAll } from './engine/lint.js';
 import type { DetailedFinding, FixOptions } from './engine/types.js';
 import { SOURCE } from './diagnostics.js';
 import * as path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 
 export const FIX_ALL_KIND = 'source.fixAll.dockerfileSlim';
 export const OPTIMIZE_UNSAFE_KIND = 'source.dockerfileSlim.optimizeUnsafe';
@@ -25,9 +25,10 @@ export function minimalEdit(doc: TextDocument, before: string, after: string): T
   return { range: { start: doc.positionAt(p), end: doc.positionAt(before.length - s) }, newText: after.slice(p, after.length - s) };
 }
 
-function createFileEdit(doc: TextDocument, context: string, file: { path: string; content: string }): WorkspaceEdit['documentChanges'] {
-  if (!doc.uri.startsWith('file:')) return [];
-  const dir = path.resolve(path.dirname(fileURLToPath(doc.uri)), context);
+/** `contextDir` is the absolute build context folder ('' when unknown). */
+function createFileEdit(doc: TextDocument, contextDir: string, file: { path: string; content: string }): WorkspaceEdit['documentChanges'] {
+  if (!doc.uri.startsWith('file:') || !contextDir) return [];
+  const dir = contextDir;
   const uri = pathToFileURL(path.join(dir, file.path)).toString();
   return [
     { kind: 'create', uri, options: { ignoreIfExists: true, overwrite: false } },

@@ -21,9 +21,11 @@ const lastLint = new Map<string, { version: number; findings: DetailedFinding[] 
 const linter = new IncrementalLinter();
 const pending = new Map<string, NodeJS.Immediate>();
 let pullConfig = false;
+let workspaceFolders: string[] = [];
 
 connection.onInitialize((params) => {
   pullConfig = !!params.capabilities.workspace?.configuration;
+  workspaceFolders = (params.workspaceFolders ?? []).map((f) => f.uri).concat(params.rootUri ? [params.rootUri] : []);
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -47,12 +49,20 @@ function settingsFor(uri: string): Promise<Settings> {
   return s;
 }
 
+/** The build context folder: the setting is relative to the workspace folder; empty means the Dockerfile's folder. */
+export function contextDir(uri: string, context: string): string {
+  const file = fileURLToPath(uri);
+  if (!context) return path.dirname(file);
+  const folder = workspaceFolders.find((f) => uri.startsWith(f.endsWith('/') ? f : `${f}/`));
+  return path.resolve(folder ? fileURLToPath(folder) : path.dirname(file), context);
+}
+
 /** Does the build context hold a .dockerignore (or `<Dockerfile>.dockerignore`)? Unknown for non-file URIs. */
 function dockerignoreExists(uri: string, context: string): boolean | undefined {
   if (!uri.startsWith('file:')) return undefined;
   try {
     const file = fileURLToPath(uri);
-    const dir = path.resolve(path.dirname(file), context);
+    const dir = contextDir(uri, context);
     return fs.existsSync(path.join(dir, '.dockerignore')) || fs.existsSync(`${file}.dockerignore`);
   } catch {
     return undefined;
@@ -120,7 +130,7 @@ connection.onCodeAction(async (params, token) => {
   const options = optionsFor(doc.uri, s);
   const cached = lastLint.get(doc.uri);
   const findings = cached && cached.version === doc.version ? cached.findings : linter.lint(doc.uri, doc.getText(), options);
-  return codeActions(doc, params, findings, options, s.buildContext);
+  return codeActions(doc, params, findings, options, doc.uri.startsWith('file:') ? contextDir(doc.uri, s.buildContext) : '');
 });
 
 documents.listen(connection);

@@ -9,11 +9,11 @@ import type { SeveritySetting } from './engine/types.js';
 export interface Settings {
   enable: boolean;
   rules: Record<string, SeveritySetting>;
-  /** Build context relative to the Dockerfile's folder, used to look for `.dockerignore`. */
+  /** Build context relative to the workspace folder ('' = the Dockerfile's folder), used to look for `.dockerignore`. */
   buildContext: string;
 }
 
-export const defaults: Settings = { enable: true, rules: {}, buildContext: '.' };
+export const defaults: Settings = { enable: true, rules: {}, buildContext: '' };
 
 const SEVERITIES = new Set(['error', 'warning', 'info', 'hint', 'off', 'default']);
 

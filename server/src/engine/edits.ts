@@ -75,6 +75,8 @@ export function mergeable(model: Model, runs: readonly Instr[]): boolean {
     if (!r.run || r.run.form !== 'shell' || r.onbuild !== (runs[0] as Instr).onbuild) return false;
     if (flags(r) !== flags(runs[0] as Instr)) return false;
     if (appendPoint(r.run) === null) return false;
+    // `RUN cat <<EOF > f`: the here-document body follows the first line; joining there would drop it.
+    if (r.run.script.commands.some((c) => c.redirects.some((x) => x.op === '<<' || x.op === '<<-'))) return false;
     if (k > 0) {
       const gap = model.text.slice((runs[k - 1] as Instr).end, r.start);
       if (gap.split(/\r?\n|\r/).some((l) => l.trim() !== '' && !l.trim().startsWith('#'))) return false;
@@ -99,7 +101,13 @@ export function mergeRuns(model: Model, runs: readonly Instr[], isolate = false)
     const cur = runs[k] as Instr;
     const run = cur.run as RunScript;
     const wrap = isolate && k < runs.length - 1 && changesShellState(run.script.commands);
-    if (wrap) edits.push({ start: run.bodyStart, end: run.bodyStart, text: '( ' });
+    if (wrap) {
+      // The previous join ends exactly at this body: extend it rather than add a touching edit
+      // (fix selection treats touching edits of one fix as a conflict).
+      const prev = edits[edits.length - 1];
+      if (prev && prev.end === run.bodyStart) prev.text += '( ';
+      else edits.push({ start: run.bodyStart, end: run.bodyStart, text: '( ' });
+    }
     if (k === runs.length - 1) break;
     const next = runs[k + 1] as Instr;
     const at = appendPoint(run) as number;

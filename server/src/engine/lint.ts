@@ -32,6 +32,7 @@ export function lintModel(model: Model, options: LintOptions = {}): DetailedFind
     if (sup.global.has(rule.id)) continue;
     const ctx = {
       model,
+      options,
       report(r: import('../rules/rule.js').Report): void {
         if (sup.byLine.get(r.instr.line)?.has(rule.id)) return;
         const start = Math.max(0, Math.min(r.start, model.text.length));

@@ -1,12 +1,165 @@
-// PLACEHOLDER: being implemented; replace this whole file.
+import { hasFlag, positionals, type Call } from '../engine/commands.js';
+import { appendCommand } from '../engine/edits.js';
+import { expand, type Instr, type Model } from '../engine/model.js';
+import type { Fix } from '../engine/types.js';
 import { defineRule } from './rule.js';
+import { callRange, runViews, type RunView } from './helpers.js';
+import { callDirs, copyArgs, deletedInSameRun, deletes, deletionsByCall, earlierInstrs, isUrl, joinPath, runCreations, stageChain, type Created } from './layer-helpers.js';
+import { installedNames, isInstall, pkgOps } from './package-ops.js';
+
+const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh']);
+
+/** How a call consumes a downloaded file, if it does: "unpacks" or "installs". */
+function consumes(call: Call, cwd: string | null, path: string, env: ReadonlyMap<string, string>): string | null {
+  const refs = (): boolean =>
+    call.args.some((w) => {
+      const v = expand(w.value, env);
+      return !v.includes('$') && (v.startsWith('/') ? joinPath('/', v) : cwd !== null ? joinPath(cwd, v) : null) === path;
+    });
+  const first = call.args[0]?.value ?? '';
+  switch (call.name) {
+    case 'tar':
+      // `tar xzf f`, `tar -xf f`, `tar --extract -f f`.
+      return (/^-?[a-zA-Z]*x/.test(first) || hasFlag(call, ['extract', 'get'], ['x'])) && refs() ? 'unpacks' : null;
+    case 'unzip':
+    case 'bsdtar':
+      return refs() ? 'unpacks' : null;
+    case '7z':
+    case '7za':
+    case '7zr':
+      return (first === 'x' || first === 'e') && refs() ? 'unpacks' : null;
+    case 'gunzip':
+    case 'bunzip2':
+    case 'unxz':
+    case 'zstd':
+    case 'unzstd':
+      // Without -k/-c these replace the archive with its content: nothing is left behind.
+      return hasFlag(call, ['keep', 'stdout'], ['k', 'c']) && refs() ? 'unpacks' : null;
+    case 'dpkg':
+      return hasFlag(call, ['install'], ['i']) && refs() ? 'installs' : null;
+    case 'rpm':
+      return hasFlag(call, ['install', 'upgrade'], ['i', 'U']) && refs() ? 'installs' : null;
+    case 'apt-get':
+    case 'apt':
+    case 'apk':
+    case 'pip':
+    case 'pip3':
+      return refs() ? 'installs' : null;
+    default:
+      if (SHELLS.has(call.name)) return positionals(call)[0] && refs() ? 'runs' : null;
+      return null;
+  }
+}
+
+/** Is the path deleted by a later RUN of the same stage? Then DS002 reports it; don't report twice. */
+function deletedLater(model: Model, created: Created): boolean {
+  const stage = created.instr.stage;
+  if (!stage) return false;
+  const after = stage.instrs.slice(stage.instrs.indexOf(created.instr) + 1);
+  return runViews(model).some((v) => after.includes(v.instr) && [...deletionsByCall(v).values()].some((ps) => ps.some((p) => deletes(p, created))));
+}
+
+const quote = (p: string): string => (/^[A-Za-z0-9_./@%+=:,-]+$/.test(p) ? p : `'${p.replace(/'/g, `'\\''`)}'`);
+
+function checkRun(model: Model, view: RunView, report: (call: Call, message: string, fix?: Fix) => void): void {
+  const dirs = callDirs(view);
+  for (const c of runCreations(view)) {
+    if (c.how !== 'download' || c.callIndex === undefined || !c.call) continue;
+    if (view.run.mounts.some((m) => (m.type === 'cache' || m.type === 'tmpfs') && m.target && (c.path === m.target || c.path.startsWith(m.target.replace(/\/$/, '') + '/')))) continue;
+    let how: string | null = null;
+    let by = '';
+    for (let i = c.callIndex + 1; i < view.calls.length && !how; i++) {
+      const call = view.calls[i] as Call;
+      how = consumes(call, dirs[i] ?? null, c.path, view.instr.env);
+      by = call.name;
+    }
+    if (!how || deletedInSameRun(model, c) || deletedLater(model, c)) continue;
+    const noCd = !view.calls.some((k) => k.name === 'cd' || k.name === 'pushd');
+    const dl = c.call;
+    const written = dl.args.find((w) => w.value !== '' && c.path.endsWith(w.value.replace(/^\.\//, '')) && !isUrl(w.value));
+    const target = noCd && written && !written.value.startsWith('-') ? written.value : c.path;
+    const edit = appendCommand(model, view.instr, `rm -f ${quote(target)}`);
+    report(
+      dl,
+      `\`${dl.name}\` saves ${c.path}, which \`${by}\` ${how}, but the archive itself stays in this layer: delete it in the same RUN, or pipe the download instead.`,
+      edit ? { title: `Append \`rm -f ${target}\``, safe: true, edits: [edit] } : undefined,
+    );
+  }
+}
+
+/** An earlier instruction or the base image provides wget or curl (for the ADD → RUN conversion). */
+function downloader(model: Model, instr: Instr): 'wget' | 'curl' | null {
+  const chain = stageChain(instr.stage);
+  const root = chain[chain.length - 1];
+  const views = new Map(runViews(model).map((v) => [v.instr, v]));
+  for (const ins of earlierInstrs(instr).reverse()) {
+    const view = views.get(ins);
+    if (!view) continue;
+    for (const o of pkgOps(view)) {
+      if (!isInstall(o)) continue;
+      const names = installedNames(o, ins.env);
+      if (names.includes('curl')) return 'curl';
+      if (names.includes('wget')) return 'wget';
+    }
+  }
+  // busybox (and so Alpine) ships a wget applet.
+  return root && /(^|\/)(alpine|busybox)(:|@|$)|:[^/]*alpine/.test(root.imageExpanded) ? 'wget' : null;
+}
+
+function checkAdd(model: Model, instr: Instr, report: (start: number, end: number, message: string, fix?: Fix) => void): void {
+  const info = copyArgs(instr);
+  if (!info) return;
+  for (const src of info.sources) {
+    const url = expand(src, instr.env);
+    // A git URL is a repository checkout, not a download.
+    if (!isUrl(url) || /\.git(#|$)/.test(url)) continue;
+    const at = model.text.indexOf(src, instr.argsStart);
+    const start = at >= 0 && at < instr.end ? at : instr.start;
+    const end = at >= 0 && at < instr.end ? at + src.length : instr.end;
+    let fix: Fix | undefined;
+    const tool = downloader(model, instr);
+    const dest = expand(info.dest, instr.env);
+    if (tool && info.flags.length === 0 && info.sources.length === 1 && !dest.includes('$') && !instr.onbuild) {
+      const base = url.replace(/[?#].*$/, '').replace(/\/+$/, '');
+      const file = dest.endsWith('/') || dest === '.' ? joinPath(dest.startsWith('/') ? dest : `/${dest}`, base.slice(base.lastIndexOf('/') + 1)) : dest;
+      const path = dest.startsWith('/') ? file : file.replace(/^\//, '');
+      const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
+      const mk = dir && dir !== '/tmp' ? `mkdir -p ${quote(dir)} && ` : '';
+      const get = tool === 'wget' ? `wget -q -O ${quote(path)} ${quote(url)}` : `curl -fsSL -o ${quote(path)} ${quote(url)}`;
+      const kwStart = instr.start + model.text.slice(instr.start, instr.argsStart).search(/ADD/i);
+      fix = {
+        title: `Download with ${tool} in a RUN (file mode 644 instead of 600; then unpack and delete it in that RUN)`,
+        safe: false,
+        edits: [{ start: kwStart, end: instr.end, text: `RUN ${mk}${get}` }],
+      };
+    }
+    report(start, end, `\`ADD ${src}\` keeps the downloaded file in its own layer even if a later RUN unpacks or deletes it: download, unpack and delete in one RUN.`, fix);
+  }
+}
 
 export default defineRule({
   id: 'DS013',
   name: 'archive-left-in-layer',
   severity: 'warning',
   stageAware: true,
-  fixable: 'none',
-  docs: { summary: 'TODO', why: 'TODO', bad: 'TODO', good: 'TODO' },
-  check() {},
+  fixable: 'sometimes',
+  docs: {
+    summary: 'A downloaded archive or installer is unpacked and left in the layer',
+    why: 'The archive is as big as (or bigger than) what it unpacks to. Left in the layer, every byte ships twice; deleting it in a later RUN does not help.',
+    bad: 'RUN wget -O /tmp/node.tar.xz https://nodejs.org/dist/v20.0.0/node-v20.0.0-linux-x64.tar.xz \\\n    && tar -xJf /tmp/node.tar.xz -C /usr/local --strip-components=1',
+    good: 'RUN curl -fsSL https://nodejs.org/dist/v20.0.0/node-v20.0.0-linux-x64.tar.xz \\\n    | tar -xJ -C /usr/local --strip-components=1',
+    notes:
+      'Flags `ADD http(s)://…` (the download stays in the ADD layer; `ADD` of a local tar auto-extracts and is not flagged, nor are git URLs), and a RUN where `wget`/`curl` saves a file that `tar x`, `unzip`, `7z x`, `gunzip -k`, `dpkg -i`, `rpm -i`, `apt-get install ./x.deb`, `pip install` or `sh file` then uses, without deleting it later in the same RUN. Piped downloads (`curl … | tar xz`) and downloads into a cache/tmpfs mount are fine. A file a later RUN deletes is reported by DS002 instead. ' +
+      'Fix for the RUN case: append `rm -f <file>` (safe). For `ADD <url>` the only fix is unsafe: a RUN with wget or curl, offered when the base image is Alpine/busybox or an earlier RUN installs one of them; the file then gets mode 644 instead of 600, and you still need to move the unpacking into that RUN. In stages that do not ship the finding is a hint.',
+    seeAlso: ['DS002', 'hadolint DL3020', 'docker-parfum tarSomethingRmTheSomething'],
+  },
+  check(ctx) {
+    for (const view of runViews(ctx.model)) {
+      checkRun(ctx.model, view, (call, message, fix) => ctx.report({ instr: view.instr, ...callRange(view.run, call), message, fix }));
+    }
+    for (const instr of ctx.model.instrs) {
+      if (instr.keyword !== 'ADD') continue;
+      checkAdd(ctx.model, instr, (start, end, message, fix) => ctx.report({ instr, start, end, message, fix }));
+    }
+  },
 });

@@ -1,12 +1,93 @@
-// PLACEHOLDER: being implemented; replace this whole file.
+import type { Instr } from '../engine/model.js';
 import { defineRule } from './rule.js';
+import { runViews } from './helpers.js';
+
+/** Source words of a COPY/ADD: everything but flags and the destination (shell or JSON form). */
+function sources(args: string): string[] | null {
+  let body = args.trim();
+  for (let m = /^--(\S+)\s*/.exec(body); m; m = /^--(\S+)\s*/.exec(body)) {
+    if (/^from(=|$)/i.test(m[1] ?? '')) return null; // copies from a stage or image, not the context
+    body = body.slice(m[0].length);
+  }
+  if (body.startsWith('<<')) return null; // heredoc
+  let words: string[];
+  if (body.startsWith('[')) {
+    try {
+      const parsed = JSON.parse(body) as unknown;
+      if (!Array.isArray(parsed) || !parsed.every((x) => typeof x === 'string')) return null;
+      words = parsed as string[];
+    } catch {
+      return null;
+    }
+  } else words = body.split(/\s+/).filter(Boolean);
+  return words.slice(0, -1);
+}
+
+function copiesWholeContext(instr: Instr): boolean {
+  if (instr.keyword !== 'COPY' && instr.keyword !== 'ADD') return false;
+  return (sources(instr.args) ?? []).some((s) => /^\.\/?(\/\.)?$/.test(s));
+}
+
+/** Entries nobody's build needs; node_modules only when the Dockerfile installs its own. */
+function content(installsNodeModules: boolean): string {
+  const lines = [
+    '# Created by Dockerfile Slim (DS012): files the build does not need stay out of the context and the image.',
+    '# Remove an entry if a COPY really needs it.',
+    '.git',
+    '.hg',
+    '.svn',
+    '.dockerignore',
+    'Dockerfile*',
+    '.vscode',
+    '.idea',
+    '*.log',
+    '**/__pycache__',
+    '**/*.py[co]',
+    '.pytest_cache',
+    '.mypy_cache',
+    'coverage',
+    '.nyc_output',
+  ];
+  if (installsNodeModules) lines.push('# The Dockerfile runs its own npm/yarn/pnpm install.', '**/node_modules');
+  lines.push('# Secrets: uncomment when the image does not read them at run time.', '# .env', '# .env.*');
+  return lines.join('\n') + '\n';
+}
+
+const NODE_PMS = new Set(['npm', 'yarn', 'pnpm']);
+const INSTALL = new Set(['install', 'ci', 'i', 'add']);
 
 export default defineRule({
   id: 'DS012',
   name: 'dockerignore-missing',
   severity: 'warning',
   stageAware: true,
-  fixable: 'none',
-  docs: { summary: 'TODO', why: 'TODO', bad: 'TODO', good: 'TODO' },
-  check() {},
+  fixable: 'always',
+  docs: {
+    summary: '`COPY . .` / `ADD . …` with no `.dockerignore` in the build context',
+    why: 'Without a `.dockerignore`, copying the whole context also copies `.git` (often larger than the source), editor folders, logs, caches and local `node_modules` into the layer, and every change to them breaks the layer cache.',
+    bad: 'COPY . /app',
+    good: '# .dockerignore next to the Dockerfile:\n.git\n**/node_modules\n*.log',
+    notes:
+      'The engine only sees text, so it reports this only when the caller says the context has no `.dockerignore` (`LintOptions.dockerignoreExists === false`; the CLI and the editor check the file system). `COPY --from=…` and heredoc COPYs do not read the context and are not reported. ' +
+      'The fix creates `.dockerignore` (never overwriting one) with entries no build needs: VCS folders, `Dockerfile*` and `.dockerignore` themselves (Docker still reads them), editor folders, `*.log`, Python bytecode and test caches, coverage output; `**/node_modules` only when the Dockerfile runs its own npm/yarn/pnpm install. ' +
+      'It deliberately leaves out `dist`/`build` (often exactly what is copied) and only suggests `.env` files in comments, because an image may read them at run time. In stages that do not ship the finding is a hint.',
+    seeAlso: ['hadolint issue #1199 (request)', 'BuildKit CopyIgnoredFile (the opposite problem)'],
+  },
+  check(ctx) {
+    if (ctx.options.dockerignoreExists !== false) return;
+    const copies = ctx.model.instrs.filter(copiesWholeContext);
+    // Ignore node_modules only when every stage that copies the context installs its own.
+    const installers = new Set(runViews(ctx.model).filter((v) => v.calls.some((c) => NODE_PMS.has(c.name) && INSTALL.has(c.args[0]?.value ?? ''))).map((v) => v.instr.stage));
+    const node = copies.length > 0 && copies.every((i) => installers.has(i.stage));
+    const file = { path: '.dockerignore', content: content(node) };
+    for (const instr of copies) {
+      ctx.report({
+        instr,
+        start: instr.start,
+        end: Math.min(instr.end, ctx.model.lines.lineEnd(instr.line)),
+        message: `\`${instr.keyword} .\` copies the whole build context, and there is no .dockerignore: .git, logs and caches end up in the image.`,
+        fix: { title: 'Create .dockerignore', safe: true, edits: [], createFile: file },
+      });
+    }
+  },
 });

@@ -1,7 +1,7 @@
 import { cleansDir, hasFlag, positionals, type Call } from '../engine/commands.js';
 import { insertAfterWord } from '../engine/edits.js';
 import type { Instr, Model } from '../engine/model.js';
-import type { RunScript } from '../engine/run-script.js';
+import { docStart, type RunScript } from '../engine/run-script.js';
 import type { Word } from '../engine/shell/parser.js';
 import { defineRule } from './rule.js';
 import { callRange, runViews } from './helpers.js';
@@ -45,12 +45,10 @@ function disabledInRun(run: RunScript, call: Call): boolean {
 }
 
 /** `pip config set global.no-cache-dir …` or a pip.conf written with `no-cache-dir = …` earlier. */
-function configuredEarlier(model: Model, instr: Instr): boolean {
-  return priorInstrs(model, instr).some((i) => {
-    if (i.keyword !== 'RUN' && i.keyword !== 'COPY') return false;
-    const t = instrText(model, i);
-    return /no-cache-dir/.test(t) && (/pip[0-9.]*\s+config\s+set/.test(t) || /pip\.conf/.test(t));
-  });
+function configuredEarlier(model: Model, instr: Instr, before: number): boolean {
+  const sets = (t: string): boolean => /no-cache-dir/.test(t) && (/pip[0-9.]*\s+config\s+set/.test(t) || /pip\.conf/.test(t));
+  if (sets(model.text.slice(instr.start, before))) return true;
+  return priorInstrs(model, instr).some((i) => (i.keyword === 'RUN' || i.keyword === 'COPY') && sets(instrText(model, i)));
 }
 
 export default defineRule({
@@ -66,13 +64,12 @@ export default defineRule({
     bad: 'RUN pip install -r requirements.txt',
     good: 'RUN pip install --no-cache-dir -r requirements.txt',
     notes:
-      'Covers `pip`, `pip3`, `pip3.12`, `python -m pip` and `python3.X -m pip`; not `pipx`, `pipenv` or `uv`. Not flagged when `PIP_NO_CACHE_DIR` is set by ENV/ARG in the stage (or a stage it is built FROM), on the command, or by an `export` earlier in the RUN; when `pip config set global.no-cache-dir` or a pip.conf with `no-cache-dir` was written earlier; with a cache/tmpfs mount on `~/.cache/pip` (or on a parent such as `/root/.cache`, or on the `--cache-dir`/`PIP_CACHE_DIR` directory); or when the same RUN later deletes the cache (`rm -rf /root/.cache/pip`, `pip cache purge`). Deliberate difference from hadolint: any valid value of `PIP_NO_CACHE_DIR`, including `0`, `false`, `no` and `off`, disables the cache in pip itself (see `_handle_no_cache_dir` in pip\'s `cmdoptions.py`), so we do not flag those; hadolint does. `pip install --user` is flagged like any other install. In stages that do not ship the finding is a hint.',
+      'Covers `pip`, `pip3`, `pip3.12`, `python -m pip` and `python3.X -m pip`; not `pipx`, `pipenv` or `uv`. Not flagged when `PIP_NO_CACHE_DIR` is set by ENV/ARG in the stage (or a stage it is built FROM), on the command, or by an `export` earlier in the RUN; when `pip config set global.no-cache-dir` or a pip.conf with `no-cache-dir` was written earlier (in the stage, a stage it is built FROM, or the same RUN); with a cache/tmpfs mount on `~/.cache/pip` (or on a parent such as `/root/.cache`, or on the `--cache-dir`/`PIP_CACHE_DIR` directory); or when the same RUN later deletes the cache (`rm -rf /root/.cache/pip`, `pip cache purge`). Deliberate difference from hadolint: any valid value of `PIP_NO_CACHE_DIR`, including `0`, `false`, `no` and `off`, disables the cache in pip itself (see `_handle_no_cache_dir` in pip\'s `cmdoptions.py`), so we do not flag those; hadolint does. `pip install --user` is flagged like any other install. In stages that do not ship the finding is a hint.',
     seeAlso: ['hadolint DL3042'],
   },
   check(ctx) {
     const model = ctx.model;
     for (const { instr, run, calls } of runViews(model)) {
-      let earlier: boolean | undefined;
       calls.forEach((call, idx) => {
         const sub = pipInstall(call);
         if (!sub || hasFlag(call, ['no-cache-dir'])) return;
@@ -82,8 +79,7 @@ export default defineRule({
         if (mountCovers(run, dirs) || run.mounts.some((m) => (m.type === 'cache' || m.type === 'tmpfs') && m.target.includes('.cache/pip'))) return;
         if (cleansDir(calls, idx + 1, dirs, instr.env)) return;
         if (calls.slice(idx + 1).some((c) => (PIP.test(c.name) || PYTHON.test(c.name)) && c.args.some((a, k) => a.value === 'cache' && c.args[k + 1]?.value === 'purge'))) return;
-        earlier ??= configuredEarlier(model, instr);
-        if (earlier) return;
+        if (configuredEarlier(model, instr, docStart(run, call.cmd.start))) return;
         const edit = insertAfterWord(instr, sub, '--no-cache-dir');
         ctx.report({
           instr,

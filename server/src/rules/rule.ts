@@ -3,7 +3,7 @@
  * registered in `rules/index.ts`. Rules only read the model and call `ctx.report`.
  */
 import type { Instr, Model, Stage } from '../engine/model.js';
-import type { Fix, Severity } from '../engine/types.js';
+import type { Fix, LintOptions, Severity } from '../engine/types.js';
 
 export interface RuleDocs {
   /** One line: what is wrong. */
@@ -31,6 +31,8 @@ export interface Report {
 
 export interface RuleContext {
   readonly model: Model;
+  /** What the caller knows beyond the text (e.g. whether a `.dockerignore` exists). */
+  readonly options: LintOptions;
   report(r: Report): void;
 }
 

@@ -1,0 +1,101 @@
+// "Dockerfile Slim: Build and Measure": runs `docker build --iidfile` only when the user asks, shows the output,
+// and remembers the image id (plus a hash of each final-stage instruction, for stale marking) per Dockerfile.
+import * as vscode from 'vscode';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, isAbsolute, join } from 'node:path';
+import { DockerError, runBuild, type DockerOptions } from './docker-cli.js';
+import { finalStage } from './layers/index.js';
+
+export interface BuildRecord {
+  imageId: string;
+  builtAt: number;
+  /** sha1 of each final-stage instruction's text (FROM included) at build time. */
+  instructionHashes: string[];
+}
+
+const BUILD_TIMEOUT_MS = 60 * 60 * 1000; // builds may legitimately take long; the user can cancel
+
+export const recordKey = (fsPath: string): string => `dockerfileSlim.layers.build:${fsPath}`;
+
+export const hashText = (text: string): string => createHash('sha1').update(text.replace(/\s+/g, ' ').trim()).digest('hex');
+
+/** Hashes of the final stage's instructions (FROM line first) of a Dockerfile text. */
+export function instructionHashes(text: string): Map<number, string> {
+  const stage = finalStage(text);
+  const out = new Map<number, string>();
+  if (stage.fromLine > 0) out.set(stage.fromLine, hashText(text.split(/\r?\n/)[stage.fromLine - 1] ?? ''));
+  for (const i of stage.instructions) out.set(i.line, hashText(i.text));
+  return out;
+}
+
+export function dockerOptions(scope?: vscode.Uri): DockerOptions {
+  const cfg = vscode.workspace.getConfiguration('dockerfileSlim', scope);
+  // dockerPath picks an executable: never honour it from an untrusted workspace.
+  const configured = cfg.get<string>('dockerPath', 'docker').trim();
+  const dockerPath = vscode.workspace.isTrusted && configured !== '' ? configured : 'docker';
+  const timeoutMs = Math.max(1000, cfg.get<number>('docker.timeoutMs', 30_000));
+  return { dockerPath, timeoutMs };
+}
+
+let output: vscode.OutputChannel | undefined;
+function channel(): vscode.OutputChannel {
+  output ??= vscode.window.createOutputChannel('Dockerfile Slim: Build');
+  return output;
+}
+
+function targetDocument(uri?: vscode.Uri): vscode.Uri | undefined {
+  if (uri instanceof vscode.Uri) return uri;
+  const doc = vscode.window.activeTextEditor?.document;
+  if (doc && (doc.languageId === 'dockerfile' || /(^|[\\/.])(Dockerfile|Containerfile)[^\\/]*$/i.test(doc.fileName))) return doc.uri;
+  return undefined;
+}
+
+export async function buildAndMeasure(context: vscode.ExtensionContext, onBuilt: (uri: vscode.Uri) => void, uri?: vscode.Uri): Promise<string | undefined> {
+  const target = targetDocument(uri);
+  if (!target || target.scheme !== 'file') {
+    void vscode.window.showInformationMessage('Dockerfile Slim: open a Dockerfile saved on disk to build and measure it.');
+    return undefined;
+  }
+  const doc = await vscode.workspace.openTextDocument(target);
+  if (doc.isDirty) await doc.save();
+  const text = doc.getText();
+  const cfg = vscode.workspace.getConfiguration('dockerfileSlim', target);
+  const folder = vscode.workspace.getWorkspaceFolder(target)?.uri.fsPath;
+  const ctxSetting = cfg.get<string>('build.context', '').trim();
+  const buildContext = ctxSetting === '' ? dirname(target.fsPath) : isAbsolute(ctxSetting) ? ctxSetting : join(folder ?? dirname(target.fsPath), ctxSetting);
+  const tag = cfg.get<string>('build.tag', '').trim() || undefined;
+  const opts = { ...dockerOptions(target), timeoutMs: BUILD_TIMEOUT_MS };
+  const dir = await mkdtemp(join(tmpdir(), 'dockerfile-slim-'));
+  const iidfile = join(dir, 'iid');
+  const out = channel();
+  out.show(true);
+  out.appendLine(`$ ${opts.dockerPath} build --iidfile ${iidfile} -f ${target.fsPath}${tag ? ` -t ${tag}` : ''} ${buildContext}`);
+  try {
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Dockerfile Slim: building to measure layers', cancellable: true },
+      async (_progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        await runBuild({ dockerfile: target.fsPath, context: buildContext, iidfile, tag }, opts, (s) => out.append(s), abort.signal);
+      },
+    );
+    const imageId = (await readFile(iidfile, 'utf8')).trim();
+    const record: BuildRecord = { imageId, builtAt: Date.now(), instructionHashes: [...instructionHashes(text).values()] };
+    await context.workspaceState.update(recordKey(target.fsPath), record);
+    out.appendLine(`Built ${imageId}. Layer sizes are shown above each instruction.`);
+    onBuilt(target);
+    return imageId;
+  } catch (e) {
+    const msg = e instanceof DockerError ? e.message : String(e);
+    out.appendLine(`Build failed: ${msg}`);
+    const kind = e instanceof DockerError ? e.kind : 'failed';
+    if (kind !== 'failed' || !/cancelled/.test(msg)) {
+      void vscode.window.showWarningMessage(`Dockerfile Slim: build failed (${msg}).`, 'Show Output').then((a) => a && out.show());
+    }
+    return undefined;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,192 @@
+// CodeLens above each final-stage instruction with its layer's size from the last build (vscode glue only; the
+// work is in ./layers and ./docker-cli). Docker calls run off the provider's path, cached by image id, and every
+// failure becomes one quiet lens instead of a popup.
+import * as vscode from 'vscode';
+import { buildAndMeasure, dockerOptions, instructionHashes, recordKey, type BuildRecord } from './build-measure.js';
+import { DockerError, imageHistory, imageId, saveImage } from './docker-cli.js';
+import { attributeLayers, attributeWaste, finalStage, formatBytes, type LineWaste, type RawHistoryRow, type SavedImage } from './layers/index.js';
+
+type Load<T> = { state: 'loading' } | { state: 'ready'; value: T } | { state: 'error'; error: DockerError; at: number };
+
+interface ImageData {
+  id: string;
+  history: Load<RawHistoryRow[]>;
+  saved: Load<SavedImage>;
+}
+
+const RETRY_MS = 30_000;
+const QUIET: Record<DockerError['kind'], string> = {
+  'not-installed': 'Layer sizes: Docker not found (setting dockerfileSlim.dockerPath)',
+  'daemon-down': 'Layer sizes: Docker daemon not running',
+  'image-not-found': 'Layer sizes: the measured image is gone — Build and Measure again',
+  'timed-out': 'Layer sizes: docker did not answer in time',
+  'malformed-output': 'Layer sizes: unreadable docker output',
+  failed: 'Layer sizes: docker failed',
+};
+
+const asDockerError = (e: unknown): DockerError => (e instanceof DockerError ? e : new DockerError('failed', String(e)));
+
+class LayerLensProvider implements vscode.CodeLensProvider {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+  /** Image reference (id or tag) → resolved image id. Tags are re-resolved after builds, saves and config changes. */
+  private readonly refs = new Map<string, Load<string>>();
+  private readonly images = new Map<string, ImageData>();
+  private readonly wasteCache = new Map<string, LineWaste[]>();
+
+  constructor(private readonly context: vscode.ExtensionContext) {}
+
+  refresh(forgetTags = true): void {
+    if (forgetTags) this.refs.clear();
+    this.changed.fire();
+  }
+
+  private reference(doc: vscode.TextDocument): { ref: string; record?: BuildRecord } | undefined {
+    const record = this.context.workspaceState.get<BuildRecord>(recordKey(doc.uri.fsPath));
+    if (record) return { ref: record.imageId, record };
+    const map = vscode.workspace.getConfiguration('dockerfileSlim', doc.uri).get<Record<string, string>>('layers.image', {});
+    const rel = vscode.workspace.asRelativePath(doc.uri, false).replace(/\\/g, '/');
+    const tag = map[rel] ?? map[doc.uri.fsPath] ?? map[`./${rel}`];
+    return tag ? { ref: tag } : undefined;
+  }
+
+  /** Kicks off (once) the docker calls for a reference; the provider never awaits them. */
+  private load(ref: string, scope: vscode.Uri): Load<ImageData> {
+    const r = this.refs.get(ref);
+    const stale = r?.state === 'error' && Date.now() - r.at > RETRY_MS;
+    if (!r || stale) {
+      this.refs.set(ref, { state: 'loading' });
+      const opts = dockerOptions(scope);
+      imageId(ref, opts).then(
+        (id) => {
+          this.refs.set(ref, { state: 'ready', value: id });
+          if (!this.images.has(id)) this.fetch(id, scope);
+          this.changed.fire();
+        },
+        (e: unknown) => {
+          this.refs.set(ref, { state: 'error', error: asDockerError(e), at: Date.now() });
+          this.changed.fire();
+        },
+      );
+      return { state: 'loading' };
+    }
+    if (r.state !== 'ready') return r;
+    const data = this.images.get(r.value);
+    if (data?.history.state === 'error' && Date.now() - data.history.at > RETRY_MS) this.fetch(r.value, scope); // retry later, not on every keystroke
+    return data ? { state: 'ready', value: data } : { state: 'loading' };
+  }
+
+  private fetch(id: string, scope: vscode.Uri): void {
+    const data: ImageData = { id, history: { state: 'loading' }, saved: { state: 'loading' } };
+    this.images.set(id, data);
+    const opts = dockerOptions(scope);
+    imageHistory(id, opts).then(
+      (rows) => {
+        data.history = { state: 'ready', value: rows };
+        this.changed.fire();
+        // Wasted bytes need the layer tars: slower, so after the sizes are on screen.
+        return saveImage(id, { ...opts, timeoutMs: Math.max(opts.timeoutMs * 4, 120_000) }).then(
+          (saved) => (data.saved = { state: 'ready', value: saved }),
+          (e: unknown) => (data.saved = { state: 'error', error: asDockerError(e), at: Date.now() }),
+        );
+      },
+      (e: unknown) => {
+        data.history = { state: 'error', error: asDockerError(e), at: Date.now() };
+      },
+    ).finally(() => this.changed.fire());
+  }
+
+  provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+    if (!vscode.workspace.getConfiguration('dockerfileSlim', doc.uri).get<boolean>('layers.enabled', true)) return [];
+    const text = doc.getText();
+    const stage = finalStage(text);
+    if (stage.fromLine === 0) return [];
+    const at = (line: number): vscode.Range => new vscode.Range(line - 1, 0, line - 1, 0);
+    const quiet = (title: string, command = ''): vscode.CodeLens[] => [
+      new vscode.CodeLens(at(stage.fromLine), { title, command, arguments: command ? [doc.uri] : [] }),
+    ];
+    const ref = this.reference(doc);
+    if (!ref) return quiet('Layer sizes: not measured yet — Build and Measure', 'dockerfileSlim.buildAndMeasure');
+    const loaded = this.load(ref.ref, doc.uri);
+    if (loaded.state === 'loading') return quiet('$(sync~spin) Layer sizes: reading the image…');
+    if (loaded.state === 'error') return quiet(QUIET[loaded.error.kind], loaded.error.kind === 'image-not-found' ? 'dockerfileSlim.buildAndMeasure' : '');
+    const { history, saved } = loaded.value;
+    if (history.state === 'loading') return quiet('$(sync~spin) Layer sizes: reading the image…');
+    if (history.state === 'error') return quiet(QUIET[history.error.kind]);
+
+    const rows = attributeLayers(text, history.value);
+    const waste = saved.state === 'ready' ? this.waste(loaded.value.id, doc, saved.value) : [];
+    const wasteAt = new Map(waste.map((w) => [w.line, w]));
+    // Stale: the instruction on this line is not one that was built (text hash recorded by Build and Measure).
+    const builtHashes = ref.record ? new Set(ref.record.instructionHashes) : undefined;
+    const nowHashes = instructionHashes(text);
+    const byLine = new Map<number, { bytes: number; createdBy: string[]; stale: boolean }>();
+    for (const r of rows) {
+      const cur = byLine.get(r.line) ?? { bytes: 0, createdBy: [], stale: false };
+      cur.bytes += r.bytes;
+      cur.createdBy.push(r.createdBy);
+      const edited = builtHashes !== undefined && !builtHashes.has(nowHashes.get(r.line) ?? '');
+      cur.stale ||= r.stale === true || edited;
+      byLine.set(r.line, cur);
+    }
+    const lenses: vscode.CodeLens[] = [];
+    for (const line of [stage.fromLine, ...stage.instructions.map((i) => i.line)]) {
+      const l = byLine.get(line);
+      if (!l) {
+        lenses.push(new vscode.CodeLens(at(line), { title: 'not in the last build', command: '' }));
+        continue;
+      }
+      const w = wasteAt.get(line);
+      let title = `${l.stale ? '≈ ' : ''}${formatBytes(l.bytes)}${line === stage.fromLine ? ' base image' : ''}`;
+      if (w && w.wastedBytes > 0 && !l.stale) {
+        const where = w.removedAt.map((r) => (r.line ? `${r.line}` : '?')).join(', ');
+        title += ` · ${formatBytes(w.wastedBytes)} removed later at line${w.removedAt.length > 1 ? 's' : ''} ${where}`;
+      }
+      if (l.stale) title += ' (edited since the build)';
+      const tooltip = [l.createdBy.join('\n'), ...(w ? ['', 'Biggest files:', ...w.topFiles.map((f) => `${formatBytes(f.bytes).padStart(9)}  /${f.path}`)] : [])].join('\n');
+      lenses.push(new vscode.CodeLens(at(line), { title, tooltip, command: 'dockerfileSlim.showLayerFiles', arguments: [line, l.createdBy, w] }));
+    }
+    if (saved.state === 'loading') lenses.push(new vscode.CodeLens(at(stage.fromLine), { title: '$(sync~spin) measuring wasted bytes…', command: '' }));
+    return lenses;
+  }
+
+  private waste(id: string, doc: vscode.TextDocument, saved: SavedImage): LineWaste[] {
+    const key = `${id}\0${doc.uri.toString()}\0${doc.version}`;
+    let w = this.wasteCache.get(key);
+    if (!w) {
+      w = attributeWaste(doc.getText(), saved);
+      if (this.wasteCache.size > 20) this.wasteCache.clear();
+      this.wasteCache.set(key, w);
+    }
+    return w;
+  }
+}
+
+async function showLayerFiles(line: number, createdBy: string[], waste: LineWaste | undefined): Promise<void> {
+  const items: vscode.QuickPickItem[] = [{ label: createdBy.join(' | ').slice(0, 200), kind: vscode.QuickPickItemKind.Separator }];
+  for (const f of waste?.topFiles ?? []) {
+    const gone = waste?.topWasted.find((x) => x.path === f.path);
+    items.push({ label: `/${f.path}`, description: formatBytes(f.bytes), detail: gone ? `${gone.how} later at line ${gone.removedAtLine ?? '?'}` : undefined });
+  }
+  if (items.length === 1) items.push({ label: 'File list not available yet (the image is still being read, or docker save failed).' });
+  await vscode.window.showQuickPick(items, { title: `Biggest files of the layer made at line ${line}`, canPickMany: false });
+}
+
+export function registerLayerFeatures(context: vscode.ExtensionContext): void {
+  const provider = new LayerLensProvider(context);
+  const selector: vscode.DocumentSelector = [
+    { language: 'dockerfile' },
+    { scheme: 'file', pattern: '**/{Dockerfile,Containerfile,*.Dockerfile,*.dockerfile,Dockerfile.*}' },
+  ];
+  context.subscriptions.push(
+    vscode.languages.registerCodeLensProvider(selector, provider),
+    vscode.commands.registerCommand('dockerfileSlim.buildAndMeasure', (uri?: vscode.Uri) =>
+      buildAndMeasure(context, () => provider.refresh(), uri),
+    ),
+    vscode.commands.registerCommand('dockerfileSlim.refreshLayers', () => provider.refresh()),
+    vscode.commands.registerCommand('dockerfileSlim.showLayerFiles', showLayerFiles),
+    vscode.workspace.onDidSaveTextDocument(() => provider.refresh()),
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('dockerfileSlim') && provider.refresh()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => provider.refresh()),
+  );
+}

@@ -4,7 +4,7 @@ import { expand, type Instr, type Model } from '../engine/model.js';
 import type { Fix } from '../engine/types.js';
 import { defineRule } from './rule.js';
 import { callRange, runViews, type RunView } from './helpers.js';
-import { callDirs, copyArgs, deletedInSameRun, deletes, deletionsByCall, earlierInstrs, isUrl, joinPath, runCreations, stageChain, type Created } from './layer-helpers.js';
+import { callDirs, copyArgs, deletedInSameRun, deletes, deletionsByCall, earlierInstrs, isUrl, joinPath, runCreations, stageChain, workdirAt, type Created } from './layer-helpers.js';
 import { installedNames, isInstall, pkgOps } from './package-ops.js';
 
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh']);
@@ -76,8 +76,10 @@ function checkRun(model: Model, view: RunView, report: (call: Call, message: str
     if (!how || deletedInSameRun(model, c) || deletedLater(model, c)) continue;
     const noCd = !view.calls.some((k) => k.name === 'cd' || k.name === 'pushd');
     const dl = c.call;
-    const written = dl.args.find((w) => w.value !== '' && c.path.endsWith(w.value.replace(/^\.\//, '')) && !isUrl(w.value));
-    const target = noCd && written && !written.value.startsWith('-') ? written.value : c.path;
+    // Keep a relative name when the user wrote one and the RUN never changes directory.
+    const wd = workdirAt(view.instr);
+    const writtenAbs = dl.args.some((w) => w.value === c.path);
+    const target = noCd && !writtenAbs && wd && c.path.startsWith(wd === '/' ? '/' : `${wd}/`) ? c.path.slice(wd === '/' ? 1 : wd.length + 1) : c.path;
     const edit = appendCommand(model, view.instr, `rm -f ${quote(target)}`);
     report(
       dl,

@@ -3,7 +3,7 @@
  * official names, the external image the final stage is built on, and whether that image
  * is a compiler toolchain that ships.
  */
-import type { Model, Stage } from '../engine/model.js';
+import type { Instr, Model, Stage } from '../engine/model.js';
 import type { Call } from '../engine/commands.js';
 import { runViews } from './helpers.js';
 
@@ -95,3 +95,15 @@ export function finalToolchain(model: Model): Toolchain | null {
   if (ref.name === 'node' && calls.some(isNodeBuild)) return { kind: 'node', stage: root, ref };
   return null;
 }
+
+/** Document range of the image word of a FROM. */
+export function imageRange(model: Model, from: Instr): { start: number; end: number; raw: string } | null {
+  const re = /\S+/g;
+  re.lastIndex = from.argsStart;
+  for (let m = re.exec(model.text); m && m.index < from.end; m = re.exec(model.text)) {
+    if (m[0].startsWith('--')) continue;
+    return { start: m.index, end: m.index + m[0].length, raw: m[0] };
+  }
+  return null;
+}
+

@@ -1,12 +1,104 @@
-// PLACEHOLDER: being implemented; replace this whole file.
+import { appendCommand } from '../engine/edits.js';
+import { expand, type Model } from '../engine/model.js';
+import { docEnd, docStart } from '../engine/run-script.js';
+import type { Edit, Fix } from '../engine/types.js';
 import { defineRule } from './rule.js';
+import { callRange, runViews, type RunView } from './helpers.js';
+import { earlierInstrs } from './layer-helpers.js';
+import { isInstall, pkgName, pkgOps, removedLater, type PkgOp } from './package-ops.js';
+
+const BUILD_PKGS = new Set([
+  'gcc', 'g++', 'cpp', 'clang', 'make', 'cmake', 'ninja', 'ninja-build', 'build-essential', 'build-base', 'alpine-sdk',
+  'musl-dev', 'libc-dev', 'libc6-dev', 'glibc-devel', 'autoconf', 'automake', 'libtool', 'pkgconf', 'pkg-config', 'pkgconfig',
+  'python3-dev', 'python-dev', 'linux-headers', 'bison', 'flex', 'gfortran',
+]);
+
+export function isBuildPkg(name: string): boolean {
+  return BUILD_PKGS.has(name) || /^(gcc|g\+\+|clang)-[0-9.]+$/.test(name) || /-(dev|devel)$/.test(name);
+}
+
+/** Is `name` (or the apk virtual group) removed by a later RUN that builds on this one? DS002 reports that. */
+function removedByLaterRun(model: Model, view: RunView, op: PkgOp, name: string): boolean {
+  return runViews(model).some((v) => {
+    if (v === view || !earlierInstrs(v.instr).includes(view.instr)) return false;
+    const ops = pkgOps(v);
+    return removedLater(ops, op.manager, name, v.instr.env) !== undefined || (op.virtual !== undefined && removedLater(ops, op.manager, op.virtual, v.instr.env) !== undefined);
+  });
+}
+
+/** Unsafe apk fix: build packages into a `.build-deps` virtual group, deleted at the end of the RUN. */
+function apkFix(model: Model, view: RunView, op: PkgOp, build: string[]): Fix | undefined {
+  const { run, instr } = view;
+  const cmd = op.call.cmd;
+  if (run.form === 'exec' || cmd.depth > 0 || ![null, '&&', ';', '\n'].includes(cmd.before) || ![null, '&&', ';', '\n'].includes(cmd.after)) return undefined;
+  const names = new Set(op.pkgs.map((w) => w.value));
+  const taken = new Set(pkgOps(view).map((o) => o.virtual));
+  let group = '.build-deps';
+  for (let n = 2; taken.has(group); n++) group = `.build-deps-${n}`;
+  if (op.virtual) {
+    const edit = appendCommand(model, instr, `apk del ${op.virtual}`);
+    return edit ? { title: `Delete the virtual package ${op.virtual} at the end of this RUN`, safe: false, edits: [edit] } : undefined;
+  }
+  const firstPkg = op.pkgs[0];
+  if (!firstPkg) return undefined;
+  // Options after the first package, or comment lines inside the call, make a rewrite risky: no fix.
+  const afterFirst = op.call.args.slice(op.call.args.indexOf(firstPkg));
+  if (afterFirst.some((w) => !names.has(w.value))) return undefined;
+  const start = docStart(run, op.call.nameWord.start);
+  const end = docEnd(run, cmd.end);
+  const pkgStart = docStart(run, firstPkg.start);
+  if (/(^|\n)[ \t]*#/.test(model.text.slice(start, end))) return undefined;
+  const prefix = model.text.slice(start, pkgStart);
+  const rest = op.pkgs.filter((w) => !build.includes(pkgName(expand(w.value, instr.env)))).map((w) => w.raw);
+  const buildRaw = op.pkgs.filter((w) => build.includes(pkgName(expand(w.value, instr.env)))).map((w) => w.raw);
+  let text = `${rest.length ? `${prefix}${rest.join(' ')} && ` : ''}apk add --no-cache --virtual ${group} ${buildRaw.join(' ')}`;
+  const del = appendCommand(model, instr, `apk del ${group}`);
+  if (!del) return undefined;
+  const edits: Edit[] = [];
+  // When the call is the last command the two edits would touch: do both in one.
+  if (del.start === end) text += del.text;
+  else edits.push(del);
+  edits.push({ start, end, text });
+  return { title: `Install ${buildRaw.join(', ')} as virtual package ${group} and delete it at the end of this RUN`, safe: false, edits };
+}
 
 export default defineRule({
   id: 'DS014',
   name: 'build-deps-shipped',
-  severity: 'warning',
+  severity: 'info',
   stageAware: true,
-  fixable: 'none',
-  docs: { summary: 'TODO', why: 'TODO', bad: 'TODO', good: 'TODO' },
-  check() {},
+  fixable: 'sometimes',
+  docs: {
+    summary: 'Build dependencies installed in a stage that ships, and never removed',
+    why: 'Compilers, headers and build tools (gcc, make, `*-dev` packages, build-essential) are often tens to hundreds of MB. If only the build needs them, they are dead weight in the final image.',
+    bad: 'RUN apk add --no-cache gcc musl-dev && pip install --no-cache-dir uwsgi',
+    good: 'RUN apk add --no-cache --virtual .build-deps gcc musl-dev \\\n    && pip install --no-cache-dir uwsgi \\\n    && apk del .build-deps',
+    notes:
+      'Looks at `apk add` and `apt-get/apt install` in stages that ship (the final stage, its FROM ancestors, stages copied wholesale); builder stages are where build tools belong, so they are not reported. Packages removed in the same RUN (`apk del <pkg or virtual group>`, `apt-get purge <pkg>`) are fine; packages removed by a later RUN are DS002\'s finding. ' +
+      'Some of these packages are needed at run time (a `-dev` package pulled in for a header-only library, or a JIT that calls gcc): the finding is info, and the apk fix — install them as a `--virtual .build-deps` group and `apk del .build-deps` at the end of the RUN — is unsafe. No fix for apt (`apt-get purge --auto-remove` also removes automatically installed runtime libraries); use a multi-stage build.',
+    seeAlso: ['DS002', 'DS010', 'tally prefer-multi-stage-build'],
+  },
+  check(ctx) {
+    for (const view of runViews(ctx.model)) {
+      const stage = view.instr.stage;
+      if (stage && !stage.shipped) continue;
+      const ops = pkgOps(view);
+      for (const op of ops) {
+        if (!isInstall(op)) continue;
+        if (op.virtual && removedLater(ops, op.manager, op.virtual, view.instr.env, op.callIndex)) continue;
+        if (op.virtual && removedByLaterRun(ctx.model, view, op, op.virtual)) continue;
+        const build = op.pkgs
+          .map((w) => pkgName(expand(w.value, view.instr.env)))
+          .filter((n) => isBuildPkg(n) && !removedLater(ops, op.manager, n, view.instr.env, op.callIndex) && !removedByLaterRun(ctx.model, view, op, n));
+        if (build.length === 0) continue;
+        const unique = [...new Set(build)];
+        ctx.report({
+          instr: view.instr,
+          ...callRange(view.run, op.call),
+          message: `Build dependencies ${unique.join(', ')} are installed here and never removed, so they ship in the image: if only the build needs them, remove them in this RUN or build in a separate stage.`,
+          fix: op.manager === 'apk' ? apkFix(ctx.model, view, op, unique) : undefined,
+        });
+      }
+    }
+  },
 });

@@ -1,7 +1,6 @@
-import type { Instr, Model } from '../engine/model.js';
 import { defineRule } from './rule.js';
 import { runViews } from './helpers.js';
-import { finalChain, finalToolchain, parseImage, type ImageRef } from './base-images.js';
+import { finalChain, finalToolchain, imageRange, parseImage, type ImageRef } from './base-images.js';
 
 const CODENAME = '(bookworm|bullseye|buster|trixie|forky|stretch)';
 const NOT_FULL = /slim|alpine|windowsservercore|nanoserver|jre|distroless|minimal/;
@@ -47,17 +46,6 @@ export function slimVariant(ref: ImageRef): { name?: string; tag: string } | nul
 }
 
 const JDK_ONLY = new Set(['javac', 'jar', 'jlink', 'jpackage', 'jshell', 'jdeps', 'jcmd', 'jmod']);
-
-/** Document range of the image word of a FROM. */
-function imageRange(model: Model, from: Instr): { start: number; end: number; raw: string } | null {
-  const re = /\S+/g;
-  re.lastIndex = from.argsStart;
-  for (let m = re.exec(model.text); m && m.index < from.end; m = re.exec(model.text)) {
-    if (m[0].startsWith('--')) continue;
-    return { start: m.index, end: m.index + m[0].length, raw: m[0] };
-  }
-  return null;
-}
 
 export default defineRule({
   id: 'DS011',

@@ -153,7 +153,7 @@ function jsonInner(s: string): string {
 }
 
 /** Text to put into the RUN at a shell position, escaped for exec-form `["sh","-c","…"]`. */
-function encode(run: RunScript, text: string): string {
+export function encode(run: RunScript, text: string): string {
   return run.form === 'exec' && run.execShell ? jsonInner(text) : text;
 }
 
@@ -210,6 +210,13 @@ function insertEdit(run: RunScript, logical: number, text: string): Edit {
   return { start: at, end: at, text: encode(run, text) };
 }
 
+/** Document offset right after `build`/`install`, or after `-C dir`, which must come first. */
+export function afterSubcommand(build: GoBuild): number {
+  const first = build.flags[0];
+  const after = first && first.name === 'C' && first.word === build.call.args[1] ? (first.valueWord ?? first.word) : build.sub;
+  return docEnd(build.view.run, after.end);
+}
+
 /** Edit that adds `-ldflags="-s -w"` (or the missing part) to a build. Null when it cannot be done safely. */
 export function stripEdit(build: GoBuild, check: StripCheck): Edit | null {
   if (check.state.kind !== 'missing') return null;
@@ -217,10 +224,7 @@ export function stripEdit(build: GoBuild, check: StripCheck): Edit | null {
   const plainExec = run.form === 'exec' && !run.execShell;
   const lf = check.ldflags;
   if (!lf) {
-    // Right after `build`, or after `-C dir`, which must come first.
-    const first = build.flags[0];
-    const after = first && first.name === 'C' && first.word === build.call.args[1] ? (first.valueWord ?? first.word) : build.sub;
-    const at = docEnd(run, after.end);
+    const at = afterSubcommand(build);
     return { start: at, end: at, text: plainExec ? ', "-ldflags=-s -w"' : encode(run, ' -ldflags="-s -w"') };
   }
   const add = check.state.missing.join(' ') + ' ';

@@ -78,7 +78,7 @@ export default defineRule({
     bad: 'RUN npm ci --omit=dev',
     good: 'RUN npm ci --omit=dev && npm cache clean --force',
     notes:
-      'Install commands: `npm install`/`i`/`ci`/`add`/`update` (and npm\'s aliases), `yarn`, `yarn install`/`add`/`upgrade`, `yarn global add`, `yarn workspaces focus`. Not flagged when the same RUN later runs `npm cache clean --force` / `yarn cache clean` or removes the cache directory (`rm -rf /root/.npm`, `rm -rf /usr/local/share/.cache/yarn`, or the directory given by `--cache`, `--cache-folder`, `npm_config_cache` or `YARN_CACHE_FOLDER`), or when a cache/tmpfs mount holds the cache. A cleanup *before* the install does not count. The fix appends `npm cache clean --force` or `yarn cache clean`; for Yarn it is marked unsafe when the project may use Yarn 2+ (corepack, `--immutable`, `.yarnrc.yml`, or a `COPY .` that could bring one), because Plug\'n\'Play loads packages from that cache at run time. Switching to `npm ci --omit=dev` also saves bytes but changes what is installed, so it is not part of the fix. pnpm (and bun) are not flagged: they hard-link packages from their store into `node_modules`, so the store does not duplicate the bytes. Deliberate difference from hadolint: in a stage that does not ship, the finding is a hint, also for ONBUILD RUN (hadolint flags ONBUILD triggers in any stage).',
+      'Install commands: `npm install`/`i`/`ci`/`add`/`update` (and npm\'s aliases), `yarn`, `yarn install`/`add`/`upgrade`, `yarn global add`, `yarn workspaces focus`. Not flagged when the same RUN later runs `npm cache clean --force` / `yarn cache clean` or removes the cache directory (`rm -rf /root/.npm`, `rm -rf /usr/local/share/.cache/yarn`, or the directory given by `--cache`, `--cache-folder`, `npm_config_cache` or `YARN_CACHE_FOLDER`), or when a cache/tmpfs mount holds the cache. A cleanup *before* the install does not count. The fix appends `npm cache clean --force` or `yarn cache clean` (none when the install sits inside an `if`/`case`/loop); for Yarn it is marked unsafe when the project may use Yarn 2+ (corepack, `--immutable`, `.yarnrc.yml`, or a `COPY .` that could bring one), because Plug\'n\'Play loads packages from that cache at run time. Switching to `npm ci --omit=dev` also saves bytes but changes what is installed, so it is not part of the fix. pnpm (and bun) are not flagged: they hard-link packages from their store into `node_modules`, so the store does not duplicate the bytes. Deliberate difference from hadolint: in a stage that does not ship, the finding is a hint, also for ONBUILD RUN (hadolint flags ONBUILD triggers in any stage).',
     seeAlso: ['hadolint DL3060'],
   },
   check(ctx) {
@@ -96,7 +96,8 @@ export default defineRule({
         seen.add(kind);
         const clean = kind === 'npm' ? 'npm cache clean --force' : 'yarn cache clean';
         const safe = kind === 'npm' || yarnCleanSafe(model, instr, call);
-        const edit = appendCommand(model, instr, clean);
+        // Inside an if/case/loop the tool may not exist when the branch is skipped: no fix.
+        const edit = call.cmd.depth > 0 && !call.cmd.subshell ? null : appendCommand(model, instr, clean);
         ctx.report({
           instr,
           ...callRange(run, call),

@@ -72,7 +72,7 @@ export default defineRule({
     bad: 'RUN dnf install -y nginx',
     good: 'RUN dnf install -y nginx && dnf clean all',
     notes:
-      'Install-like subcommands count: install, reinstall, update/upgrade, distro-sync, makecache, group/module install (and the short forms dnf and zypper accept, e.g. `dnf in`, `zypper in`, `zypper up`, `zypper dup`, `zypper patch`, `zypper ref`). The cleanup must come *after* the last such command of the same manager: `<manager> clean all` (`zypper clean`/`cc`), or an `rm` that really removes the cache directory (`/var/cache/yum`, `/var/cache/dnf`, `/var/cache/libdnf5`, `/var/cache/zypp`, or a parent). Unlike hadolint, an unrelated `rm -rf /tmp/x` does not count, and a cleanup *before* the install does not count (hadolint issues #1250 and #957). Deliberate difference: after `dnf`, removing `/var/cache/yum` does not count, because dnf keeps its cache in `/var/cache/dnf` (dnf 4) or `/var/cache/libdnf5` (dnf 5); hadolint accepts any `rm -rf`. For `yum` (which is dnf on RHEL 8+) and `microdnf`, any of the three directories counts. A cache or tmpfs mount on the cache directory exempts the RUN. The fix appends `<manager> clean all` (`zypper clean --all`, which also drops the metadata that plain `zypper clean` keeps). In stages that do not ship the finding is a hint.',
+      'Install-like subcommands count: install, reinstall, update/upgrade, distro-sync, makecache, group/module install (and the short forms dnf and zypper accept, e.g. `dnf in`, `zypper in`, `zypper up`, `zypper dup`, `zypper patch`, `zypper ref`). The cleanup must come *after* the last such command of the same manager: `<manager> clean all` (`zypper clean`/`cc`), or an `rm` that really removes the cache directory (`/var/cache/yum`, `/var/cache/dnf`, `/var/cache/libdnf5`, `/var/cache/zypp`, or a parent). Unlike hadolint, an unrelated `rm -rf /tmp/x` does not count, and a cleanup *before* the install does not count (hadolint issues #1250 and #957). Deliberate difference: after `dnf`, removing `/var/cache/yum` does not count, because dnf keeps its cache in `/var/cache/dnf` (dnf 4) or `/var/cache/libdnf5` (dnf 5); hadolint accepts any `rm -rf`. For `yum` (which is dnf on RHEL 8+) and `microdnf`, any of the three directories counts. A cache or tmpfs mount on the cache directory exempts the RUN. The fix appends `<manager> clean all` (no fix when the install sits inside an `if`/`case`/loop, where the manager might not exist) (`zypper clean --all`, which also drops the metadata that plain `zypper clean` keeps). In stages that do not ship the finding is a hint.',
     seeAlso: ['hadolint DL3032', 'hadolint DL3036', 'hadolint DL3040'],
   },
   check(ctx) {
@@ -85,7 +85,8 @@ export default defineRule({
         if (mountCovers(run, m.dirs) || run.mounts.some((mt) => (mt.type === 'cache' || mt.type === 'tmpfs') && mt.target.includes('.cache/libdnf5'))) return;
         if (calls.slice(idx + 1).some((c) => cleansCache(m, c, instr.env))) return;
         seen.add(m);
-        const edit = appendCommand(ctx.model, instr, m.clean);
+        // Inside an if/case/loop the manager may not even exist when the branch is skipped: no fix.
+        const edit = call.cmd.depth > 0 && !call.cmd.subshell ? null : appendCommand(ctx.model, instr, m.clean);
         ctx.report({
           instr,
           ...callRange(run, call),

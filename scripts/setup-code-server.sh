@@ -65,11 +65,10 @@ log "npm install code-server@$CS_VERSION playwright-core@$PW_VERSION (several mi
 # npm_config_unsafe_perm : code-server's postinstall.sh refuses to run as root without it
 # npm_config_yes         : node-pty's install runs `npx node-gyp` (fetched from npm)
 # npm_config_nodedir     : node-gyp uses /usr/include/node instead of downloading headers
-# npm_config_dangerously_allow_all_scripts: the postinstall runs nested `npm install`s in
-#   lib/vscode whose package.json has no allowScripts; without it node-pty/ripgrep are skipped.
+# (allowScripts above is enough: checked on npm 11.19 that node-pty, @vscode/ripgrep and argon2 get
+#  built without --dangerously-allow-all-scripts; the checks below catch it if that ever changes.)
 export TMPDIR="$E2E_ROOT/tmp" npm_config_unsafe_perm=true npm_config_yes=true npm_config_nodedir=/usr
-npm_config_dangerously_allow_all_scripts=true timeout 1800 \
-  npm install --no-audit --no-fund --foreground-scripts --loglevel=error >"$E2E_ROOT/npm-install.log" 2>&1 || {
+timeout 1800 npm install --no-audit --no-fund --foreground-scripts --loglevel=error >"$E2E_ROOT/npm-install.log" 2>&1 || {
     log "npm install failed; tail of $E2E_ROOT/npm-install.log:"; tail -40 "$E2E_ROOT/npm-install.log"; exit 1; }
 
 # Belt and braces: if npm still skipped node-pty's native build, build it explicitly.
@@ -78,6 +77,8 @@ if [ ! -f "$pty_node" ]; then
   ( cd "$E2E_ROOT/node_modules/code-server/lib/vscode/node_modules/node-pty" && timeout 900 npx --yes node-gyp rebuild --nodedir=/usr )
 fi
 [ -f "$pty_node" ] || { log "node-pty native module missing: $pty_node"; exit 1; }
+rg_bin="$E2E_ROOT/node_modules/code-server/lib/vscode/node_modules/@vscode/ripgrep/bin/rg"
+[ -x "$rg_bin" ] || { log "ripgrep missing ($rg_bin); copying Debian's"; mkdir -p "$(dirname "$rg_bin")"; cp /usr/bin/rg "$rg_bin"; }
 
 v=$(HOME="$E2E_ROOT/home" XDG_CONFIG_HOME="$E2E_ROOT/xdg/config" XDG_DATA_HOME="$E2E_ROOT/xdg/data" \
   timeout 60 node "$cs_bin" --version | grep -E '^[0-9]+\.' | head -1)

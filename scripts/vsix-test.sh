@@ -15,6 +15,7 @@ log() { printf '[vsix-test %3ss] %s\n' "$(( $(date +%s) - t0 ))" "$*"; }
 
 [ -f "$CS" ] || { echo "code-server missing; run: npm run setup:e2e" >&2; exit 2; }
 [ -f "$REPO/out/test/e2e/suite/index.js" ] || { echo "compiled tests missing; run: npm run compile" >&2; exit 2; }
+ls -dt "$E2E_ROOT"/vsix.* 2>/dev/null | tail -n +4 | xargs -r rm -rf   # keep the last 3 runs
 RUN=$(mktemp -d "$E2E_ROOT/vsix.XXXXXX")
 EXTS="$RUN/extensions"
 VSIX="$RUN/dockerfile-slim.vsix"
@@ -27,7 +28,7 @@ cd "$REPO"
 
 # 1. package exactly as `npm run package` does (vsce runs vscode:prepublish = esbuild --production)
 log "vsce package"
-timeout 300 npx --no-install vsce package --no-dependencies --out "$VSIX" </dev/null >"$RUN/vsce.log" 2>&1 \
+timeout 300 npm run --silent package -- --out "$VSIX" </dev/null >"$RUN/vsce.log" 2>&1 \
   || { cat "$RUN/vsce.log"; exit 1; }
 grep -E 'WARNING|DONE' "$RUN/vsce.log" || true
 
@@ -45,6 +46,11 @@ need = ['extension/package.json', 'extension/dist/extension.js', 'extension/dist
 missing = [n for n in need if n not in names]
 bad = [n for n in files if '/node_modules/' in n or n.endswith(('.map', '.ts', '.mjs'))
        or n.startswith(('extension/test/', 'extension/client/', 'extension/server/', 'extension/out/', 'extension/.cache/'))]
+import glob, os
+docs = sorted('extension/' + f for f in glob.glob('docs/rules/*.md'))
+if not docs:
+    print('WARNING: docs/rules/*.md does not exist yet; diagnostics link code.target there')
+missing += [d for d in docs if d not in names]
 if missing or bad:
     sys.exit(f'VSIX contents wrong: missing={missing} unexpected={bad}')
 EOF

@@ -27,9 +27,9 @@ function classify(stderr: string, code: number | string | null | undefined, opts
   const s = stderr.trim();
   if (code === 'ENOENT') return new DockerError('not-installed', `${opts.dockerPath} is not installed or not on PATH`);
   if (/Cannot connect to the Docker daemon|Is the docker daemon running|error during connect|unable to connect to Podman|connect: (no such file|connection refused|permission denied)/i.test(s))
-    return new DockerError('daemon-down', 'the Docker daemon is not reachable', s);
+    {return new DockerError('daemon-down', 'the Docker daemon is not reachable', s);}
   if (/No such image|No such object|image not known|failed to find image|reference does not exist/i.test(s))
-    return new DockerError('image-not-found', 'the image is gone (removed or pruned)', s);
+    {return new DockerError('image-not-found', 'the image is gone (removed or pruned)', s);}
   return new DockerError('failed', `${opts.dockerPath} failed${code !== null && code !== undefined ? ` (exit ${code})` : ''}: ${s.split('\n')[0] ?? ''}`, s);
 }
 
@@ -44,7 +44,7 @@ export function runDocker(args: readonly string[], opts: DockerOptions): Promise
         if (!err) return resolve(stdout);
         const e = err as NodeJS.ErrnoException & { killed?: boolean; signal?: string | null };
         if (e.killed && e.signal === 'SIGKILL' && e.code !== 'ENOENT')
-          return reject(new DockerError('timed-out', `${opts.dockerPath} ${args[0] ?? ''} timed out after ${opts.timeoutMs} ms`));
+          {return reject(new DockerError('timed-out', `${opts.dockerPath} ${args[0] ?? ''} timed out after ${opts.timeoutMs} ms`));}
         reject(classify(stderr, e.code, opts));
       },
     );

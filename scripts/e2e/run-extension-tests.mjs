@@ -6,6 +6,7 @@
 //   node scripts/e2e/run-extension-tests.mjs --installed EXTENSIONS_DIR   # test an installed VSIX
 // Env: SUITE_TIMEOUT_MS (default 240000), VERBOSE=1 (echo the browser console),
 //      E2E_DEV_EXTENSION=/path (test another unpacked extension than this repo: harness checks).
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -45,6 +46,13 @@ async function runSuite(suite) {
   }
   const runDir = newRunDir(suite.name + (args.installed ? '-vsix' : ''));
   const ws = copyWorkspace(path.join(REPO, suite.workspace), runDir);
+  if (suite.prepare) {
+    log(`suite ${suite.name}: prepare ${suite.prepare}`);
+    const p = spawnSync('bash', [suite.prepare], { cwd: ws, encoding: 'utf8', timeout: 300_000, killSignal: 'SIGKILL' });
+    fs.writeFileSync(path.join(runDir, 'prepare.log'), `${p.stdout ?? ''}${p.stderr ?? ''}`);
+    if (p.status === 77) return { name: suite.name, status: 'skipped', detail: `prepare asked to skip: ${(p.stdout + p.stderr).trim().split('\n').pop()}` };
+    if (p.status !== 0) return { name: suite.name, status: 'failed', detail: `prepare exited ${p.status ?? p.signal}:\n${p.stdout}${p.stderr}` };
+  }
   const report = path.join(runDir, 'report.txt');
   /** @type {Record<string, string>} */
   const env = { DSLIM_E2E_REPORT: report, DSLIM_E2E_DEV_PATH: DEV_EXTENSION };

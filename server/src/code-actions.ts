@@ -12,6 +12,11 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 export const FIX_ALL_KIND = 'source.fixAll.dockerfileSlim';
+
+/** VS Code menus show titles as plain text: drop the markdown backticks the engine uses. */
+function plain(title: string): string {
+  return title.replace(/`/g, '');
+}
 export const OPTIMIZE_UNSAFE_KIND = 'source.dockerfileSlim.optimizeUnsafe';
 
 /** One minimal edit turning `before` into `after` (common prefix and suffix kept). */
@@ -64,7 +69,7 @@ export function codeActions(doc: TextDocument, params: CodeActionParams, finding
         }
         if (f.fixDetail.createFile) changes.push(...(createFileEdit(doc, context, f.fixDetail.createFile) ?? []));
         out.push({
-          title: f.fixDetail.safe ? f.fixDetail.title : `${f.fixDetail.title} (unsafe: review the result)`,
+          title: plain(f.fixDetail.safe ? f.fixDetail.title : `${f.fixDetail.title} (unsafe: review the result)`),
           kind: CodeActionKind.QuickFix,
           diagnostics: [d],
           isPreferred: f.fixDetail.safe,

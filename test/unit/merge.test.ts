@@ -18,7 +18,11 @@ function assertMerged(input: string, expected: string, isolate = false): void {
   assert.ok(lint(input).some((f) => f.rule === 'DS001') || isolate, 'the input should be a DS001 case');
   const out = mergeAll(input, isolate);
   assert.equal(out, expected);
-  assert.deepEqual(lint(out).filter((f) => f.rule === 'DS001'), [], 'DS001 still fires on the merged text');
+  assert.deepEqual(
+    lint(out).filter((f) => f.rule === 'DS001'),
+    [],
+    'DS001 still fires on the merged text',
+  );
   assert.equal(buildModel(out).instrs.filter((i) => i.keyword === 'RUN').length, 1);
 }
 
@@ -31,10 +35,7 @@ test('a trailing shell comment becomes a comment line inside the continuation', 
 });
 
 test('comment lines between the RUNs are kept, in order', () => {
-  assertMerged(
-    'FROM alpine\nRUN a\n# first\n\n  # second\nRUN b\nRUN c\n',
-    'FROM alpine\nRUN a && \\\n    # first\n    # second\n    b && \\\n    c\n',
-  );
+  assertMerged('FROM alpine\nRUN a\n# first\n\n  # second\nRUN b\nRUN c\n', 'FROM alpine\nRUN a && \\\n    # first\n    # second\n    b && \\\n    c\n');
 });
 
 test('identical --mount flags stay once, on the merged RUN', () => {
@@ -46,7 +47,13 @@ test('identical --mount flags stay once, on the merged RUN', () => {
 
 test('different --mount flags are not merged', () => {
   const model = buildModel('FROM alpine\nRUN --mount=type=secret,id=a a\nRUN b\n');
-  assert.equal(mergeRuns(model, model.instrs.filter((i) => i.keyword === 'RUN')), null);
+  assert.equal(
+    mergeRuns(
+      model,
+      model.instrs.filter((i) => i.keyword === 'RUN'),
+    ),
+    null,
+  );
 });
 
 test('CRLF line endings are kept', () => {
@@ -68,7 +75,10 @@ test('with isolate, a RUN that changes shell state runs in a subshell', () => {
   const out = mergeAll('FROM alpine\nRUN cd /tmp && wget https://x/y.tgz\nRUN export A=1; echo $A\nRUN rm -f y.tgz\n', true);
   assert.equal(out, 'FROM alpine\nRUN ( cd /tmp && wget https://x/y.tgz ) && \\\n    ( export A=1; echo $A ) && \\\n    rm -f y.tgz\n');
   const run = buildModel(out).instrs.find((i) => i.keyword === 'RUN');
-  assert.ok(run?.run?.script.commands.slice(0, 4).every((c) => c.subshell), 'the stateful commands are inside ( … )');
+  assert.ok(
+    run?.run?.script.commands.slice(0, 4).every((c) => c.subshell),
+    'the stateful commands are inside ( … )',
+  );
   assert.equal(run?.run?.script.commands[4]?.subshell, false);
 });
 
@@ -79,11 +89,24 @@ test('without isolate, the stateful RUN is merged as written (callers must not a
 test('exec-form and heredoc RUNs are refused', () => {
   for (const text of ['FROM alpine\nRUN ["a"]\nRUN b\n', 'FROM alpine\nRUN <<EOF\na\nEOF\nRUN b\n', 'FROM alpine\nRUN cat <<EOF > /f\nx\nEOF\nRUN b\n']) {
     const model = buildModel(text);
-    assert.equal(mergeRuns(model, model.instrs.filter((i) => i.keyword === 'RUN')), null, text);
+    assert.equal(
+      mergeRuns(
+        model,
+        model.instrs.filter((i) => i.keyword === 'RUN'),
+      ),
+      null,
+      text,
+    );
   }
 });
 
 test('an instruction between the RUNs is refused', () => {
   const model = buildModel('FROM alpine\nRUN a\nENV X=1\nRUN b\n');
-  assert.equal(mergeRuns(model, model.instrs.filter((i) => i.keyword === 'RUN')), null);
+  assert.equal(
+    mergeRuns(
+      model,
+      model.instrs.filter((i) => i.keyword === 'RUN'),
+    ),
+    null,
+  );
 });

@@ -95,7 +95,9 @@ test('hadolint oracle: our size rules agree with hadolint’s own test cases, or
     return !differing.has(k) || (whole && agreeing.has(k));
   });
   const diffCount = checked - agree;
-  console.log(`oracle: ${checked} cases, ${agree} agree, ${diffCount} documented differences${unexplained.length ? ` (${unexplained.length} unexplained)` : ''}`);
+  console.log(
+    `oracle: ${checked} cases, ${agree} agree, ${diffCount} documented differences${unexplained.length ? ` (${unexplained.length} unexplained)` : ''}`,
+  );
   assert.deepEqual(stale, [], `oracle-differences.json entries that no longer (all) differ: remove or narrow them`);
   assert.deepEqual(unexplained, [], 'disagreements with hadolint that are not documented in test/fixtures/oracle-differences.json');
 });

@@ -30,7 +30,7 @@ test('initialize, didOpen → diagnostics with rule id, doc link and the command
       range: ds005.range,
       context: { diagnostics: [ds005] },
     });
-    const qf = actions.find((a) => a.title === 'Add `--no-cache`');
+    const qf = actions.find((a) => a.title === 'Add --no-cache');
     assert.ok(qf, `quick fix offered: ${actions.map((a) => a.title).join(' | ')}`);
     assert.equal(qf.edit?.documentChanges?.[0]?.edits[0]?.newText, ' --no-cache');
     assert.ok(actions.some((a) => a.title === 'Ignore DS005 for this instruction'));

@@ -163,3 +163,10 @@ export const STATEFUL_BUILTINS = new Set(['cd', 'pushd', 'popd', 'export', 'set'
 export function changesShellState(cmds: readonly Command[]): boolean {
   return cmds.some((c) => !c.subshell && ((c.words.length === 0 && c.assigns.length > 0) || STATEFUL_BUILTINS.has(c.words[0]?.value ?? '')));
 }
+
+/** POSIX shells: RUNs under PowerShell or cmd (Windows images) are neither analysed nor merged. */
+const POSIX_SHELL = /(^|[/\\])(sh|bash|ash|dash|zsh|ksh|busybox)(\.exe)?$/i;
+
+export function isPosixShell(shell: string): boolean {
+  return POSIX_SHELL.test(shell);
+}

@@ -2,7 +2,7 @@
  * Edit builders shared by rule fixes. They respect the RUN's form (shell, exec, heredoc),
  * the file's escape character and line endings, and never drop a comment.
  */
-import { changesShellState } from './commands.js';
+import { changesShellState, isPosixShell } from './commands.js';
 import type { Instr, Model } from './model.js';
 import { docEnd, docStart, type RunScript } from './run-script.js';
 import type { Word } from './shell/parser.js';
@@ -14,6 +14,7 @@ function jsonInner(s: string): string {
 
 /** Where a command can be appended: after the last token, or before a trailing `;`. */
 function appendPoint(run: RunScript): number | null {
+  if (run.script.unterminated) return null; // an open quote or `$(`: the append would land inside it
   const src = run.script.src.slice(0, run.script.contentEnd);
   const trimmed = src.trimEnd();
   if (trimmed.length === 0) return null;
@@ -41,7 +42,7 @@ export function appendCommand(model: Model, instr: Instr, command: string): Edit
 /** Inserts ` <text>` right after a word of the RUN script. */
 export function insertAfterWord(instr: Instr, word: Word, text: string): Edit | null {
   const run = instr.run;
-  if (!run) return null;
+  if (!run || run.script.unterminated) return null;
   const at = docEnd(run, word.end);
   if (run.form === 'exec' && !run.execShell) {
     const items = text.split(/\s+/).filter(Boolean).map((t) => `, ${JSON.stringify(t)}`);
@@ -72,7 +73,7 @@ export function mergeable(model: Model, runs: readonly Instr[]): boolean {
   const flags = (i: Instr): string => (i.run?.flags ?? []).map((f) => `${f.name}=${f.value}`).join(' ');
   for (let k = 0; k < runs.length; k++) {
     const r = runs[k] as Instr;
-    if (!r.run || r.run.form !== 'shell' || r.onbuild !== (runs[0] as Instr).onbuild) return false;
+    if (!r.run || r.run.form !== 'shell' || !isPosixShell(r.shell) || r.onbuild !== (runs[0] as Instr).onbuild) return false;
     if (flags(r) !== flags(runs[0] as Instr)) return false;
     if (appendPoint(r.run) === null) return false;
     // `RUN cat <<EOF > f`: the here-document body follows the first line; joining there would drop it.

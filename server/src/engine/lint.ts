@@ -2,6 +2,7 @@
  * The engine's two operations. `lint` runs every enabled rule over the model; `fix` applies
  * non-conflicting fixes round by round until nothing fixable is left, so fix(fix(x)) == fix(x).
  */
+import type { Heredoc } from 'dockerfile-ast';
 import { rules } from '../rules/index.js';
 import type { Rule } from '../rules/rule.js';
 import { buildModel, type Model } from './model.js';
@@ -24,9 +25,26 @@ function severityFor(rule: Rule, options: LintOptions, shipped: boolean, own?: S
   return rule.stageAware && !shipped ? 'hint' : base;
 }
 
+/** Where an unterminated here-document starts swallowing the rest of the file; text added there would be inside it. */
+function openHeredocAt(model: Model): number {
+  let at = Infinity;
+  for (const ins of model.instrs) {
+    if (!/^(RUN|COPY|ADD)$/i.test(ins.ast.getKeyword())) continue; // getHeredocs throws on other instructions
+    try {
+      for (const h of (ins.ast as unknown as { getHeredocs(): Heredoc[] }).getHeredocs()) {
+        if (!h.getDelimiterRange()) at = Math.min(at, model.lines.offsetAt(h.getNameRange().end));
+      }
+    } catch {
+      /* a parse the library cannot describe: no here-document known */
+    }
+  }
+  return at;
+}
+
 /** Lints a parsed model. Exposed for adapters that cache models. */
 export function lintModel(model: Model, options: LintOptions = {}): DetailedFinding[] {
   const out: DetailedFinding[] = [];
+  const openHeredoc = openHeredocAt(model);
   const sup = readSuppressions(model, hadolintMap);
   for (const rule of enabledRules(options)) {
     if (sup.global.has(rule.id)) continue;
@@ -53,7 +71,8 @@ export function lintModel(model: Model, options: LintOptions = {}): DetailedFind
           end,
           instrLine: r.instr.line,
         };
-        if (r.fix && r.fix.edits.every((e) => e.start >= 0 && e.end >= e.start && e.end <= model.text.length)) {
+        // An open quote or substitution in the RUN: no edit position in it can be trusted.
+        if (r.fix && !r.instr.run?.script.unterminated && r.fix.edits.every((e) => e.start >= 0 && e.end >= e.start && e.end <= model.text.length && e.end <= openHeredoc)) {
           f.fix = { title: r.fix.title, safe: r.fix.safe };
           f.fixDetail = r.fix;
         }

@@ -6,6 +6,7 @@
 import { DockerfileParser, type Instruction, type Onbuild, type Run } from 'dockerfile-ast';
 import { buildRunScript, toLogical, type HeredocInfo, type RunScript } from './run-script.js';
 import { LineIndex } from './text.js';
+import type { ParsedDockerfile } from './chunks.js';
 
 export interface Stage {
   index: number;
@@ -38,6 +39,8 @@ export interface Instr {
   onbuild: boolean;
   /** ARG/ENV values visible to this instruction. */
   env: ReadonlyMap<string, string>;
+  /** The program RUN's shell form runs under (SHELL instruction; default /bin/sh). */
+  shell: string;
   run?: RunScript;
 }
 
@@ -73,8 +76,22 @@ export function expand(value: string, env: ReadonlyMap<string, string>): string 
   });
 }
 
-export function buildModel(text: string): Model {
+/**
+ * dockerfile-ast skips the character after an escaped blank (`\ `), so in `a \ \<newline>` it misses
+ * the continuation Docker sees (and a fix would append into the middle of the command). Hide that
+ * first escape from the parser: same length, so every offset stays valid; arguments are read from
+ * the original text.
+ */
+export function parseDockerfile(text: string): ReturnType<typeof DockerfileParser.parse> {
   const ast = DockerfileParser.parse(text);
+  const e = ast.getEscapeCharacter().replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+  const missed = new RegExp(`(?<=[^\\r\\n])${e}(?=[ \\t]+${e}[ \\t]*(?:\\r|\\n|$))`, 'g');
+  return missed.test(text) ? DockerfileParser.parse(text.replace(missed, '_')) : ast;
+}
+
+/** `parsed` lets callers supply the parse (e.g. chunk by chunk, see chunks.ts); by default the text is parsed whole. */
+export function buildModel(text: string, parsed?: ParsedDockerfile): Model {
+  const ast = parsed ?? parseDockerfile(text);
   const lines = new LineIndex(text);
   const escape = ast.getEscapeCharacter();
   const instrs: Instr[] = [];
@@ -82,6 +99,7 @@ export function buildModel(text: string): Model {
   const globalArgs = new Map<string, string>();
   let env = new Map<string, string>();
   let stage: Stage | null = null;
+  let shell = '/bin/sh';
 
   for (const node of ast.getInstructions()) {
     const range = node.getRange();
@@ -101,7 +119,7 @@ export function buildModel(text: string): Model {
       }
     }
     const args = toLogical(text, bodyFrom, end, escape).src.trim();
-    const ins: Instr = { keyword, start, end, line: range.start.line, endLine: range.end.line, args, argsStart: bodyFrom, stage, ast: node, onbuild, env };
+    const ins: Instr = { keyword, start, end, line: range.start.line, endLine: range.end.line, args, argsStart: bodyFrom, stage, ast: node, onbuild, env, shell };
 
     if (keyword === 'FROM' && !onbuild) {
       const words = args.split(/\s+/).filter((w) => !w.startsWith('--'));
@@ -110,6 +128,8 @@ export function buildModel(text: string): Model {
       const imageExpanded = expand(image, globalArgs);
       const parent = stages.find((s) => s.name !== null && s.name.toLowerCase() === imageExpanded.toLowerCase()) ?? null;
       env = new Map(parent ? lastEnv(parent) : []);
+      shell = parent ? (parent.instrs[parent.instrs.length - 1]?.shell ?? '/bin/sh') : '/bin/sh';
+      ins.shell = shell;
       stage = { index: stages.length, name, image, imageExpanded, from: ins, instrs: [], parent, final: false, shipped: false };
       stages.push(stage);
       ins.stage = stage;
@@ -128,13 +148,21 @@ export function buildModel(text: string): Model {
           }
         }
         if (value !== undefined) value = value.replace(/^(["'])(.*)\1$/, '$2');
-        if (!stage) {
+        if (!stage && keyword === 'ARG') {
           if (value !== undefined) globalArgs.set(name, value);
           else if (!globalArgs.has(name)) globalArgs.set(name, '');
         } else if (value !== undefined) env.set(name, expand(value, env));
         else if (keyword === 'ARG' && globalArgs.has(name) && !env.has(name)) env.set(name, globalArgs.get(name) ?? '');
       }
       ins.env = env;
+    }
+    if (keyword === 'SHELL' && !onbuild) {
+      try {
+        const argv = JSON.parse(args) as unknown;
+        if (Array.isArray(argv) && typeof argv[0] === 'string') shell = argv[0];
+      } catch {
+        /* an invalid SHELL is Docker's error to report; keep the previous shell */
+      }
     }
     if (keyword === 'RUN') {
       const heredoc = onbuild ? null : heredocOf(node as Run, lines);

@@ -34,6 +34,11 @@ export interface RunScript {
   heredocCloseLine?: number;
   /** True when a shell `-c` script inside an exec-form RUN was parsed. */
   execShell?: boolean;
+  /**
+   * Exec form with `-c`: document offset just after each logical character's JSON encoding
+   * (`\"` is two characters, `\u00e9` six), so an insertion never lands inside an escape.
+   */
+  endMap?: Int32Array;
 }
 
 export interface Logical {
@@ -183,7 +188,8 @@ export function buildRunScript(text: string, bodyFrom: number, end: number, esca
       if (args.length >= 3 && SHELLS.test(args[0]?.value ?? '') && dashC >= 1 && args[dashC + 1]) {
         const a = args[dashC + 1] as { value: string; offsets: number[] };
         const map = Int32Array.from(a.offsets.map((o) => restMap[o] ?? end));
-        return { form: 'exec', execShell: true, script: parseShell(a.value), flags, mounts, bodyStart, end, map };
+        const endMap = Int32Array.from(a.offsets.slice(1).map((o) => (restMap[o - 1] ?? end - 1) + 1));
+        return { form: 'exec', execShell: true, script: parseShell(a.value), flags, mounts, bodyStart, end, map, endMap };
       }
       // A plain exec form: one command whose words are the array elements.
       const words: Word[] = args.map((a) => ({ raw: src.slice(a.start, a.end), value: a.value, start: a.start, end: a.end, quoted: true, dynamic: false }));
@@ -210,5 +216,6 @@ export function docStart(run: RunScript, logical: number): number {
 /** Document offset just after the character at logical offset `logicalEnd - 1`. */
 export function docEnd(run: RunScript, logicalEnd: number): number {
   if (logicalEnd <= 0) return docStart(run, 0);
+  if (run.endMap && run.endMap.length > 0) return run.endMap[Math.min(logicalEnd - 1, run.endMap.length - 1)] ?? run.end;
   return (run.map[Math.min(logicalEnd - 1, run.map.length - 1)] ?? run.end - 1) + 1;
 }

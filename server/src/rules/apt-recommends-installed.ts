@@ -6,7 +6,19 @@ import { defineRule } from './rule.js';
 import { callRange, runViews } from './helpers.js';
 import { instrText, priorInstrs, subcommand } from './pkg-helpers.js';
 
-const APT_VALUE_OPTS = new Set(['-o', '--option', '-c', '--config-file', '-t', '--target-release', '--default-release', '-a', '--host-architecture', '-F', '-w']);
+const APT_VALUE_OPTS = new Set([
+  '-o',
+  '--option',
+  '-c',
+  '--config-file',
+  '-t',
+  '--target-release',
+  '--default-release',
+  '-a',
+  '--host-architecture',
+  '-F',
+  '-w',
+]);
 const FALSE = '(?:0|no|false|off|without|disable)';
 /** `-o APT::Install-Recommends=false` (also `-oAPT::…`, `--option=APT::…`). */
 const OPT_FALSE = new RegExp(`^(?:-o|--option=)?APT::Install-Recommends=${FALSE}$`, 'i');
@@ -56,7 +68,9 @@ export default defineRule({
         if (!sub || sub.value !== 'install' || optedOut(call)) continue;
         const before = model.text.slice(instr.start, docStart(run, call.cmd.start));
         if (configuresNoRecommends(before)) continue;
-        inherited ??= priorInstrs(model, instr).some((i) => (i.keyword === 'RUN' || i.keyword === 'COPY' || i.keyword === 'ADD') && configuresNoRecommends(instrText(model, i)));
+        inherited ??= priorInstrs(model, instr).some(
+          (i) => (i.keyword === 'RUN' || i.keyword === 'COPY' || i.keyword === 'ADD') && configuresNoRecommends(instrText(model, i)),
+        );
         if (inherited) continue;
         const flag = call.name === 'aptitude' ? '--without-recommends' : '--no-install-recommends';
         const edit = insertAfterWord(instr, sub as Word, flag);

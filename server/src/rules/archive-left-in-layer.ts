@@ -2,9 +2,22 @@ import { hasFlag, positionals, type Call } from '../engine/commands.js';
 import { appendCommand } from '../engine/edits.js';
 import { expand, type Instr, type Model } from '../engine/model.js';
 import type { Fix } from '../engine/types.js';
+import { runCreations } from './download-helpers.js';
 import { defineRule } from './rule.js';
 import { callRange, runViews, type RunView } from './helpers.js';
-import { callDirs, copyArgs, deletedInSameRun, deletes, deletionsByCall, earlierInstrs, isUrl, joinPath, runCreations, stageChain, workdirAt, type Created } from './layer-helpers.js';
+import {
+  callDirs,
+  copyArgs,
+  deletedInSameRun,
+  deletes,
+  deletionsByCall,
+  earlierInstrs,
+  isUrl,
+  joinPath,
+  stageChain,
+  workdirAt,
+  type Created,
+} from './layer-helpers.js';
 import { installedNames, isInstall, pkgOps } from './package-ops.js';
 
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh']);
@@ -65,7 +78,10 @@ function checkRun(model: Model, view: RunView, report: (call: Call, message: str
   const dirs = callDirs(view);
   for (const c of runCreations(view)) {
     if (c.how !== 'download' || c.callIndex === undefined || !c.call) continue;
-    if (view.run.mounts.some((m) => (m.type === 'cache' || m.type === 'tmpfs') && m.target && (c.path === m.target || c.path.startsWith(m.target.replace(/\/$/, '') + '/')))) continue;
+    const mounted = (m: { type: string; target: string }): boolean =>
+      (m.type === 'cache' || m.type === 'tmpfs') && m.target !== '' && (c.path === m.target || c.path.startsWith(m.target.replace(/\/$/, '') + '/'));
+    // A download into a cache or tmpfs mount never reaches the layer.
+    if (view.run.mounts.some(mounted)) continue;
     let how: string | null = null;
     let by = '';
     for (let i = c.callIndex + 1; i < view.calls.length && !how; i++) {
@@ -135,7 +151,12 @@ function checkAdd(model: Model, instr: Instr, report: (start: number, end: numbe
         edits: [{ start: kwStart, end: instr.end, text: `RUN ${mk}${get}` }],
       };
     }
-    report(start, end, `\`ADD ${src}\` keeps the downloaded file in its own layer even if a later RUN unpacks or deletes it: download, unpack and delete in one RUN.`, fix);
+    report(
+      start,
+      end,
+      `\`ADD ${src}\` keeps the downloaded file in its own layer even if a later RUN unpacks or deletes it: download, unpack and delete in one RUN.`,
+      fix,
+    );
   }
 }
 

@@ -27,7 +27,10 @@ export function parseImage(image: string): ImageRef {
   const repo = colon >= 0 ? ref.slice(0, colon) : ref;
   const tag = colon >= 0 ? ref.slice(colon + 1) : null;
   const name = repo.slice(repo.lastIndexOf('/') + 1).toLowerCase();
-  const official = !repo.replace(/^(docker\.io|index\.docker\.io|registry-1\.docker\.io)\//i, '').replace(/^library\//, '').includes('/');
+  const official = !repo
+    .replace(/^(docker\.io|index\.docker\.io|registry-1\.docker\.io)\//i, '')
+    .replace(/^library\//, '')
+    .includes('/');
   return { repo, name, tag, digest, official };
 }
 
@@ -87,11 +90,14 @@ export function finalToolchain(model: Model): Toolchain | null {
   const ref = parseImage(root.imageExpanded);
   if (ref.name.includes('$')) return null;
   const stages = new Set(chain);
-  const calls = runViews(model).filter((v) => v.instr.stage && stages.has(v.instr.stage)).flatMap((v) => v.calls);
+  const calls = runViews(model)
+    .filter((v) => v.instr.stage && stages.has(v.instr.stage))
+    .flatMap((v) => v.calls);
   const direct = COMPILER_IMAGES[ref.name];
   if (direct) return { kind: direct, stage: root, ref };
   if (ref.name === 'sdk' && ref.repo.includes('dotnet')) return { kind: 'dotnet', stage: root, ref };
-  if (JDK_IMAGES.has(ref.name) && !/jre/.test(ref.tag ?? '') && calls.some((c) => JAVA_BUILD.has(c.name.replace(/^\.\//, '')))) return { kind: 'jdk', stage: root, ref };
+  if (JDK_IMAGES.has(ref.name) && !/jre/.test(ref.tag ?? '') && calls.some((c) => JAVA_BUILD.has(c.name.replace(/^\.\//, ''))))
+    return { kind: 'jdk', stage: root, ref };
   if (ref.name === 'node' && calls.some(isNodeBuild)) return { kind: 'node', stage: root, ref };
   return null;
 }
@@ -106,4 +112,3 @@ export function imageRange(model: Model, from: Instr): { start: number; end: num
   }
   return null;
 }
-

@@ -1,16 +1,40 @@
-import { appendCommand } from '../engine/edits.js';
-import { expand, type Model } from '../engine/model.js';
+import { appendCommand, insertAfterWord } from '../engine/edits.js';
+import { expand, type Model, type Stage } from '../engine/model.js';
 import { docEnd, docStart } from '../engine/run-script.js';
 import type { Edit, Fix } from '../engine/types.js';
 import { defineRule } from './rule.js';
 import { callRange, runViews, type RunView } from './helpers.js';
-import { earlierInstrs } from './layer-helpers.js';
+import { stageChain } from './layer-helpers.js';
 import { isInstall, pkgName, pkgOps, removedLater, type PkgOp } from './package-ops.js';
 
 const BUILD_PKGS = new Set([
-  'gcc', 'g++', 'cpp', 'clang', 'make', 'cmake', 'ninja', 'ninja-build', 'build-essential', 'build-base', 'alpine-sdk',
-  'musl-dev', 'libc-dev', 'libc6-dev', 'glibc-devel', 'autoconf', 'automake', 'libtool', 'pkgconf', 'pkg-config', 'pkgconfig',
-  'python3-dev', 'python-dev', 'linux-headers', 'bison', 'flex', 'gfortran',
+  'gcc',
+  'g++',
+  'cpp',
+  'clang',
+  'make',
+  'cmake',
+  'ninja',
+  'ninja-build',
+  'build-essential',
+  'build-base',
+  'alpine-sdk',
+  'musl-dev',
+  'libc-dev',
+  'libc6-dev',
+  'glibc-devel',
+  'autoconf',
+  'automake',
+  'libtool',
+  'pkgconf',
+  'pkg-config',
+  'pkgconfig',
+  'python3-dev',
+  'python-dev',
+  'linux-headers',
+  'bison',
+  'flex',
+  'gfortran',
 ]);
 
 export function isBuildPkg(name: string): boolean {
@@ -20,9 +44,12 @@ export function isBuildPkg(name: string): boolean {
 /** Is `name` (or the apk virtual group) removed by a later RUN that builds on this one? DS002 reports that. */
 function removedByLaterRun(model: Model, view: RunView, op: PkgOp, name: string): boolean {
   return runViews(model).some((v) => {
-    if (v === view || !earlierInstrs(v.instr).includes(view.instr)) return false;
+    if (v.instr.start <= view.instr.start || v.instr.onbuild !== view.instr.onbuild) return false;
     const ops = pkgOps(v);
-    return removedLater(ops, op.manager, name, v.instr.env) !== undefined || (op.virtual !== undefined && removedLater(ops, op.manager, op.virtual, v.instr.env) !== undefined);
+    const hit =
+      removedLater(ops, op.manager, name, v.instr.env) !== undefined ||
+      (op.virtual !== undefined && removedLater(ops, op.manager, op.virtual, v.instr.env) !== undefined);
+    return hit && stageChain(v.instr.stage).includes(view.instr.stage as Stage);
   });
 }
 
@@ -41,6 +68,14 @@ function apkFix(model: Model, view: RunView, op: PkgOp, build: string[]): Fix | 
   }
   const firstPkg = op.pkgs[0];
   if (!firstPkg) return undefined;
+  const del = appendCommand(model, instr, `apk del ${group}`);
+  if (!del) return undefined;
+  const title = `Install ${build.join(', ')} as virtual package ${group} and delete it at the end of this RUN`;
+  if (op.pkgs.every((w) => build.includes(pkgName(expand(w.value, instr.env))))) {
+    // Only build packages: keep the user's layout, just name the group.
+    const ins = insertAfterWord(instr, op.sub, `--virtual ${group}`);
+    return ins && ins.start !== del.start ? { title, safe: false, edits: [ins, del] } : undefined;
+  }
   // Options after the first package, or comment lines inside the call, make a rewrite risky: no fix.
   const afterFirst = op.call.args.slice(op.call.args.indexOf(firstPkg));
   if (afterFirst.some((w) => !names.has(w.value))) return undefined;
@@ -51,15 +86,13 @@ function apkFix(model: Model, view: RunView, op: PkgOp, build: string[]): Fix | 
   const prefix = model.text.slice(start, pkgStart);
   const rest = op.pkgs.filter((w) => !build.includes(pkgName(expand(w.value, instr.env)))).map((w) => w.raw);
   const buildRaw = op.pkgs.filter((w) => build.includes(pkgName(expand(w.value, instr.env)))).map((w) => w.raw);
-  let text = `${rest.length ? `${prefix}${rest.join(' ')} && ` : ''}apk add --no-cache --virtual ${group} ${buildRaw.join(' ')}`;
-  const del = appendCommand(model, instr, `apk del ${group}`);
-  if (!del) return undefined;
+  let text = `${prefix}${rest.join(' ')} && apk add --no-cache --virtual ${group} ${buildRaw.join(' ')}`;
   const edits: Edit[] = [];
   // When the call is the last command the two edits would touch: do both in one.
   if (del.start === end) text += del.text;
   else edits.push(del);
   edits.push({ start, end, text });
-  return { title: `Install ${buildRaw.join(', ')} as virtual package ${group} and delete it at the end of this RUN`, safe: false, edits };
+  return { title, safe: false, edits };
 }
 
 export default defineRule({
@@ -74,7 +107,7 @@ export default defineRule({
     bad: 'RUN apk add --no-cache gcc musl-dev && pip install --no-cache-dir uwsgi',
     good: 'RUN apk add --no-cache --virtual .build-deps gcc musl-dev \\\n    && pip install --no-cache-dir uwsgi \\\n    && apk del .build-deps',
     notes:
-      'Looks at `apk add` and `apt-get/apt install` in stages that ship (the final stage, its FROM ancestors, stages copied wholesale); builder stages are where build tools belong, so they are not reported. Packages removed in the same RUN (`apk del <pkg or virtual group>`, `apt-get purge <pkg>`) are fine; packages removed by a later RUN are DS002\'s finding. ' +
+      "Looks at `apk add` and `apt-get/apt install` in stages that ship (the final stage, its FROM ancestors, stages copied wholesale); builder stages are where build tools belong, so they are not reported. Packages removed in the same RUN (`apk del <pkg or virtual group>`, `apt-get purge <pkg>`) are fine; packages removed by a later RUN are DS002's finding. " +
       'Some of these packages are needed at run time (a `-dev` package pulled in for a header-only library, or a JIT that calls gcc): the finding is info, and the apk fix — install them as a `--virtual .build-deps` group and `apk del .build-deps` at the end of the RUN — is unsafe. No fix for apt (`apt-get purge --auto-remove` also removes automatically installed runtime libraries); use a multi-stage build.',
     seeAlso: ['DS002', 'DS010', 'tally prefer-multi-stage-build'],
   },

@@ -3,7 +3,7 @@ import { mergeable, mergeRuns } from '../engine/edits.js';
 import type { Instr, Model } from '../engine/model.js';
 import { docEnd } from '../engine/run-script.js';
 import { defineRule } from './rule.js';
-import { hasHeredoc } from './layer-helpers.js';
+import { hasHeredoc, pragmaBetween } from './layer-helpers.js';
 
 /** A RUN hadolint's DL3059 counts: shell form, exactly one simple command (no `&&`, `;`, `|`). */
 function singleCommand(instr: Instr): boolean {
@@ -12,7 +12,10 @@ function singleCommand(instr: Instr): boolean {
 }
 
 function flagKey(instr: Instr): string {
-  return (instr.run?.flags ?? []).map((f) => `--${f.name}=${f.value}`).sort().join(' ');
+  return (instr.run?.flags ?? [])
+    .map((f) => `--${f.name}=${f.value}`)
+    .sort()
+    .join(' ');
 }
 
 /**
@@ -39,6 +42,7 @@ export function consecutiveRunGroups(model: Model): Instr[][] {
       prev.onbuild === instr.onbuild &&
       flagKey(prev) === flagKey(instr) &&
       !changesShellState(prev.run?.script.commands ?? []) &&
+      !pragmaBetween(model, prev, instr) &&
       mergeable(model, [prev, instr]);
     if (!joins) close();
     cur.push(instr);
@@ -61,7 +65,7 @@ export default defineRule({
     good: 'RUN apk add --no-cache git && \\\n    git clone https://example.com/app /src',
     notes:
       'Follows hadolint DL3059: two or more consecutive RUNs (only comment lines between) with identical flags, where each RUN is a single command; a RUN with a `&&`/`;`/`|` chain ends the group. Reported once per group, on its second RUN, with a fix that merges the whole group (comments kept as comment lines inside the continuation, `--mount` flags kept). ' +
-      'Deliberate differences from hadolint: exec-form and heredoc RUNs are never grouped (they cannot be merged without changing how they run); a RUN that changes shell state (`cd`, `export`, `set`, `source`, `umask`, `exit`, a bare `X=1`) never starts or continues a group (merging would carry its state into the next command), though it may end one; flags are compared as a set; consecutive `ONBUILD RUN` triggers are grouped too (hadolint does not compose DL3059 with ONBUILD). In stages that do not ship the finding is a hint.',
+      'Deliberate differences from hadolint: exec-form and heredoc RUNs are never grouped (they cannot be merged without changing how they run); a RUN that changes shell state (`cd`, `export`, `set`, `source`, `umask`, `exit`, a bare `X=1`) never starts or continues a group (merging would carry its state into the next command), though it may end one; flags are compared as a set; a `# hadolint ignore=` / `# dockerfile-slim ignore=` comment between two RUNs ends the group (merged, it would no longer suppress anything); consecutive `ONBUILD RUN` triggers are grouped too (hadolint does not compose DL3059 with ONBUILD). In stages that do not ship the finding is a hint.',
     seeAlso: ['hadolint DL3059', 'DS002'],
   },
   check(ctx) {
@@ -76,7 +80,7 @@ export default defineRule({
         instr: second,
         start: second.start,
         end: docEnd(run, run.script.contentEnd),
-        message: `${group.length} consecutive single-command RUNs (lines ${lines}) make ${group.length} layers, and files one leaves for a later one to delete still ship: merge them into the RUN at line ${first.line + 1}.`,
+        message: `${group.length} consecutive single-command RUNs (lines ${lines}) make ${group.length} layers where one would do, and a file one of them leaves for a later one to delete still ships: merge them into the RUN at line ${first.line + 1}.`,
         fix: edits ? { title: `Merge ${group.length} RUN instructions into one`, safe: true, edits } : undefined,
       });
     }

@@ -77,7 +77,11 @@ export default defineRule({
     if (ctx.options.dockerignoreExists !== false) return;
     const copies = ctx.model.instrs.filter(copiesWholeContext);
     // Ignore node_modules only when every stage that copies the context installs its own.
-    const installers = new Set(runViews(ctx.model).filter((v) => v.calls.some((c) => NODE_PMS.has(c.name) && INSTALL.has(c.args[0]?.value ?? ''))).map((v) => v.instr.stage));
+    const installers = new Set(
+      runViews(ctx.model)
+        .filter((v) => v.calls.some((c) => NODE_PMS.has(c.name) && INSTALL.has(c.args[0]?.value ?? '')))
+        .map((v) => v.instr.stage),
+    );
     const node = copies.length > 0 && copies.every((i) => installers.has(i.stage));
     const file = { path: '.dockerignore', content: content(node) };
     for (const instr of copies) {

@@ -82,7 +82,11 @@ export default defineRule({
     let fix;
     if (!range.raw.includes('$') && !ref.digest) {
       const prefix = variant.name ? ref.repo.slice(0, ref.repo.length - ref.name.length).replace(/(^|\/)library\/$/, '$1') + variant.name : ref.repo;
-      fix = { title: `Use ${suggested} (unsafe: fewer packages)`, safe: false, edits: [{ start: range.start, end: range.end, text: `${prefix}:${variant.tag}` }] };
+      fix = {
+        title: `Use ${suggested} (unsafe: fewer packages)`,
+        safe: false,
+        edits: [{ start: range.start, end: range.end, text: `${prefix}:${variant.tag}` }],
+      };
     }
     ctx.report({
       instr: root.from,

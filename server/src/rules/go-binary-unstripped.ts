@@ -11,7 +11,7 @@ export default defineRule({
   fixable: 'sometimes',
   docs: {
     summary: '`go build` / `go install` without `-ldflags="-s -w"`',
-    why: 'Go binaries carry a symbol table and DWARF debug information by default, typically a fifth to a third of the file. `-s -w` drops both; stack traces still have function names and lines. Real projects report 38 → 29 MB and 206 → 171 MB images from this flag alone.',
+    why: 'Go binaries carry a symbol table and DWARF debug information by default, typically a fifth to a third of the file. `-s -w` drops both; stack traces still have function names and lines. Real projects report 38 → 29 MB and 206 → 171 MB images from this flag alone; our real-build test (test/docker/cases/go-ldflags) measures 9.1 → 6.9 MB (−24%) for a hello-world HTTP server.',
     bad: 'RUN go build -o /out/app ./cmd/app',
     good: 'RUN go build -ldflags="-s -w" -o /out/app ./cmd/app',
     notes:

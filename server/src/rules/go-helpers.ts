@@ -11,7 +11,28 @@ import type { Edit } from '../engine/types.js';
 import type { RunView } from './helpers.js';
 
 /** `go build` flags that take the next word as their value (when not written `-flag=value`). */
-const VALUE_FLAGS = new Set(['o', 'p', 'C', 'asmflags', 'buildmode', 'compiler', 'gccgoflags', 'gcflags', 'installsuffix', 'ldflags', 'mod', 'modfile', 'overlay', 'pgo', 'pkgdir', 'tags', 'toolexec', 'covermode', 'coverpkg', 'exec']);
+const VALUE_FLAGS = new Set([
+  'o',
+  'p',
+  'C',
+  'asmflags',
+  'buildmode',
+  'compiler',
+  'gccgoflags',
+  'gcflags',
+  'installsuffix',
+  'ldflags',
+  'mod',
+  'modfile',
+  'overlay',
+  'pgo',
+  'pkgdir',
+  'tags',
+  'toolexec',
+  'covermode',
+  'coverpkg',
+  'exec',
+]);
 const GO_PROGRAMS = new Set(['go', 'xx-go']);
 
 export interface GoFlag {
@@ -181,7 +202,7 @@ function rawMap(raw: string, json: boolean): { value: string; idx: number[]; q: 
     return { value, idx, q };
   }
   let quote: Q = '';
-  for (let i = 0; i < raw.length; ) {
+  for (let i = 0; i < raw.length;) {
     const c = raw[i] as string;
     if (quote === '') {
       if (c === "'" || c === '"') quote = c;

@@ -1,5 +1,5 @@
 /** Small helpers most rules share: iterate RUNs with their resolved calls, mounts, ranges. */
-import { calls, type Call } from '../engine/commands.js';
+import { calls, isPosixShell, type Call } from '../engine/commands.js';
 import type { Instr, Model } from '../engine/model.js';
 import { docEnd, docStart, type RunScript } from '../engine/run-script.js';
 
@@ -17,7 +17,7 @@ export function runViews(model: Model): RunView[] {
   if (!views) {
     views = [];
     for (const instr of model.instrs) {
-      if (instr.run) views.push({ instr, run: instr.run, calls: calls(instr.run.script.commands, instr.env) });
+      if (instr.run && (instr.run.form === 'exec' || isPosixShell(instr.shell))) views.push({ instr, run: instr.run, calls: calls(instr.run.script.commands, instr.env) });
     }
     cache.set(model, views);
   }

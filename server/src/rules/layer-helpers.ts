@@ -1,12 +1,11 @@
 /**
  * What instructions put into layers, for the layer rules (DS001, DS002, DS013, DS014, DS015):
- * working directories (WORKDIR and `cd` inside a RUN), COPY/ADD destinations, downloads,
- * installed packages, and what a RUN deletes.
+ * working directories (WORKDIR and `cd` inside a RUN), COPY/ADD destinations and what a RUN
+ * deletes. Downloads are in download-helpers.ts, packages in package-ops.ts.
  */
-import { deletedPaths, normPath, positionals, removes, type Call } from '../engine/commands.js';
+import { deletedPaths, normPath, removes, type Call } from '../engine/commands.js';
 import { expand, type Instr, type Stage } from '../engine/model.js';
 import type { Run } from 'dockerfile-ast';
-import type { Word } from '../engine/shell/parser.js';
 import { runViews, type RunView } from './helpers.js';
 import type { Model } from '../engine/model.js';
 
@@ -25,8 +24,8 @@ export function joinPath(cwd: string, p: string): string {
   const parts = (cwd === '/' ? '' : cwd).split('/');
   for (const seg of p.split('/')) {
     if (seg === '' || seg === '.') continue;
-    if (seg === '..') parts.length > 1 && parts.pop();
-    else parts.push(seg);
+    if (seg !== '..') parts.push(seg);
+    else if (parts.length > 1) parts.pop();
   }
   return normPath(parts.join('/') || '/');
 }
@@ -51,8 +50,18 @@ export function earlierInstrs(instr: Instr): Instr[] {
   return out;
 }
 
+const workdirCache = new WeakMap<Instr, string | null>();
+
 /** The WORKDIR in effect at an instruction ('/' by default); null when it cannot be known. */
 export function workdirAt(instr: Instr): string | null {
+  const hit = workdirCache.get(instr);
+  if (hit !== undefined) return hit;
+  const cwd = computeWorkdir(instr);
+  workdirCache.set(instr, cwd);
+  return cwd;
+}
+
+function computeWorkdir(instr: Instr): string | null {
   let cwd: string | null = '/';
   for (const i of earlierInstrs(instr)) {
     if (i.keyword !== 'WORKDIR' || i.onbuild) continue;
@@ -77,7 +86,24 @@ export function callDirs(view: RunView): (string | null)[] {
   });
 }
 
-const SYSTEM_DIRS = new Set(['/', '/tmp', '/usr', '/usr/local', '/usr/local/bin', '/usr/bin', '/usr/lib', '/usr/share', '/etc', '/var', '/opt', '/root', '/home', '/bin', '/lib', '/srv']);
+const SYSTEM_DIRS = new Set([
+  '/',
+  '/tmp',
+  '/usr',
+  '/usr/local',
+  '/usr/local/bin',
+  '/usr/bin',
+  '/usr/lib',
+  '/usr/share',
+  '/etc',
+  '/var',
+  '/opt',
+  '/root',
+  '/home',
+  '/bin',
+  '/lib',
+  '/srv',
+]);
 
 /** Something an instruction put into its layer. */
 export interface Created {
@@ -92,7 +118,7 @@ export interface Created {
   callIndex?: number;
 }
 
-function urlBasename(url: string): string {
+export function urlBasename(url: string): string {
   const clean = url.replace(/[?#].*$/, '').replace(/\/+$/, '');
   return clean.slice(clean.lastIndexOf('/') + 1);
 }
@@ -127,8 +153,19 @@ export function copyArgs(instr: Instr): { flags: string[]; sources: string[]; de
 export const isUrl = (s: string): boolean => /^https?:\/\//i.test(s);
 const LOCAL_ARCHIVE = /\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst)$/i;
 
+const copyCache = new WeakMap<Instr, Created[]>();
+
 /** Paths a COPY/ADD creates. */
 export function copyCreations(instr: Instr): Created[] {
+  let out = copyCache.get(instr);
+  if (!out) {
+    out = computeCopyCreations(instr);
+    copyCache.set(instr, out);
+  }
+  return out;
+}
+
+function computeCopyCreations(instr: Instr): Created[] {
   const info = copyArgs(instr);
   const cwd = workdirAt(instr);
   if (!info || cwd === null) return [];
@@ -141,72 +178,11 @@ export function copyCreations(instr: Instr): Created[] {
     const src = expand(raw, instr.env);
     const contents = src === '.' || src.endsWith('/') || src.includes('*') || (instr.keyword === 'ADD' && !isUrl(src) && LOCAL_ARCHIVE.test(src));
     if (contents) out.push({ instr, path: destAbs, dir: !SYSTEM_DIRS.has(destAbs), how: 'copy' });
-    else if (intoDir) out.push({ instr, path: joinPath(destAbs, isUrl(src) ? urlBasename(src) : src.slice(src.lastIndexOf('/') + 1)), dir: true, how: 'copy' });
+    else if (isUrl(src)) out.push({ instr, path: intoDir ? joinPath(destAbs, urlBasename(src)) : destAbs, dir: false, how: 'download' });
+    else if (intoDir) out.push({ instr, path: joinPath(destAbs, src.slice(src.lastIndexOf('/') + 1)), dir: true, how: 'copy' });
     // Without a trailing slash the source may be a directory: its contents land at dest.
     else out.push({ instr, path: destAbs, dir: !SYSTEM_DIRS.has(destAbs), how: 'copy' });
   }
-  return out;
-}
-
-const WGET_VALUE_OPTS = new Set(['-O', '-P', '-o', '-a', '-e', '-t', '-T', '-U', '-w', '--header', '--user', '--password', '-i', '-B']);
-const CURL_VALUE_OPTS = new Set(['-o', '-H', '-u', '-d', '-X', '-A', '-e', '-m', '-r', '-w', '-x', '-T', '-F', '-b', '-c', '-K', '-E', '-C', '--output', '--header', '--user', '--data', '--retry', '--connect-timeout', '--max-time', '--proto', '--cacert', '--output-dir']);
-
-function optValue(call: Call, names: readonly string[]): Word | undefined {
-  for (let i = 0; i < call.args.length; i++) {
-    const w = call.args[i] as Word;
-    for (const n of names) {
-      if (w.value === n) return call.args[i + 1];
-      if (n.startsWith('--') && w.value.startsWith(`${n}=`)) return { ...w, value: w.value.slice(n.length + 1) };
-      if (!n.startsWith('--') && w.value.startsWith(n) && w.value.length > n.length && n.length === 2) return { ...w, value: w.value.slice(2) };
-    }
-  }
-  return undefined;
-}
-
-/** The file a wget/curl call writes (null for stdout or unknown), relative or absolute as written. */
-export function downloadTarget(call: Call): { file: string; word?: Word } | null {
-  if (call.name === 'wget') {
-    const o = optValue(call, ['-O', '--output-document']);
-    if (o) return o.value === '-' || o.dynamic ? null : { file: o.value, word: o };
-    const url = positionals(call, WGET_VALUE_OPTS).find((w) => isUrl(w.value));
-    if (!url || url.dynamic) return null;
-    const dir = optValue(call, ['-P', '--directory-prefix'])?.value;
-    const base = urlBasename(url.value);
-    return base ? { file: dir ? `${dir.replace(/\/$/, '')}/${base}` : base } : null;
-  }
-  if (call.name === 'curl') {
-    const o = optValue(call, ['-o', '--output']);
-    if (o) return o.value === '-' || o.dynamic ? null : { file: o.value, word: o };
-    if (call.args.some((w) => w.value === '-O' || w.value === '--remote-name' || /^-[a-zA-Z]*O[a-zA-Z]*$/.test(w.value))) {
-      const url = positionals(call, CURL_VALUE_OPTS).find((w) => isUrl(w.value));
-      const base = url && !url.dynamic ? urlBasename(url.value) : '';
-      return base ? { file: base } : null;
-    }
-  }
-  return null;
-}
-
-/** Files and directories the RUNs of a model download or clone, with absolute paths. */
-export function runCreations(view: RunView): Created[] {
-  const dirs = callDirs(view);
-  const out: Created[] = [];
-  view.calls.forEach((call, idx) => {
-    const cwd = dirs[idx];
-    if (cwd === null || cwd === undefined) return;
-    const dl = downloadTarget(call);
-    if (dl) {
-      const file = expand(dl.file, view.instr.env);
-      if (!file.includes('$')) out.push({ instr: view.instr, path: joinPath(cwd, file), dir: false, how: 'download', call, callIndex: idx });
-      return;
-    }
-    if (call.name === 'git' && call.args[0]?.value === 'clone') {
-      const pos = positionals(call, new Set(['-b', '--branch', '--depth', '-o', '--origin', '-c', '--config', '-j', '--reference'])).slice(1);
-      const url = pos[0];
-      if (!url || url.dynamic) return;
-      const dir = pos[1]?.value ?? urlBasename(url.value).replace(/\.git$/, '');
-      if (dir && !dir.includes('$')) out.push({ instr: view.instr, path: joinPath(cwd, dir), dir: true, how: 'clone', call, callIndex: idx });
-    }
-  });
   return out;
 }
 
@@ -223,13 +199,20 @@ export function deletionsByCall(view: RunView): Map<number, string[]> {
       if (abs.length) out.set(idx, abs.map(normPath));
       return;
     }
-    out.set(idx, paths.map((p) => joinPath(cwd, p)));
+    out.set(
+      idx,
+      paths.map((p) => joinPath(cwd, p)),
+    );
   });
   return out;
 }
 
 function globRegex(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]').replace(/\[!/g, '[^');
+  const body = pattern
+    .replace(/[.+^${}()|\\]/g, '\\$&')
+    .replace(/\*/g, '[^/]*')
+    .replace(/\?/g, '[^/]')
+    .replace(/\[!/g, '[^');
   return new RegExp(`^${body}$`);
 }
 
@@ -245,11 +228,19 @@ export function deletes(target: string, created: Created): boolean {
 }
 
 /** Was `created` deleted by a call of its own RUN after it was made? */
-export function deletedInSameRun(model: Model, created: Created): boolean {
-  const view = runViews(model).find((v) => v.instr === created.instr);
+export function deletedInSameRun(model: Model, created: Created, known?: RunView): boolean {
+  const view = known?.instr === created.instr ? known : runViews(model).find((v) => v.instr === created.instr);
   if (!view || created.callIndex === undefined) return false;
   for (const [idx, paths] of deletionsByCall(view)) {
     if (idx > created.callIndex && paths.some((p) => removes(p, created.path) || (/[*?[]/.test(p) && globRegex(p).test(created.path)))) return true;
   }
   return false;
+}
+
+/**
+ * A suppression pragma (`# hadolint ignore=…`, `# dockerfile-slim ignore=…`) between two
+ * instructions: merging would move it inside a RUN, where it no longer suppresses anything.
+ */
+export function pragmaBetween(model: Model, a: Instr, b: Instr): boolean {
+  return /^[ \t]*#\s*(hadolint|dockerfile-slim)\s+(global\s+)?ignore\s*=/m.test(model.text.slice(a.end, b.start));
 }

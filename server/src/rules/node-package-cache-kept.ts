@@ -5,9 +5,61 @@ import { defineRule } from './rule.js';
 import { callRange, runViews } from './helpers.js';
 import { homePaths, instrText, mountCovers, optionValue, priorInstrs, wordValue } from './pkg-helpers.js';
 
-const NPM_INSTALL = new Set(['install', 'i', 'in', 'ins', 'inst', 'insta', 'instal', 'isnt', 'isnta', 'isntal', 'isntall', 'add', 'ci', 'clean-install', 'ic', 'install-clean', 'isntall-clean', 'install-test', 'it', 'install-ci-test', 'cit', 'update', 'up', 'upgrade', 'udpate']);
-const NPM_VALUE_OPTS = new Set(['--cache', '--prefix', '--registry', '--loglevel', '-w', '--workspace', '--omit', '--include', '--tag', '--userconfig', '--globalconfig', '--before', '--install-strategy']);
-const YARN_VALUE_OPTS = new Set(['--cache-folder', '--modules-folder', '--cwd', '--network-timeout', '--mutex', '--global-folder', '--registry', '--link-folder', '--network-concurrency', '--preferred-cache-folder', '--use-yarnrc']);
+const NPM_INSTALL = new Set([
+  'install',
+  'i',
+  'in',
+  'ins',
+  'inst',
+  'insta',
+  'instal',
+  'isnt',
+  'isnta',
+  'isntal',
+  'isntall',
+  'add',
+  'ci',
+  'clean-install',
+  'ic',
+  'install-clean',
+  'isntall-clean',
+  'install-test',
+  'it',
+  'install-ci-test',
+  'cit',
+  'update',
+  'up',
+  'upgrade',
+  'udpate',
+]);
+const NPM_VALUE_OPTS = new Set([
+  '--cache',
+  '--prefix',
+  '--registry',
+  '--loglevel',
+  '-w',
+  '--workspace',
+  '--omit',
+  '--include',
+  '--tag',
+  '--userconfig',
+  '--globalconfig',
+  '--before',
+  '--install-strategy',
+]);
+const YARN_VALUE_OPTS = new Set([
+  '--cache-folder',
+  '--modules-folder',
+  '--cwd',
+  '--network-timeout',
+  '--mutex',
+  '--global-folder',
+  '--registry',
+  '--link-folder',
+  '--network-concurrency',
+  '--preferred-cache-folder',
+  '--use-yarnrc',
+]);
 // Yarn 1 as root (the node images) caches in /usr/local/share/.cache/yarn, other users in ~/.cache/yarn;
 // Yarn 2+ in ~/.yarn/berry/cache (global cache) or the project's .yarn/cache.
 const YARN_CACHES = ['/usr/local/share/.cache/yarn', ...homePaths('.cache/yarn'), ...homePaths('.yarn/berry/cache')];
@@ -58,7 +110,10 @@ function yarnCleanSafe(model: Model, instr: Instr, call: Call): boolean {
     const text = instrText(model, i);
     if (i.keyword === 'RUN' && /corepack|yarn\s+set\s+version|yarn\s+policies\s+set-version|yarnPath/.test(text)) return false;
     if ((i.keyword === 'COPY' || i.keyword === 'ADD') && !/--from=/.test(i.args)) {
-      const srcs = i.args.split(/\s+/).filter((w) => w && !w.startsWith('--')).slice(0, -1);
+      const srcs = i.args
+        .split(/\s+/)
+        .filter((w) => w && !w.startsWith('--'))
+        .slice(0, -1);
       if (srcs.some((s) => /^\.?\/?\*?$|(^|\/)\.yarn(rc\.yml)?\/?$/.test(s))) return false;
     }
   }
@@ -78,7 +133,7 @@ export default defineRule({
     bad: 'RUN npm ci --omit=dev',
     good: 'RUN npm ci --omit=dev && npm cache clean --force',
     notes:
-      'Install commands: `npm install`/`i`/`ci`/`add`/`update` (and npm\'s aliases), `yarn`, `yarn install`/`add`/`upgrade`, `yarn global add`, `yarn workspaces focus`. Not flagged when the same RUN later runs `npm cache clean --force` / `yarn cache clean` or removes the cache directory (`rm -rf /root/.npm`, `rm -rf /usr/local/share/.cache/yarn`, or the directory given by `--cache`, `--cache-folder`, `npm_config_cache` or `YARN_CACHE_FOLDER`), or when a cache/tmpfs mount holds the cache. A cleanup *before* the install does not count. The fix appends `npm cache clean --force` or `yarn cache clean` (none when the install sits inside an `if`/`case`/loop); for Yarn it is marked unsafe when the project may use Yarn 2+ (corepack, `--immutable`, `.yarnrc.yml`, or a `COPY .` that could bring one), because Plug\'n\'Play loads packages from that cache at run time. Switching to `npm ci --omit=dev` also saves bytes but changes what is installed, so it is not part of the fix. pnpm (and bun) are not flagged: they hard-link packages from their store into `node_modules`, so the store does not duplicate the bytes. Deliberate difference from hadolint: in a stage that does not ship, the finding is a hint, also for ONBUILD RUN (hadolint flags ONBUILD triggers in any stage).',
+      "Install commands: `npm install`/`i`/`ci`/`add`/`update` (and npm's aliases), `yarn`, `yarn install`/`add`/`upgrade`, `yarn global add`, `yarn workspaces focus`. Not flagged when the same RUN later runs `npm cache clean --force` / `yarn cache clean` or removes the cache directory (`rm -rf /root/.npm`, `rm -rf /usr/local/share/.cache/yarn`, or the directory given by `--cache`, `--cache-folder`, `npm_config_cache` or `YARN_CACHE_FOLDER`), or when a cache/tmpfs mount holds the cache. A cleanup *before* the install does not count. The fix appends `npm cache clean --force` or `yarn cache clean` (none when the install sits inside an `if`/`case`/loop); for Yarn it is marked unsafe when the project may use Yarn 2+ (corepack, `--immutable`, `.yarnrc.yml`, or a `COPY .` that could bring one), because Plug'n'Play loads packages from that cache at run time. Switching to `npm ci --omit=dev` also saves bytes but changes what is installed, so it is not part of the fix. pnpm (and bun) are not flagged: they hard-link packages from their store into `node_modules`, so the store does not duplicate the bytes. Deliberate difference from hadolint: in a stage that does not ship, the finding is a hint, also for ONBUILD RUN (hadolint flags ONBUILD triggers in any stage).",
     seeAlso: ['hadolint DL3060'],
   },
   check(ctx) {
@@ -106,7 +161,11 @@ export default defineRule({
               ? '`npm` keeps a copy of every downloaded package in ~/.npm/_cacache in this layer: run `npm cache clean --force` at the end of the same RUN.'
               : '`yarn` keeps a copy of every package in its cache in this layer: run `yarn cache clean` at the end of the same RUN.',
           fix: edit
-            ? { title: safe ? `Append \`${clean}\`` : `Append \`${clean}\` (check first: Yarn 2+ Plug'n'Play loads packages from the cache)`, safe, edits: [edit] }
+            ? {
+                title: safe ? `Append \`${clean}\`` : `Append \`${clean}\` (check first: Yarn 2+ Plug'n'Play loads packages from the cache)`,
+                safe,
+                edits: [edit],
+              }
             : undefined,
         });
       });

@@ -1,6 +1,6 @@
 /** Package installs and removals in RUNs (apk, apt), shared by DS002 and DS014. */
 import { positionals, type Call } from '../engine/commands.js';
-import { expand, type Instr } from '../engine/model.js';
+import { expand } from '../engine/model.js';
 import type { Word } from '../engine/shell/parser.js';
 import type { RunView } from './helpers.js';
 
@@ -62,8 +62,7 @@ export function pkgOps(view: RunView): PkgOp[] {
 }
 
 export const isInstall = (o: PkgOp): boolean => (o.manager === 'apk' ? o.sub.value === 'add' : o.sub.value === 'install');
-export const isRemoval = (o: PkgOp): boolean =>
-  o.manager === 'apk' ? o.sub.value === 'del' : ['purge', 'remove', 'autoremove'].includes(o.sub.value);
+export const isRemoval = (o: PkgOp): boolean => (o.manager === 'apk' ? o.sub.value === 'del' : ['purge', 'remove', 'autoremove'].includes(o.sub.value));
 
 /** Names an install makes removable: the packages, and the apk virtual name. */
 export function installedNames(o: PkgOp, env: ReadonlyMap<string, string>): string[] {
@@ -81,5 +80,3 @@ export function removedNames(o: PkgOp, env: ReadonlyMap<string, string>): string
 export function removedLater(ops: readonly PkgOp[], manager: 'apk' | 'apt', name: string, env: ReadonlyMap<string, string>, after = -1): PkgOp | undefined {
   return ops.find((o) => o.manager === manager && o.callIndex > after && isRemoval(o) && removedNames(o, env).includes(name));
 }
-
-export type { Instr };

@@ -8,7 +8,22 @@ import { callRange, runViews } from './helpers.js';
 import { exportedBefore, homePaths, instrText, mountCovers, optionValue, priorInstrs, wordValue } from './pkg-helpers.js';
 
 /** pip's global options that take a separate value (they may come before `install`). */
-const PIP_VALUE_OPTS = new Set(['--proxy', '--retries', '--timeout', '--exists-action', '--trusted-host', '--cert', '--client-cert', '--cache-dir', '--log', '--python', '--use-feature', '--use-deprecated', '--keyring-provider', '--progress-bar']);
+const PIP_VALUE_OPTS = new Set([
+  '--proxy',
+  '--retries',
+  '--timeout',
+  '--exists-action',
+  '--trusted-host',
+  '--cert',
+  '--client-cert',
+  '--cache-dir',
+  '--log',
+  '--python',
+  '--use-feature',
+  '--use-deprecated',
+  '--keyring-provider',
+  '--progress-bar',
+]);
 const PIP = /^pip[0-9.]*$/;
 const PYTHON = /^(python|pypy)[0-9.]*$/;
 /**
@@ -30,6 +45,11 @@ function pipInstall(call: Call): Word | undefined {
   } else if (!PIP.test(call.name)) return undefined;
   const sub = positionals({ ...call, args }, PIP_VALUE_OPTS)[0];
   return sub?.value === 'install' ? sub : undefined;
+}
+
+/** `pip cache purge` (or `python -m pip cache purge`). */
+function purgesCache(c: Call): boolean {
+  return (PIP.test(c.name) || PYTHON.test(c.name)) && c.args.some((a, k) => a.value === 'cache' && c.args[k + 1]?.value === 'purge');
 }
 
 /** PIP_NO_CACHE_DIR set by a value pip accepts (unknown `$VAR` values are given the benefit of the doubt). */
@@ -60,11 +80,11 @@ export default defineRule({
   hadolint: ['DL3042'],
   docs: {
     summary: '`pip install` without `--no-cache-dir`',
-    why: "pip keeps every wheel it downloads or builds in `~/.cache/pip`. In an image that cache is never used again, and it is often as big as the installed packages themselves.",
+    why: 'pip keeps every wheel it downloads or builds in `~/.cache/pip`. In an image that cache is never used again, and it is often as big as the installed packages themselves.',
     bad: 'RUN pip install -r requirements.txt',
     good: 'RUN pip install --no-cache-dir -r requirements.txt',
     notes:
-      'Covers `pip`, `pip3`, `pip3.12`, `python -m pip` and `python3.X -m pip`; not `pipx`, `pipenv` or `uv`. Not flagged when `PIP_NO_CACHE_DIR` is set by ENV/ARG in the stage (or a stage it is built FROM), on the command, or by an `export` earlier in the RUN; when `pip config set global.no-cache-dir` or a pip.conf with `no-cache-dir` was written earlier (in the stage, a stage it is built FROM, or the same RUN); with a cache/tmpfs mount on `~/.cache/pip` (or on a parent such as `/root/.cache`, or on the `--cache-dir`/`PIP_CACHE_DIR` directory); or when the same RUN later deletes the cache (`rm -rf /root/.cache/pip`, `pip cache purge`). Deliberate difference from hadolint: any valid value of `PIP_NO_CACHE_DIR`, including `0`, `false`, `no` and `off`, disables the cache in pip itself (see `_handle_no_cache_dir` in pip\'s `cmdoptions.py`), so we do not flag those; hadolint does. `pip install --user` is flagged like any other install. In stages that do not ship the finding is a hint.',
+      "Covers `pip`, `pip3`, `pip3.12`, `python -m pip` and `python3.X -m pip`; not `pipx`, `pipenv` or `uv`. Not flagged when `PIP_NO_CACHE_DIR` is set by ENV/ARG in the stage (or a stage it is built FROM), on the command, or by an `export` earlier in the RUN; when `pip config set global.no-cache-dir` or a pip.conf with `no-cache-dir` was written earlier (in the stage, a stage it is built FROM, or the same RUN); with a cache/tmpfs mount on `~/.cache/pip` (or on a parent such as `/root/.cache`, or on the `--cache-dir`/`PIP_CACHE_DIR` directory); or when the same RUN later deletes the cache (`rm -rf /root/.cache/pip`, `pip cache purge`). Deliberate difference from hadolint: any valid value of `PIP_NO_CACHE_DIR`, including `0`, `false`, `no` and `off`, disables the cache in pip itself (see `_handle_no_cache_dir` in pip's `cmdoptions.py`), so we do not flag those; hadolint does. `pip install --user` is flagged like any other install. In stages that do not ship the finding is a hint.",
     seeAlso: ['hadolint DL3042'],
   },
   check(ctx) {
@@ -78,7 +98,7 @@ export default defineRule({
         const dirs = cacheDir ? [cacheDir] : PIP_CACHE;
         if (mountCovers(run, dirs) || run.mounts.some((m) => (m.type === 'cache' || m.type === 'tmpfs') && m.target.includes('.cache/pip'))) return;
         if (cleansDir(calls, idx + 1, dirs, instr.env)) return;
-        if (calls.slice(idx + 1).some((c) => (PIP.test(c.name) || PYTHON.test(c.name)) && c.args.some((a, k) => a.value === 'cache' && c.args[k + 1]?.value === 'purge'))) return;
+        if (calls.slice(idx + 1).some(purgesCache)) return;
         if (configuredEarlier(model, instr, docStart(run, call.cmd.start))) return;
         const edit = insertAfterWord(instr, sub, '--no-cache-dir');
         ctx.report({

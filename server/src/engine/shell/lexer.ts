@@ -36,8 +36,14 @@ function isOpStart(c: string | undefined): boolean {
   return c === ';' || c === '&' || c === '|' || c === '(' || c === ')' || c === '<' || c === '>';
 }
 
+/** Set when a quote, backtick, `$(`/`${` or a final backslash runs off the end of the script. */
+interface Open {
+  open: boolean;
+}
+const ignored: Open = { open: false };
+
 /** Skips a balanced construct that starts at `i` (just after its opener); returns the index after the closer. */
-function skipBalanced(src: string, i: number, open: string, close: string): number {
+function skipBalanced(src: string, i: number, open: string, close: string, st: Open = ignored): number {
   let depth = 1;
   while (i < src.length) {
     const c = src[i];
@@ -47,56 +53,61 @@ function skipBalanced(src: string, i: number, open: string, close: string): numb
     }
     if (c === "'") {
       const j = src.indexOf("'", i + 1);
+      if (j < 0) st.open = true;
       i = j < 0 ? src.length : j + 1;
       continue;
     }
     if (c === '"') {
-      i = skipDouble(src, i + 1);
+      i = skipDouble(src, i + 1, st);
       continue;
     }
     if (c === '`') {
-      i = skipBacktick(src, i + 1);
+      i = skipBacktick(src, i + 1, st);
       continue;
     }
     if (c === open) depth++;
     else if (c === close && --depth === 0) return i + 1;
     i++;
   }
+  st.open = true;
   return src.length;
 }
 
-function skipBacktick(src: string, i: number): number {
+function skipBacktick(src: string, i: number, st: Open = ignored): number {
   while (i < src.length) {
     if (src[i] === '\\') i += 2;
     else if (src[i] === '`') return i + 1;
     else i++;
   }
+  st.open = true;
   return src.length;
 }
 
 /** Returns the index after the closing double quote, starting just after the opening one. */
-function skipDouble(src: string, i: number): number {
+function skipDouble(src: string, i: number, st: Open = ignored): number {
   while (i < src.length) {
     const c = src[i];
     if (c === '\\') i += 2;
     else if (c === '"') return i + 1;
-    else if (c === '$' && src[i + 1] === '(') i = skipBalanced(src, i + 2, '(', ')');
-    else if (c === '$' && src[i + 1] === '{') i = skipBalanced(src, i + 2, '{', '}');
-    else if (c === '`') i = skipBacktick(src, i + 1);
+    else if (c === '$' && src[i + 1] === '(') i = skipBalanced(src, i + 2, '(', ')', st);
+    else if (c === '$' && src[i + 1] === '{') i = skipBalanced(src, i + 2, '{', '}', st);
+    else if (c === '`') i = skipBacktick(src, i + 1, st);
     else i++;
   }
+  st.open = true;
   return src.length;
 }
 
 /** Scans `$…` at i; returns the end index. */
-function skipDollar(src: string, i: number): number {
+function skipDollar(src: string, i: number, st: Open): number {
   const n = src[i + 1];
-  if (n === '(') return skipBalanced(src, i + 2, '(', ')');
-  if (n === '{') return skipBalanced(src, i + 2, '{', '}');
+  if (n === '(') return skipBalanced(src, i + 2, '(', ')', st);
+  if (n === '{') return skipBalanced(src, i + 2, '{', '}', st);
   if (n === "'") {
     // $'…' ANSI-C quoting (bash)
     let j = i + 2;
     while (j < src.length && src[j] !== "'") j += src[j] === '\\' ? 2 : 1;
+    if (j >= src.length) st.open = true;
     return Math.min(src.length, j + 1);
   }
   let j = i + 1;
@@ -105,7 +116,7 @@ function skipDollar(src: string, i: number): number {
   return j;
 }
 
-function scanWord(src: string, start: number): Word {
+function scanWord(src: string, start: number, st: Open = ignored): Word {
   let i = start;
   let value = '';
   let quoted = false;
@@ -119,28 +130,30 @@ function scanWord(src: string, start: number): Word {
         continue;
       }
       quoted = true;
+      if (i + 1 >= src.length) st.open = true;
       value += src[i + 1] ?? '';
-      i += 2;
+      i = Math.min(i + 2, src.length); // a final backslash must not push the word past the script's end
     } else if (c === "'") {
       const j = src.indexOf("'", i + 1);
+      if (j < 0) st.open = true;
       const end = j < 0 ? src.length : j;
       value += src.slice(i + 1, end);
       quoted = true;
       i = end + 1;
     } else if (c === '"') {
-      const end = skipDouble(src, i + 1);
+      const end = skipDouble(src, i + 1, st);
       const inner = src.slice(i + 1, src[end - 1] === '"' ? end - 1 : end);
       if (/[$`]/.test(inner)) dynamic = true;
       value += inner.replace(/\\([$`"\\\n])/g, (_m, ch: string) => (ch === '\n' ? '' : ch));
       quoted = true;
       i = end;
     } else if (c === '$' && i + 1 < src.length && /[({A-Za-z0-9_@*#?$!'-]/.test(src[i + 1] ?? '')) {
-      const end = skipDollar(src, i);
+      const end = skipDollar(src, i, st);
       value += src.slice(i, end);
       dynamic = true;
       i = end;
     } else if (c === '`') {
-      const end = skipBacktick(src, i + 1);
+      const end = skipBacktick(src, i + 1, st);
       value += src.slice(i, end);
       dynamic = true;
       i = end;
@@ -156,6 +169,8 @@ export interface LexResult {
   tokens: Token[];
   /** End of the last non-comment token: where text can be appended to the script. */
   contentEnd: number;
+  /** A quote, backtick, `$(`, `${` or a final backslash is left open: appending would land inside it. */
+  unterminated: boolean;
 }
 
 /** Tokenises a script. Never throws; unterminated quotes simply run to the end. */
@@ -165,6 +180,7 @@ export function lex(src: string): LexResult {
   let contentEnd = 0;
   let i = 0;
   let atWordStart = true;
+  const st: Open = { open: false };
   while (i < src.length) {
     const c = src[i];
     if (isBlank(c)) {
@@ -197,7 +213,7 @@ export function lex(src: string): LexResult {
       if (op === '<<' || op === '<<-') {
         while (isBlank(src[i])) i++;
         if (i < src.length && src[i] !== '\n') {
-          const w = scanWord(src, i);
+          const w = scanWord(src, i, st);
           tokens.push({ kind: 'word', word: w });
           pendingHeredocs.push({ delim: w.value, strip: op === '<<-' });
           i = w.end;
@@ -206,7 +222,7 @@ export function lex(src: string): LexResult {
       }
       continue;
     }
-    const w = scanWord(src, i);
+    const w = scanWord(src, i, st);
     if (w.end === i) {
       i++; // defensive: never loop without progress
       continue;
@@ -224,7 +240,7 @@ export function lex(src: string): LexResult {
     contentEnd = i;
     atWordStart = false;
   }
-  return { tokens, contentEnd };
+  return { tokens, contentEnd, unterminated: st.open };
 }
 
 function skipHeredocBodies(src: string, i: number, docs: { delim: string; strip: boolean }[]): number {

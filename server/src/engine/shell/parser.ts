@@ -37,6 +37,8 @@ export interface Script {
   commands: Command[];
   /** End offset of the last non-comment token (where to append). */
   contentEnd: number;
+  /** A quote or substitution is left open at the end (see lex). */
+  unterminated?: boolean;
 }
 
 const OPENERS = new Set(['if', 'while', 'until', 'for', 'case', '{', '!', 'then', 'else', 'elif', 'do']);
@@ -44,7 +46,7 @@ const CLOSERS = new Set(['fi', 'done', 'esac', '}']);
 const ASSIGN = /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=/;
 
 export function parseShell(src: string): Script {
-  const { tokens, contentEnd } = lex(src);
+  const { tokens, contentEnd, unterminated } = lex(src);
   const commands: Command[] = [];
   // Stack of open constructs: '(' subshell, or a keyword ('if', 'for', 'case', '{', ...).
   const stack: string[] = [];
@@ -177,5 +179,5 @@ export function parseShell(src: string): Script {
     i++;
   }
   finish(null);
-  return { src, commands, contentEnd };
+  return { src, commands, contentEnd, unterminated };
 }

@@ -199,7 +199,7 @@ function planGroups(text: string, escape: string, chunks: Chunk[]): Plan {
   const skeleton = JSON.stringify([
     preambleText,
     skeletonModel.stages.map((s) => [s.name, s.image, s.imageExpanded, s.parent?.index ?? -1, s.from.args]),
-    groups.map((g) => g.key),
+    groups.map((g) => g.members),
     chunks.map((c) => factsOf(c.parsed).pragmas),
   ]);
   return { groups, skeleton, inPreamble, owner, model: skeletonModel };

@@ -64,18 +64,22 @@ export function runWords(text: string, skipChown = false): Set<string> {
       // DS015 replaces `RUN chown/chmod` of copied files by `COPY --chown/--chmod`: those words go by design.
       if (skipChown && /^(chown|chmod)$/.test(c.words[0]?.value ?? '')) continue;
       for (const w of c.words) {
-        const n = normaliseWord(w.value);
-        if (n.length > 0) words.add(n);
+        if (w.value.length > 0) words.add(normaliseWord(w.value));
       }
     }
   }
   return words;
 }
 
-/** DS009 adds `-s -w` inside `-ldflags` values: compare them without those. */
+/** DS009 adds `-s -w` inside `-ldflags` values: compare multi-part words without those. */
 function normaliseWord(w: string): string {
-  if (!/(^|\s|=)-[sw](\s|$)/.test(w)) return w;
-  return w.replace(/(^|[\s=])-[sw](?=\s|$)/g, '$1').replace(/\s+/g, ' ').replace(/=\s+/, '=');
+  if (!/\s/.test(w) && !/(^|=)-[sw]$/.test(w)) return w;
+  return w
+    .replace(/=-[sw](?=\s|$)/g, '= ')
+    .split(/\s+/)
+    .filter((t) => t !== '' && t !== '-s' && t !== '-w')
+    .join(' ')
+    .replace(/= /g, '=');
 }
 
 /** Comment lines as written (trimmed). */

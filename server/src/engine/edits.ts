@@ -115,7 +115,9 @@ export function mergeRuns(model: Model, runs: readonly Instr[], isolate = false)
     const comments: string[] = [];
     const tail = model.text.slice(at, cur.end).trim().replace(/^;/, '').trim();
     if (tail.startsWith('#')) comments.push(tail);
-    for (const l of model.text.slice(cur.end, next.start).split(/\r?\n|\r/)) if (l.trim().startsWith('#')) comments.push(l.trim());
+    // Comment lines between the RUNs, and inside the next one before its body (`RUN \` + `# note`), which the edit replaces.
+    const replaced = model.text.slice(cur.end, (next.run as RunScript).bodyStart).split(/\r?\n|\r/).slice(1);
+    for (const l of replaced) if (l.trim().startsWith('#')) comments.push(l.trim());
     // When the RUN ends in `;`, the replaced range starts at it, so `a;` becomes `a && …`.
     let text = `${wrap ? ' )' : ''} && ${esc}${eol}`;
     for (const c of comments) text += `${indent}${c}${eol}`;

@@ -54,7 +54,12 @@ export interface Model {
 }
 
 function heredocOf(ins: Run, lines: LineIndex): HeredocInfo | null {
-  const h = ins.getHeredocs()[0];
+  let h;
+  try {
+    h = ins.getHeredocs()[0];
+  } catch {
+    return null; // dockerfile-ast throws on some malformed bodies (`RUN \<newline>\#x`)
+  }
   if (!h) return null;
   const content = h.getContentRange();
   const delim = h.getDelimiterRange();

@@ -72,7 +72,8 @@ export function toLogical(text: string, start: number, end: number, escape: stri
         continue;
       }
     }
-    chars.push(c === '\r' ? ' ' : c);
+    // A lone CR ends a line for the parser too, so the shell must see a newline there (heredocs, comments).
+    chars.push(c === '\r' ? (text[i + 1] === '\n' ? ' ' : '\n') : c);
     map.push(i);
     i++;
   }
@@ -170,7 +171,7 @@ export function buildRunScript(text: string, bodyFrom: number, end: number, esca
     const body = text.slice(heredoc.contentStart, heredoc.contentEnd);
     const map = new Int32Array(body.length + 1);
     for (let j = 0; j <= body.length; j++) map[j] = heredoc.contentStart + j;
-    return { form: 'heredoc', script: parseShell(body.replace(/\r/g, ' ')), flags, mounts, bodyStart, end, map, heredocCloseLine: heredoc.closeLineStart };
+    return { form: 'heredoc', script: parseShell(body.replace(/\r(?!\n)/g, '\n').replace(/\r/g, ' ')), flags, mounts, bodyStart, end, map, heredocCloseLine: heredoc.closeLineStart };
   }
   if (heredoc) {
     // `RUN cat <<EOF > file`: the first line is the script, the body is data.

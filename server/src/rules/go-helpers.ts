@@ -248,6 +248,8 @@ export function stripEdit(build: GoBuild, check: StripCheck): Edit | null {
     const at = afterSubcommand(build);
     return { start: at, end: at, text: plainExec ? ', "-ldflags=-s -w"' : encode(run, ' -ldflags="-s -w"') };
   }
+  // `go build -ldflags` with no value (still being typed): there is no value to extend.
+  if (!lf.valueWord && !lf.word.value.includes('=')) return null;
   const add = check.state.missing.join(' ') + ' ';
   const word = lf.valueWord ?? lf.word;
   const map = rawMap(word.raw, plainExec);

@@ -11,7 +11,7 @@ import type { Edit } from '../engine/types.js';
 import type { RunView } from './helpers.js';
 
 /** `go build` flags that take the next word as their value (when not written `-flag=value`). */
-const VALUE_FLAGS = new Set([
+export const GO_VALUE_FLAGS: ReadonlySet<string> = new Set([
   'o',
   'p',
   'C',
@@ -70,7 +70,7 @@ export function goBuilds(view: RunView): GoBuild[] {
         const eq = body.indexOf('=');
         const name = eq >= 0 ? body.slice(0, eq) : body;
         if (eq >= 0) flags.push({ name, word: w, value: body.slice(eq + 1) });
-        else if (VALUE_FLAGS.has(name) && call.args[i + 1]) {
+        else if (GO_VALUE_FLAGS.has(name) && call.args[i + 1]) {
           const valueWord = call.args[++i] as Word;
           flags.push({ name, word: w, valueWord, value: valueWord.value });
         } else flags.push({ name, word: w, value: 'true' });

@@ -7,29 +7,9 @@ import type { Edit } from '../engine/types.js';
 import type { Call } from '../engine/commands.js';
 import { runViews, type RunView } from './helpers.js';
 import type { ImageRef } from './base-images.js';
-import { afterSubcommand, checkStrip, encode, goBuilds, lastFlag, producesBinary, stripEdit, type GoBuild } from './go-helpers.js';
+import { GO_VALUE_FLAGS, afterSubcommand, checkStrip, encode, goBuilds, lastFlag, producesBinary, stripEdit, type GoBuild } from './go-helpers.js';
 import { blockStartOffset, isConcrete, normJoin, workdirAt, type Spec } from './multi-stage.js';
 
-const GO_VALUE = new Set([
-  'o',
-  'p',
-  'C',
-  'asmflags',
-  'buildmode',
-  'compiler',
-  'gccgoflags',
-  'gcflags',
-  'installsuffix',
-  'ldflags',
-  'mod',
-  'modfile',
-  'overlay',
-  'pgo',
-  'pkgdir',
-  'tags',
-  'toolexec',
-  'exec',
-]);
 
 function stageViews(model: Model, stage: Stage): RunView[] {
   return runViews(model).filter((v) => v.instr.stage === stage);
@@ -126,7 +106,7 @@ export function goSpec(model: Model, stage: Stage, ref: ImageRef): Spec | null {
     runArgs(args) {
       if (args[0] !== 'go' || args[1] !== 'run') return undefined;
       let i = 2;
-      while (i < args.length && (args[i] as string).startsWith('-')) i += GO_VALUE.has((args[i] as string).replace(/^--?/, '')) ? 2 : 1;
+      while (i < args.length && (args[i] as string).startsWith('-')) i += GO_VALUE_FLAGS.has((args[i] as string).replace(/^--?/, '')) ? 2 : 1;
       const target = args[i];
       if (!target) return null;
       // Files (`go run a.go b.go`) or one package; it must be what `go build` built.

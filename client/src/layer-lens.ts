@@ -139,8 +139,10 @@ class LayerLensProvider implements vscode.CodeLensProvider {
       const w = wasteAt.get(line);
       let title = `${l.stale ? '≈ ' : ''}${formatBytes(l.bytes)}${line === stage.fromLine ? ' base image' : ''}`;
       if (w && w.wastedBytes > 0 && !l.stale) {
-        const where = w.removedAt.map((r) => (r.line ? `${r.line}` : '?')).join(', ');
-        title += ` · ${formatBytes(w.wastedBytes)} removed later at line${w.removedAt.length > 1 ? 's' : ''} ${where}`;
+        // A remover whose line was edited since the build has no line any more: say "later" only.
+        const lines = w.removedAt.map((r) => r.line).filter((n): n is number => typeof n === 'number' && n > 0);
+        const where = lines.length === w.removedAt.length ? ` at line${lines.length > 1 ? 's' : ''} ${lines.join(', ')}` : '';
+        title += ` · ${formatBytes(w.wastedBytes)} removed later${where}`;
       }
       if (l.stale) title += ' (edited since the build)';
       const tooltip = [l.createdBy.join('\n'), ...(w ? ['', 'Biggest files:', ...w.topFiles.map((f) => `${formatBytes(f.bytes).padStart(9)}  /${f.path}`)] : [])].join('\n');

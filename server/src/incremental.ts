@@ -182,7 +182,14 @@ function planGroups(text: string, escape: string, chunks: Chunk[]): Plan {
     }
   });
   if (wildcard) for (let i = 1; i < chunks.length; i++) uf.union(0, i);
-  const groups: Group[] = uf.list().map((members) => ({ key: members.map((i) => factsOf((chunks[i] as Chunk).parsed).id).join(','), members }));
+  // Identical chunks share a parse (and id): the key also counts earlier groups with the same ids.
+  const seenKeys = new Map<string, number>();
+  const groups: Group[] = uf.list().map((members) => {
+    const ids = members.map((i) => factsOf((chunks[i] as Chunk).parsed).id).join(',');
+    const n = seenKeys.get(ids) ?? 0;
+    seenKeys.set(ids, n + 1);
+    return { key: `${ids}#${n}`, members };
+  });
   const groupOf = new Map<number, Group>();
   for (const g of groups) for (const m of g.members) groupOf.set(m, g);
   const chunkStarts = chunks.map((c) => c.line);

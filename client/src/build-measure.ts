@@ -53,6 +53,11 @@ function targetDocument(uri?: vscode.Uri): vscode.Uri | undefined {
 }
 
 export async function buildAndMeasure(context: vscode.ExtensionContext, onBuilt: (uri: vscode.Uri) => void, uri?: vscode.Uri): Promise<string | undefined> {
+  if (!vscode.workspace.isTrusted) {
+    // Building runs the Dockerfile's commands: never from an untrusted workspace (a CodeLens click included).
+    void vscode.window.showInformationMessage('Dockerfile Slim: Build and Measure is disabled in untrusted workspaces.');
+    return undefined;
+  }
   const target = targetDocument(uri);
   if (!target || target.scheme !== 'file') {
     void vscode.window.showInformationMessage('Dockerfile Slim: open a Dockerfile saved on disk to build and measure it.');

@@ -1,7 +1,7 @@
 // The only module that runs docker/podman. Argument arrays only (never a shell string), a time-out on every
 // call with the child killed when it fires, and errors typed so the UI can show a quiet lens instead of a popup.
 import { execFile, spawn } from 'node:child_process';
-import { ImageArchiveReader, parseHistoryOutput, type RawHistoryRow, type SavedImage } from './layers/index.js';
+import { ImageArchiveReader, normaliseRow, parseHistoryOutput, type RawHistoryRow, type SavedImage } from './layers/index.js';
 
 export type DockerErrorKind = 'not-installed' | 'daemon-down' | 'image-not-found' | 'timed-out' | 'malformed-output' | 'failed';
 
@@ -55,7 +55,9 @@ export function runDocker(args: readonly string[], opts: DockerOptions): Promise
 export async function imageHistory(image: string, opts: DockerOptions): Promise<RawHistoryRow[]> {
   const out = await runDocker(['history', '--no-trunc', '--human=false', '--format', '{{json .}}', image], opts);
   try {
-    return parseHistoryOutput(out);
+    const rows = parseHistoryOutput(out);
+    rows.forEach(normaliseRow); // a row the lens could not read fails here, typed, not later inside provideCodeLenses
+    return rows;
   } catch (e) {
     throw new DockerError('malformed-output', `unexpected docker history output: ${(e as Error).message}`);
   }

@@ -104,6 +104,7 @@ function lintCommand(args: Args, out: (s: string) => void, err: (s: string) => v
 
 /** Writes a file atomically: the original stays intact if anything fails. */
 function writeAtomic(file: string, text: string): void {
+  fs.accessSync(file, fs.constants.W_OK); // a read-only file stays as it is (renaming over it would succeed)
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.dockerfile-slim-${process.pid}.tmp`);
   try {
     fs.writeFileSync(tmp, text);

@@ -45,7 +45,7 @@ function lineOfOffset(moves: readonly Move[], o: number, line0: number): number 
 }
 
 /** Rebases 1-based line numbers written in text; throws when a number is ambiguous. */
-function rebaseText(moves: readonly Move[], s: string): string {
+function rebaseLines(moves: readonly Move[], s: string): string {
   return s.replace(/\d+/g, (digits, at: number) => {
     const n = Number(digits);
     const m = byLine(moves, n - 1);
@@ -55,7 +55,8 @@ function rebaseText(moves: readonly Move[], s: string): string {
   });
 }
 
-function shiftOne(moves: readonly Move[], f: DetailedFinding): DetailedFinding {
+function shiftOne(moves: readonly Move[], f: DetailedFinding, linesMoved: boolean): DetailedFinding {
+  const rebaseText = linesMoved ? rebaseLines : (_: readonly Move[], s: string): string => s;
   const out: DetailedFinding = {
     ...f,
     message: rebaseText(moves, f.message),
@@ -79,7 +80,8 @@ function shiftOne(moves: readonly Move[], f: DetailedFinding): DetailedFinding {
 export function shiftFindings(findings: readonly DetailedFinding[], moves: readonly Move[]): DetailedFinding[] | null {
   if (moves.every((m) => m.from.start === m.to.start && m.from.line === m.to.line)) return [...findings];
   try {
-    return findings.map((f) => shiftOne(moves, f));
+    const linesMoved = moves.some((m) => m.from.line !== m.to.line);
+    return findings.map((f) => shiftOne(moves, f, linesMoved));
   } catch (e) {
     if (e instanceof Unshiftable) return null;
     throw e;

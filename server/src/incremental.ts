@@ -11,7 +11,6 @@
  * that could reach across groups (a changed skeleton or preamble, a global ignore pragma, DS012,
  * a rule error) falls back to a full lint of the chunk-parsed model.
  */
-import type { Instruction } from 'dockerfile-ast';
 import { ChunkCache, chunkText, parsedFromChunks, type Chunk, type ParsedChunk } from './engine/chunks.js';
 import { lintModel, MAX_TEXT_LENGTH } from './engine/lint.js';
 import { buildModel, type Model } from './engine/model.js';
@@ -30,6 +29,9 @@ interface Entry {
   cache: ChunkCache;
   signature: string;
   groups: Map<string, GroupEntry>;
+  /** Chunk ids in order, and the members (chunk indices) of every group. */
+  ids: number[];
+  members: number[][];
 }
 
 /** Facts about a chunk's text that decide how it links to others, computed once per chunk. */
@@ -39,6 +41,8 @@ interface ChunkFacts {
   refs: string[];
   /** Suppression pragmas that can reach beyond the chunk (global ones, and those after its last instruction). */
   pragmas: string;
+  /** Indices of its FROM instructions. */
+  froms: Set<number>;
 }
 
 const facts = new WeakMap<ParsedChunk, ChunkFacts>();
@@ -52,18 +56,20 @@ function factsOf(p: ParsedChunk): ChunkFacts {
     const lines = p.text.split('\n');
     const tailFrom = last ? last.getRange().end.line - p.prefixLines + 1 : 0;
     const pragmas = lines.filter((l, i) => /ignore/.test(l) && (i >= tailFrom || /^\s*#\s*\S+\s+global\s/.test(l))).join('\n');
-    f = { id: nextId++, breaks: lines.length - 1, refs, pragmas };
+    const froms = new Set<number>();
+    p.nodes.forEach((n, i) => n.getKeyword().toUpperCase() === 'FROM' && froms.add(i));
+    f = { id: nextId++, breaks: lines.length - 1, refs, pragmas, froms };
     facts.set(p, f);
   }
   return f;
 }
 
-const isFrom = (n: Instruction): boolean => n.getKeyword().toUpperCase() === 'FROM';
-
 /** DS012 looks at every COPY of the file at once; it only reports when told there is no .dockerignore. */
 function wholeFileRulesActive(options: LintOptions): boolean {
   return options.dockerignoreExists === false && options.rules?.DS012 !== 'off';
 }
+
+type Result = { findings: DetailedFinding[]; groups: Map<string, GroupEntry>; members: number[][]; signature: string };
 
 export class IncrementalLinter {
   private readonly entries = new Map<string, Entry>();
@@ -80,14 +86,25 @@ export class IncrementalLinter {
     }
     const cache = prev?.cache ?? new ChunkCache();
     const { escape, chunks } = chunkText(text, cache);
-    const plan = planGroups(text, escape, chunks);
-    const signature = [optionsKey, escape, text.includes('\r\n'), plan.skeleton].join('\u0000');
-    let result = null;
-    if (prev && prev.signature === signature && !wholeFileRulesActive(options)) result = this.partial(prev, text, escape, chunks, plan, options);
+    const ids = chunks.map((c) => factsOf(c.parsed).id);
+    const head = [optionsKey, escape, text.includes('\r\n')].join('\u0000');
+    let result: Result | null = null;
+    if (prev && prev.optionsKey === optionsKey && prev.ids.length === ids.length && !wholeFileRulesActive(options)) {
+      result = this.partial(prev, text, escape, chunks, ids, head, options);
+    }
     if (result) this.stats.partial++;
     else this.stats.full++;
-    result ??= this.full(text, escape, chunks, plan, options);
-    this.entries.set(uri, { text, optionsKey, findings: result.findings, cache, signature, groups: result.groups });
+    result ??= this.full(text, escape, chunks, head, options);
+    this.entries.set(uri, {
+      text,
+      optionsKey,
+      findings: result.findings,
+      cache,
+      signature: result.signature,
+      groups: result.groups,
+      ids,
+      members: result.members,
+    });
     return result.findings;
   }
 
@@ -95,45 +112,78 @@ export class IncrementalLinter {
     this.entries.delete(uri);
   }
 
-  private full(text: string, escape: string, chunks: Chunk[], plan: Plan, options: LintOptions): { findings: DetailedFinding[]; groups: Map<string, GroupEntry> } {
-    const findings = lintModel(buildModel(text, parsedFromChunks(escape, chunks)), options);
+  private full(text: string, escape: string, chunks: Chunk[], head: string, options: LintOptions): Result {
+    const model = buildModel(text, parsedFromChunks(escape, chunks));
+    const plan = planGroups(text, chunks, model);
+    const findings = lintModel(model, options);
     const groups = new Map<string, GroupEntry>();
     for (const g of plan.groups) {
       const own = findings.filter((f) => plan.owner(f) === g);
       groups.set(g.key, { findings: own, placements: g.members.map((i) => placement(chunks, i)) });
     }
-    return { findings, groups };
+    return { findings, groups, members: plan.groups.map((g) => g.members), signature: head + plan.skeleton };
   }
 
-  /** Re-lints the changed groups only; null when the result might differ from a full lint. */
-  private partial(prev: Entry, text: string, escape: string, chunks: Chunk[], plan: Plan, options: LintOptions): { findings: DetailedFinding[]; groups: Map<string, GroupEntry> } | null {
-    const groups = new Map<string, GroupEntry>();
-    const lintPart = (keep: (c: number, n: Instruction, i: number) => boolean): DetailedFinding[] | null => {
+  /**
+   * Lints one partial model (preamble, every FROM, the groups with a changed chunk) and moves the
+   * other groups' findings. Null when the skeleton changed or the result might differ from a full lint.
+   */
+  private partial(prev: Entry, text: string, escape: string, chunks: Chunk[], ids: number[], head: string, options: LintOptions): Result | null {
+    const dirty = new Set<number>();
+    for (const m of prev.members) if (m.some((i) => ids[i] !== prev.ids[i])) for (const i of m) dirty.add(i);
+    const partialModel = (take: ReadonlySet<number>): Model => {
       const index = new Map(chunks.map((c, i) => [c, i]));
-      const model = buildModel(text, parsedFromChunks(escape, chunks, (c, n, i) => keep(index.get(c) ?? -1, n, i)));
-      const out = lintModel(model, options);
+      return buildModel(
+        text,
+        parsedFromChunks(escape, chunks, (c, _n, i) => {
+          const ci = index.get(c) ?? -1;
+          return take.has(ci) || plan0.inPreamble(ci, i) || factsOf(c.parsed).froms.has(i);
+        }),
+      );
+    };
+    const plan0 = preambleOf(chunks);
+    let model = partialModel(dirty);
+    const plan = planGroups(text, chunks, model);
+    const signature = head + plan.skeleton;
+    if (signature !== prev.signature) return null;
+    const lintOf = (m: Model): DetailedFinding[] | null => {
+      const out = lintModel(m, options);
       return out.some((f) => f.message.startsWith('internal error in ')) ? null : out;
     };
-    const preamble = lintModel(plan.model, options);
-    if (preamble.some((f) => f.message.startsWith('internal error in '))) return null;
-    const all = preamble.filter((f) => plan.owner(f) === null);
+    let linted = lintOf(model);
+    if (!linted) return null;
+    const all = linted.filter((f) => plan.owner(f) === null);
+    const groups = new Map<string, GroupEntry>();
+    const again: Group[] = [];
     for (const g of plan.groups) {
       const placements = g.members.map((i) => placement(chunks, i));
-      const old = prev.groups.get(g.key);
-      let own = old ? shiftFindings(old.findings, old.placements.map((from, k) => ({ from, to: placements[k] as Placement }))) : null;
-      if (own) this.stats.reused++;
-      else {
+      const old = g.members.some((i) => dirty.has(i)) ? undefined : prev.groups.get(g.key);
+      const own = old
+        ? shiftFindings(
+            old.findings,
+            old.placements.map((from, k) => ({ from, to: placements[k] as Placement })),
+          )
+        : linted.filter((f) => plan.owner(f) === g);
+      if (own) {
+        this.stats[old ? 'reused' : 'relinted']++;
+        groups.set(g.key, { findings: own, placements });
+        all.push(...own);
+      } else again.push(g);
+    }
+    if (again.length > 0) {
+      // Groups whose findings could not be moved exactly: lint them too.
+      model = partialModel(new Set(again.flatMap((g) => g.members)));
+      linted = lintOf(model);
+      if (!linted) return null;
+      for (const g of again) {
+        const own = linted.filter((f) => plan.owner(f) === g);
         this.stats.relinted++;
-        const members = new Set(g.members);
-        const out = lintPart((c, n, i) => plan.inPreamble(c, i) || isFrom(n) || members.has(c));
-        if (!out) return null;
-        own = out.filter((f) => plan.owner(f) === g);
+        groups.set(g.key, { findings: own, placements: g.members.map((i) => placement(chunks, i)) });
+        all.push(...own);
       }
-      groups.set(g.key, { findings: own, placements });
-      all.push(...own);
     }
     all.sort((x, y) => x.start - y.start || x.rule.localeCompare(y.rule));
-    return { findings: all, groups };
+    return { findings: all, groups, members: plan.groups.map((g) => g.members), signature };
   }
 }
 
@@ -151,26 +201,29 @@ interface Plan {
   groups: Group[];
   /** What decides which groups exist and what they see of each other. */
   skeleton: string;
-  inPreamble(chunk: number, node: number): boolean;
   /** The group a finding belongs to (by its instruction's line); null for the preamble. */
   owner(f: DetailedFinding): Group | null;
-  /** The preamble and every FROM: the skeleton, also linted for the preamble's findings. */
-  model: Model;
 }
 
-function planGroups(text: string, escape: string, chunks: Chunk[]): Plan {
-  // Preamble: instructions before the first FROM (all in chunk 0).
-  const first = chunks[0]?.parsed.nodes ?? [];
-  let preambleCount = first.findIndex(isFrom);
-  if (preambleCount < 0) preambleCount = first.length;
-  const inPreamble = (c: number, i: number): boolean => c === 0 && i < preambleCount;
-  const firstFrom = first[preambleCount];
-  const preambleEndLine = firstFrom ? firstFrom.getRange().start.line : (chunks[1]?.line ?? Infinity);
-  const preambleText = text.slice(0, chunks[0]?.parsed.text.split('\n').slice(0, preambleEndLine).join('\n').length ?? 0);
+/** The preamble: instructions before the first FROM (all in chunk 0). */
+function preambleOf(chunks: readonly Chunk[]): { count: number; endLine: number; inPreamble(chunk: number, node: number): boolean } {
+  const first = chunks[0] ? factsOf(chunks[0].parsed) : null;
+  const nodes = chunks[0]?.parsed.nodes ?? [];
+  let count = nodes.findIndex((_, i) => first?.froms.has(i));
+  if (count < 0) count = nodes.length;
+  const firstFrom = nodes[count];
+  const endLine = firstFrom ? firstFrom.getRange().start.line : (chunks[1]?.line ?? Infinity);
+  return { count, endLine, inPreamble: (c, i) => c === 0 && i < count };
+}
 
-  const skeletonModel = buildModel(text, parsedFromChunks(escape, chunks, (c, n, i) => (c === chunks[0] && i < preambleCount) || isFrom(n)));
+/** Groups of linked chunks, from a model that has every FROM (and the preamble). */
+function planGroups(text: string, chunks: Chunk[], model: Model): Plan {
+  const pre = preambleOf(chunks);
+  const preambleEndLine = pre.endLine;
+  const preambleText = text.slice(0, Number.isFinite(preambleEndLine) ? model.lines.lineStart(preambleEndLine) : text.length);
   const stageChunk: number[] = [];
-  chunks.forEach((c, ci) => c.parsed.nodes.forEach((n) => isFrom(n) && stageChunk.push(ci)));
+  chunks.forEach((c, ci) => factsOf(c.parsed).froms.forEach(() => stageChunk.push(ci)));
+  const skeletonModel = model;
   const uf = new Groups(chunks.length);
   let wildcard = false;
   for (const s of skeletonModel.stages) if (s.parent) uf.union(stageChunk[s.index] ?? 0, stageChunk[s.parent.index] ?? 0);
@@ -182,21 +235,17 @@ function planGroups(text: string, escape: string, chunks: Chunk[]): Plan {
     }
   });
   if (wildcard) for (let i = 1; i < chunks.length; i++) uf.union(0, i);
-  // Identical chunks share a parse (and id): the key also counts earlier groups with the same ids.
-  const seenKeys = new Map<string, number>();
-  const groups: Group[] = uf.list().map((members) => {
-    const ids = members.map((i) => factsOf((chunks[i] as Chunk).parsed).id).join(',');
-    const n = seenKeys.get(ids) ?? 0;
-    seenKeys.set(ids, n + 1);
-    return { key: `${ids}#${n}`, members };
-  });
+  // Keyed by position and content: identical chunks share a parse (and id).
+  const groups: Group[] = uf
+    .list()
+    .map((members) => ({ key: `${members.join(',')}:${members.map((i) => factsOf((chunks[i] as Chunk).parsed).id).join(',')}`, members }));
   const groupOf = new Map<number, Group>();
   for (const g of groups) for (const m of g.members) groupOf.set(m, g);
   const chunkStarts = chunks.map((c) => c.line);
   const owner = (f: DetailedFinding): Group | null => {
     if (f.instrLine < preambleEndLine && chunks.length > 0) return null;
     let lo = 0;
-    for (let hi = chunkStarts.length - 1; lo < hi; ) {
+    for (let hi = chunkStarts.length - 1; lo < hi;) {
       const mid = (lo + hi + 1) >> 1;
       if ((chunkStarts[mid] ?? 0) <= f.instrLine) lo = mid;
       else hi = mid - 1;
@@ -209,5 +258,5 @@ function planGroups(text: string, escape: string, chunks: Chunk[]): Plan {
     groups.map((g) => g.members),
     chunks.map((c) => factsOf(c.parsed).pragmas),
   ]);
-  return { groups, skeleton, inPreamble, owner, model: skeletonModel };
+  return { groups, skeleton, owner };
 }

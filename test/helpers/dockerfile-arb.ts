@@ -6,10 +6,40 @@
  */
 import fc from 'fast-check';
 
-const pkgs = fc.constantFrom('curl', 'gcc', 'make', 'build-essential', 'libssl-dev', 'python3-dev', 'ca-certificates', 'git', 'musl-dev', 'wget', '"vim"', "'jq'");
+const pkgs = fc.constantFrom(
+  'curl',
+  'gcc',
+  'make',
+  'build-essential',
+  'libssl-dev',
+  'python3-dev',
+  'ca-certificates',
+  'git',
+  'musl-dev',
+  'wget',
+  '"vim"',
+  "'jq'",
+);
 const pkgList = fc.array(pkgs, { minLength: 1, maxLength: 4 }).map((a) => a.join(' '));
 const path = fc.constantFrom('/app', '/tmp/x.tar.gz', '/var/lib/apt/lists/*', '/usr/src', '.', './bin', '/root/.cache', '~/.npm', '"$HOME"/x');
-const word = fc.constantFrom('-y', '-q', '--quiet', '$X', '${VERSION:-1}', '"a b"', "'c d'", '$(uname -m)', '`date`', '"$(cat /etc/os-release)"', '\\"', '2>&1', '>/dev/null', '|', 'x=1', '*.o');
+const word = fc.constantFrom(
+  '-y',
+  '-q',
+  '--quiet',
+  '$X',
+  '${VERSION:-1}',
+  '"a b"',
+  "'c d'",
+  '$(uname -m)',
+  '`date`',
+  '"$(cat /etc/os-release)"',
+  '\\"',
+  '2>&1',
+  '>/dev/null',
+  '|',
+  'x=1',
+  '*.o',
+);
 
 /** One simple shell command, biased towards what the rules look at. */
 export const shellCommand: fc.Arbitrary<string> = fc.oneof(
@@ -33,7 +63,7 @@ export const shellCommand: fc.Arbitrary<string> = fc.oneof(
   path.map((p) => `chown -R app:app ${p}`),
   path.map((p) => `chmod -R 755 ${p}`),
   path.map((p) => `cd ${p}`),
-  fc.constantFrom('export X=1', 'set -eux', 'echo "$(date)"', 'true', ': ', 'echo \'a && b\'', 'echo "a \\" b"', 'x=$(( 1 + 2 ))'),
+  fc.constantFrom('export X=1', 'set -eux', 'echo "$(date)"', 'true', ': ', "echo 'a && b'", 'echo "a \\" b"', 'x=$(( 1 + 2 ))'),
   fc.tuple(fc.constantFrom('make', 'echo', './configure', 'mkdir -p'), fc.array(word, { maxLength: 3 })).map(([c, w]) => [c, ...w].join(' ')),
   fc.constantFrom('if true; then apt-get update; fi', 'for f in a b; do echo $f; done', '( cd /x && make )', '{ echo a; }', 'case $x in a) echo;; esac'),
 );
@@ -70,20 +100,45 @@ function shellScript(ctx: Ctx): fc.Arbitrary<string> {
     });
 }
 
-const runFlag = fc.constantFrom('--mount=type=cache,target=/var/cache/apt', '--mount=type=cache,target=/root/.cache/pip', '--network=none', '--mount=type=bind,source=.,target=/src', '--security=insecure', '--mount=type=secret,id=x');
+const runFlag = fc.constantFrom(
+  '--mount=type=cache,target=/var/cache/apt',
+  '--mount=type=cache,target=/root/.cache/pip',
+  '--network=none',
+  '--mount=type=bind,source=.,target=/src',
+  '--security=insecure',
+  '--mount=type=secret,id=x',
+);
 
 function execForm(ctx: Ctx): fc.Arbitrary<string> {
   return fc.oneof(
     shellCommand.map((c) => JSON.stringify(['/bin/sh', '-c', c])),
     shellCommand.map((c) => JSON.stringify(c.split(' '))),
     shellCommand.map((c) => JSON.stringify(['bash', '-lc', c]).replace(/,/g, `,${ctx.esc}\n  `)),
-    fc.constantFrom('["apt-get", "install", "-y"', '["unterminated', '[]', '[ "a", ]', "['single']", '["a" "b"]', '["\\u00e9", "\\q"]', '[', '["sh","-c","apt-get update"]junk'),
+    fc.constantFrom(
+      '["apt-get", "install", "-y"',
+      '["unterminated',
+      '[]',
+      '[ "a", ]',
+      "['single']",
+      '["a" "b"]',
+      '["\\u00e9", "\\q"]',
+      '[',
+      '["sh","-c","apt-get update"]junk',
+    ),
   );
 }
 
 function heredoc(ctx: Ctx): fc.Arbitrary<string> {
   return fc
-    .tuple(fc.constantFrom('EOF', 'EOT', '"EOF"', "'EOF'", 'END'), fc.constantFrom('<<', '<<-'), fc.array(shellCommand, { minLength: 0, maxLength: 4 }), fc.boolean(), ctx.eol, fc.constantFrom('', 'cat ', 'bash ', 'python3 '), fc.constantFrom('', ' > /f', ' && echo x'))
+    .tuple(
+      fc.constantFrom('EOF', 'EOT', '"EOF"', "'EOF'", 'END'),
+      fc.constantFrom('<<', '<<-'),
+      fc.array(shellCommand, { minLength: 0, maxLength: 4 }),
+      fc.boolean(),
+      ctx.eol,
+      fc.constantFrom('', 'cat ', 'bash ', 'python3 '),
+      fc.constantFrom('', ' > /f', ' && echo x'),
+    )
     .map(([d, o, cmds, terminated, eol, pre, post]) => {
       const name = d.replace(/["']/g, '');
       const body = cmds.map((c) => (o === '<<-' ? `\t${c}` : c)).join(eol);
@@ -94,22 +149,100 @@ function heredoc(ctx: Ctx): fc.Arbitrary<string> {
 function instruction(ctx: Ctx): fc.Arbitrary<string> {
   const flags = fc.array(runFlag, { maxLength: 2 }).map((f) => (f.length ? `${f.join(' ')} ` : ''));
   const kw = (k: string): fc.Arbitrary<string> => fc.constantFrom(k, k.toLowerCase(), k[0] + k.slice(1).toLowerCase());
-  const run = fc.tuple(kw('RUN'), flags, fc.oneof({ weight: 5, arbitrary: shellScript(ctx) }, { weight: 2, arbitrary: execForm(ctx) }, { weight: 2, arbitrary: heredoc(ctx) })).map(([k, f, b]) => `${k} ${f}${b}`);
+  const run = fc
+    .tuple(
+      kw('RUN'),
+      flags,
+      fc.oneof({ weight: 5, arbitrary: shellScript(ctx) }, { weight: 2, arbitrary: execForm(ctx) }, { weight: 2, arbitrary: heredoc(ctx) }),
+    )
+    .map(([k, f, b]) => `${k} ${f}${b}`);
   const from = fc
-    .tuple(kw('FROM'), fc.constantFrom('', '--platform=$BUILDPLATFORM '), fc.constantFrom('ubuntu:22.04', 'golang:1.22', 'node:20', 'python:3.12', 'alpine', 'scratch', 'builder', '${BASE}', 'rust', 'maven:3', 'gcc', 'debian', 'gcr.io/distroless/static'), fc.constantFrom('', ' AS builder', ' as build', ' AS', ' AS x y'))
+    .tuple(
+      kw('FROM'),
+      fc.constantFrom('', '--platform=$BUILDPLATFORM '),
+      fc.constantFrom(
+        'ubuntu:22.04',
+        'golang:1.22',
+        'node:20',
+        'python:3.12',
+        'alpine',
+        'scratch',
+        'builder',
+        '${BASE}',
+        'rust',
+        'maven:3',
+        'gcc',
+        'debian',
+        'gcr.io/distroless/static',
+      ),
+      fc.constantFrom('', ' AS builder', ' as build', ' AS', ' AS x y'),
+    )
     .map(([k, p, i, a]) => `${k} ${p}${i}${a}`);
   const copy = fc
-    .tuple(fc.constantFrom('COPY', 'ADD', 'copy'), fc.constantFrom('', '--from=builder ', '--chown=app:app ', '--chmod=755 ', '--link '), fc.constantFrom('. .', '. /app', 'https://example.com/a.tar.gz /tmp/', 'a.tar.gz /opt/', '--from=0 / /', '["a b", "/c"]', '/app/bin /usr/bin/x', '<<EOF /f'))
+    .tuple(
+      fc.constantFrom('COPY', 'ADD', 'copy'),
+      fc.constantFrom('', '--from=builder ', '--chown=app:app ', '--chmod=755 ', '--link '),
+      fc.constantFrom(
+        '. .',
+        '. /app',
+        'https://example.com/a.tar.gz /tmp/',
+        'a.tar.gz /opt/',
+        '--from=0 / /',
+        '["a b", "/c"]',
+        '/app/bin /usr/bin/x',
+        '<<EOF /f',
+      ),
+    )
     .map(([k, f, a]) => `${k} ${f}${a}`);
   const other = fc.constantFrom(
-    'ENV PIP_NO_CACHE_DIR=1', 'ENV A=1 B="two words"', 'ENV LEGACY value with spaces', 'ARG VERSION=1.0', 'ARG BASE=ubuntu', 'ARG', 'WORKDIR /app', 'USER app',
-    'CMD ["app"]', 'CMD app --flag', 'ENTRYPOINT ["/bin/app"', 'LABEL a="b" c=d', 'EXPOSE 8080', 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]', 'SHELL', 'HEALTHCHECK CMD curl -f http://x/ || exit 1',
-    'STOPSIGNAL SIGTERM', 'VOLUME /data', 'MAINTAINER x', 'FROM', 'RUN', 'RUN ', 'UNKNOWN instr', '   ', '=', '\\', '`', 'RUN \\', 'ONBUILD', 'ONBUILD ONBUILD RUN x',
+    'ENV PIP_NO_CACHE_DIR=1',
+    'ENV A=1 B="two words"',
+    'ENV LEGACY value with spaces',
+    'ARG VERSION=1.0',
+    'ARG BASE=ubuntu',
+    'ARG',
+    'WORKDIR /app',
+    'USER app',
+    'CMD ["app"]',
+    'CMD app --flag',
+    'ENTRYPOINT ["/bin/app"',
+    'LABEL a="b" c=d',
+    'EXPOSE 8080',
+    'SHELL ["/bin/bash", "-o", "pipefail", "-c"]',
+    'SHELL',
+    'HEALTHCHECK CMD curl -f http://x/ || exit 1',
+    'STOPSIGNAL SIGTERM',
+    'VOLUME /data',
+    'MAINTAINER x',
+    'FROM',
+    'RUN',
+    'RUN ',
+    'UNKNOWN instr',
+    '   ',
+    '=',
+    '\\',
+    '`',
+    'RUN \\',
+    'ONBUILD',
+    'ONBUILD ONBUILD RUN x',
   );
   const base = fc.oneof({ weight: 6, arbitrary: run }, { weight: 2, arbitrary: from }, { weight: 2, arbitrary: copy }, { weight: 2, arbitrary: other });
   const onbuild = base.map((b) => `ONBUILD ${b}`);
-  const comment = fc.constantFrom('# a comment', '#', '  # indented', '# dockerfile-slim ignore=DS003,DS004', '# hadolint ignore=DL3009', '# escape=`', '#syntax=docker/dockerfile:1');
-  return fc.oneof({ weight: 10, arbitrary: base }, { weight: 1, arbitrary: onbuild }, { weight: 2, arbitrary: comment }, { weight: 1, arbitrary: fc.constant('') });
+  const comment = fc.constantFrom(
+    '# a comment',
+    '#',
+    '  # indented',
+    '# dockerfile-slim ignore=DS003,DS004',
+    '# hadolint ignore=DL3009',
+    '# escape=`',
+    '#syntax=docker/dockerfile:1',
+  );
+  return fc.oneof(
+    { weight: 10, arbitrary: base },
+    { weight: 1, arbitrary: onbuild },
+    { weight: 2, arbitrary: comment },
+    { weight: 1, arbitrary: fc.constant('') },
+  );
 }
 
 const eolSet = fc.constantFrom('\n', '\r\n', '\r');
@@ -127,50 +260,11 @@ export const dockerfile: fc.Arbitrary<string> = fc
     const ctx: Ctx = { esc: backtick ? '`' : '\\', eol: mixed === 0 ? eolSet : fc.constant(fixedEol) };
     const header = `${bom ? '\uFEFF' : ''}${backtick ? `# escape=\`${fixedEol}` : ''}`;
     return fc
-      .tuple(fc.constant('FROM '), fc.constantFrom('ubuntu:22.04', 'alpine:3.20', 'golang:1.22 AS builder', 'python:3.12'), fc.array(fc.tuple(instruction(ctx), ctx.eol), { minLength: 0, maxLength: 12 }))
+      .tuple(
+        fc.constant('FROM '),
+        fc.constantFrom('ubuntu:22.04', 'alpine:3.20', 'golang:1.22 AS builder', 'python:3.12'),
+        fc.array(fc.tuple(instruction(ctx), ctx.eol), { minLength: 0, maxLength: 12 }),
+      )
       .map(([f, img, body]) => `${header}${f}${img}${fixedEol}${body.map(([i, e]) => i + e).join('')}`)
       .map((t) => (trailing ? t : t.replace(/(\r\n|\r|\n)$/, '')));
   });
-
-/** Random junk: arbitrary unicode (lone surrogates included), bytes decoded as UTF-8 and latin1. */
-export const junk: fc.Arbitrary<string> = fc.oneof(
-  fc.string({ unit: 'binary', maxLength: 400 }),
-  fc.string({ unit: 'grapheme', maxLength: 200 }),
-  fc.string({ unit: fc.constantFrom('\\', '`', '\n', '\r', '#', ' ', '"', "'", '[', ']', '<', '<<', 'EOF', '$', '(', ')', '&&', 'RUN ', 'FROM x\n', '\t', '\0'), maxLength: 200 }),
-  fc.uint8Array({ maxLength: 600 }).map((b) => Buffer.from(b).toString('utf8')),
-  fc.uint8Array({ maxLength: 600 }).map((b) => Buffer.from(b).toString('latin1')),
-);
-
-/** Mutates a seed text (a grammar document or a real Dockerfile) a few times. */
-export function mutate(seed: fc.Arbitrary<string>): fc.Arbitrary<string> {
-  const m = fc.tuple(fc.nat(), fc.nat(), fc.nat({ max: 9 }), fc.oneof(junk, dockerfile.map((d) => d.slice(0, 200))));
-  return fc.tuple(seed, fc.array(m, { minLength: 1, maxLength: 4 })).map(([text, muts]) => {
-    let t = text;
-    for (const [a, b, kind, ins] of muts) {
-      const i = t.length ? a % (t.length + 1) : 0;
-      const j = Math.min(t.length, i + (b % 200));
-      if (kind === 0) t = t.slice(0, i) + t.slice(j); // delete
-      else if (kind === 1) t = t.slice(0, j) + t.slice(i, j) + t.slice(j); // duplicate
-      else if (kind === 2) t = t.slice(0, i) + ins + t.slice(i); // insert
-      else if (kind === 3) t = t.slice(0, i); // truncate (unterminated continuation/heredoc)
-      else if (kind === 4) t = t.replace(/\r?\n/g, ['\r\n', '\r', '\n'][b % 3] as string); // line endings
-      else if (kind === 5) t = t.slice(0, i) + ['\\\n', '`\n', '\\', '\r', '<<EOF\n', '"', "'", '$(', '[', '\uFEFF'][b % 10] + t.slice(i);
-      else if (kind === 6) t = t.slice(0, i) + t.slice(i, j).toUpperCase() + t.slice(j);
-      else if (kind === 7) t = (b % 2 ? '# escape=`\n' : '\uFEFF') + t;
-      else if (kind === 8) t = t.slice(0, 20000).replace(/\n/g, ' \\\n'); // continue every line
-      else t = t.slice(0, i) + '\n# comment in the middle\n' + t.slice(i);
-    }
-    return t;
-  });
-}
-
-/** Everything: grammar, junk, and mutations of the given seeds. */
-export function anyInput(seeds: readonly string[]): fc.Arbitrary<string> {
-  const arbs: fc.WeightedArbitrary<string>[] = [
-    { weight: 6, arbitrary: dockerfile },
-    { weight: 2, arbitrary: junk },
-    { weight: 3, arbitrary: mutate(dockerfile) },
-  ];
-  if (seeds.length) arbs.push({ weight: 3, arbitrary: mutate(fc.constantFrom(...seeds)) });
-  return fc.oneof(...arbs);
-}

@@ -27,12 +27,16 @@ function isInside(text: string, lines: string[], f: DetailedFinding): string | n
 }
 
 const splitsPair = (text: string, o: number): boolean =>
-  o > 0 && o < text.length && ((text[o - 1] === '\r' && text[o] === '\n') || (/[\uD800-\uDBFF]/.test(text[o - 1] as string) && /[\uDC00-\uDFFF]/.test(text[o] as string)));
+  o > 0 &&
+  o < text.length &&
+  ((text[o - 1] === '\r' && text[o] === '\n') || (/[\uD800-\uDBFF]/.test(text[o - 1] as string) && /[\uDC00-\uDFFF]/.test(text[o] as string)));
 
 function checkFixEdits(text: string, f: DetailedFinding): string | null {
   const edits = [...(f.fixDetail?.edits ?? [])].sort((a, b) => a.start - b.start || a.end - b.end);
   for (const e of edits) {
-    if (!(Number.isInteger(e.start) && Number.isInteger(e.end) && e.start >= 0 && e.start <= e.end && e.end <= text.length)) return `edit ${e.start}-${e.end} outside 0-${text.length}`;
+    if (!(Number.isInteger(e.start) && Number.isInteger(e.end) && e.start >= 0 && e.start <= e.end && e.end <= text.length)) {
+      return `edit ${e.start}-${e.end} outside 0-${text.length}`;
+    }
     if (typeof e.text !== 'string') return 'edit text is not a string';
     if (splitsPair(text, e.start) || splitsPair(text, e.end)) return `edit ${e.start}-${e.end} splits a CRLF or surrogate pair`;
   }
@@ -116,8 +120,12 @@ export function checkText(text: string, opts: CheckOptions = {}): string[] {
     if (twice.text !== once.text) problems.push(`fix is not idempotent (applied ${once.applied.join(',')} then ${twice.applied.join(',')})`);
     for (const c of commentLines(text)) if (!once.text.includes(c)) problems.push(`fix lost comment ${JSON.stringify(c)}`);
     const kept = runWords(once.text);
-    for (const w of runWords(text, once.applied.includes('DS015'))) if (!kept.has(w)) problems.push(`fix lost RUN word ${JSON.stringify(w)} (applied ${once.applied.join(',')})`);
-    for (const f of lintDetailed(once.text, { dockerignoreExists: true })) if (/^internal error/.test(f.message)) problems.push(`after fix: ${f.rule}: ${f.message}`);
+    for (const w of runWords(text, once.applied.includes('DS015'))) {
+      if (!kept.has(w)) problems.push(`fix lost RUN word ${JSON.stringify(w)} (applied ${once.applied.join(',')})`);
+    }
+    for (const f of lintDetailed(once.text, { dockerignoreExists: true })) {
+      if (/^internal error/.test(f.message)) problems.push(`after fix: ${f.rule}: ${f.message}`);
+    }
   } catch (e) {
     problems.push(`fix threw: ${(e as Error).stack ?? String(e)}`);
   }

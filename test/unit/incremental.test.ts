@@ -20,7 +20,12 @@ import { dockerfile } from '../helpers/dockerfile-arb.js';
 import { sharedDir } from '../helpers/paths.js';
 
 const dir = path.join(sharedDir, 'corpus', 'files');
-const corpus = fs.existsSync(dir) ? fs.readdirSync(dir).sort().map((f) => fs.readFileSync(path.join(dir, f), 'utf8')) : [];
+const corpus = fs.existsSync(dir)
+  ? fs
+      .readdirSync(dir)
+      .sort()
+      .map((f) => fs.readFileSync(path.join(dir, f), 'utf8'))
+  : [];
 const multi = corpus.filter((t) => /^\s*FROM/im.test(t));
 
 const specialLines = [
@@ -50,7 +55,10 @@ const specialLines = [
   '  \\',
 ];
 
-const stageSource = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...(multi.length > 0 ? multi : ['FROM alpine\nRUN apk add curl\n'])) }, { weight: 1, arbitrary: dockerfile });
+const stageSource = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(...(multi.length > 0 ? multi : ['FROM alpine\nRUN apk add curl\n'])) },
+  { weight: 1, arbitrary: dockerfile },
+);
 const fileArb = fc.record({
   stages: fc.array(stageSource, { minLength: 1, maxLength: 6 }),
   preamble: fc.constantFrom('', 'ARG BASE=debian\n', '# escape=`\n', '# syntax=docker/dockerfile:1\nARG V=1\n'),
@@ -60,10 +68,19 @@ const editArb = fc.record({
   kind: fc.constantFrom('insert', 'delete', 'replace', 'type', 'type', 'type'),
   at: fc.nat(),
   col: fc.nat(),
-  line: fc.oneof(fc.constantFrom(...specialLines), fc.constantFrom(...(corpus.length > 0 ? corpus.flatMap((t) => t.split('\n').slice(0, 40)).slice(0, 4000) : ['RUN x']))),
+  line: fc.oneof(
+    fc.constantFrom(...specialLines),
+    fc.constantFrom(...(corpus.length > 0 ? corpus.flatMap((t) => t.split('\n').slice(0, 40)).slice(0, 4000) : ['RUN x'])),
+  ),
   char: fc.constantFrom('x', ' ', '\\', '#', '$', '"', '\n', 'FROM a\n', '-'),
 });
-const optionsArb: fc.Arbitrary<LintOptions> = fc.constantFrom({}, { dockerignoreExists: true }, { dockerignoreExists: false }, { rules: { DS001: 'off' as const } }, { rules: { DS003: 'error' as const } });
+const optionsArb: fc.Arbitrary<LintOptions> = fc.constantFrom(
+  {},
+  { dockerignoreExists: true },
+  { dockerignoreExists: false },
+  { rules: { DS001: 'off' as const } },
+  { rules: { DS003: 'error' as const } },
+);
 
 interface LineEdit {
   kind: string;
@@ -105,6 +122,8 @@ test('incremental: after every random edit, results equal a full lint', () => {
     }),
     { numRuns: Number(process.env.INCREMENTAL_RUNS ?? 100) },
   );
+  // The random edits exercised the partial path (not only full re-lints), moving cached findings.
+  assert.ok(linter.stats.partial > 0 && linter.stats.reused > 0, JSON.stringify(linter.stats));
 });
 
 test('incremental: an edit in one stage of a big file keeps the other stages cached and still equals a full lint', () => {
@@ -128,7 +147,8 @@ test('incremental: an edit in one stage of a big file keeps the other stages cac
 
 test('chunks: a chunk-by-chunk parse builds the same findings as one parse, on every corpus file', () => {
   for (const text of corpus) {
-    for (const options of [{}, { dockerignoreExists: false }]) assert.deepStrictEqual(lintModel(buildModel(text, parseChunked(text)), options), lintDetailed(text, options));
+    for (const options of [{}, { dockerignoreExists: false }])
+      assert.deepStrictEqual(lintModel(buildModel(text, parseChunked(text)), options), lintDetailed(text, options));
   }
 });
 

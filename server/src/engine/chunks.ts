@@ -9,6 +9,7 @@
  * continuation or an unterminated here-document. Otherwise the chunks are merged.
  */
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
+import { parseDockerfile } from './model.js';
 
 export interface Span {
   /** Document offset and 0-based line where the chunk starts (a line start). */
@@ -24,6 +25,8 @@ export interface ParsedChunk {
   prefixLines: number;
   nodes: Instruction[];
   escape: string;
+  /** Parsed as the start of the document (parser directives apply). */
+  first: boolean;
   /** Starts with a FROM instruction on its first line. */
   startsWithFrom: boolean;
   /** Its last instruction may continue past the chunk's end. */
@@ -63,29 +66,34 @@ export function escapeOf(text: string): string {
 /** Candidate chunk boundaries: lines starting a FROM instruction (outside continuations and here-documents). */
 export function splitStages(text: string, escape: string): Span[] {
   const spans: Span[] = [];
+  const esc = escape.charCodeAt(0);
   let start = 0;
   let startLine = 0;
   let continuing = false;
   const pending: { word: string; dash: boolean }[] = [];
-  let line = 0;
-  for (let pos = 0; pos <= text.length; line++) {
+  let nextLt = text.indexOf('<<');
+  for (let pos = 0, line = 0; pos <= text.length; line++) {
     const nl = text.indexOf('\n', pos);
     const lineEnd = nl < 0 ? text.length : nl;
-    const raw = text.slice(pos, lineEnd).replace(/\r$/, '');
+    let last = lineEnd; // end of the content, before trailing blanks and CR
+    while (last > pos && (text.charCodeAt(last - 1) === 32 || text.charCodeAt(last - 1) === 9 || text.charCodeAt(last - 1) === 13)) last--;
     const here = pending[0];
     if (here) {
+      const raw = text.slice(pos, lineEnd).replace(/\r$/, '');
       if ((here.dash ? raw.replace(/^\t+/, '') : raw) === here.word) pending.shift();
     } else {
-      const trimmed = raw.replace(/^[ \t]+/, '');
-      const blankOrComment = trimmed === '' || trimmed.startsWith('#');
-      if (!(continuing && blankOrComment) && !blankOrComment) {
-        if (!continuing && FROM_LINE.test(raw) && pos > 0) {
+      let first = pos;
+      while (first < last && (text.charCodeAt(first) === 32 || text.charCodeAt(first) === 9)) first++;
+      const c = text.charCodeAt(first);
+      if (first < last && c !== 35 /* # */) {
+        if (!continuing && (c === 70 || c === 102) && pos > 0 && FROM_LINE.test(text.slice(pos, Math.min(lineEnd, first + 5)))) {
           spans.push({ start, end: pos, line: startLine });
           start = pos;
           startLine = line;
         }
-        for (const m of raw.matchAll(HEREDOC)) pending.push({ word: m[3] ?? '', dash: m[1] === '-' });
-        continuing = raw.trimEnd().endsWith(escape);
+        if (nextLt >= 0 && nextLt < first) nextLt = text.indexOf('<<', first);
+        if (nextLt >= 0 && nextLt < lineEnd) for (const m of text.slice(pos, lineEnd).matchAll(HEREDOC)) pending.push({ word: m[3] ?? '', dash: m[1] === '-' });
+        continuing = text.charCodeAt(last - 1) === esc;
       }
     }
     if (nl < 0) break;
@@ -98,7 +106,7 @@ export function splitStages(text: string, escape: string): Span[] {
 export function parseChunk(text: string, escape: string, first: boolean): ParsedChunk {
   const prefix = first || escape === '\\' ? '' : `# escape=${escape}\n`;
   const prefixLines = prefix ? 1 : 0;
-  const nodes = DockerfileParser.parse(prefix + text).getInstructions();
+  const nodes = parseDockerfile(prefix + text).getInstructions();
   const head = nodes[0];
   const startsWithFrom = !!head && head.getKeyword().toUpperCase() === 'FROM' && head.getRange().start.line === prefixLines;
   const last = nodes[nodes.length - 1];
@@ -119,7 +127,7 @@ export function parseChunk(text: string, escape: string, first: boolean): Parsed
       break;
     }
   }
-  return { text, prefixLines, nodes, escape, startsWithFrom, openEnd };
+  return { text, prefixLines, nodes, escape, first, startsWithFrom, openEnd };
 }
 
 /** Cache of parsed chunks by text (and escape character), pruned to what the last call used. */
@@ -128,9 +136,11 @@ export class ChunkCache {
   private used = new Map<string, ParsedChunk>();
 
   get(text: string, escape: string, first: boolean): ParsedChunk {
-    const key = `${first ? 'F' : 'N'}${escape}${text}`;
-    const hit = this.used.get(key) ?? this.map.get(key) ?? parseChunk(text, escape, first);
-    this.used.set(key, hit);
+    const ok = (p: ParsedChunk | undefined): p is ParsedChunk => !!p && p.escape === escape && p.first === first;
+    const a = this.used.get(text);
+    const b = this.map.get(text);
+    const hit = ok(a) ? a : ok(b) ? b : parseChunk(text, escape, first);
+    this.used.set(text, hit);
     return hit;
   }
 
@@ -190,22 +200,34 @@ function shifted<T>(value: T, shift: Shift, seen: WeakMap<object, unknown>): T {
   return proxy as T;
 }
 
+/** The last document-positioned view of each chunk's instructions (chunks mostly keep their place between edits). */
+const lastMoved = new WeakMap<ParsedChunk, { delta: number; nodes: Instruction[] }>();
+
 /** The instructions of some chunks (in order), positioned in the whole document. */
 export function instructionsOf(chunks: readonly Chunk[], filter?: (chunk: Chunk, node: Instruction, index: number) => boolean): Instruction[] {
   const out: Instruction[] = [];
   for (const c of chunks) {
     const delta = c.line - c.parsed.prefixLines;
-    const shift: Shift = (l) => l + delta;
-    const seen = new WeakMap<object, unknown>();
-    c.parsed.nodes.forEach((n, i) => {
-      if (!filter || filter(c, n, i)) out.push(delta === 0 ? n : shifted(n, shift, seen));
+    let moved = lastMoved.get(c.parsed);
+    if (!moved || moved.delta !== delta) {
+      const seen = new WeakMap<object, unknown>();
+      moved = { delta, nodes: delta === 0 ? c.parsed.nodes : c.parsed.nodes.map((n) => shifted(n, (l) => l + delta, seen)) };
+      lastMoved.set(c.parsed, moved);
+    }
+    const nodes = moved.nodes;
+    nodes.forEach((n, i) => {
+      if (!filter || filter(c, c.parsed.nodes[i] as Instruction, i)) out.push(n);
     });
   }
   return out;
 }
 
 /** A `ParsedDockerfile` made of chunks (all of them, or the instructions `filter` keeps). */
-export function parsedFromChunks(escape: string, chunks: readonly Chunk[], filter?: (chunk: Chunk, node: Instruction, index: number) => boolean): ParsedDockerfile {
+export function parsedFromChunks(
+  escape: string,
+  chunks: readonly Chunk[],
+  filter?: (chunk: Chunk, node: Instruction, index: number) => boolean,
+): ParsedDockerfile {
   return { getEscapeCharacter: () => escape, getInstructions: () => instructionsOf(chunks, filter) };
 }
 

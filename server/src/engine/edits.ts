@@ -113,8 +113,14 @@ export function mergeRuns(model: Model, runs: readonly Instr[], isolate = false)
     const next = runs[k + 1] as Instr;
     const at = appendPoint(run) as number;
     const comments: string[] = [];
-    const tail = model.text.slice(at, cur.end).trim().replace(/^;/, '').trim();
-    if (tail.startsWith('#')) comments.push(tail);
+    // A trailing shell comment, and comment lines inside a trailing continuation (`a \` + `# note`).
+    model.text
+      .slice(at, cur.end)
+      .split(/\r?\n|\r/)
+      .forEach((l, n) => {
+        const t = n === 0 ? l.trim().replace(/^;/, '').trim() : l.trim();
+        if (t.startsWith('#')) comments.push(t);
+      });
     // Comment lines between the RUNs, and inside the next one before its body (`RUN \` + `# note`), which the edit replaces.
     const replaced = model.text.slice(cur.end, (next.run as RunScript).bodyStart).split(/\r?\n|\r/).slice(1);
     for (const l of replaced) if (l.trim().startsWith('#')) comments.push(l.trim());

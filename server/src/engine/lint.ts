@@ -41,6 +41,18 @@ function openHeredocAt(model: Model): number {
   return at;
 }
 
+/** An offset between the CR and LF of a line break belongs to no line: move it before the CR. */
+function notInCrlf(text: string, o: number): number {
+  return o > 0 && text.charCodeAt(o - 1) === 13 && text.charCodeAt(o) === 10 ? o - 1 : o;
+}
+
+/** In the text, not splitting a CRLF, and not adding lines inside an unterminated here-document. */
+function editAllowed(text: string, e: Edit, openHeredoc: number): boolean {
+  if (!(e.start >= 0 && e.end >= e.start && e.end <= text.length)) return false;
+  if (notInCrlf(text, e.start) !== e.start || notInCrlf(text, e.end) !== e.end) return false;
+  return e.end < openHeredoc || (e.end === openHeredoc && !/[\r\n]/.test(e.text));
+}
+
 /** Lints a parsed model. Exposed for adapters that cache models. */
 export function lintModel(model: Model, options: LintOptions = {}): DetailedFinding[] {
   const out: DetailedFinding[] = [];
@@ -53,8 +65,8 @@ export function lintModel(model: Model, options: LintOptions = {}): DetailedFind
       options,
       report(r: import('../rules/rule.js').Report): void {
         if (sup.byLine.get(r.instr.line)?.has(rule.id)) return;
-        const start = Math.max(0, Math.min(r.start, model.text.length));
-        const end = Math.max(start, Math.min(r.end, model.text.length));
+        const start = notInCrlf(model.text, Math.max(0, Math.min(r.start, model.text.length)));
+        const end = notInCrlf(model.text, Math.max(start, Math.min(r.end, model.text.length)));
         const a = model.lines.positionAt(start);
         const b = model.lines.positionAt(end);
         const shipped = r.instr.stage === null || r.instr.stage.shipped;
@@ -72,7 +84,7 @@ export function lintModel(model: Model, options: LintOptions = {}): DetailedFind
           instrLine: r.instr.line,
         };
         // An open quote or substitution in the RUN: no edit position in it can be trusted.
-        if (r.fix && !r.instr.run?.script.unterminated && r.fix.edits.every((e) => e.start >= 0 && e.end >= e.start && e.end <= model.text.length && e.end <= openHeredoc)) {
+        if (r.fix && !r.instr.run?.script.unterminated && r.fix.edits.every((e) => editAllowed(model.text, e, openHeredoc))) {
           f.fix = { title: r.fix.title, safe: r.fix.safe };
           f.fixDetail = r.fix;
         }

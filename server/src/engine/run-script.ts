@@ -46,6 +46,8 @@ export interface Logical {
   map: Int32Array;
 }
 
+const LINE_BREAK = /\r\n?|\n/g;
+
 /** Docker's view of a (possibly continued) instruction body from document offsets [start, end). */
 export function toLogical(text: string, start: number, end: number, escape: string): Logical {
   const chars: string[] = [];
@@ -63,8 +65,9 @@ export function toLogical(text: string, start: number, end: number, escape: stri
           let k = i;
           while (k < end && (text[k] === ' ' || text[k] === '\t')) k++;
           if (k < end && text[k] === '#') {
-            const nl = text.indexOf('\n', k);
-            i = nl < 0 || nl >= end ? end : nl + 1;
+            LINE_BREAK.lastIndex = k;
+            const nl = LINE_BREAK.exec(text);
+            i = !nl || nl.index >= end ? end : nl.index + nl[0].length;
           } else if (k < end && (text[k] === '\n' || text[k] === '\r')) {
             i = text[k] === '\r' && text[k + 1] === '\n' ? k + 2 : k + 1;
           } else break;
@@ -171,7 +174,10 @@ export function buildRunScript(text: string, bodyFrom: number, end: number, esca
     const body = text.slice(heredoc.contentStart, heredoc.contentEnd);
     const map = new Int32Array(body.length + 1);
     for (let j = 0; j <= body.length; j++) map[j] = heredoc.contentStart + j;
-    return { form: 'heredoc', script: parseShell(body.replace(/\r(?!\n)/g, '\n').replace(/\r/g, ' ')), flags, mounts, bodyStart, end, map, heredocCloseLine: heredoc.closeLineStart };
+    const script = parseShell(body.replace(/\r(?!\n)/g, '\n').replace(/\r/g, ' '));
+    // A here-document inside the here-document script whose body never comes: a new line would become its data.
+    if (script.pendingHeredoc) script.unterminated = true;
+    return { form: 'heredoc', script, flags, mounts, bodyStart, end, map, heredocCloseLine: heredoc.closeLineStart };
   }
   if (heredoc) {
     // `RUN cat <<EOF > file`: the first line is the script, the body is data.

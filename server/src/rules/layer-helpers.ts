@@ -16,7 +16,11 @@ export function hasHeredoc(instr: Instr): boolean {
   if (run.form === 'heredoc') return true;
   if (run.script.commands.some((c) => c.redirects.some((r) => r.op === '<<' || r.op === '<<-'))) return true;
   const ast = instr.ast as unknown as Partial<Run>;
-  return typeof ast.getHeredocs === 'function' && ast.getHeredocs().length > 0;
+  try {
+    return typeof ast.getHeredocs === 'function' && ast.getHeredocs().length > 0;
+  } catch {
+    return true; // dockerfile-ast cannot describe it (`RUN \<newline>\#x`): do not merge
+  }
 }
 
 export function joinPath(cwd: string, p: string): string {
@@ -213,7 +217,12 @@ function globRegex(pattern: string): RegExp {
     .replace(/\*/g, '[^/]*')
     .replace(/\?/g, '[^/]')
     .replace(/\[!/g, '[^');
-  return new RegExp(`^${body}$`);
+  try {
+    return new RegExp(`^${body}$`);
+  } catch {
+    // An unbalanced `[` (`rm /x[`): match the pattern literally.
+    return new RegExp(`^${pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  }
 }
 
 /** Does deleting `target` remove `created` (or, for directories, part of it)? */

@@ -42,8 +42,29 @@ interface Open {
 }
 const ignored: Open = { open: false };
 
+/** Nesting of `$(`, `"` and backquotes being skipped; deeper than MAX_NESTING counts as unterminated (no stack overflow). */
+let nesting = 0;
+const MAX_NESTING = 200;
+
+function nested(st: Open, src: string, skip: () => number): number {
+  if (nesting >= MAX_NESTING) {
+    st.open = true;
+    return src.length;
+  }
+  nesting++;
+  try {
+    return skip();
+  } finally {
+    nesting--;
+  }
+}
+
 /** Skips a balanced construct that starts at `i` (just after its opener); returns the index after the closer. */
 function skipBalanced(src: string, i: number, open: string, close: string, st: Open = ignored): number {
+  return nested(st, src, () => skipBalancedAt(src, i, open, close, st));
+}
+
+function skipBalancedAt(src: string, i: number, open: string, close: string, st: Open): number {
   let depth = 1;
   while (i < src.length) {
     const c = src[i];
@@ -85,6 +106,10 @@ function skipBacktick(src: string, i: number, st: Open = ignored): number {
 
 /** Returns the index after the closing double quote, starting just after the opening one. */
 function skipDouble(src: string, i: number, st: Open = ignored): number {
+  return nested(st, src, () => skipDoubleAt(src, i, st));
+}
+
+function skipDoubleAt(src: string, i: number, st: Open): number {
   while (i < src.length) {
     const c = src[i];
     if (c === '\\') i += 2;
@@ -171,6 +196,8 @@ export interface LexResult {
   contentEnd: number;
   /** A quote, backtick, `$(`, `${` or a final backslash is left open: appending would land inside it. */
   unterminated: boolean;
+  /** A `<<WORD` whose body has not started by the end of the script. */
+  pendingHeredoc: boolean;
 }
 
 /** Tokenises a script. Never throws; unterminated quotes simply run to the end. */
@@ -196,7 +223,7 @@ export function lex(src: string): LexResult {
       tokens.push({ kind: 'newline', start: i, end: i + 1 });
       i++;
       atWordStart = true;
-      if (pendingHeredocs.length > 0) i = skipHeredocBodies(src, i, pendingHeredocs.splice(0));
+      if (pendingHeredocs.length > 0) i = skipHeredocBodies(src, i, pendingHeredocs.splice(0), st);
       continue;
     }
     if (c === '#' && atWordStart) {
@@ -240,12 +267,16 @@ export function lex(src: string): LexResult {
     contentEnd = i;
     atWordStart = false;
   }
-  return { tokens, contentEnd, unterminated: st.open };
+  return { tokens, contentEnd, unterminated: st.open, pendingHeredoc: pendingHeredocs.length > 0 };
 }
 
-function skipHeredocBodies(src: string, i: number, docs: { delim: string; strip: boolean }[]): number {
+function skipHeredocBodies(src: string, i: number, docs: { delim: string; strip: boolean }[], st: Open): number {
   for (const doc of docs) {
-    while (i < src.length) {
+    for (;;) {
+      if (i >= src.length) {
+        st.open = true; // the here-document never ends: anything appended would be part of it
+        break;
+      }
       const nl = src.indexOf('\n', i);
       const lineEnd = nl < 0 ? src.length : nl;
       let line = src.slice(i, lineEnd).replace(/\r$/, '');

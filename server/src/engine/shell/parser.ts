@@ -39,6 +39,8 @@ export interface Script {
   contentEnd: number;
   /** A quote or substitution is left open at the end (see lex). */
   unterminated?: boolean;
+  /** A `<<WORD` at the very end, its body not in this script (normal for `RUN cat <<EOF > f`). */
+  pendingHeredoc?: boolean;
 }
 
 const OPENERS = new Set(['if', 'while', 'until', 'for', 'case', '{', '!', 'then', 'else', 'elif', 'do']);
@@ -46,7 +48,7 @@ const CLOSERS = new Set(['fi', 'done', 'esac', '}']);
 const ASSIGN = /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=/;
 
 export function parseShell(src: string): Script {
-  const { tokens, contentEnd, unterminated } = lex(src);
+  const { tokens, contentEnd, unterminated, pendingHeredoc } = lex(src);
   const commands: Command[] = [];
   // Stack of open constructs: '(' subshell, or a keyword ('if', 'for', 'case', '{', ...).
   const stack: string[] = [];
@@ -179,5 +181,5 @@ export function parseShell(src: string): Script {
     i++;
   }
   finish(null);
-  return { src, commands, contentEnd, unterminated };
+  return { src, commands, contentEnd, unterminated, pendingHeredoc };
 }

@@ -1,0 +1,65 @@
+/**
+ * The long robustness run (`npm run test:robust`): thousands of generated and mutated Dockerfiles
+ * (fixed fast-check seed, fixed run counts), every real corpus file, big and pathological files,
+ * the linear-time check, and generated documents through the server. Ends with the summary line
+ * `robustness: N inputs tried, F failed`.
+ */
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import fc from 'fast-check';
+import { dockerfile } from '../helpers/dockerfile-arb.js';
+import { anyInput, mutate } from '../helpers/dockerfile-mutate.js';
+import { sharedDir } from '../helpers/paths.js';
+import { bigInputTests } from './big-inputs.js';
+import { serverFuzzTests } from './server-fuzz.js';
+import { summary, tryText } from './tally.js';
+
+const SEED = Number(process.env.ROBUST_SEED ?? 424242);
+const RUNS = Number(process.env.ROBUST_RUNS ?? 2000);
+const corpusDir = path.join(sharedDir, 'corpus', 'files');
+const corpus = fs.existsSync(corpusDir)
+  ? fs
+      .readdirSync(corpusDir)
+      .sort()
+      .map((f) => fs.readFileSync(path.join(corpusDir, f), 'utf8'))
+  : [];
+
+after(() => console.log(summary()));
+
+/** Runs a property over `runs` inputs, collecting every failure (no early stop) so the report shows them all. */
+function explore(arb: fc.Arbitrary<string>, runs: number, seed: number, unsafe: boolean): string[] {
+  const failures: string[] = [];
+  for (const text of fc.sample(arb, { seed, numRuns: runs })) {
+    const p = tryText(text, { fix: true, unsafe });
+    if (p.length && failures.length < 20) failures.push(...p.slice(0, 2));
+  }
+  return failures;
+}
+
+test('the corpus is there (274 real Dockerfiles, read-only)', () => {
+  assert.ok(corpus.length >= 274, `corpus at ${corpusDir}: ${corpus.length} files`);
+});
+
+test(`engine: ${RUNS} inputs (grammar, junk, mutated grammar, mutated corpus), safe fixes`, () => {
+  assert.deepEqual(explore(anyInput(corpus), RUNS, SEED, false), []);
+});
+
+test(`engine: ${Math.round(RUNS / 4)} inputs with unsafe fixes (multi-stage conversion, base swaps)`, () => {
+  assert.deepEqual(explore(fc.oneof(dockerfile, mutate(dockerfile), mutate(fc.constantFrom(...corpus))), Math.round(RUNS / 4), SEED + 1, true), []);
+});
+
+test('engine: every corpus file as written, with CRLF and with CR line endings, safe and unsafe', () => {
+  const failures: string[] = [];
+  for (const text of corpus) {
+    for (const variant of [text, text.replace(/\r?\n/g, '\r\n'), `\uFEFF${text.replace(/\r?\n/g, '\r')}`]) {
+      failures.push(...tryText(variant, { fix: true }).slice(0, 1));
+    }
+    failures.push(...tryText(text, { fix: true, unsafe: true }).slice(0, 1));
+  }
+  assert.deepEqual(failures.slice(0, 20), []);
+});
+
+bigInputTests(corpus.join('\n'));
+serverFuzzTests(corpus, 150, SEED + 2);

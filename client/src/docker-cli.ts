@@ -26,10 +26,16 @@ export interface DockerOptions {
 function classify(stderr: string, code: number | string | null | undefined, opts: DockerOptions): DockerError {
   const s = stderr.trim();
   if (code === 'ENOENT') return new DockerError('not-installed', `${opts.dockerPath} is not installed or not on PATH`);
-  if (/Cannot connect to the Docker daemon|Is the docker daemon running|error during connect|unable to connect to Podman|connect: (no such file|connection refused|permission denied)/i.test(s))
-    {return new DockerError('daemon-down', 'the Docker daemon is not reachable', s);}
-  if (/No such image|No such object|image not known|failed to find image|reference does not exist/i.test(s))
-    {return new DockerError('image-not-found', 'the image is gone (removed or pruned)', s);}
+  if (
+    /Cannot connect to the Docker daemon|Is the docker daemon running|error during connect|unable to connect to Podman|connect: (no such file|connection refused|permission denied)/i.test(
+      s,
+    )
+  ) {
+    return new DockerError('daemon-down', 'the Docker daemon is not reachable', s);
+  }
+  if (/No such image|No such object|image not known|failed to find image|reference does not exist/i.test(s)) {
+    return new DockerError('image-not-found', 'the image is gone (removed or pruned)', s);
+  }
   return new DockerError('failed', `${opts.dockerPath} failed${code !== null && code !== undefined ? ` (exit ${code})` : ''}: ${s.split('\n')[0] ?? ''}`, s);
 }
 
@@ -43,8 +49,9 @@ export function runDocker(args: readonly string[], opts: DockerOptions): Promise
       (err, stdout, stderr) => {
         if (!err) return resolve(stdout);
         const e = err as NodeJS.ErrnoException & { killed?: boolean; signal?: string | null };
-        if (e.killed && e.signal === 'SIGKILL' && e.code !== 'ENOENT')
-          {return reject(new DockerError('timed-out', `${opts.dockerPath} ${args[0] ?? ''} timed out after ${opts.timeoutMs} ms`));}
+        if (e.killed && e.signal === 'SIGKILL' && e.code !== 'ENOENT') {
+          return reject(new DockerError('timed-out', `${opts.dockerPath} ${args[0] ?? ''} timed out after ${opts.timeoutMs} ms`));
+        }
         reject(classify(stderr, e.code, opts));
       },
     );
@@ -119,12 +126,7 @@ export function buildArgs(req: BuildRequest): string[] {
 }
 
 /** Runs `docker build --iidfile …`, streaming output lines to `onOutput`. Resolves when the build exits 0. */
-export function runBuild(
-  req: BuildRequest,
-  opts: DockerOptions,
-  onOutput: (text: string) => void,
-  signal?: AbortSignal,
-): Promise<void> {
+export function runBuild(req: BuildRequest, opts: DockerOptions, onOutput: (text: string) => void, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(opts.dockerPath, buildArgs(req), { cwd: req.context, env: opts.env ?? process.env, windowsHide: true });
     let stderr = '';

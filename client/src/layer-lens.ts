@@ -80,20 +80,22 @@ class LayerLensProvider implements vscode.CodeLensProvider {
     const data: ImageData = { id, history: { state: 'loading' }, saved: { state: 'loading' } };
     this.images.set(id, data);
     const opts = dockerOptions(scope);
-    imageHistory(id, opts).then(
-      (rows) => {
-        data.history = { state: 'ready', value: rows };
-        this.changed.fire();
-        // Wasted bytes need the layer tars: slower, so after the sizes are on screen.
-        return saveImage(id, { ...opts, timeoutMs: Math.max(opts.timeoutMs * 4, 120_000) }).then(
-          (saved) => (data.saved = { state: 'ready', value: saved }),
-          (e: unknown) => (data.saved = { state: 'error', error: asDockerError(e), at: Date.now() }),
-        );
-      },
-      (e: unknown) => {
-        data.history = { state: 'error', error: asDockerError(e), at: Date.now() };
-      },
-    ).finally(() => this.changed.fire());
+    imageHistory(id, opts)
+      .then(
+        (rows) => {
+          data.history = { state: 'ready', value: rows };
+          this.changed.fire();
+          // Wasted bytes need the layer tars: slower, so after the sizes are on screen.
+          return saveImage(id, { ...opts, timeoutMs: Math.max(opts.timeoutMs * 4, 120_000) }).then(
+            (saved) => (data.saved = { state: 'ready', value: saved }),
+            (e: unknown) => (data.saved = { state: 'error', error: asDockerError(e), at: Date.now() }),
+          );
+        },
+        (e: unknown) => {
+          data.history = { state: 'error', error: asDockerError(e), at: Date.now() };
+        },
+      )
+      .finally(() => this.changed.fire());
   }
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
@@ -145,7 +147,10 @@ class LayerLensProvider implements vscode.CodeLensProvider {
         title += ` · ${formatBytes(w.wastedBytes)} removed later${where}`;
       }
       if (l.stale) title += ' (edited since the build)';
-      const tooltip = [l.createdBy.join('\n'), ...(w ? ['', 'Biggest files:', ...w.topFiles.map((f) => `${formatBytes(f.bytes).padStart(9)}  /${f.path}`)] : [])].join('\n');
+      const tooltip = [
+        l.createdBy.join('\n'),
+        ...(w ? ['', 'Biggest files:', ...w.topFiles.map((f) => `${formatBytes(f.bytes).padStart(9)}  /${f.path}`)] : []),
+      ].join('\n');
       lenses.push(new vscode.CodeLens(at(line), { title, tooltip, command: 'dockerfileSlim.showLayerFiles', arguments: [line, l.createdBy, w] }));
     }
     if (saved.state === 'loading') lenses.push(new vscode.CodeLens(at(stage.fromLine), { title: '$(sync~spin) measuring wasted bytes…', command: '' }));
@@ -182,9 +187,7 @@ export function registerLayerFeatures(context: vscode.ExtensionContext): void {
   ];
   context.subscriptions.push(
     vscode.languages.registerCodeLensProvider(selector, provider),
-    vscode.commands.registerCommand('dockerfileSlim.buildAndMeasure', (uri?: vscode.Uri) =>
-      buildAndMeasure(context, () => provider.refresh(), uri),
-    ),
+    vscode.commands.registerCommand('dockerfileSlim.buildAndMeasure', (uri?: vscode.Uri) => buildAndMeasure(context, () => provider.refresh(), uri)),
     vscode.commands.registerCommand('dockerfileSlim.refreshLayers', () => provider.refresh()),
     vscode.commands.registerCommand('dockerfileSlim.showLayerFiles', showLayerFiles),
     vscode.workspace.onDidSaveTextDocument(() => provider.refresh()),

@@ -22,7 +22,9 @@ export function log(/** @type {string} */ msg) {
 /** Rejects after `ms` with a message naming what we were waiting for. */
 export function withTimeout(/** @type {Promise<any>} */ p, /** @type {number} */ ms, /** @type {string} */ what) {
   /** @type {NodeJS.Timeout | undefined} */ let timer;
-  const t = new Promise((_, rej) => { timer = setTimeout(() => rej(new Error(`timed out after ${ms} ms: ${what}`)), ms); });
+  const t = new Promise((_, rej) => {
+    timer = setTimeout(() => rej(new Error(`timed out after ${ms} ms: ${what}`)), ms);
+  });
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
 
@@ -78,38 +80,87 @@ export async function startCodeServer({ runDir, extensionsDir, env = {} }) {
   const port = await freePort();
   const ud = path.join(runDir, 'user-data');
   fs.mkdirSync(path.join(ud, 'User'), { recursive: true });
-  fs.writeFileSync(path.join(ud, 'User/settings.json'), JSON.stringify({
-    'telemetry.telemetryLevel': 'off', 'update.mode': 'none', 'extensions.autoCheckUpdates': false,
-    'extensions.autoUpdate': false, 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false,
-    'security.workspace.trust.enabled': false, 'chat.commandCenter.enabled': false,
-    'workbench.enableExperiments': false, 'editor.lightbulb.enabled': 'on', 'files.autoSave': 'off',
-    'git.openRepositoryInParentFolders': 'never', 'git.enabled': false, 'workbench.colorTheme': 'Default Light Modern',
-  }, null, 2));
+  fs.writeFileSync(
+    path.join(ud, 'User/settings.json'),
+    JSON.stringify(
+      {
+        'telemetry.telemetryLevel': 'off',
+        'update.mode': 'none',
+        'extensions.autoCheckUpdates': false,
+        'extensions.autoUpdate': false,
+        'workbench.startupEditor': 'none',
+        'workbench.tips.enabled': false,
+        'security.workspace.trust.enabled': false,
+        'chat.commandCenter.enabled': false,
+        'workbench.enableExperiments': false,
+        'editor.lightbulb.enabled': 'on',
+        'files.autoSave': 'off',
+        'git.openRepositoryInParentFolders': 'never',
+        'git.enabled': false,
+        'workbench.colorTheme': 'Default Light Modern',
+      },
+      null,
+      2,
+    ),
+  );
   const exts = extensionsDir ?? path.join(runDir, 'extensions');
   fs.mkdirSync(exts, { recursive: true });
   const logFile = path.join(runDir, 'code-server.log');
   const out = fs.openSync(logFile, 'a');
-  const child = spawn(process.execPath, [CS_ENTRY, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
-    '--user-data-dir', ud, '--extensions-dir', exts, '--disable-telemetry', '--disable-update-check',
-    '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened'], {
-    detached: true, stdio: ['ignore', out, out],
-    env: { ...process.env, ...codeServerHomeEnv(), ...env },
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      CS_ENTRY,
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--user-data-dir',
+      ud,
+      '--extensions-dir',
+      exts,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      '--ignore-last-opened',
+    ],
+    {
+      detached: true,
+      stdio: ['ignore', out, out],
+      env: { ...process.env, ...codeServerHomeEnv(), ...env },
+    },
+  );
   fs.closeSync(out);
   const pid = /** @type {number} */ (child.pid);
   let exited = false;
-  child.once('exit', () => { exited = true; });
+  child.once('exit', () => {
+    exited = true;
+  });
   const stop = async () => {
     if (exited) return;
     const gone = new Promise((r) => child.once('exit', r));
-    try { process.kill(-pid, 'SIGTERM'); } catch { return; }
-    await withTimeout(gone, 5000, 'code-server exit').catch(() => { try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ } });
+    try {
+      process.kill(-pid, 'SIGTERM');
+    } catch {
+      return;
+    }
+    await withTimeout(gone, 5000, 'code-server exit').catch(() => {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    });
   };
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline && !exited) {
-    try { if ((await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) })).ok) return { url, port, pid, stop, logFile }; }
-    catch { /* not up yet */ }
+    try {
+      if ((await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) })).ok) return { url, port, pid, stop, logFile };
+    } catch {
+      /* not up yet */
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   await stop();
@@ -118,8 +169,7 @@ export async function startCodeServer({ runDir, extensionsDir, env = {} }) {
 
 /** HOME/XDG dirs inside the cache so code-server and chromium never write to the real home. */
 export function codeServerHomeEnv() {
-  return { HOME: path.join(E2E_ROOT, 'home'), XDG_CONFIG_HOME: path.join(E2E_ROOT, 'xdg/config'),
-    XDG_DATA_HOME: path.join(E2E_ROOT, 'xdg/data') };
+  return { HOME: path.join(E2E_ROOT, 'home'), XDG_CONFIG_HOME: path.join(E2E_ROOT, 'xdg/config'), XDG_DATA_HOME: path.join(E2E_ROOT, 'xdg/data') };
 }
 
 /**
@@ -129,22 +179,43 @@ export function codeServerHomeEnv() {
  */
 export async function openWorkbench({ url, runDir, folder, devExtension, testsPath, onConsole }) {
   const { chromium } = playwright();
-  const browser = await withTimeout(chromium.launch({
-    executablePath: CHROMIUM, headless: true, timeout: 30_000,
-    env: { ...process.env, ...codeServerHomeEnv() },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-dev-shm-usage',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  }), 40_000, 'chromium launch');
+  const browser = await withTimeout(
+    chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      timeout: 30_000,
+      env: { ...process.env, ...codeServerHomeEnv() },
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-dev-shm-usage',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    }),
+    40_000,
+    'chromium launch',
+  );
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.setDefaultTimeout(30_000);
   const consoleLines = /** @type {string[]} */ ([]);
-  page.on('console', (m) => { consoleLines.push(`[${m.type()}] ${m.text()}`); onConsole?.(m.text(), m.type()); });
+  page.on('console', (m) => {
+    consoleLines.push(`[${m.type()}] ${m.text()}`);
+    onConsole?.(m.text(), m.type());
+  });
   page.on('pageerror', (e) => consoleLines.push(`[pageerror] ${e.message}`));
   /** @type {Promise<{ code: number, logs?: Array<{ relativePath: string, contents: string }> }> | undefined} */
   let exitP;
   if (testsPath) {
     // The web workbench calls window.codeAutomationExit(code, logs) when the extension tests end.
-    exitP = new Promise((res) => { void page.exposeFunction('codeAutomationExit', (/** @type {number} */ code, /** @type {any} */ logs) => { res({ code, logs }); }); });
+    exitP = new Promise((res) => {
+      void page.exposeFunction('codeAutomationExit', (/** @type {number} */ code, /** @type {any} */ logs) => {
+        res({ code, logs });
+      });
+    });
   }
   const host = new URL(url).host;
   /** @type {string[][]} */

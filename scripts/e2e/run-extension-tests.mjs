@@ -15,15 +15,23 @@ import { suites } from '../../test/e2e/suites.mjs';
 
 const DEV_EXTENSION = path.resolve(process.env.E2E_DEV_EXTENSION ?? REPO);
 
-const { values: args } = parseArgs({ options: {
-  suite: { type: 'string', multiple: true }, grep: { type: 'string' }, installed: { type: 'string' },
-} });
+const { values: args } = parseArgs({
+  options: {
+    suite: { type: 'string', multiple: true },
+    grep: { type: 'string' },
+    installed: { type: 'string' },
+  },
+});
 const SUITE_TIMEOUT_MS = Number(process.env.SUITE_TIMEOUT_MS ?? 240_000);
 /** @type {Array<() => Promise<void>>} */
 const cleanups = [];
-async function cleanupAll() { for (const c of cleanups.splice(0).reverse()) await c().catch(() => {}); }
+async function cleanupAll() {
+  for (const c of cleanups.splice(0).reverse()) await c().catch(() => {});
+}
 for (const sig of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
-  process.on(sig, () => { void cleanupAll().finally(() => process.exit(130)); });
+  process.on(sig, () => {
+    void cleanupAll().finally(() => process.exit(130));
+  });
 }
 
 /** A do-nothing extension used as extensionDevelopmentPath when testing the installed VSIX:
@@ -31,9 +39,15 @@ for (const sig of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
 function stubDevExtension(/** @type {string} */ runDir) {
   const dir = path.join(runDir, 'e2e-host-extension');
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({
-    name: 'e2e-host', publisher: 'dockerfile-slim-tests', version: '0.0.0', engines: { vscode: '*' },
-  }));
+  fs.writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify({
+      name: 'e2e-host',
+      publisher: 'dockerfile-slim-tests',
+      version: '0.0.0',
+      engines: { vscode: '*' },
+    }),
+  );
   return dir;
 }
 
@@ -64,10 +78,14 @@ async function runSuite(suite) {
   cleanups.push(cs.stop);
   log(`suite ${suite.name}: code-server up at ${cs.url}`);
   const wb = await openWorkbench({
-    url: cs.url, runDir, folder: ws,
+    url: cs.url,
+    runDir,
+    folder: ws,
     devExtension: args.installed ? stubDevExtension(runDir) : DEV_EXTENSION,
     testsPath: path.join(REPO, suite.tests),
-    onConsole: (text) => { if (process.env.VERBOSE) console.log(`  [browser] ${text}`); },
+    onConsole: (text) => {
+      if (process.env.VERBOSE) console.log(`  [browser] ${text}`);
+    },
   });
   cleanups.push(wb.close);
   log(`suite ${suite.name}: workbench up, tests running in the extension host`);
@@ -98,11 +116,17 @@ if (!args.installed && !process.env.E2E_DEV_EXTENSION && !fs.existsSync(path.joi
   process.exit(2);
 }
 const selected = suites.filter((s) => !args.suite || args.suite.includes(s.name));
-if (selected.length === 0) { console.error(`no suite named ${args.suite}`); process.exit(2); }
+if (selected.length === 0) {
+  console.error(`no suite named ${args.suite}`);
+  process.exit(2);
+}
 const results = [];
 for (const s of selected) {
   const t = Date.now();
-  const r = await runSuite(s).catch(async (e) => { await cleanupAll(); return { name: s.name, status: 'failed', detail: String(e) }; });
+  const r = await runSuite(s).catch(async (e) => {
+    await cleanupAll();
+    return { name: s.name, status: 'failed', detail: String(e) };
+  });
   results.push(r);
   log(`suite ${r.name}: ${r.status.toUpperCase()} in ${((Date.now() - t) / 1000).toFixed(1)} s: ${r.detail}`);
 }

@@ -60,9 +60,12 @@ function readInput(file: string): string {
     buf = file === '-' ? fs.readFileSync(0) : fs.readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new Error(code === 'ENOENT' ? `${file}: no such file` : code === 'EISDIR' ? `${file}: is a directory` : `${file}: cannot read (${code ?? String(e)})`);
+    throw new Error(
+      code === 'ENOENT' ? `${file}: no such file` : code === 'EISDIR' ? `${file}: is a directory` : `${file}: cannot read (${code ?? String(e)})`,
+    );
   }
-  if (buf.length > MAX_TEXT_LENGTH) throw new Error(`${file}: too large (${(buf.length / 1048576).toFixed(1)} MB; the limit is ${MAX_TEXT_LENGTH / 1048576} MB)`);
+  if (buf.length > MAX_TEXT_LENGTH)
+    throw new Error(`${file}: too large (${(buf.length / 1048576).toFixed(1)} MB; the limit is ${MAX_TEXT_LENGTH / 1048576} MB)`);
   if (buf.subarray(0, 8192).includes(0)) throw new Error(`${file}: not a text file`);
   let text = buf.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a BOM is not part of the first instruction
@@ -89,14 +92,26 @@ function lintCommand(args: Args, out: (s: string) => void, err: (s: string) => v
     }
   }
   if (args.format === 'json') {
-    const rows = all.map(({ file, f }) => ({ file, rule: f.rule, severity: f.severity, message: f.message, line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, ...(f.fix ? { fix: f.fix } : {}) }));
+    const rows = all.map(({ file, f }) => ({
+      file,
+      rule: f.rule,
+      severity: f.severity,
+      message: f.message,
+      line: f.line,
+      column: f.column,
+      endLine: f.endLine,
+      endColumn: f.endColumn,
+      ...(f.fix ? { fix: f.fix } : {}),
+    }));
     out(JSON.stringify(rows, null, 2));
   } else if (args.format === 'sarif') {
     out(JSON.stringify(toSarif(all, VERSION), null, 2));
   } else {
-    for (const { file, f } of all) out(`${file}:${f.line}:${f.column}: ${f.severity} ${f.rule} ${f.message}${f.fix ? ` [fix${f.fix.safe ? '' : ', unsafe'}: ${f.fix.title}]` : ''}`);
+    for (const { file, f } of all)
+      out(`${file}:${f.line}:${f.column}: ${f.severity} ${f.rule} ${f.message}${f.fix ? ` [fix${f.fix.safe ? '' : ', unsafe'}: ${f.fix.title}]` : ''}`);
     const counted = all.filter(({ f }) => f.severity !== 'hint');
-    if (all.length > 0) out(`${counted.length} finding(s)${all.length > counted.length ? ` and ${all.length - counted.length} hint(s)` : ''} in ${args.files.length} file(s)`);
+    if (all.length > 0)
+      out(`${counted.length} finding(s)${all.length > counted.length ? ` and ${all.length - counted.length} hint(s)` : ''} in ${args.files.length} file(s)`);
   }
   if (ioError) return 2;
   return all.some(({ f }) => f.severity === 'error' || f.severity === 'warning') ? 1 : 0;
@@ -107,7 +122,7 @@ function writeAtomic(file: string, text: string): void {
   fs.accessSync(file, fs.constants.W_OK); // a read-only file stays as it is (renaming over it would succeed)
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.dockerfile-slim-${process.pid}.tmp`);
   try {
-    fs.writeFileSync(tmp, text);
+    fs.writeFileSync(tmp, text, { flag: 'wx' }); // never follow a planted file or symlink
     try {
       fs.chmodSync(tmp, fs.statSync(file).mode);
     } catch {

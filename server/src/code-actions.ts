@@ -52,7 +52,13 @@ function wholeDocAction(doc: TextDocument, title: string, kind: string, options:
   return { title: `${title} (${result.applied.length} fix${result.applied.length === 1 ? '' : 'es'})`, kind, edit: { documentChanges: changes } };
 }
 
-export function codeActions(doc: TextDocument, params: CodeActionParams, findings: readonly DetailedFinding[], options: FixOptions, context: string): CodeAction[] {
+export function codeActions(
+  doc: TextDocument,
+  params: CodeActionParams,
+  findings: readonly DetailedFinding[],
+  options: FixOptions,
+  context: string,
+): CodeAction[] {
   const only = params.context.only;
   const wants = (kind: string): boolean => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
   const out: CodeAction[] = [];
@@ -60,12 +66,17 @@ export function codeActions(doc: TextDocument, params: CodeActionParams, finding
     for (const d of params.context.diagnostics) {
       if (d.source !== SOURCE) continue;
       const data = d.data as { rule?: string; start?: number; end?: number } | undefined;
-      const f = findings.find((x) => x.rule === d.code && x.start === data?.start && x.end === data?.end) ?? findings.find((x) => x.rule === d.code && doc.offsetAt(d.range.start) === x.start);
+      const f =
+        findings.find((x) => x.rule === d.code && x.start === data?.start && x.end === data?.end) ??
+        findings.find((x) => x.rule === d.code && doc.offsetAt(d.range.start) === x.start);
       if (!f) continue;
       if (f.fixDetail) {
         const changes: NonNullable<WorkspaceEdit['documentChanges']> = [];
         if (f.fixDetail.edits.length > 0) {
-          changes.push({ textDocument: { uri: doc.uri, version: doc.version }, edits: f.fixDetail.edits.map((e) => ({ range: { start: doc.positionAt(e.start), end: doc.positionAt(e.end) }, newText: e.text })) });
+          changes.push({
+            textDocument: { uri: doc.uri, version: doc.version },
+            edits: f.fixDetail.edits.map((e) => ({ range: { start: doc.positionAt(e.start), end: doc.positionAt(e.end) }, newText: e.text })),
+          });
         }
         if (f.fixDetail.createFile) changes.push(...(createFileEdit(doc, context, f.fixDetail.createFile) ?? []));
         out.push({
@@ -105,6 +116,12 @@ function ignoreAction(doc: TextDocument, d: CodeActionParams['context']['diagnos
     title: `Ignore ${f.rule} for this instruction`,
     kind: CodeActionKind.QuickFix,
     diagnostics: [d],
-    edit: { changes: { [doc.uri]: [{ range: { start: doc.positionAt(lineStart), end: doc.positionAt(lineStart) }, newText: `${indent}# dockerfile-slim ignore=${f.rule}${eol}` }] } },
+    edit: {
+      changes: {
+        [doc.uri]: [
+          { range: { start: doc.positionAt(lineStart), end: doc.positionAt(lineStart) }, newText: `${indent}# dockerfile-slim ignore=${f.rule}${eol}` },
+        ],
+      },
+    },
   };
 }

@@ -28,7 +28,14 @@ export function toSarif(rows: readonly { file: string; f: DetailedFinding }[], v
           ruleId: f.rule,
           level: LEVEL[f.severity],
           message: { text: f.message },
-          locations: [{ physicalLocation: { artifactLocation: { uri: file }, region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn } } }],
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: file },
+                region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
+              },
+            },
+          ],
           ...(f.fixDetail && f.fixDetail.edits.length > 0
             ? {
                 fixes: [
@@ -37,7 +44,10 @@ export function toSarif(rows: readonly { file: string; f: DetailedFinding }[], v
                     artifactChanges: [
                       {
                         artifactLocation: { uri: file },
-                        replacements: f.fixDetail.edits.map((e) => ({ deletedRegion: { charOffset: e.start, charLength: e.end - e.start }, insertedContent: { text: e.text } })),
+                        replacements: f.fixDetail.edits.map((e) => ({
+                          deletedRegion: { charOffset: e.start, charLength: e.end - e.start },
+                          insertedContent: { text: e.text },
+                        })),
                       },
                     ],
                   },

@@ -5,7 +5,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CodeActionKind, createConnection, DidChangeConfigurationNotification, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import {
+  CodeActionKind,
+  createConnection,
+  DidChangeConfigurationNotification,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+} from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { codeActions, FIX_ALL_KIND, OPTIMIZE_UNSAFE_KIND } from './code-actions.js';
 import { toDiagnostic } from './diagnostics.js';
@@ -85,7 +92,14 @@ async function validate(doc: TextDocument): Promise<void> {
   }
   const text = doc.getText();
   if (text.length > MAX_TEXT_LENGTH) {
-    void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: [] });
+    // One visible note instead of silence: the user sees why there are no findings.
+    const note = {
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      severity: 3 as const,
+      source: 'dockerfile-slim',
+      message: `Dockerfile Slim: this file is larger than ${MAX_TEXT_LENGTH / 1048576} MB and is not analysed.`,
+    };
+    void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: [note] });
     connection.console.info(`dockerfile-slim: ${doc.uri} is larger than ${MAX_TEXT_LENGTH / 1048576} MB; not analysed`);
     return;
   }

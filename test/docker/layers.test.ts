@@ -65,10 +65,12 @@ function build(dir: string, builder: Builder, tag: string): { stepIds: string[] 
 
 function instructionLines(text: string): { keyword: string; line: number; stage: number }[] {
   let stage = -1;
-  return DockerfileParser.parse(text).getInstructions().map((i) => {
-    if (i.getKeyword() === 'FROM') stage++;
-    return { keyword: i.getKeyword(), line: i.getRange().start.line + 1, stage };
-  });
+  return DockerfileParser.parse(text)
+    .getInstructions()
+    .map((i) => {
+      if (i.getKeyword() === 'FROM') stage++;
+      return { keyword: i.getKeyword(), line: i.getRange().start.line + 1, stage };
+    });
 }
 
 const baseRowCount = (): number => docker(['history', '-q', 'local/busybox:latest']).trim().split('\n').length;
@@ -88,13 +90,20 @@ for (const name of ['apk-del-later', 'kitchen-sink']) {
       const size = (r: (typeof rows)[number]): number => Number(r['Size']);
       const expected = new Map<number, number>();
       const nBase = baseRowCount();
-      expected.set(fromLine ?? -1, rows.slice(rows.length - nBase).reduce((s, r) => s + size(r), 0));
+      expected.set(
+        fromLine ?? -1,
+        rows.slice(rows.length - nBase).reduce((s, r) => s + size(r), 0),
+      );
       if (builder === 'legacy') {
         // Oracle: the build log says which image id each instruction produced; history rows carry those ids.
         assert.equal(stepIds.length, ins.length, 'one step per instruction');
         ins.forEach((i, k) => {
           if (i.stage !== finalStage || i.keyword === 'FROM') return;
-          const row = rows.find((r) => String(r['ID']).replace('sha256:', '').startsWith(stepIds[k] ?? '?'));
+          const row = rows.find((r) =>
+            String(r['ID'])
+              .replace('sha256:', '')
+              .startsWith(stepIds[k] ?? '?'),
+          );
           assert.ok(row, `history row for step ${k + 1} (line ${i.line})`);
           expected.set(i.line, size(row));
         });
@@ -107,10 +116,19 @@ for (const name of ['apk-del-later', 'kitchen-sink']) {
       }
       assert.deepEqual(new Map(got.map((g) => [g.line, g.bytes])), expected);
       assert.equal(got.length, expected.size, 'one lens per line');
-      assert.deepEqual(got.filter((g) => g.stale), []);
+      assert.deepEqual(
+        got.filter((g) => g.stale),
+        [],
+      );
       const imageSize = Number(docker(['image', 'inspect', '-f', '{{.Size}}', tag]).trim());
-      assert.equal(got.reduce((s, g) => s + g.bytes, 0), imageSize, 'lenses add up to the image size');
-      console.log(`# ${name} (${builder})\n${got.map((g) => `#   line ${String(g.line).padStart(2)}  ${String(g.bytes).padStart(9)} B  ${g.createdBy.slice(0, 70)}`).join('\n')}`);
+      assert.equal(
+        got.reduce((s, g) => s + g.bytes, 0),
+        imageSize,
+        'lenses add up to the image size',
+      );
+      console.log(
+        `# ${name} (${builder})\n${got.map((g) => `#   line ${String(g.line).padStart(2)}  ${String(g.bytes).padStart(9)} B  ${g.createdBy.slice(0, 70)}`).join('\n')}`,
+      );
     });
   }
 }
@@ -152,7 +170,9 @@ dtest('seed case: apk del in a later RUN makes the image larger; the wasted byte
       at: delLine,
     });
     assert.equal(waste.get(delLine)?.wastedBytes ?? 0, 0, 'nothing after it removes its files');
-    console.log(`# seed (${builder}): image ${sizeOf(before)} B -> ${sizeOf(full)} B after the delete; line ${addLine}: ${add?.wastedBytes} B removed later at line ${delLine}`);
+    console.log(
+      `# seed (${builder}): image ${sizeOf(before)} B -> ${sizeOf(full)} B after the delete; line ${addLine}: ${add?.wastedBytes} B removed later at line ${delLine}`,
+    );
 
     // Same figures from the OCI layout (repacked from the real save, gzip layers, no manifest.json).
     const ociTar = join(tmp, `oci-${builder}.tar`);

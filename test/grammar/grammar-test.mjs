@@ -27,7 +27,10 @@ await onig.loadWASM(fs.readFileSync(path.join(path.dirname(req.resolve('vscode-o
 /** @param {boolean} withInjection */
 function registry(withInjection) {
   return new tm.Registry({
-    onigLib: Promise.resolve({ createOnigScanner: (/** @type {string[]} */ s) => new onig.OnigScanner(s), createOnigString: (/** @type {string} */ s) => new onig.OnigString(s) }),
+    onigLib: Promise.resolve({
+      createOnigScanner: (/** @type {string[]} */ s) => new onig.OnigScanner(s),
+      createOnigString: (/** @type {string} */ s) => new onig.OnigString(s),
+    }),
     loadGrammar: async (/** @type {string} */ scope) => {
       const f = files[scope];
       return f ? tm.parseRawGrammar(fs.readFileSync(f, 'utf8'), f) : null;
@@ -50,7 +53,9 @@ function tokenize(/** @type {string} */ text, grammar = withGrammar) {
 }
 /** Scopes of the first token whose text is `word` (searching all lines). */
 function scopesOf(/** @type {string} */ text, /** @type {string} */ word) {
-  const tok = tokenize(text).flat().find(([t]) => t.trim() === word);
+  const tok = tokenize(text)
+    .flat()
+    .find(([t]) => t.trim() === word);
   assert.ok(tok, `no token "${word}" in ${JSON.stringify(tokenize(text))}`);
   return tok[1];
 }
@@ -73,9 +78,18 @@ test('RUN shell form: the command is embedded shell', () => {
 test('RUN continued over backslash lines stays shell; the next instruction is Dockerfile again', () => {
   const text = 'RUN apk add --no-cache \\\n    curl \\\n && echo "$HOME" done\nCOPY . /app';
   const lines = tokenize(text);
-  assert.ok(lines[2]?.some(([t, s]) => t === '&&' && /source\.shell/.test(s)), JSON.stringify(lines[2]));
-  assert.ok(lines[2]?.some(([t, s]) => t === 'HOME' && /variable\.other\.normal\.shell/.test(s)), 'shell variables are highlighted');
-  assert.ok(lines[3]?.every(([, s]) => !/source\.shell/.test(s)), `COPY line left shell: ${JSON.stringify(lines[3])}`);
+  assert.ok(
+    lines[2]?.some(([t, s]) => t === '&&' && /source\.shell/.test(s)),
+    JSON.stringify(lines[2]),
+  );
+  assert.ok(
+    lines[2]?.some(([t, s]) => t === 'HOME' && /variable\.other\.normal\.shell/.test(s)),
+    'shell variables are highlighted',
+  );
+  assert.ok(
+    lines[3]?.every(([, s]) => !/source\.shell/.test(s)),
+    `COPY line left shell: ${JSON.stringify(lines[3])}`,
+  );
   assert.match(scopesOf(text, 'COPY'), /keyword\.other\.special-method\.dockerfile/);
 });
 
@@ -88,14 +102,26 @@ test('RUN flags (--mount=type=cache,...) are flags, then shell', () => {
 
 test('RUN exec form (JSON) is not shell', () => {
   const tokens = tokenize('RUN ["apk", "add", "curl"]').flat();
-  assert.ok(tokens.every(([, s]) => !/source\.shell/.test(s)), JSON.stringify(tokens));
+  assert.ok(
+    tokens.every(([, s]) => !/source\.shell/.test(s)),
+    JSON.stringify(tokens),
+  );
 });
 
 test('RUN heredoc: the body is shell until the delimiter', () => {
   const lines = tokenize('RUN <<EOF\nset -eux\napk add curl\nEOF\nUSER app');
-  assert.ok(lines[1]?.some(([, s]) => /source\.shell/.test(s)), JSON.stringify(lines[1]));
-  assert.ok(lines[3]?.some(([t, s]) => t === 'EOF' && /heredoc-token/.test(s)), JSON.stringify(lines[3]));
-  assert.ok(lines[4]?.every(([, s]) => !/source\.shell/.test(s)), JSON.stringify(lines[4]));
+  assert.ok(
+    lines[1]?.some(([, s]) => /source\.shell/.test(s)),
+    JSON.stringify(lines[1]),
+  );
+  assert.ok(
+    lines[3]?.some(([t, s]) => t === 'EOF' && /heredoc-token/.test(s)),
+    JSON.stringify(lines[3]),
+  );
+  assert.ok(
+    lines[4]?.every(([, s]) => !/source\.shell/.test(s)),
+    JSON.stringify(lines[4]),
+  );
 });
 
 test('suppression comments: tool, directive and each rule id', () => {

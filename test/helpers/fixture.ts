@@ -35,10 +35,13 @@ export function readFixture(file: string, ownRule: string): Fixture {
     if (!m) return;
     let next = idx + 1;
     while (next < lines.length && !starts.has(next)) next++;
-    const ids = (m[1] ?? '').split(/[\s,]+/).filter(Boolean).map((s) => {
-      const [rule = '', severity] = s.split(':');
-      return { rule, severity };
-    });
+    const ids = (m[1] ?? '')
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .map((s) => {
+        const [rule = '', severity] = s.split(':');
+        return { rule, severity };
+      });
     expectations.push({ line: next, ids });
   });
   return { text, rules: [...new Set(rules)], options, expectations };
@@ -46,7 +49,10 @@ export function readFixture(file: string, ownRule: string): Fixture {
 
 export function renderFindings(findings: readonly DetailedFinding[]): string {
   return findings
-    .map((f) => `${f.line}:${f.column}-${f.endLine}:${f.endColumn} ${f.rule} ${f.severity} ${f.message}${f.fix ? `\n    fix${f.fix.safe ? '' : ' (unsafe)'}: ${f.fix.title}` : ''}`)
+    .map(
+      (f) =>
+        `${f.line}:${f.column}-${f.endLine}:${f.endColumn} ${f.rule} ${f.severity} ${f.message}${f.fix ? `\n    fix${f.fix.safe ? '' : ' (unsafe)'}: ${f.fix.title}` : ''}`,
+    )
     .join('\n');
 }
 

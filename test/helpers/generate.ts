@@ -2,7 +2,11 @@
 import type { Rule } from '../../server/src/rules/rule.js';
 
 export function ruleDoc(r: Rule): string {
-  const fix = { always: 'Always: a quick fix is offered for every finding.', sometimes: 'Sometimes: a quick fix is offered when it can be made safely.', none: 'No automatic fix.' }[r.fixable];
+  const fix = {
+    always: 'Always: a quick fix is offered for every finding.',
+    sometimes: 'Sometimes: a quick fix is offered when it can be made safely.',
+    none: 'No automatic fix.',
+  }[r.fixable];
   return [
     `# ${r.id} ${r.name}`,
     '',
@@ -47,7 +51,12 @@ export function rulesIndex(rules: readonly Rule[]): string {
 export function rulesSchema(rules: readonly Rule[]): Record<string, unknown> {
   const props: Record<string, unknown> = {};
   for (const r of rules) {
-    props[r.id] = { type: 'string', enum: ['default', 'error', 'warning', 'info', 'hint', 'off'], default: 'default', markdownDescription: `${r.name}: ${r.docs.summary} (default: ${r.severity})` };
+    props[r.id] = {
+      type: 'string',
+      enum: ['default', 'error', 'warning', 'info', 'hint', 'off'],
+      default: 'default',
+      markdownDescription: `${r.name}: ${r.docs.summary} (default: ${r.severity})`,
+    };
   }
   return props;
 }

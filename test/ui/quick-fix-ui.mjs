@@ -28,9 +28,13 @@ let wb;
 let rc = 1;
 try {
   wb = await openWorkbench({
-    url: cs.url, runDir, folder: ws,
+    url: cs.url,
+    runDir,
+    folder: ws,
     devExtension: installed ? undefined : path.resolve(process.env.E2E_DEV_EXTENSION ?? REPO),
-    onConsole: (t) => { if (process.env.VERBOSE) console.log(`  [browser] ${t}`); },
+    onConsole: (t) => {
+      if (process.env.VERBOSE) console.log(`  [browser] ${t}`);
+    },
   });
   const page = wb.page;
   page.setDefaultTimeout(STEP_MS);

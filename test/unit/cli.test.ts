@@ -44,7 +44,10 @@ test('lint: text and sarif formats', () => {
   assert.equal(r.status, 1);
   assert.match(r.stdout, /^-:2:5: warning DS005 /m);
   const s = run(['lint', '--format=sarif', '-'], BAD);
-  const sarif = JSON.parse(s.stdout) as { version: string; runs: { tool: { driver: { rules: { id: string }[] } }; results: { ruleId: string; fixes?: unknown[] }[] }[] };
+  const sarif = JSON.parse(s.stdout) as {
+    version: string;
+    runs: { tool: { driver: { rules: { id: string }[] } }; results: { ruleId: string; fixes?: unknown[] }[] }[];
+  };
   assert.equal(sarif.version, '2.1.0');
   assert.ok(sarif.runs[0]?.tool.driver.rules.some((x) => x.id === 'DS015'));
   const res = sarif.runs[0]?.results.find((x) => x.ruleId === 'DS005');

@@ -6,7 +6,10 @@ import * as path from 'node:path';
 import { lint } from '../../server/src/engine/index.js';
 import { fixturesDir, sharedDir } from '../helpers/paths.js';
 
-const reviewed = JSON.parse(fs.readFileSync(path.join(fixturesDir, 'corpus-reviewed.json'), 'utf8')) as Record<string, { expect: string[]; why: string } | string>;
+const reviewed = JSON.parse(fs.readFileSync(path.join(fixturesDir, 'corpus-reviewed.json'), 'utf8')) as Record<
+  string,
+  { expect: string[]; why: string } | string
+>;
 
 for (const [id, entry] of Object.entries(reviewed)) {
   if (typeof entry === 'string') continue;

@@ -147,8 +147,9 @@ test('incremental: an edit in one stage of a big file keeps the other stages cac
 
 test('chunks: a chunk-by-chunk parse builds the same findings as one parse, on every corpus file', () => {
   for (const text of corpus) {
-    for (const options of [{}, { dockerignoreExists: false }])
+    for (const options of [{}, { dockerignoreExists: false }]) {
       assert.deepStrictEqual(lintModel(buildModel(text, parseChunked(text)), options), lintDetailed(text, options));
+    }
   }
 });
 

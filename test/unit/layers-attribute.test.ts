@@ -13,15 +13,25 @@ for (const name of RECORDED) {
       got.map((g) => ({ line: g.line, bytes: g.bytes })),
       positionalOracle(f.dockerfile, f.rows, f.builder),
     );
-    assert.deepEqual(got.filter((g) => g.stale), []);
+    assert.deepEqual(
+      got.filter((g) => g.stale),
+      [],
+    );
     const total = f.rows.reduce((s, r) => s + Number(r['Size']), 0);
-    assert.equal(got.reduce((s, g) => s + g.bytes, 0), total, 'no byte lost or counted twice');
+    assert.equal(
+      got.reduce((s, g) => s + g.bytes, 0),
+      total,
+      'no byte lost or counted twice',
+    );
   });
 
   test(`${name}: the image config history (with empty_layer) attributes the same as docker history`, () => {
     const f = loadFixture(name);
     assert.ok(f.configHistory);
-    const sizes = [...f.rows].reverse().filter((_r, i) => !f.configHistory?.[i]?.empty_layer).map((r) => Number(r['Size']));
+    const sizes = [...f.rows]
+      .reverse()
+      .filter((_r, i) => !f.configHistory?.[i]?.empty_layer)
+      .map((r) => Number(r['Size']));
     const { rows, layerToEntry } = rowsFromConfigHistory(f.configHistory, sizes);
     assert.equal(layerToEntry.length, sizes.length);
     const lines = (rs: typeof rows): number[] => attributeLayers(f.dockerfile, rs).map((a) => a.line);
@@ -64,9 +74,7 @@ test('multi-stage: builder-stage rows never reach a line; COPY --from lands on i
 test('edited since the build: changed RUN is stale, inserted line gets nothing, others keep exact sizes', () => {
   const f = loadFixture('apk-del-later.legacy');
   const before = attributeLayers(f.dockerfile, f.rows);
-  const edited = f.dockerfile
-    .replace('count=20', 'count=30')
-    .replace('FROM local/busybox\n', 'FROM local/busybox\nRUN echo new > /new\n');
+  const edited = f.dockerfile.replace('count=20', 'count=30').replace('FROM local/busybox\n', 'FROM local/busybox\nRUN echo new > /new\n');
   const lines = edited.split('\n');
   const after = attributeLayers(edited, f.rows);
   const newLine = lines.findIndex((l) => l.startsWith('RUN echo new')) + 1;
@@ -85,8 +93,14 @@ test('deleted instruction: its row is pinned nowhere, the rest stay exact', () =
   const f = loadFixture('apk-del-later.buildkit');
   const edited = f.dockerfile.replace("RUN rm -rf /usr/lib/build-deps && sed -i '/build-deps/d' /etc/apk/world\n", '');
   const got = attributeLayers(edited, f.rows);
-  assert.equal(got.some((g) => g.createdBy.includes('rm -rf /usr/lib/build-deps')), false);
-  assert.equal(got.some((g) => g.stale), false);
+  assert.equal(
+    got.some((g) => g.createdBy.includes('rm -rf /usr/lib/build-deps')),
+    false,
+  );
+  assert.equal(
+    got.some((g) => g.stale),
+    false,
+  );
   assert.equal(got.length, f.rows.length - 1 - 1 + 1, 'base row folded into FROM, deleted row dropped');
 });
 

@@ -35,8 +35,5 @@ export function positionalOracle(dockerfile: string, rows: RawHistoryRow[], buil
   const ours = rows.filter((r) => createdBy(r) !== '').reverse();
   const base = rows.filter((r) => createdBy(r) === '');
   if (ours.length !== lines.length) throw new Error(`oracle: ${ours.length} rows for ${lines.length} instructions`);
-  return [
-    { line: fromLine, bytes: base.reduce((s, r) => s + size(r), 0) },
-    ...ours.map((r, k) => ({ line: lines[k] ?? -1, bytes: size(r) })),
-  ];
+  return [{ line: fromLine, bytes: base.reduce((s, r) => s + size(r), 0) }, ...ours.map((r, k) => ({ line: lines[k] ?? -1, bytes: size(r) }))];
 }

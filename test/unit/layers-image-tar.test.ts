@@ -25,16 +25,29 @@ const DOCKERFILE = [
 
 const IMAGE: FakeImage = {
   layers: [
-    [{ name: 'bin/', type: '5' }, { name: 'bin/busybox', data: Buffer.alloc(1000) }, { name: 'etc/motd', data: 'hello' }],
+    [
+      { name: 'bin/', type: '5' },
+      { name: 'bin/busybox', data: Buffer.alloc(1000) },
+      { name: 'etc/motd', data: 'hello' },
+    ],
     [
       { name: 'opt/deps/', type: '5' },
       { name: 'opt/deps/gcc', data: Buffer.alloc(3 * MB) },
       { name: `opt/deps/${'very-long-directory-name/'.repeat(5)}cc1`, data: Buffer.alloc(2 * MB) },
       { name: 'srv/config', data: 'v1-config' },
     ],
-    [{ name: 'opt/.wh.deps', data: '' }, { name: 'etc/.wh.motd', data: '' }],
-    [{ name: 'srv/', type: '5' }, { name: 'srv/big.bin', data: Buffer.alloc(MB) }],
-    [{ name: 'srv/.wh..wh..opq', data: '' }, { name: 'srv/config', data: 'v2' }],
+    [
+      { name: 'opt/.wh.deps', data: '' },
+      { name: 'etc/.wh.motd', data: '' },
+    ],
+    [
+      { name: 'srv/', type: '5' },
+      { name: 'srv/big.bin', data: Buffer.alloc(MB) },
+    ],
+    [
+      { name: 'srv/.wh..wh..opq', data: '' },
+      { name: 'srv/config', data: 'v2' },
+    ],
   ],
   history: [
     { created_by: '' },

@@ -36,7 +36,10 @@ for (const rule of rules) {
     const fx = readFixture(file, rule.id);
     const findings = lintDetailed(fx.text, fx.options);
     assert.ok(fx.expectations.length > 0, 'a fixture needs at least one `# expect:` marker');
-    assert.ok(findings.some((f) => f.rule === rule.id), `${rule.id} must fire somewhere in its fixture`);
+    assert.ok(
+      findings.some((f) => f.rule === rule.id),
+      `${rule.id} must fire somewhere in its fixture`,
+    );
 
     // Markers: each marked instruction has exactly the expected findings of the fixture's rules;
     // unmarked instructions have none of them.
@@ -62,13 +65,21 @@ for (const rule of rules) {
     const again = fix(fixed.text, fx.options);
     assert.equal(again.text, fixed.text, 'fix(fix(x)) must equal fix(x)');
     const left = lintDetailed(fixed.text, { ...fx.options, dockerignoreExists: fx.options.dockerignoreExists || fixed.createFiles.length > 0 || undefined });
-    assert.deepEqual(left.filter((f) => f.fix?.safe).map((f) => `${f.rule}@${f.line}`), [], 'no safe-fixable finding may be left after fix');
+    assert.deepEqual(
+      left.filter((f) => f.fix?.safe).map((f) => `${f.rule}@${f.line}`),
+      [],
+      'no safe-fixable finding may be left after fix',
+    );
     const unsafe = fix(fx.text, { ...fx.options, unsafe: true });
     for (const out of [fixed.text, unsafe.text]) {
       for (const c of commentLines(fx.text)) assert.ok(out.includes(c), `a fix lost the comment ${JSON.stringify(c)}`);
       const before = validatorErrors(fx.text);
       const after = validatorErrors(out);
-      assert.deepEqual(after.filter((m) => !before.includes(m)), [], 'fixed text has new dockerfile-utils errors');
+      assert.deepEqual(
+        after.filter((m) => !before.includes(m)),
+        [],
+        'fixed text has new dockerfile-utils errors',
+      );
     }
 
     const golden = [
@@ -78,7 +89,7 @@ for (const rule of rules) {
       fixed.text,
       `--- fixed (unsafe: ${unsafe.applied.join(' ') || 'none'}) ---`,
       unsafe.text === fixed.text ? '(same as safe)\n' : unsafe.text,
-      ...(fixed.createFiles.map((c) => `--- creates ${c.path} ---\n${c.content}`)),
+      ...fixed.createFiles.map((c) => `--- creates ${c.path} ---\n${c.content}`),
     ].join('\n');
     const err = checkGolden(path.join(dir, `${rule.id}.golden`), golden);
     assert.equal(err, null, err ?? '');

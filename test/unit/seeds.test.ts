@@ -33,7 +33,10 @@ function lintJson(file: string, context: string): { rows: Row[]; status: number 
   }
 }
 
-for (const name of fs.readdirSync(dir).filter((f) => f.endsWith('.Dockerfile')).sort()) {
+for (const name of fs
+  .readdirSync(dir)
+  .filter((f) => f.endsWith('.Dockerfile'))
+  .sort()) {
   test(`seed ${name}`, () => {
     const file = path.join(dir, name);
     const fx = readFixture(file, 'DS000');
@@ -58,7 +61,10 @@ for (const name of fs.readdirSync(dir).filter((f) => f.endsWith('.Dockerfile')).
     for (const e of fx.expectations) {
       for (const id of e.ids) {
         const hit = rows.some((r) => r.rule === id.rule && lineOfInstr(r.line) === e.line && (!id.severity || id.severity === r.severity));
-        assert.ok(hit, `${name}:${e.line + 1}: expected ${id.rule}${id.severity ? `:${id.severity}` : ''}; got ${rows.map((r) => `${r.rule}@${r.line}`).join(' ') || 'nothing'}`);
+        assert.ok(
+          hit,
+          `${name}:${e.line + 1}: expected ${id.rule}${id.severity ? `:${id.severity}` : ''}; got ${rows.map((r) => `${r.rule}@${r.line}`).join(' ') || 'nothing'}`,
+        );
       }
     }
     const warn = rows.some((r) => r.severity === 'error' || r.severity === 'warning');

@@ -185,7 +185,7 @@ test('the editor process is killed (SIGKILL): the orphaned server notices its pa
   assert.ok(exited, 'server exited within 10 s of its parent dying');
 });
 
-test('a document above MAX_TEXT_LENGTH via the protocol: empty diagnostics and a clear log message; the CLI says so too', async () => {
+test('a document above MAX_TEXT_LENGTH via the protocol: one visible note and a clear log message; the CLI says so too', async () => {
   const c = new LspClient();
   const uri = 'file:///tmp/dfslim-faults/huge/Dockerfile';
   const huge = 'FROM alpine\n' + 'RUN apk add curl\n'.repeat(330_000); // ~5.6 MB
@@ -193,7 +193,9 @@ test('a document above MAX_TEXT_LENGTH via the protocol: empty diagnostics and a
     await c.initialize();
     open(c, uri, huge);
     const d = await c.waitFor(isDiags(uri, 1), 30_000);
-    assert.deepEqual((d.params as Publish).diagnostics, []);
+    const diags = (d.params as Publish).diagnostics as unknown as { message: string; severity: number }[];
+    assert.equal(diags.length, 1, 'one visible note, no findings');
+    assert.match(diags[0]?.message ?? '', /larger than 5 MB and is not analysed/);
     const log = await c.waitFor((m) => m.method === 'window/logMessage' && /larger than 5 MB; not analysed/.test(String((m.params as Json).message)), 5000);
     assert.ok(log);
     open(c, 'file:///tmp/dfslim-faults/small/Dockerfile', 'FROM alpine\nRUN apk add curl\n');

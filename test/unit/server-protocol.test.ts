@@ -8,7 +8,9 @@ const TEXT = 'FROM alpine:3.20\nRUN apk add curl\nRUN apt-get update\n';
 
 type Diag = { code: string; range: { start: { line: number; character: number } }; source: string; codeDescription?: { href: string }; data?: unknown };
 const isDiags = (uri: string, version?: number) => (m: Record<string, unknown>) =>
-  m.method === 'textDocument/publishDiagnostics' && (m.params as { uri: string }).uri === uri && (version === undefined || (m.params as { version?: number }).version === version);
+  m.method === 'textDocument/publishDiagnostics' &&
+  (m.params as { uri: string }).uri === uri &&
+  (version === undefined || (m.params as { version?: number }).version === version);
 
 test('initialize, didOpen → diagnostics with rule id, doc link and the command range', async () => {
   const c = new LspClient();
@@ -25,11 +27,14 @@ test('initialize, didOpen → diagnostics with rule id, doc link and the command
     assert.ok(diags.some((d) => d.code === 'DS003'));
 
     // Quick fix for DS005, stateless: computed from the current text.
-    const actions = await c.request<{ title: string; kind: string; edit?: { documentChanges?: { edits: { newText: string }[] }[] } }[]>('textDocument/codeAction', {
-      textDocument: { uri: URI },
-      range: ds005.range,
-      context: { diagnostics: [ds005] },
-    });
+    const actions = await c.request<{ title: string; kind: string; edit?: { documentChanges?: { edits: { newText: string }[] }[] } }[]>(
+      'textDocument/codeAction',
+      {
+        textDocument: { uri: URI },
+        range: ds005.range,
+        context: { diagnostics: [ds005] },
+      },
+    );
     const qf = actions.find((a) => a.title === 'Add --no-cache');
     assert.ok(qf, `quick fix offered: ${actions.map((a) => a.title).join(' | ')}`);
     assert.equal(qf.edit?.documentChanges?.[0]?.edits[0]?.newText, ' --no-cache');
@@ -55,14 +60,24 @@ test('a burst of didChange publishes only for the newest text; settings turn a r
     await c.initialize();
     c.notify('textDocument/didOpen', { textDocument: { uri: URI, languageId: 'dockerfile', version: 1, text: 'FROM alpine\n' } });
     for (let v = 2; v <= 30; v++) {
-      c.notify('textDocument/didChange', { textDocument: { uri: URI, version: v }, contentChanges: [{ text: `FROM alpine\nRUN apk add pkg${v}\nRUN apt-get update\n` }] });
+      c.notify('textDocument/didChange', {
+        textDocument: { uri: URI, version: v },
+        contentChanges: [{ text: `FROM alpine\nRUN apk add pkg${v}\nRUN apt-get update\n` }],
+      });
     }
     const last = await c.waitFor(isDiags(URI, 30));
     const diags = (last.params as { diagnostics: Diag[] }).diagnostics;
-    assert.ok(diags.some((d) => d.code === 'DS005'), 'DS005 still reported');
+    assert.ok(
+      diags.some((d) => d.code === 'DS005'),
+      'DS005 still reported',
+    );
     assert.ok(!diags.some((d) => d.code === 'DS003'), 'DS003 is off by setting');
     const versions = c.notifications.filter(isDiags(URI)).map((m) => (m.params as { version?: number }).version ?? 0);
-    assert.deepEqual([...versions].sort((a, b) => a - b), versions, 'never an older version after a newer one');
+    assert.deepEqual(
+      [...versions].sort((a, b) => a - b),
+      versions,
+      'never an older version after a newer one',
+    );
     assert.equal(versions[versions.length - 1], 30, 'the last publish is for the newest text');
   } finally {
     await c.shutdown();

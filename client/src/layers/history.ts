@@ -30,8 +30,24 @@ export class MalformedHistoryError extends Error {
 }
 
 const KEYWORDS = new Set([
-  'ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'FROM', 'HEALTHCHECK', 'LABEL', 'MAINTAINER',
-  'ONBUILD', 'RUN', 'SHELL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR',
+  'ADD',
+  'ARG',
+  'CMD',
+  'COPY',
+  'ENTRYPOINT',
+  'ENV',
+  'EXPOSE',
+  'FROM',
+  'HEALTHCHECK',
+  'LABEL',
+  'MAINTAINER',
+  'ONBUILD',
+  'RUN',
+  'SHELL',
+  'STOPSIGNAL',
+  'USER',
+  'VOLUME',
+  'WORKDIR',
 ]);
 
 const SI: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
@@ -69,14 +85,17 @@ export function parseHistoryOutput(stdout: string): RawHistoryRow[] {
     if (!Array.isArray(parsed)) throw new MalformedHistoryError('history JSON is not an array');
     return parsed.map((v, i) => asObjects(v, `row ${i + 1}`));
   }
-  return text.split(/\r?\n/).filter((l) => l.trim() !== '').map((line, i) => {
-    try {
-      return asObjects(JSON.parse(line), `line ${i + 1}`);
-    } catch (e) {
-      if (e instanceof MalformedHistoryError) throw e;
-      throw new MalformedHistoryError(`history line ${i + 1} is not JSON: ${line.slice(0, 80)}`);
-    }
-  });
+  return text
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '')
+    .map((line, i) => {
+      try {
+        return asObjects(JSON.parse(line), `line ${i + 1}`);
+      } catch (e) {
+        if (e instanceof MalformedHistoryError) throw e;
+        throw new MalformedHistoryError(`history line ${i + 1} is not JSON: ${line.slice(0, 80)}`);
+      }
+    });
 }
 
 export const collapse = (s: string): string => s.replace(/\s+/g, ' ').trim();
@@ -88,7 +107,9 @@ function copyParts(body: string, kind: HistoryKind): { dest: string; sources?: s
     const m = /(?:file|dir|multi):[0-9a-f]+ in (.*)$/s.exec(body) ?? /^.*? in (.*)$/s.exec(body);
     return { dest: (m?.[1] ?? body).trim() };
   }
-  const words = collapse(body).split(' ').filter((w) => !w.startsWith('--'));
+  const words = collapse(body)
+    .split(' ')
+    .filter((w) => !w.startsWith('--'));
   const dest = words.pop() ?? '';
   return { dest, sources: words };
 }
@@ -148,10 +169,7 @@ export interface ConfigHistory {
  * `layerBytes[k]` is the size of the k-th layer; entries with `empty_layer` get 0 bytes. Also returns, for each
  * layer index, the index of its row in the oldest-first order: this is what maps a layer tar back to a line.
  */
-export function rowsFromConfigHistory(
-  history: readonly ConfigHistory[],
-  layerBytes: readonly number[],
-): { rows: RawHistoryRow[]; layerToEntry: number[] } {
+export function rowsFromConfigHistory(history: readonly ConfigHistory[], layerBytes: readonly number[]): { rows: RawHistoryRow[]; layerToEntry: number[] } {
   const oldestFirst: RawHistoryRow[] = [];
   const layerToEntry: number[] = [];
   history.forEach((h, i) => {

@@ -34,7 +34,11 @@ export class ImageArchiveError extends Error {}
 
 const MAX_JSON = 8 * 1024 * 1024;
 
-export const cleanPath = (p: string): string => p.replace(/^(\.\/)+/, '').replace(/^\/+/, '').replace(/\/+$/, '');
+export const cleanPath = (p: string): string =>
+  p
+    .replace(/^(\.\/)+/, '')
+    .replace(/^\/+/, '')
+    .replace(/\/+$/, '');
 
 function newLayer(): LayerFiles {
   return { files: new Map(), dirs: new Set(), whiteouts: new Set(), opaqueDirs: new Set(), bytes: 0 };

@@ -20,7 +20,10 @@ export interface LineWaste {
 export function attributeWaste(dockerfileText: string, image: SavedImage, top = 10): LineWaste[] {
   const history = image.config.history ?? [];
   const waste = computeWaste(image.layers, top);
-  const { rows, layerToEntry } = rowsFromConfigHistory(history, image.layers.map((l) => l.bytes));
+  const { rows, layerToEntry } = rowsFromConfigHistory(
+    history,
+    image.layers.map((l) => l.bytes),
+  );
   if (layerToEntry.length !== image.layers.length) return []; // history does not describe these layers
   const { stage, targets } = alignRows(dockerfileText, rows);
   const lineOfLayer = (k: number): number | undefined => {

@@ -171,7 +171,29 @@ export function cleansDir(list: readonly Call[], from: number, dirs: readonly st
 }
 
 /** Builtins whose effect outlives the command: merging RUNs across them changes behaviour. */
-export const STATEFUL_BUILTINS = new Set(['cd', 'pushd', 'popd', 'export', 'set', 'unset', 'umask', 'source', '.', 'alias', 'shopt', 'exec', 'exit', 'trap', 'ulimit', 'readonly', 'local', 'declare', 'typeset', 'return', 'hash']);
+export const STATEFUL_BUILTINS = new Set([
+  'cd',
+  'pushd',
+  'popd',
+  'export',
+  'set',
+  'unset',
+  'umask',
+  'source',
+  '.',
+  'alias',
+  'shopt',
+  'exec',
+  'exit',
+  'trap',
+  'ulimit',
+  'readonly',
+  'local',
+  'declare',
+  'typeset',
+  'return',
+  'hash',
+]);
 
 /** True when the script changes shell state that a following command would inherit. */
 export function changesShellState(cmds: readonly Command[]): boolean {

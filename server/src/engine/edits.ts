@@ -45,7 +45,10 @@ export function insertAfterWord(instr: Instr, word: Word, text: string): Edit | 
   if (!run || run.script.unterminated) return null;
   const at = docEnd(run, word.end);
   if (run.form === 'exec' && !run.execShell) {
-    const items = text.split(/\s+/).filter(Boolean).map((t) => `, ${JSON.stringify(t)}`);
+    const items = text
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((t) => `, ${JSON.stringify(t)}`);
     return { start: at, end: at, text: items.join('') };
   }
   return { start: at, end: at, text: run.form === 'exec' ? jsonInner(` ${text}`) : ` ${text}` };
@@ -122,7 +125,10 @@ export function mergeRuns(model: Model, runs: readonly Instr[], isolate = false)
         if (t.startsWith('#')) comments.push(t);
       });
     // Comment lines between the RUNs, and inside the next one before its body (`RUN \` + `# note`), which the edit replaces.
-    const replaced = model.text.slice(cur.end, (next.run as RunScript).bodyStart).split(/\r?\n|\r/).slice(1);
+    const replaced = model.text
+      .slice(cur.end, (next.run as RunScript).bodyStart)
+      .split(/\r?\n|\r/)
+      .slice(1);
     for (const l of replaced) if (l.trim().startsWith('#')) comments.push(l.trim());
     // When the RUN ends in `;`, the replaced range starts at it, so `a;` becomes `a && …`.
     let text = `${wrap ? ' )' : ''} && ${esc}${eol}`;

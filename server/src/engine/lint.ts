@@ -30,6 +30,7 @@ function openHeredocAt(model: Model): number {
   let at = Infinity;
   for (const ins of model.instrs) {
     if (!/^(RUN|COPY|ADD)$/i.test(ins.ast.getKeyword())) continue; // getHeredocs throws on other instructions
+    if (!model.text.slice(ins.start, ins.end).includes('<<')) continue; // no here-document possible: skip the re-scan
     try {
       for (const h of (ins.ast as unknown as { getHeredocs(): Heredoc[] }).getHeredocs()) {
         if (!h.getDelimiterRange()) at = Math.min(at, model.lines.offsetAt(h.getNameRange().end));
@@ -97,7 +98,19 @@ export function lintModel(model: Model, options: LintOptions = {}): DetailedFind
     } catch (e) {
       // A bug in one rule must not take down the editor: report it as a finding of its own.
       const msg = e instanceof Error ? e.message : String(e);
-      out.push({ rule: rule.id, name: rule.name, severity: 'hint', message: `internal error in ${rule.id}: ${msg}`, line: 1, column: 1, endLine: 1, endColumn: 1, start: 0, end: 0, instrLine: 0 });
+      out.push({
+        rule: rule.id,
+        name: rule.name,
+        severity: 'hint',
+        message: `internal error in ${rule.id}: ${msg}`,
+        line: 1,
+        column: 1,
+        endLine: 1,
+        endColumn: 1,
+        start: 0,
+        end: 0,
+        instrLine: 0,
+      });
     }
   }
   out.sort((x, y) => x.start - y.start || x.rule.localeCompare(y.rule));

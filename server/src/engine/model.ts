@@ -53,7 +53,8 @@ export interface Model {
   eol: string;
 }
 
-function heredocOf(ins: Run, lines: LineIndex): HeredocInfo | null {
+function heredocOf(ins: Run, lines: LineIndex, raw: string): HeredocInfo | null {
+  if (!raw.includes('<<')) return null; // getHeredocs re-scans the arguments: skip it when it cannot find any
   let h;
   try {
     h = ins.getHeredocs()[0];
@@ -72,13 +73,16 @@ function heredocOf(ins: Run, lines: LineIndex): HeredocInfo | null {
 /** Substitutes `$X` / `${X}` / `${X:-d}` with known values; unknown ones stay as written. */
 export function expand(value: string, env: ReadonlyMap<string, string>): string {
   if (!value.includes('$')) return value;
-  return value.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?([-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (m, a?: string, op?: string, def?: string, b?: string) => {
-    const name = a ?? b ?? '';
-    const v = env.get(name);
-    if (op === '-') return v !== undefined && v !== '' ? v : (def ?? '');
-    if (op === '+') return v !== undefined && v !== '' ? (def ?? '') : '';
-    return v ?? m;
-  });
+  return value.replace(
+    /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?([-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g,
+    (m, a?: string, op?: string, def?: string, b?: string) => {
+      const name = a ?? b ?? '';
+      const v = env.get(name);
+      if (op === '-') return v !== undefined && v !== '' ? v : (def ?? '');
+      if (op === '+') return v !== undefined && v !== '' ? (def ?? '') : '';
+      return v ?? m;
+    },
+  );
 }
 
 /**
@@ -124,7 +128,20 @@ export function buildModel(text: string, parsed?: ParsedDockerfile): Model {
       }
     }
     const args = toLogical(text, bodyFrom, end, escape).src.trim();
-    const ins: Instr = { keyword, start, end, line: range.start.line, endLine: range.end.line, args, argsStart: bodyFrom, stage, ast: node, onbuild, env, shell };
+    const ins: Instr = {
+      keyword,
+      start,
+      end,
+      line: range.start.line,
+      endLine: range.end.line,
+      args,
+      argsStart: bodyFrom,
+      stage,
+      ast: node,
+      onbuild,
+      env,
+      shell,
+    };
 
     if (keyword === 'FROM' && !onbuild) {
       const words = args.split(/\s+/).filter((w) => !w.startsWith('--'));
@@ -170,7 +187,7 @@ export function buildModel(text: string, parsed?: ParsedDockerfile): Model {
       }
     }
     if (keyword === 'RUN') {
-      const heredoc = onbuild ? null : heredocOf(node as Run, lines);
+      const heredoc = onbuild ? null : heredocOf(node as Run, lines, text.slice(start, end));
       ins.run = buildRunScript(text, bodyFrom, end, escape, heredoc);
     }
     if (stage && ins.stage === null) ins.stage = stage;

@@ -200,7 +200,18 @@ export function buildRunScript(text: string, bodyFrom: number, end: number, esca
       }
       // A plain exec form: one command whose words are the array elements.
       const words: Word[] = args.map((a) => ({ raw: src.slice(a.start, a.end), value: a.value, start: a.start, end: a.end, quoted: true, dynamic: false }));
-      const command: Command = { words, assigns: [], redirects: [], start: words[0]?.start ?? 0, end: words[words.length - 1]?.end ?? 0, before: null, after: null, depth: 0, subshell: false, condition: false };
+      const command: Command = {
+        words,
+        assigns: [],
+        redirects: [],
+        start: words[0]?.start ?? 0,
+        end: words[words.length - 1]?.end ?? 0,
+        before: null,
+        after: null,
+        depth: 0,
+        subshell: false,
+        condition: false,
+      };
       const script: Script = { src, commands: words.length ? [command] : [], contentEnd: src.length };
       return { form: 'exec', script, flags, mounts, bodyStart, end, map: Int32Array.from(restMap.subarray(0, src.length + 1)) };
     }

@@ -20,7 +20,10 @@ export function readSuppressions(model: Model, hadolintMap: ReadonlyMap<string, 
   const starts = new Set(model.instrs.map((i) => i.line));
   const { lines, text } = model;
   const ids = (tool: string, list: string): string[] => {
-    const raw = list.split(/[\s,]+/).filter(Boolean).map((s) => s.toUpperCase());
+    const raw = list
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .map((s) => s.toUpperCase());
     return tool === 'hadolint' ? raw.flatMap((dl) => hadolintMap.get(dl) ?? []) : raw;
   };
   if (!text.includes('ignore')) return { global, byLine };

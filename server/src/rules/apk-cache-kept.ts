@@ -17,7 +17,8 @@ export default defineRule({
     why: 'Without `--no-cache`, apk keeps the package index and downloaded packages under `/var/cache/apk` in the layer.',
     bad: 'RUN apk add curl',
     good: 'RUN apk add --no-cache curl',
-    notes: 'A cache or tmpfs mount on `/var/cache/apk`, or removing `/var/cache/apk` later in the same RUN, exempts the command. In stages that do not ship the finding is a hint.',
+    notes:
+      'A cache or tmpfs mount on `/var/cache/apk`, or removing `/var/cache/apk` later in the same RUN, exempts the command. In stages that do not ship the finding is a hint.',
     seeAlso: ['hadolint DL3019'],
   },
   check(ctx) {

@@ -96,8 +96,9 @@ export function finalToolchain(model: Model): Toolchain | null {
   const direct = COMPILER_IMAGES[ref.name];
   if (direct) return { kind: direct, stage: root, ref };
   if (ref.name === 'sdk' && ref.repo.includes('dotnet')) return { kind: 'dotnet', stage: root, ref };
-  if (JDK_IMAGES.has(ref.name) && !/jre/.test(ref.tag ?? '') && calls.some((c) => JAVA_BUILD.has(c.name.replace(/^\.\//, ''))))
+  if (JDK_IMAGES.has(ref.name) && !/jre/.test(ref.tag ?? '') && calls.some((c) => JAVA_BUILD.has(c.name.replace(/^\.\//, '')))) {
     return { kind: 'jdk', stage: root, ref };
+  }
   if (ref.name === 'node' && calls.some(isNodeBuild)) return { kind: 'node', stage: root, ref };
   return null;
 }

@@ -15,6 +15,7 @@ export function hasHeredoc(instr: Instr): boolean {
   if (!run) return false;
   if (run.form === 'heredoc') return true;
   if (run.script.commands.some((c) => c.redirects.some((r) => r.op === '<<' || r.op === '<<-'))) return true;
+  if (!instr.args.includes('<<')) return false;
   const ast = instr.ast as unknown as Partial<Run>;
   try {
     return typeof ast.getHeredocs === 'function' && ast.getHeredocs().length > 0;

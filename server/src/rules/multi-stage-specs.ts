@@ -10,7 +10,6 @@ import type { ImageRef } from './base-images.js';
 import { GO_VALUE_FLAGS, afterSubcommand, checkStrip, encode, goBuilds, lastFlag, producesBinary, stripEdit, type GoBuild } from './go-helpers.js';
 import { blockStartOffset, isConcrete, normJoin, workdirAt, type Spec } from './multi-stage.js';
 
-
 function stageViews(model: Model, stage: Stage): RunView[] {
   return runViews(model).filter((v) => v.instr.stage === stage);
 }

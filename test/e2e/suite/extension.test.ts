@@ -15,10 +15,7 @@ describe('extension', () => {
     assert.ok(ext, `${EXTENSION_ID} is not loaded`);
     const installedDir = process.env['DSLIM_E2E_INSTALLED_DIR'];
     if (installedDir) {
-      assert.ok(
-        ext.extensionUri.fsPath.startsWith(installedDir),
-        `expected the VSIX installed under ${installedDir}, got ${ext.extensionUri.fsPath}`,
-      );
+      assert.ok(ext.extensionUri.fsPath.startsWith(installedDir), `expected the VSIX installed under ${installedDir}, got ${ext.extensionUri.fsPath}`);
     } else {
       assert.equal(ext.extensionUri.fsPath, DEV_PATH, 'expected the development copy of the extension');
     }

@@ -23,8 +23,11 @@ describe('command dockerfileSlim.optimize', () => {
     assert.match(text, /pip install[^\n]*--no-cache-dir/, 'DS006 fix');
     assert.match(text, /^FROM debian:bookworm-slim$/m, 'the base image is untouched (DS011 is unsafe)');
     assert.match(text, /^CMD \["curl", "--version"\]$/m, 'unrelated instructions are kept');
-    await waitForDiagnostics(doc.uri, (ds) => !ds.some((d) => FIXED_BY_OPTIMIZE.includes(ruleOf(d) ?? '')),
-      `${FIXED_BY_OPTIMIZE.join('/')} to be gone after optimize`);
+    await waitForDiagnostics(
+      doc.uri,
+      (ds) => !ds.some((d) => FIXED_BY_OPTIMIZE.includes(ruleOf(d) ?? '')),
+      `${FIXED_BY_OPTIMIZE.join('/')} to be gone after optimize`,
+    );
 
     // One edit: a single undo restores the original text.
     await vscode.window.showTextDocument(doc);

@@ -1,13 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { after, describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import {
-  applyCodeAction, describeDiagnostics, openFixture, revertAll, ruleOf, waitForDiagnostics, waitForRule,
-} from '../support/vscode-helpers';
+import { applyCodeAction, describeDiagnostics, openFixture, revertAll, ruleOf, waitForDiagnostics, waitForRule } from '../support/vscode-helpers';
 
 async function codeActions(uri: vscode.Uri, range: vscode.Range, kind?: string): Promise<vscode.CodeAction[]> {
-  const got = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
-    'vscode.executeCodeActionProvider', uri, range, kind);
+  const got = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', uri, range, kind);
   return (got ?? []).filter((a): a is vscode.CodeAction => typeof (a as vscode.Command).command !== 'string');
 }
 
@@ -53,7 +50,6 @@ describe('quick fixes', () => {
     const text = editor.document.getText();
     assert.match(text, /--no-install-recommends/);
     assert.match(text, /rm -rf \/var\/lib\/apt\/lists\/\*/);
-    await waitForDiagnostics(uri, (ds) => !ds.some((x) => ['DS003', 'DS004', 'DS006'].includes(ruleOf(x) ?? '')),
-      'DS003/DS004/DS006 to go away after fix-all');
+    await waitForDiagnostics(uri, (ds) => !ds.some((x) => ['DS003', 'DS004', 'DS006'].includes(ruleOf(x) ?? '')), 'DS003/DS004/DS006 to go away after fix-all');
   });
 });

@@ -11,7 +11,10 @@ export async function runMochaSuite(dir: string): Promise<void> {
   const reportFile = process.env['DSLIM_E2E_REPORT'];
   const grep = process.env['DSLIM_E2E_GREP'];
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, slow: 10_000, ...(grep ? { grep } : {}) });
-  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.test.js')).sort()) {
+  for (const f of fs
+    .readdirSync(dir)
+    .filter((n) => n.endsWith('.test.js'))
+    .sort()) {
     mocha.addFile(path.join(dir, f));
   }
   const lines: string[] = [];

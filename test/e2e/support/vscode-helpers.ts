@@ -38,9 +38,7 @@ export function ours(uri: vscode.Uri): vscode.Diagnostic[] {
 
 /** Human-readable list for assertion messages. */
 export function describeDiagnostics(ds: readonly vscode.Diagnostic[]): string {
-  return ds.length === 0
-    ? '(none)'
-    : ds.map((d) => `${ruleOf(d)}@${d.range.start.line + 1}:${d.range.start.character + 1} ${d.message}`).join('; ');
+  return ds.length === 0 ? '(none)' : ds.map((d) => `${ruleOf(d)}@${d.range.start.line + 1}:${d.range.start.character + 1} ${d.message}`).join('; ');
 }
 
 /**

@@ -16,10 +16,7 @@ export interface Word {
   dynamic: boolean;
 }
 
-export type Token =
-  | { kind: 'word'; word: Word }
-  | { kind: 'op'; op: string; start: number; end: number }
-  | { kind: 'newline'; start: number; end: number };
+export type Token = { kind: 'word'; word: Word } | { kind: 'op'; op: string; start: number; end: number } | { kind: 'newline'; start: number; end: number };
 
 const OPS = ['&&', '||', ';;', ';&', '|&', '&>>', '&>', '<<<', '<<-', '<<', '>>', '>&', '<&', '<>', '>|', ';', '|', '&', '(', ')', '<', '>'];
 const REDIRECT_OPS = new Set(['&>>', '&>', '<<<', '<<-', '<<', '>>', '>&', '<&', '<>', '>|', '<', '>']);

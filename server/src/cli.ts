@@ -64,8 +64,9 @@ function readInput(file: string): string {
       code === 'ENOENT' ? `${file}: no such file` : code === 'EISDIR' ? `${file}: is a directory` : `${file}: cannot read (${code ?? String(e)})`,
     );
   }
-  if (buf.length > MAX_TEXT_LENGTH)
+  if (buf.length > MAX_TEXT_LENGTH) {
     throw new Error(`${file}: too large (${(buf.length / 1048576).toFixed(1)} MB; the limit is ${MAX_TEXT_LENGTH / 1048576} MB)`);
+  }
   if (buf.subarray(0, 8192).includes(0)) throw new Error(`${file}: not a text file`);
   let text = buf.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a BOM is not part of the first instruction
@@ -107,11 +108,13 @@ function lintCommand(args: Args, out: (s: string) => void, err: (s: string) => v
   } else if (args.format === 'sarif') {
     out(JSON.stringify(toSarif(all, VERSION), null, 2));
   } else {
-    for (const { file, f } of all)
+    for (const { file, f } of all) {
       out(`${file}:${f.line}:${f.column}: ${f.severity} ${f.rule} ${f.message}${f.fix ? ` [fix${f.fix.safe ? '' : ', unsafe'}: ${f.fix.title}]` : ''}`);
+    }
     const counted = all.filter(({ f }) => f.severity !== 'hint');
-    if (all.length > 0)
+    if (all.length > 0) {
       out(`${counted.length} finding(s)${all.length > counted.length ? ` and ${all.length - counted.length} hint(s)` : ''} in ${args.files.length} file(s)`);
+    }
   }
   if (ioError) return 2;
   return all.some(({ f }) => f.severity === 'error' || f.severity === 'warning') ? 1 : 0;

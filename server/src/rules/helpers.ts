@@ -17,8 +17,9 @@ export function runViews(model: Model): RunView[] {
   if (!views) {
     views = [];
     for (const instr of model.instrs) {
-      if (instr.run && (instr.run.form === 'exec' || isPosixShell(instr.shell)))
+      if (instr.run && (instr.run.form === 'exec' || isPosixShell(instr.shell))) {
         views.push({ instr, run: instr.run, calls: calls(instr.run.script.commands, instr.env) });
+      }
     }
     cache.set(model, views);
   }

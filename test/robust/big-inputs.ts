@@ -48,7 +48,7 @@ export function bigInputTests(corpus: string): void {
     }
   });
 
-  test('lint time is linear: ms per KB at 5 MB within 3x of 100 KB (repeated corpus); rules alone and the whole lint', (t) => {
+  test('lint time is not quadratic: rules per-KB time at 5 MB within 8x of 100 KB (repeated corpus)', (t) => {
     const rows: { kb: number; total: number; rules: number }[] = [];
     for (const [kb, reps] of [
       [100, 5],
@@ -69,7 +69,9 @@ export function bigInputTests(corpus: string): void {
     }
     console.log(`lint ms/KB: ${rows.map((r) => `${r.kb} KB ${r.total.toFixed(3)} (rules ${r.rules.toFixed(3)})`).join(', ')}`);
     const [first, last] = [rows[0]!, rows[rows.length - 1]!];
-    assert.ok(last.rules <= 3 * first.rules, `the rules' per-KB time grew ${(last.rules / first.rules).toFixed(2)}x from 100 KB to 5 MB`);
+    // A complexity guard, not a speed test: 50x the input makes a quadratic rule ~50x slower per KB, while load
+    // from other jobs on a 2-core CI machine moves a linear one by up to ~3.5x. Speed is measured in `npm run bench`.
+    assert.ok(last.rules <= 8 * first.rules, `the rules' per-KB time grew ${(last.rules / first.rules).toFixed(2)}x from 100 KB to 5 MB`);
     if (last.total > 3 * first.total) {
       // dockerfile-ast's Dockerfile.organizeComments is O(comments × stages): reported, not hidden.
       t.diagnostic(`whole lint per-KB time grew ${(last.total / first.total).toFixed(2)}x (> 3x): dockerfile-ast parse is superlinear on many-stage files`);

@@ -15,7 +15,7 @@ log() { printf '[vsix-test %3ss] %s\n' "$(( $(date +%s) - t0 ))" "$*"; }
 
 [ -f "$CS" ] || { echo "code-server missing; run: npm run setup:e2e" >&2; exit 2; }
 [ -f "$REPO/out/test/e2e/suite/index.js" ] || { echo "compiled tests missing; run: npm run compile" >&2; exit 2; }
-ls -dt "$E2E_ROOT"/vsix.* 2>/dev/null | tail -n +4 | xargs -r rm -rf   # keep the last 3 runs
+{ ls -dt "$E2E_ROOT"/vsix.* 2>/dev/null || true; } | tail -n +4 | xargs -r rm -rf   # keep the last 3 runs (none on a fresh machine)
 RUN=$(mktemp -d "$E2E_ROOT/vsix.XXXXXX")
 EXTS="$RUN/extensions"
 VSIX="$RUN/dockerfile-slim.vsix"

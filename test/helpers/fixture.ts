@@ -1,7 +1,7 @@
 /** Reading `# expect:` markers and rendering golden files for rule fixtures. */
 import * as fs from 'node:fs';
 import type { DetailedFinding, LintOptions } from '../../server/src/engine/types.js';
-import { buildModel } from '../../server/src/engine/model.js';
+import { buildModel, type Model } from '../../server/src/engine/model.js';
 import { updateGolden } from './paths.js';
 
 export interface Expectation {
@@ -65,4 +65,16 @@ export function checkGolden(file: string, actual: string): string | null {
   }
   const expected = fs.readFileSync(file, 'utf8');
   return expected === actual ? null : `golden mismatch for ${file}; run UPDATE_GOLDEN=1 npm test, then review the diff`;
+}
+
+const models = new Map<string, Model>();
+
+/** The 0-based start line of the instruction that contains a 0-based line (-1 outside any). */
+export function instructionLine(text: string, line: number): number {
+  let m = models.get(text);
+  if (!m) {
+    m = buildModel(text);
+    models.set(text, m);
+  }
+  return m.instrs.find((i) => line >= i.line && line <= i.endLine)?.line ?? -1;
 }

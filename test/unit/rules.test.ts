@@ -9,8 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { validate } from 'dockerfile-utils';
 import { fix, lintDetailed, rules } from '../../server/src/engine/index.js';
-import { buildModel, type Model } from '../../server/src/engine/model.js';
-import { checkGolden, readFixture, renderFindings } from '../helpers/fixture.js';
+import { checkGolden, instructionLine, readFixture, renderFindings } from '../helpers/fixture.js';
 import { fixturesDir, repoRoot } from '../helpers/paths.js';
 
 const dir = path.join(fixturesDir, 'rules');
@@ -44,18 +43,16 @@ for (const rule of rules) {
     // Markers: each marked instruction has exactly the expected findings of the fixture's rules;
     // unmarked instructions have none of them.
     const marked = new Map(fx.expectations.map((e) => [e.line, e]));
-    const starts = new Map<number, number>();
     for (const f of findings) {
       if (!fx.rules.includes(f.rule)) continue;
-      const instrLine = instructionLineOf(fx.text, f.start);
+      const instrLine = instructionLine(fx.text, f.line - 1);
       const exp = marked.get(instrLine);
       const ok = exp?.ids.some((id) => id.rule === f.rule && (!id.severity || id.severity === f.severity));
       assert.ok(ok, `unexpected ${f.rule} (${f.severity}) at line ${f.line}: ${f.message}`);
-      starts.set(instrLine, (starts.get(instrLine) ?? 0) + 1);
     }
     for (const e of fx.expectations) {
       for (const id of e.ids) {
-        const hit = findings.some((f) => f.rule === id.rule && instructionLineOf(fx.text, f.start) === e.line && (!id.severity || id.severity === f.severity));
+        const hit = findings.some((f) => f.rule === id.rule && instructionLine(fx.text, f.line - 1) === e.line && (!id.severity || id.severity === f.severity));
         assert.ok(hit, `expected ${id.rule}${id.severity ? `:${id.severity}` : ''} on the instruction at line ${e.line + 1}`);
       }
     }
@@ -94,21 +91,4 @@ for (const rule of rules) {
     const err = checkGolden(path.join(dir, `${rule.id}.golden`), golden);
     assert.equal(err, null, err ?? '');
   });
-}
-
-/** The 0-based line of the instruction containing a document offset. */
-function instructionLineOf(text: string, offset: number): number {
-  const model = cachedModel(text);
-  const ins = model.instrs.find((i) => offset >= i.start && offset <= i.end);
-  return ins ? ins.line : -1;
-}
-
-const models = new Map<string, Model>();
-function cachedModel(text: string): Model {
-  let m = models.get(text);
-  if (!m) {
-    m = buildModel(text);
-    models.set(text, m);
-  }
-  return m;
 }

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readFixture } from '../helpers/fixture.js';
+import { instructionLine, readFixture } from '../helpers/fixture.js';
 import { fixturesDir, repoRoot } from '../helpers/paths.js';
 
 const dir = path.join(fixturesDir, 'seeds');
@@ -42,15 +42,7 @@ for (const name of fs
     const fx = readFixture(file, 'DS000');
     const context = path.join(dir, fx.options.dockerignoreExists === false ? 'context-bare' : 'context-ignored');
     const { rows, status } = lintJson(file, context);
-    const model = fx.text.split(/\r?\n/);
-    assert.ok(model.length > 0);
-    // Map each finding to the marker of its instruction (markers sit above the instruction's first line).
-    const lineOfInstr = (line1: number): number => {
-      // Instructions in seed fixtures start at the first line of their RUN; findings point inside it.
-      let l = line1 - 1;
-      while (l > 0 && /\\\s*$/.test(model[l - 1] ?? '')) l--;
-      return l;
-    };
+    const lineOfInstr = (line1: number): number => instructionLine(fx.text, line1 - 1);
     const expected = new Map(fx.expectations.map((e) => [e.line, e.ids]));
     for (const r of rows) {
       const ids = expected.get(lineOfInstr(r.line)) ?? [];

@@ -155,7 +155,7 @@ export function selectFixes(findings: readonly DetailedFinding[], options: FixOp
   for (const f of candidates) {
     const edits = f.fixDetail?.edits ?? [];
     if (edits.some((e) => taken.some((t) => conflicts(e, t)))) continue;
-    if (edits.some((e, i) => edits.some((o, j) => i < j && conflicts(e, o) && !(e.start === e.end && o.start === o.end && e.start !== o.start)))) continue;
+    if (edits.some((e, i) => edits.some((o, j) => i < j && conflicts(e, o)))) continue;
     taken.push(...edits);
     chosen.push(f);
   }

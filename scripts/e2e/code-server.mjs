@@ -177,6 +177,22 @@ export function codeServerHomeEnv() {
  * @param {{ url: string, runDir: string, folder: string, devExtension?: string, testsPath?: string,
  *           onConsole?: (text: string, type: string) => void }} opts
  */
+/**
+ * Opens the workbench on `folder` for a UI test: the installed VSIX when `installed` is set,
+ * otherwise the development copy (E2E_DEV_EXTENSION or this repo); VERBOSE=1 echoes the browser console.
+ */
+export function openUiWorkbench(/** @type {{ url: string; runDir: string; folder: string; installed?: string }} */ { url, runDir, folder, installed }) {
+  return openWorkbench({
+    url,
+    runDir,
+    folder,
+    devExtension: installed ? undefined : path.resolve(process.env.E2E_DEV_EXTENSION ?? REPO),
+    onConsole: (/** @type {string} */ t) => {
+      if (process.env.VERBOSE) console.log(`  [browser] ${t}`);
+    },
+  });
+}
+
 export async function openWorkbench({ url, runDir, folder, devExtension, testsPath, onConsole }) {
   const { chromium } = playwright();
   const browser = await withTimeout(

@@ -10,7 +10,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { copyWorkspace, log, newRunDir, openWorkbench, REPO, requireSetup, startCodeServer } from '../../scripts/e2e/code-server.mjs';
+import { copyWorkspace, log, newRunDir, openUiWorkbench, REPO, requireSetup, startCodeServer } from '../../scripts/e2e/code-server.mjs';
 
 const { values: args } = parseArgs({ options: { installed: { type: 'string' } } });
 const OUT = path.join(REPO, 'test-results');
@@ -23,19 +23,11 @@ const runDir = newRunDir(args.installed ? 'ui-vsix' : 'ui');
 const ws = copyWorkspace(path.join(REPO, 'test/e2e/workspace'), runDir);
 const installed = args.installed ? path.resolve(args.installed) : undefined;
 const cs = await startCodeServer({ runDir, extensionsDir: installed });
-/** @type {Awaited<ReturnType<typeof openWorkbench>> | undefined} */
+/** @type {Awaited<ReturnType<typeof openUiWorkbench>> | undefined} */
 let wb;
 let rc = 1;
 try {
-  wb = await openWorkbench({
-    url: cs.url,
-    runDir,
-    folder: ws,
-    devExtension: installed ? undefined : path.resolve(process.env.E2E_DEV_EXTENSION ?? REPO),
-    onConsole: (t) => {
-      if (process.env.VERBOSE) console.log(`  [browser] ${t}`);
-    },
-  });
+  wb = await openUiWorkbench({ url: cs.url, runDir, folder: ws, installed });
   const page = wb.page;
   page.setDefaultTimeout(STEP_MS);
   log('workbench up');

@@ -19,7 +19,7 @@ const entries = [
   { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
   { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: ['server/src/engine/index.ts'], outfile: 'dist/engine.js' },
-  { entryPoints: ['client/src/layers/index.ts'], outfile: 'dist/layers.js' },
+  { entryPoints: ['common/src/layers/index.ts'], outfile: 'dist/layers.js' },
 ];
 
 const contexts = await Promise.all(entries.map((e) => esbuild.context({ ...common, ...e })));

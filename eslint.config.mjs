@@ -18,7 +18,7 @@ export default tseslint.config(
   },
   {
     // The engine and the server must run without VS Code (CLI, tests, benchmark).
-    files: ['server/**/*.ts', 'client/src/layers/**/*.ts'],
+    files: ['server/**/*.ts', 'common/src/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: ['vscode', 'vscode-languageclient', 'vscode-languageclient/node'] }] },
   },
 );

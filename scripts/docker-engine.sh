@@ -5,7 +5,7 @@
 #                                     (data-root .cache/docker/data), wait until it answers. Reuses a daemon
 #                                     that already answers on the default socket.
 #   scripts/docker-engine.sh images   import local/busybox:latest (busybox-static), local/debian:bookworm
-#                                     (debootstrap --variant=minbase, rootfs cached as .cache/docker/debian-bookworm.tar)
+#                                     (debootstrap --variant=minbase, rootfs cached as .cache/docker/debian-bookworm-v2.tar)
 #                                     and local/golang:bookworm (debian + Debian's golang-go). Idempotent: an image
 #                                     already present is skipped, so a second run takes about a second.
 #                                     IMAGES="busybox debian" limits the set.
@@ -116,21 +116,34 @@ image_busybox() {
 }
 
 image_debian() {
-  have_image local/debian:bookworm && { log "local/debian:bookworm present"; return 0; }
-  local tarball=$CACHE/debian-bookworm.tar
+  # The label marks a base made with the official apt settings; an older import is replaced.
+  if [ "$("$DOCKER" image inspect -f '{{index .Config.Labels "dockerfile-slim.base"}}' local/debian:bookworm 2>/dev/null)" = 2 ]; then
+    log "local/debian:bookworm present"; return 0
+  fi
+  "$DOCKER" image rm -f local/golang:bookworm >/dev/null 2>&1 || true
+  local tarball=$CACHE/debian-bookworm-v2.tar
   if [ ! -s "$tarball" ]; then
     local rootfs=$CACHE/debian-rootfs t0=$SECONDS
     rm -rf "$rootfs"
     log "debootstrap --variant=minbase bookworm from $(mirror) (about 30-60 s, once)"
     debootstrap --variant=minbase bookworm "$rootfs" "$(mirror)" >"$CACHE/debootstrap.log" 2>&1 \
       || { tail -20 "$CACHE/debootstrap.log" >&2; die "debootstrap failed"; }
-    # The image should not carry the host's apt lists or debootstrap's package cache.
-    rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
+    # Behave like the official debian image, or every apt layer measured on it is inflated: debootstrap
+    # leaves its .debs and lists behind and lacks the official apt settings (debuerreotype's docker-clean
+    # removes .debs and pkgcache after every install; no translations; gzipped indexes).
+    local R=$rootfs
+    rm -rf "$R"/var/cache/apt/archives/*.deb "$R"/var/lib/apt/lists/*
+    printf '%s\n' 'DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };' \
+      'APT::Update::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };' \
+      'Dir::Cache::pkgcache ""; Dir::Cache::srcpkgcache "";' >"$R/etc/apt/apt.conf.d/docker-clean"
+    echo 'Acquire::Languages "none";' >"$R/etc/apt/apt.conf.d/docker-no-languages"
+    echo 'Acquire::GzipIndexes "true"; Acquire::CompressionTypes::Order:: "gz";' >"$R/etc/apt/apt.conf.d/docker-gzip-indexes"
+    echo 'Apt::AutoRemove::SuggestsImportant "false";' >"$R/etc/apt/apt.conf.d/docker-autoremove-suggests"
     tar -C "$rootfs" -cf "$tarball.tmp" . && mv "$tarball.tmp" "$tarball"
     rm -rf "$rootfs"
     log "debootstrap done in $((SECONDS - t0)) s, cached $tarball"
   fi
-  "$DOCKER" import -c 'CMD ["bash"]' "$tarball" local/debian:bookworm >/dev/null
+  "$DOCKER" import -c 'CMD ["bash"]' -c 'LABEL dockerfile-slim.base=2' "$tarball" local/debian:bookworm >/dev/null
   log "imported local/debian:bookworm ($("$DOCKER" image inspect -f '{{.Size}}' local/debian:bookworm) B)"
 }
 

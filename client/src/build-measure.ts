@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { DockerError, runBuild, type DockerOptions } from './docker-cli.js';
-import { finalStage } from './layers/index.js';
+import { finalStage } from '../../common/src/layers/index.js';
 
 export interface BuildRecord {
   imageId: string;

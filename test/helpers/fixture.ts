@@ -56,15 +56,24 @@ export function renderFindings(findings: readonly DetailedFinding[]): string {
     .join('\n');
 }
 
-/** Compares with a golden file, or rewrites it when UPDATE_GOLDEN=1. Returns null when equal. */
+/**
+ * Compares with a golden file. A missing or different golden fails and leaves the actual output in
+ * `<file>.new` for review (ruff's `.snap.new`); `UPDATE_GOLDEN=1` accepts it. Returns null when equal.
+ */
 export function checkGolden(file: string, actual: string): string | null {
-  if (updateGolden || !fs.existsSync(file)) {
-    if (!updateGolden && process.env.CI) return `golden file missing: ${file} (run UPDATE_GOLDEN=1 npm test and review it)`;
+  const pending = `${file}.new`;
+  if (updateGolden) {
     fs.writeFileSync(file, actual);
+    fs.rmSync(pending, { force: true });
     return null;
   }
-  const expected = fs.readFileSync(file, 'utf8');
-  return expected === actual ? null : `golden mismatch for ${file}; run UPDATE_GOLDEN=1 npm test, then review the diff`;
+  if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === actual) {
+    fs.rmSync(pending, { force: true });
+    return null;
+  }
+  fs.writeFileSync(pending, actual);
+  const what = fs.existsSync(file) ? 'golden mismatch' : 'golden file missing';
+  return `${what} for ${file}: review ${pending} (diff it), then accept it with UPDATE_GOLDEN=1`;
 }
 
 const models = new Map<string, Model>();

@@ -10,6 +10,7 @@ import { fix, lint, lintDetailed, MAX_TEXT_LENGTH } from '../../server/src/engin
 import { dockerfile } from '../helpers/dockerfile-arb.js';
 import { anyInput, junk, mutate } from '../helpers/dockerfile-mutate.js';
 import { checkText } from '../helpers/engine-props.js';
+import { propertyRuns } from '../helpers/paths.js';
 
 const SEED = 20240611;
 
@@ -18,7 +19,7 @@ test('lint: no exception, every range inside the document, every fix edit applie
     fc.property(anyInput([]), (text) => {
       assert.deepEqual(checkText(text), []);
     }),
-    { seed: SEED, numRuns: 300 },
+    { seed: SEED, numRuns: propertyRuns(300) },
   );
 });
 
@@ -27,7 +28,7 @@ test('fix: idempotent, keeps comment lines and RUN words (safe fixes)', () => {
     fc.property(fc.oneof(dockerfile, mutate(dockerfile)), (text) => {
       assert.deepEqual(checkText(text, { fix: true }), []);
     }),
-    { seed: SEED + 1, numRuns: 200 },
+    { seed: SEED + 1, numRuns: propertyRuns(200) },
   );
 });
 
@@ -36,7 +37,7 @@ test('fix: the same with unsafe fixes (multi-stage conversion, base image swaps)
     fc.property(dockerfile, (text) => {
       assert.deepEqual(checkText(text, { fix: true, unsafe: true }), []);
     }),
-    { seed: SEED + 2, numRuns: 150 },
+    { seed: SEED + 2, numRuns: propertyRuns(150) },
   );
 });
 
@@ -45,7 +46,7 @@ test('random bytes and unicode: lint and fix return, fix of junk changes nothing
     fc.property(junk, (text) => {
       assert.deepEqual(checkText(text, { fix: true }), []);
     }),
-    { seed: SEED + 3, numRuns: 200 },
+    { seed: SEED + 3, numRuns: propertyRuns(200) },
   );
 });
 

@@ -17,7 +17,7 @@ import { lintModel } from '../../server/src/engine/lint.js';
 import { IncrementalLinter } from '../../server/src/incremental.js';
 import type { LintOptions } from '../../server/src/engine/types.js';
 import { dockerfile } from '../helpers/dockerfile-arb.js';
-import { sharedDir } from '../helpers/paths.js';
+import { propertyRuns, sharedDir, sharedSkip } from '../helpers/paths.js';
 
 const dir = path.join(sharedDir, 'corpus', 'files');
 const corpus = fs.existsSync(dir)
@@ -120,7 +120,7 @@ test('incremental: after every random edit, results equal a full lint', () => {
       }
       linter.forget(uri);
     }),
-    { numRuns: Number(process.env.INCREMENTAL_RUNS ?? 100) },
+    { numRuns: Number(process.env.INCREMENTAL_RUNS ?? propertyRuns(100)) },
   );
   // The random edits exercised the partial path (not only full re-lints), moving cached findings.
   assert.ok(linter.stats.partial > 0 && linter.stats.reused > 0, JSON.stringify(linter.stats));
@@ -145,7 +145,7 @@ test('incremental: an edit in one stage of a big file keeps the other stages cac
   assert.ok(linter.stats.reused > linter.stats.relinted, JSON.stringify(linter.stats));
 });
 
-test('chunks: a chunk-by-chunk parse builds the same findings as one parse, on every corpus file', () => {
+test('chunks: a chunk-by-chunk parse builds the same findings as one parse, on every corpus file', { skip: sharedSkip('corpus') }, () => {
   for (const text of corpus) {
     for (const options of [{}, { dockerignoreExists: false }]) {
       assert.deepStrictEqual(lintModel(buildModel(text, parseChunked(text)), options), lintDetailed(text, options));

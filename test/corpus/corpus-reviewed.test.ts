@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { lint } from '../../server/src/engine/index.js';
-import { fixturesDir, sharedDir } from '../helpers/paths.js';
+import { fixturesDir, requireShared } from '../helpers/paths.js';
 
 const reviewed = JSON.parse(fs.readFileSync(path.join(fixturesDir, 'corpus-reviewed.json'), 'utf8')) as Record<
   string,
@@ -14,7 +14,7 @@ const reviewed = JSON.parse(fs.readFileSync(path.join(fixturesDir, 'corpus-revie
 for (const [id, entry] of Object.entries(reviewed)) {
   if (typeof entry === 'string') continue;
   test(`corpus ${id}: ${entry.why}`, () => {
-    const text = fs.readFileSync(path.join(sharedDir, 'corpus', 'files', `${id}.Dockerfile`), 'utf8');
+    const text = fs.readFileSync(path.join(requireShared('corpus'), 'files', `${id}.Dockerfile`), 'utf8');
     const got = lint(text, { dockerignoreExists: true })
       .filter((f) => f.severity !== 'hint')
       .map((f) => `${f.rule}@${f.line}`)

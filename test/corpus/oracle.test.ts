@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { lint } from '../../server/src/engine/index.js';
-import { fixturesDir, sharedDir } from '../helpers/paths.js';
+import { fixturesDir, requireShared } from '../helpers/paths.js';
 
 interface Case {
   rule: string;
@@ -35,7 +35,7 @@ const RULE_MAP: Record<string, string> = {
 /** DL3041 is about version pinning, not size: no rule of ours corresponds. */
 const SKIPPED = new Set(['DL3041']);
 
-const casesFile = path.join(sharedDir, 'oracle', 'hadolint-size-cases.json');
+const casesFile = path.join(requireShared('oracle'), 'hadolint-size-cases.json');
 const differencesFile = path.join(fixturesDir, 'oracle-differences.json');
 
 /** hadolint's onBuildRuleCatches re-runs the case with every RUN turned into ONBUILD RUN. */

@@ -2,9 +2,10 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
+import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.cache/**', 'test-results/**', '**/*.mjs', '**/*.js'] },
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.cache/**', 'test-results/**', '**/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
@@ -20,5 +21,10 @@ export default tseslint.config(
     // The engine and the server must run without VS Code (CLI, tests, benchmark).
     files: ['server/**/*.ts', 'common/src/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: ['vscode', 'vscode-languageclient', 'vscode-languageclient/node'] }] },
+  },
+  {
+    // Scripts and browser-driving tests: Node globals, plus the browser's inside page.evaluate callbacks.
+    files: ['**/*.mjs'],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
 );

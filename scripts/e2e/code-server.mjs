@@ -39,7 +39,8 @@ export function requireSetup() {
 /** The playwright-core copy installed by the setup script (not a project dependency). */
 export function playwright() {
   const req = createRequire(path.join(E2E_ROOT, 'package.json'));
-  return /** @type {typeof import('playwright-core')} */ (req('playwright-core'));
+  // Typed loosely: playwright-core lives in E2E_ROOT, not in the project's node_modules.
+  return /** @type {any} */ (req('playwright-core'));
 }
 
 async function freePort() {
@@ -193,6 +194,7 @@ export function openUiWorkbench(/** @type {{ url: string; runDir: string; folder
   });
 }
 
+/** @param {{ url: string; runDir: string; folder: string; devExtension?: string; testsPath?: string; onConsole?: (text: string, type?: string) => void }} opts */
 export async function openWorkbench({ url, runDir, folder, devExtension, testsPath, onConsole }) {
   const { chromium } = playwright();
   const browser = await withTimeout(

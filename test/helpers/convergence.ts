@@ -9,10 +9,15 @@ import type { FixOptions } from '../../server/src/engine/types.js';
 
 /** dockerfile-utils errors (severity 1), as sorted messages. */
 export function validatorErrors(text: string): string[] {
-  return validate(text)
-    .filter((d) => d.severity === 1)
-    .map((d) => (typeof d.message === 'string' ? d.message : d.message.value))
-    .sort();
+  try {
+    return validate(text)
+      .filter((d) => d.severity === 1)
+      .map((d) => (typeof d.message === 'string' ? d.message : d.message.value))
+      .sort();
+  } catch {
+    // dockerfile-utils itself throws on some malformed here-documents: compare that as one "error".
+    return ['dockerfile-utils threw'];
+  }
 }
 
 /** Comment lines of a Dockerfile, trimmed (inline shell comments included). */

@@ -34,18 +34,24 @@ test("each rule's `fixable` claim holds on its fixture", () => {
     if (r.fixable === 'always' && withFix < own.length) problems.push(`${claim}, but ${own.length - withFix} of its fixture findings have no fix`);
     if (r.fixable === 'none' && withFix > 0) problems.push(`${claim}, but its fixture has ${withFix} findings with a fix`);
     if (r.fixable === 'sometimes' && withFix === 0) problems.push(`${claim}, but no fixture finding has a fix (should it be 'none'?)`);
-    if (r.fixable === 'sometimes' && withFix === own.length) problems.push(`${claim}, but every fixture finding has a fix: add a case without one, or claim 'always'`);
+    if (r.fixable === 'sometimes' && withFix === own.length)
+      problems.push(`${claim}, but every fixture finding has a fix: add a case without one, or claim 'always'`);
   }
   assert.deepEqual(problems, []);
 });
+
+/** Docs examples may be snippets of one stage: lint them as a file with a base image when they have none. */
+function asFile(snippet: string): string {
+  return /^\s*FROM\s/im.test(snippet) ? snippet : `FROM alpine:3.20\n${snippet}`;
+}
 
 test('docs.bad fires the rule and docs.good is clean of it', () => {
   const problems: string[] = [];
   for (const r of rules) {
     // DS012 is about the build context: its bad example has no .dockerignore, its good one has.
-    const bad = lintDetailed(r.docs.bad, { dockerignoreExists: false }).filter((f) => f.rule === r.id);
+    const bad = lintDetailed(asFile(r.docs.bad), { dockerignoreExists: false }).filter((f) => f.rule === r.id);
     if (bad.length === 0) problems.push(`${r.id} docs.bad does not fire ${r.id}`);
-    const good = lintDetailed(r.docs.good, { dockerignoreExists: r.id === 'DS012' }).filter((f) => f.rule === r.id);
+    const good = lintDetailed(asFile(r.docs.good), { dockerignoreExists: r.id === 'DS012' }).filter((f) => f.rule === r.id);
     for (const f of good) problems.push(`${r.id} docs.good fires ${r.id} at line ${f.line}: ${f.message}`);
   }
   assert.deepEqual(problems, []);

@@ -16,7 +16,10 @@ const dir = path.join(fixturesDir, 'rules');
 
 /** Options that switch every rule off but one (a golden renders only the rule under test). */
 function only(id: string, options: LintOptions): LintOptions {
-  return { ...options, rules: { ...Object.fromEntries(rules.map((r) => [r.id, r.id === id ? 'default' : 'off'])), ...options.rules, [id]: options.rules?.[id] ?? 'default' } };
+  return {
+    ...options,
+    rules: { ...Object.fromEntries(rules.map((r) => [r.id, r.id === id ? 'default' : 'off'])), ...options.rules, [id]: options.rules?.[id] ?? 'default' },
+  };
 }
 
 for (const rule of rules) {

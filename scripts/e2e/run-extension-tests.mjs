@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // @ts-check
-// Runs the extension-host test suites (test/e2e/suites.mjs) in a real VS Code (code-server) driven
-// by headless chromium. Exit status 0 only if every suite that ran passed.
+// Runs the extension-host test suites (test/e2e/suites.mjs) through @vscode/test-electron's runTests:
+// in a desktop VS Code (DSLIM_VSCODE_PATH, or downloaded 1.100.3) where that works, else in code-server
+// 1.100.3 under headless chromium via scripts/e2e/code-server-as-vscode.mjs. Exit status 0 only if
+// every suite that ran passed.
 //   node scripts/e2e/run-extension-tests.mjs [--suite NAME]... [--grep TEXT]
 //   node scripts/e2e/run-extension-tests.mjs --installed EXTENSIONS_DIR   # test an installed VSIX
 // Env: SUITE_TIMEOUT_MS (default 240000), VERBOSE=1 (echo the browser console),
@@ -10,7 +12,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { copyWorkspace, log, newRunDir, openWorkbench, REPO, requireSetup, startCodeServer, withTimeout } from './code-server.mjs';
+import { downloadAndUnzipVSCode, runTests } from '@vscode/test-electron';
+import { copyWorkspace, log, newRunDir, REPO, requireSetup, withTimeout } from './code-server.mjs';
 import { suites } from '../../test/e2e/suites.mjs';
 
 const DEV_EXTENSION = path.resolve(process.env.E2E_DEV_EXTENSION ?? REPO);
@@ -22,17 +25,6 @@ const { values: args } = parseArgs({
     installed: { type: 'string' },
   },
 });
-const SUITE_TIMEOUT_MS = Number(process.env.SUITE_TIMEOUT_MS ?? 240_000);
-/** @type {Array<() => Promise<void>>} */
-const cleanups = [];
-async function cleanupAll() {
-  for (const c of cleanups.splice(0).reverse()) await c().catch(() => {});
-}
-for (const sig of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
-  process.on(sig, () => {
-    void cleanupAll().finally(() => process.exit(130));
-  });
-}
 
 /** A do-nothing extension used as extensionDevelopmentPath when testing the installed VSIX:
  * the workbench only runs extension tests in development mode. */
@@ -49,6 +41,32 @@ function stubDevExtension(/** @type {string} */ runDir) {
     }),
   );
   return dir;
+}
+
+/**
+ * The VS Code that runTests launches: DSLIM_VSCODE_PATH (a desktop install), else a download of
+ * VS Code 1.100.3 by @vscode/test-electron, else (no network to the VS Code CDN, as on CI here) the
+ * code-server adapter, which runs the same suites in VS Code 1.100.3 under headless chromium.
+ * DSLIM_VSCODE=download|code-server forces one of the last two.
+ */
+let resolvedVsCode;
+async function vscodeExecutable() {
+  if (resolvedVsCode) return resolvedVsCode;
+  const adapter = path.join(REPO, 'scripts/e2e/code-server-as-vscode.mjs');
+  const mode = process.env.DSLIM_VSCODE ?? 'auto';
+  if (process.env.DSLIM_VSCODE_PATH) resolvedVsCode = process.env.DSLIM_VSCODE_PATH;
+  else if (mode === 'code-server') resolvedVsCode = adapter;
+  else {
+    try {
+      resolvedVsCode = await withTimeout(downloadAndUnzipVSCode({ version: '1.100.3', timeout: 30_000 }), 300_000, 'VS Code download');
+    } catch (e) {
+      if (mode === 'download') throw e;
+      log(`VS Code could not be downloaded (${String(e).split('\n')[0]}): using code-server 1.100.3 through ${path.relative(REPO, adapter)}`);
+      resolvedVsCode = adapter;
+    }
+  }
+  if (resolvedVsCode === adapter) requireSetup();
+  return resolvedVsCode;
 }
 
 /** @param {typeof suites[number]} suite */
@@ -73,44 +91,30 @@ async function runSuite(suite) {
   for (const [k, v] of Object.entries(suite.env ?? {})) env[k] = v.replaceAll('<workspace>', ws);
   if (args.grep) env.DSLIM_E2E_GREP = args.grep;
   if (args.installed) env.DSLIM_E2E_INSTALLED_DIR = path.resolve(args.installed);
-  log(`suite ${suite.name}: starting code-server (run dir ${runDir})`);
-  const cs = await startCodeServer({ runDir, extensionsDir: args.installed && path.resolve(args.installed), env });
-  cleanups.push(cs.stop);
-  log(`suite ${suite.name}: code-server up at ${cs.url}`);
-  const wb = await openWorkbench({
-    url: cs.url,
-    runDir,
-    folder: ws,
-    devExtension: args.installed ? stubDevExtension(runDir) : DEV_EXTENSION,
-    testsPath: path.join(REPO, suite.tests),
-    onConsole: (text) => {
-      if (process.env.VERBOSE) console.log(`  [browser] ${text}`);
-    },
-  });
-  cleanups.push(wb.close);
-  log(`suite ${suite.name}: workbench up, tests running in the extension host`);
-  /** @type {{ code: number | string, logs?: Array<{ relativePath: string, contents: string }> }} */
-  let result;
+  env.DSLIM_E2E_RUN_DIR = runDir;
+  if (args.installed) env.DSLIM_E2E_EXTENSIONS_DIR = path.resolve(args.installed);
+  const vscode = await vscodeExecutable();
+  log(`suite ${suite.name}: runTests with ${vscode} (run dir ${runDir})`);
+  /** @type {number | string} */
+  let code;
   try {
-    result = await withTimeout(/** @type {Promise<any>} */ (wb.exitP), SUITE_TIMEOUT_MS, `suite ${suite.name}`);
+    // The standard runner (@vscode/test-electron), as on a desktop: it launches `vscode` with
+    // --extensionDevelopmentPath/--extensionTestsPath and the folder, and fails on a non-zero exit.
+    code = await runTests({
+      vscodeExecutablePath: vscode,
+      extensionDevelopmentPath: args.installed ? stubDevExtension(runDir) : DEV_EXTENSION,
+      extensionTestsPath: path.join(REPO, suite.tests),
+      launchArgs: [ws, '--disable-extensions'],
+      extensionTestsEnv: env,
+    });
   } catch (e) {
-    result = { code: 'TIMEOUT' };
-    console.error(String(e));
-    console.error('--- last browser console lines ---\n' + wb.consoleLines.slice(-40).join('\n'));
-  }
-  for (const l of result.logs ?? []) {
-    fs.writeFileSync(path.join(runDir, l.relativePath.replace(/[\\/]/g, '_')), l.contents);
+    code = /** @type {any} */ (e).code ?? String(e);
   }
   console.log(fs.existsSync(report) ? fs.readFileSync(report, 'utf8').trimEnd() : '(no test report written: did run() start?)');
-  await cleanupAll();
-  const passed = result.code === 0;
-  if (!passed) {
-    console.error(`--- tail of ${cs.logFile} ---\n` + fs.readFileSync(cs.logFile, 'utf8').split('\n').slice(-25).join('\n'));
-  }
-  return { name: suite.name, status: passed ? 'passed' : 'failed', detail: `exit code ${result.code}, artifacts in ${runDir}` };
+  const passed = code === 0;
+  return { name: suite.name, status: passed ? 'passed' : 'failed', detail: `exit code ${code}, artifacts in ${runDir}` };
 }
 
-requireSetup();
 if (!args.installed && !process.env.E2E_DEV_EXTENSION && !fs.existsSync(path.join(REPO, 'dist/extension.js'))) {
   console.error('dist/extension.js missing: run `npm run build` first');
   process.exit(2);
@@ -124,7 +128,6 @@ const results = [];
 for (const s of selected) {
   const t = Date.now();
   const r = await runSuite(s).catch(async (e) => {
-    await cleanupAll();
     return { name: s.name, status: 'failed', detail: String(e) };
   });
   results.push(r);

@@ -27,8 +27,8 @@ done
 if [ ${#missing[@]} -gt 0 ] && [ -z "${SKIP_APT:-}" ]; then
   log "apt-get install ${missing[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
-  timeout 900 $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive timeout 1200 $SUDO apt-get install -y -qq --no-install-recommends "${APT_PKGS[@]}"
+  timeout 900 $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
+  DEBIAN_FRONTEND=noninteractive timeout 1200 $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${APT_PKGS[@]}"
 elif [ ${#missing[@]} -gt 0 ]; then
   log "WARNING: missing apt packages (SKIP_APT set): ${missing[*]}"
 fi

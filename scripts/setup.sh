@@ -16,8 +16,8 @@ for p in "${APT_PKGS[@]}"; do
 done
 if [ ${#missing[@]} -gt 0 ]; then
   log "apt-get install ${missing[*]}"
-  timeout 900 apt-get update -qq
-  timeout 1800 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  timeout 900 apt-get -o DPkg::Lock::Timeout=600 update -qq
+  timeout 1800 apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 log "npm ci"

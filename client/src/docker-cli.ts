@@ -93,6 +93,23 @@ export async function imageId(image: string, opts: DockerOptions): Promise<strin
   return out;
 }
 
+/** Labels of a local image, or undefined when no image has that reference. */
+export async function imageLabels(ref: string, opts: DockerOptions): Promise<Record<string, string> | undefined> {
+  let out: string;
+  try {
+    out = await runDocker(['image', 'inspect', '--format', '{{json .Config.Labels}}', '--', ref], opts);
+  } catch (e) {
+    if (e instanceof DockerError && e.kind === 'image-not-found') return undefined;
+    throw e;
+  }
+  try {
+    const v: unknown = JSON.parse(out.trim() || 'null');
+    return v && typeof v === 'object' ? (v as Record<string, string>) : {};
+  } catch {
+    throw new DockerError('malformed-output', `unexpected image labels ${JSON.stringify(out.slice(0, 80))}`);
+  }
+}
+
 /** Streams `docker save IMAGE` through the archive reader without writing it to disk. */
 export function saveImage(image: string, opts: DockerOptions): Promise<SavedImage> {
   return new Promise((resolve, reject) => {

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { buildAndMeasure, dockerOptions, instructionHashes, recordKey, type BuildRecord } from './build-measure.js';
 import { DockerError, imageHistory, imageId, saveImage } from './docker-cli.js';
+import { trustedSetting } from './build-guard.js';
 import { tooLargeForLenses, TOO_LARGE_TITLE, UNREADABLE_TITLE, WasteCache } from './lens-budget.js';
 import { attributeLayers, finalStage, formatBytes, type LineWaste, type RawHistoryRow, type SavedImage } from '../../common/src/layers/index.js';
 
@@ -45,7 +46,7 @@ class LayerLensProvider implements vscode.CodeLensProvider {
   private reference(doc: vscode.TextDocument): { ref: string; record?: BuildRecord } | undefined {
     const record = this.context.workspaceState.get<BuildRecord>(recordKey(doc.uri.fsPath));
     if (record) return { ref: record.imageId, record };
-    const map = vscode.workspace.getConfiguration('dockerfileSlim', doc.uri).get<Record<string, string>>('layers.image', {});
+    const map = trustedSetting<Record<string, string>>('layers.image', doc.uri, {}); // restricted: the workspace's value only when trusted
     const rel = vscode.workspace.asRelativePath(doc.uri, false).replace(/\\/g, '/');
     const tag = map[rel] ?? map[doc.uri.fsPath] ?? map[`./${rel}`];
     return tag ? { ref: tag } : undefined;

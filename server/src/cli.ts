@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { displayPath, jsonText, oneLine, safeLine, safeLines } from '../../common/src/text/sanitize.js';
+import { displayPath, jsonText, oneLine, safeLine, safeLines, terminalText } from '../../common/src/text/sanitize.js';
 import { parseArgs, UsageError, type Args } from './cli/args.js';
 import { readInput } from './cli/read-input.js';
 import { writeAtomic } from './cli/write-file.js';
@@ -84,7 +84,7 @@ function fixCommand(args: Args, out: (s: string) => void, err: (s: string) => vo
       const { text } = input;
       const result = fix(text, { ...optionsFor(file, args.context), unsafe: args.unsafe });
       if (args.stdout) {
-        process.stdout.write(result.text);
+        process.stdout.write(process.stdout.isTTY ? terminalText(result.text) : result.text); // redirected: the exact text
         for (const c of result.createFiles) err(`dockerfile-slim: would create ${displayPath(c.path)} (not written with --stdout)`);
         continue;
       }

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { displayPath, hasUnsafeChars, jsonText, markdownText, oneLine, safeLine, safeLines } from '../../common/src/text/sanitize.js';
+import { displayPath, hasUnsafeChars, jsonText, markdownText, oneLine, safeLine, safeLines, terminalText } from '../../common/src/text/sanitize.js';
 import { parseArgs, parseFlags, UsageError } from '../../server/src/cli/args.js';
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
@@ -73,4 +73,8 @@ test('parseFlags: -- ends options; values only for value flags; unknown options 
   const a = parseArgs(['fix', '--unsafe', '--context', 'ctx', '--', '--stdout']);
   assert.deepEqual(a, { command: 'fix', format: 'text', unsafe: true, stdout: false, context: 'ctx', files: ['--stdout'] });
   assert.throws(() => parseArgs(['lint', '--format=xml']), /unknown format "xml"/);
+});
+
+test('terminalText: line breaks and tabs kept, escapes and bells shown', () => {
+  assert.equal(terminalText('a\r\n\tb\n\u001b[2J\u0007\rc'), 'a\r\n\tb\n\\e[2J\\x07\\rc');
 });

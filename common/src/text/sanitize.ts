@@ -82,3 +82,14 @@ const JSON_RAW = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
 export function jsonText(json: string): string {
   return json.replace(JSON_RAW, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
+
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const TERMINAL_CONTROL = /(?!\r\n)[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/**
+ * Multi-line text for a terminal (a file's whole content, as `fix --stdout` prints it): line breaks and
+ * tabs kept, every other control character (ESC, BEL, C1) escaped as in `oneLine`.
+ */
+export function terminalText(s: string): string {
+  return s.replace(TERMINAL_CONTROL, escapeChar);
+}

@@ -4,9 +4,10 @@ import * as vscode from 'vscode';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import { DockerError, runBuild, type DockerOptions } from './docker-cli.js';
 import { finalStage } from '../../common/src/layers/index.js';
+import { planBuild, workspaceDirs } from './build-guard.js';
 
 export interface BuildRecord {
   imageId: string;
@@ -36,7 +37,7 @@ export function dockerOptions(scope?: vscode.Uri): DockerOptions {
   const configured = cfg.get<string>('dockerPath', 'docker').trim();
   const dockerPath = vscode.workspace.isTrusted && configured !== '' ? configured : 'docker';
   const timeoutMs = Math.max(1000, cfg.get<number>('docker.timeoutMs', 30_000));
-  return { dockerPath, timeoutMs };
+  return { dockerPath, timeoutMs, excludeDirs: workspaceDirs() };
 }
 
 let output: vscode.OutputChannel | undefined;
@@ -66,12 +67,10 @@ export async function buildAndMeasure(context: vscode.ExtensionContext, onBuilt:
   const doc = await vscode.workspace.openTextDocument(target);
   if (doc.isDirty) await doc.save();
   const text = doc.getText();
-  const cfg = vscode.workspace.getConfiguration('dockerfileSlim', target);
-  const folder = vscode.workspace.getWorkspaceFolder(target)?.uri.fsPath;
-  const ctxSetting = cfg.get<string>('build.context', '').trim();
-  const buildContext = ctxSetting === '' ? dirname(target.fsPath) : isAbsolute(ctxSetting) ? ctxSetting : join(folder ?? dirname(target.fsPath), ctxSetting);
-  const tag = cfg.get<string>('build.tag', '').trim() || undefined;
   const opts = { ...dockerOptions(target), timeoutMs: BUILD_TIMEOUT_MS };
+  const plan = await planBuild(target, opts); // context inside the workspace, and no silent retag of another image
+  if (!plan.ok) return undefined;
+  const { context: buildContext, tag, labels } = plan;
   const dir = await mkdtemp(join(tmpdir(), 'dockerfile-slim-'));
   const iidfile = join(dir, 'iid');
   const out = channel();
@@ -83,7 +82,7 @@ export async function buildAndMeasure(context: vscode.ExtensionContext, onBuilt:
       async (_progress, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
-        await runBuild({ dockerfile: target.fsPath, context: buildContext, iidfile, tag }, opts, (s) => out.append(s), abort.signal);
+        await runBuild({ dockerfile: target.fsPath, context: buildContext, iidfile, tag, labels }, opts, (s) => out.append(s), abort.signal);
       },
     );
     const imageId = (await readFile(iidfile, 'utf8')).trim();

@@ -1,6 +1,7 @@
 // The only module that runs docker/podman. Argument arrays only (never a shell string), a time-out on every
 // call with the child killed when it fires, and errors typed so the UI can show a quiet lens instead of a popup.
 import { execFile, spawn } from 'node:child_process';
+import { resolveExecutable } from './docker-path.js';
 import { ImageArchiveReader, normaliseRow, parseHistoryOutput, type RawHistoryRow, type SavedImage } from '../../common/src/layers/index.js';
 
 export type DockerErrorKind = 'not-installed' | 'daemon-down' | 'image-not-found' | 'timed-out' | 'malformed-output' | 'failed';
@@ -21,6 +22,15 @@ export interface DockerOptions {
   dockerPath: string;
   timeoutMs: number;
   env?: NodeJS.ProcessEnv;
+  /** Folders whose executables never run (the workspace folders): see docker-path.ts. */
+  excludeDirs?: readonly string[];
+}
+
+/** The absolute path of the docker executable (never looked up in the working directory or the workspace). */
+export function dockerExecutable(opts: DockerOptions): string {
+  const exe = resolveExecutable(opts.dockerPath, { env: opts.env ?? process.env, exclude: opts.excludeDirs ?? [] });
+  if (!exe) throw new DockerError('not-installed', `${opts.dockerPath} is not installed or not on PATH`);
+  return exe;
 }
 
 function classify(stderr: string, code: number | string | null | undefined, opts: DockerOptions): DockerError {
@@ -42,8 +52,14 @@ function classify(stderr: string, code: number | string | null | undefined, opts
 /** Runs the CLI and returns stdout. Rejects with DockerError. */
 export function runDocker(args: readonly string[], opts: DockerOptions): Promise<string> {
   return new Promise((resolve, reject) => {
+    let exe: string;
+    try {
+      exe = dockerExecutable(opts);
+    } catch (e) {
+      return reject(e as DockerError);
+    }
     execFile(
-      opts.dockerPath,
+      exe,
       args,
       { timeout: opts.timeoutMs, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024, env: opts.env ?? process.env, windowsHide: true },
       (err, stdout, stderr) => {
@@ -60,7 +76,7 @@ export function runDocker(args: readonly string[], opts: DockerOptions): Promise
 
 /** `docker history --no-trunc --human=false --format '{{json .}}'` (podman: the same flags work). */
 export async function imageHistory(image: string, opts: DockerOptions): Promise<RawHistoryRow[]> {
-  const out = await runDocker(['history', '--no-trunc', '--human=false', '--format', '{{json .}}', image], opts);
+  const out = await runDocker(['history', '--no-trunc', '--human=false', '--format', '{{json .}}', '--', image], opts);
   try {
     const rows = parseHistoryOutput(out);
     rows.forEach(normaliseRow); // a row the lens could not read fails here, typed, not later inside provideCodeLenses
@@ -72,15 +88,38 @@ export async function imageHistory(image: string, opts: DockerOptions): Promise<
 
 /** The image id (sha256:…) for a tag or id; the cache key for everything else. */
 export async function imageId(image: string, opts: DockerOptions): Promise<string> {
-  const out = (await runDocker(['image', 'inspect', '--format', '{{.Id}}', image], opts)).trim();
+  const out = (await runDocker(['image', 'inspect', '--format', '{{.Id}}', '--', image], opts)).trim();
   if (!/^(sha256:)?[0-9a-f]{12,}$/.test(out)) throw new DockerError('malformed-output', `unexpected image id ${JSON.stringify(out.slice(0, 80))}`);
   return out;
+}
+
+/** Labels of a local image, or undefined when no image has that reference. */
+export async function imageLabels(ref: string, opts: DockerOptions): Promise<Record<string, string> | undefined> {
+  let out: string;
+  try {
+    out = await runDocker(['image', 'inspect', '--format', '{{json .Config.Labels}}', '--', ref], opts);
+  } catch (e) {
+    if (e instanceof DockerError && e.kind === 'image-not-found') return undefined;
+    throw e;
+  }
+  try {
+    const v: unknown = JSON.parse(out.trim() || 'null');
+    return v && typeof v === 'object' ? (v as Record<string, string>) : {};
+  } catch {
+    throw new DockerError('malformed-output', `unexpected image labels ${JSON.stringify(out.slice(0, 80))}`);
+  }
 }
 
 /** Streams `docker save IMAGE` through the archive reader without writing it to disk. */
 export function saveImage(image: string, opts: DockerOptions): Promise<SavedImage> {
   return new Promise((resolve, reject) => {
-    const child = spawn(opts.dockerPath, ['save', image], { env: opts.env ?? process.env, windowsHide: true });
+    let exe: string;
+    try {
+      exe = dockerExecutable(opts);
+    } catch (e) {
+      return reject(e as DockerError);
+    }
+    const child = spawn(exe, ['save', '--', image], { env: opts.env ?? process.env, windowsHide: true });
     const reader = new ImageArchiveReader();
     let stderr = '';
     let failed: Error | undefined;
@@ -116,19 +155,28 @@ export interface BuildRequest {
   context: string;
   iidfile: string;
   tag?: string | undefined;
+  /** `--label k=v` for the built image (Build and Measure marks the images it builds). */
+  labels?: Record<string, string>;
 }
 
 export function buildArgs(req: BuildRequest): string[] {
   const args = ['build', '--iidfile', req.iidfile, '-f', req.dockerfile];
   if (req.tag) args.push('-t', req.tag);
-  args.push(req.context);
+  for (const [k, v] of Object.entries(req.labels ?? {})) args.push('--label', `${k}=${v}`);
+  args.push('--', req.context);
   return args;
 }
 
 /** Runs `docker build --iidfile …`, streaming output lines to `onOutput`. Resolves when the build exits 0. */
 export function runBuild(req: BuildRequest, opts: DockerOptions, onOutput: (text: string) => void, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(opts.dockerPath, buildArgs(req), { cwd: req.context, env: opts.env ?? process.env, windowsHide: true });
+    let exe: string;
+    try {
+      exe = dockerExecutable(opts);
+    } catch (e) {
+      return reject(e as DockerError);
+    }
+    const child = spawn(exe, buildArgs(req), { cwd: req.context, env: opts.env ?? process.env, windowsHide: true });
     let stderr = '';
     let timedOut = false;
     const timer = setTimeout(() => {

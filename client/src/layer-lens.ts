@@ -4,7 +4,9 @@
 import * as vscode from 'vscode';
 import { buildAndMeasure, dockerOptions, instructionHashes, recordKey, type BuildRecord } from './build-measure.js';
 import { DockerError, imageHistory, imageId, saveImage } from './docker-cli.js';
-import { attributeLayers, attributeWaste, finalStage, formatBytes, type LineWaste, type RawHistoryRow, type SavedImage } from '../../common/src/layers/index.js';
+import { trustedSetting } from './build-guard.js';
+import { tooLargeForLenses, TOO_LARGE_TITLE, UNREADABLE_TITLE, WasteCache } from './lens-budget.js';
+import { attributeLayers, finalStage, formatBytes, type LineWaste, type RawHistoryRow, type SavedImage } from '../../common/src/layers/index.js';
 
 type Load<T> = { state: 'loading' } | { state: 'ready'; value: T } | { state: 'error'; error: DockerError; at: number };
 
@@ -32,7 +34,7 @@ class LayerLensProvider implements vscode.CodeLensProvider {
   /** Image reference (id or tag) → resolved image id. Tags are re-resolved after builds, saves and config changes. */
   private readonly refs = new Map<string, Load<string>>();
   private readonly images = new Map<string, ImageData>();
-  private readonly wasteCache = new Map<string, LineWaste[]>();
+  private readonly wasteCache = new WasteCache();
 
   constructor(private readonly context: vscode.ExtensionContext) {}
 
@@ -44,7 +46,7 @@ class LayerLensProvider implements vscode.CodeLensProvider {
   private reference(doc: vscode.TextDocument): { ref: string; record?: BuildRecord } | undefined {
     const record = this.context.workspaceState.get<BuildRecord>(recordKey(doc.uri.fsPath));
     if (record) return { ref: record.imageId, record };
-    const map = vscode.workspace.getConfiguration('dockerfileSlim', doc.uri).get<Record<string, string>>('layers.image', {});
+    const map = trustedSetting<Record<string, string>>('layers.image', doc.uri, {}); // restricted: the workspace's value only when trusted
     const rel = vscode.workspace.asRelativePath(doc.uri, false).replace(/\\/g, '/');
     const tag = map[rel] ?? map[doc.uri.fsPath] ?? map[`./${rel}`];
     return tag ? { ref: tag } : undefined;
@@ -101,6 +103,7 @@ class LayerLensProvider implements vscode.CodeLensProvider {
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
     if (!vscode.workspace.getConfiguration('dockerfileSlim', doc.uri).get<boolean>('layers.enabled', true)) return [];
     const text = doc.getText();
+    if (tooLargeForLenses(text)) return [new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), { title: TOO_LARGE_TITLE, command: '' })];
     const stage = finalStage(text);
     if (stage.fromLine === 0) return [];
     const at = (line: number): vscode.Range => new vscode.Range(line - 1, 0, line - 1, 0);
@@ -117,7 +120,8 @@ class LayerLensProvider implements vscode.CodeLensProvider {
     if (history.state === 'error') return quiet(QUIET[history.error.kind]);
 
     const rows = attributeLayers(text, history.value);
-    const waste = saved.state === 'ready' ? this.waste(loaded.value.id, doc, saved.value) : [];
+    const computed = saved.state === 'ready' ? this.wasteCache.get(loaded.value.id, doc.uri.toString(), text, stage, saved.value) : undefined;
+    const waste = computed?.ok ? computed.waste : [];
     const wasteAt = new Map(waste.map((w) => [w.line, w]));
     // Stale: the instruction on this line is not one that was built (text hash recorded by Build and Measure).
     const builtHashes = ref.record ? new Set(ref.record.instructionHashes) : undefined;
@@ -153,19 +157,9 @@ class LayerLensProvider implements vscode.CodeLensProvider {
       ].join('\n');
       lenses.push(new vscode.CodeLens(at(line), { title, tooltip, command: 'dockerfileSlim.showLayerFiles', arguments: [line, l.createdBy, w] }));
     }
+    if (saved.state === 'error' || computed?.ok === false) lenses.push(new vscode.CodeLens(at(stage.fromLine), { title: UNREADABLE_TITLE, command: '' }));
     if (saved.state === 'loading') lenses.push(new vscode.CodeLens(at(stage.fromLine), { title: '$(sync~spin) measuring wasted bytes…', command: '' }));
     return lenses;
-  }
-
-  private waste(id: string, doc: vscode.TextDocument, saved: SavedImage): LineWaste[] {
-    const key = `${id}\0${doc.uri.toString()}\0${doc.version}`;
-    let w = this.wasteCache.get(key);
-    if (!w) {
-      w = attributeWaste(doc.getText(), saved);
-      if (this.wasteCache.size > 20) this.wasteCache.clear();
-      this.wasteCache.set(key, w);
-    }
-    return w;
   }
 }
 

@@ -4,6 +4,7 @@
  * variant also applies multi-stage conversions and base image swaps.
  */
 import * as vscode from 'vscode';
+import { mayCreateFile } from './build-guard.js';
 
 export const FIX_ALL_KIND = 'source.fixAll.dockerfileSlim';
 export const OPTIMIZE_UNSAFE_KIND = 'source.dockerfileSlim.optimizeUnsafe';
@@ -30,7 +31,7 @@ export async function optimize(args: OptimizeArgs = {}): Promise<boolean> {
     void vscode.window.showInformationMessage('Dockerfile Slim: nothing to optimize — no fixable findings.');
     return false;
   }
-  const edit = args.preview === false ? action.edit : await withConfirmation(action.edit, action.title);
+  const edit = args.preview === false ? action.edit : await withConfirmation(action.edit, action.title, doc.uri);
   const ok = await vscode.workspace.applyEdit(edit, { isRefactoring: args.preview !== false });
   if (ok && args.preview !== false) void vscode.window.setStatusBarMessage(`Dockerfile Slim: ${action.title}`, 5000);
   return ok;
@@ -41,10 +42,12 @@ export async function optimize(args: OptimizeArgs = {}): Promise<boolean> {
  * Files the edit creates (a new .dockerignore) become createFile entries with their content,
  * and never overwrite an existing file.
  */
-async function withConfirmation(edit: vscode.WorkspaceEdit, title: string): Promise<vscode.WorkspaceEdit> {
+async function withConfirmation(edit: vscode.WorkspaceEdit, title: string, doc: vscode.Uri): Promise<vscode.WorkspaceEdit> {
   const out = new vscode.WorkspaceEdit();
   const meta: vscode.WorkspaceEditEntryMetadata = { needsConfirmation: true, label: title, description: 'Dockerfile Slim' };
   for (const [uri, edits] of edit.entries()) {
+    // Only the document itself, or a new file inside the workspace: nothing outside is even looked at.
+    if (uri.toString() !== doc.toString() && !mayCreateFile(uri, doc)) continue;
     const exists = await vscode.workspace.fs.stat(uri).then(
       () => true,
       () => vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString()),

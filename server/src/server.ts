@@ -20,6 +20,7 @@ import { IncrementalLinter } from './incremental.js';
 import { defaults, normalise, type Settings } from './settings.js';
 import type { DetailedFinding, LintOptions } from './engine/types.js';
 import { MAX_TEXT_LENGTH } from './engine/lint.js';
+import { resolveBuildContext } from '../../common/src/workspace/confine.js';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -56,12 +57,22 @@ function settingsFor(uri: string): Promise<Settings> {
   return s;
 }
 
-/** The build context folder: the setting is relative to the workspace folder; empty means the Dockerfile's folder. */
+const refusedContexts = new Set<string>();
+
+/**
+ * The build context folder: the setting is relative to the workspace folder; empty means the Dockerfile's
+ * folder. '' when the setting leaves the workspace or names a UNC path: such a folder is never touched.
+ */
 export function contextDir(uri: string, context: string): string {
   const file = fileURLToPath(uri);
-  if (!context) return path.dirname(file);
   const folder = workspaceFolders.find((f) => uri.startsWith(f.endsWith('/') ? f : `${f}/`));
-  return path.resolve(folder ? fileURLToPath(folder) : path.dirname(file), context);
+  const r = resolveBuildContext(context, file, folder ? fileURLToPath(folder) : undefined);
+  if (r.ok) return r.dir;
+  if (!refusedContexts.has(context)) {
+    refusedContexts.add(context);
+    connection.console.warn(`dockerfile-slim: build.context ${JSON.stringify(context)} ignored: ${r.reason}`);
+  }
+  return '';
 }
 
 /** Does the build context hold a .dockerignore (or `<Dockerfile>.dockerignore`)? Unknown for non-file URIs. */
@@ -70,6 +81,7 @@ function dockerignoreExists(uri: string, context: string): boolean | undefined {
   try {
     const file = fileURLToPath(uri);
     const dir = contextDir(uri, context);
+    if (!dir) return undefined; // unknown: DS012 stays quiet rather than look outside the workspace
     return fs.existsSync(path.join(dir, '.dockerignore')) || fs.existsSync(`${file}.dockerignore`);
   } catch {
     return undefined;

@@ -2,7 +2,7 @@
 // manifest.json, or the OCI layout with blobs/sha256 + index.json, gzip or plain layers) and lists each
 // layer's files and whiteouts. See wasted.ts for what is computed from them.
 import { createGunzip } from 'node:zlib';
-import { TarStream, type TarHeader } from './tar-stream.js';
+import { TarParseError, TarStream, type TarHeader } from './tar-stream.js';
 import type { ConfigHistory } from './history.js';
 
 export interface LayerFiles {
@@ -33,6 +33,15 @@ export interface SavedImage {
 export class ImageArchiveError extends Error {}
 
 const MAX_JSON = 8 * 1024 * 1024;
+/** Files listed over all layers of one image, and the bytes of their names: past either, the archive is refused. */
+export const MAX_IMAGE_ENTRIES = 4_000_000;
+export const MAX_IMAGE_NAME_BYTES = 256 * 1024 * 1024;
+
+/** What an image may still add to memory; shared by all its layer parsers. */
+interface Budget {
+  entries: number;
+  nameBytes: number;
+}
 
 export const cleanPath = (p: string): string =>
   p
@@ -45,9 +54,12 @@ function newLayer(): LayerFiles {
 }
 
 /** Parses one layer tar (already decompressed) into its file list. */
-function layerParser(layer: LayerFiles): TarStream {
+function layerParser(layer: LayerFiles, budget: Budget): TarStream {
   return new TarStream((h: TarHeader) => {
     const path = cleanPath(h.name);
+    budget.entries -= 1;
+    budget.nameBytes -= path.length;
+    if (budget.entries < 0 || budget.nameBytes < 0) throw new ImageArchiveError('the image lists too many files to read');
     if (path === '') return undefined;
     const slash = path.lastIndexOf('/');
     const dir = slash >= 0 ? path.slice(0, slash) : '';
@@ -70,14 +82,29 @@ type Outer = { kind: 'layer'; layer: LayerFiles } | { kind: 'blob'; text: string
 export class ImageArchiveReader {
   private readonly entries = new Map<string, Outer>();
   private readonly pendingGunzips: Promise<void>[] = [];
+  private readonly gunzips: ReturnType<typeof createGunzip>[] = [];
+  private readonly budget: Budget;
+  /** The first error inside a gzip layer (raised from a stream callback, so kept for `end`). */
+  private failure: Error | undefined;
   private readonly outer: TarStream;
 
-  constructor() {
+  /** `limits` lowers the caps (tests); they never rise above the defaults. */
+  constructor(limits: Partial<Budget> = {}) {
+    this.budget = {
+      entries: Math.min(limits.entries ?? MAX_IMAGE_ENTRIES, MAX_IMAGE_ENTRIES),
+      nameBytes: Math.min(limits.nameBytes ?? MAX_IMAGE_NAME_BYTES, MAX_IMAGE_NAME_BYTES),
+    };
     this.outer = new TarStream((h) => this.entry(h));
   }
 
   write(chunk: Uint8Array): void {
+    if (this.failure) throw this.failure;
     this.outer.write(chunk);
+  }
+
+  private fail(e: unknown): void {
+    this.failure ??= e instanceof Error ? e : new ImageArchiveError(String(e));
+    for (const g of this.gunzips) g.destroy();
   }
 
   private entry(h: TarHeader): ((chunk: Uint8Array) => void) | undefined {
@@ -101,21 +128,35 @@ export class ImageArchiveReader {
       if (first[0] === 0x1f && first[1] === 0x8b) {
         const layer = newLayer();
         this.entries.set(name, { kind: 'layer', layer });
-        const parser = layerParser(layer);
+        const parser = layerParser(layer, this.budget);
         const gunzip = createGunzip();
-        gunzip.on('data', (c: Buffer) => parser.write(c));
+        this.gunzips.push(gunzip);
+        gunzip.on('data', (c: Buffer) => {
+          // A throw here would escape into the event loop (an uncaught exception in the extension host).
+          try {
+            parser.write(c);
+          } catch (e) {
+            this.fail(e);
+          }
+        });
         this.pendingGunzips.push(
-          new Promise((ok, fail) => {
+          new Promise((ok) => {
             gunzip.on('end', () => ok());
-            gunzip.on('error', fail);
+            gunzip.on('close', () => ok());
+            gunzip.on('error', (e) => {
+              this.fail(new ImageArchiveError(`a gzip layer is corrupt: ${e.message}`));
+              ok();
+            });
           }),
         );
-        sink = (c) => gunzip.write(c);
+        sink = (c) => {
+          if (!this.failure) gunzip.write(c);
+        };
         this.finishers.set(name, () => gunzip.end());
       } else if (first.length >= 262 && first.subarray(257, 262).toString('latin1') === 'ustar') {
         const layer = newLayer();
         this.entries.set(name, { kind: 'layer', layer });
-        const parser = layerParser(layer);
+        const parser = layerParser(layer, this.budget);
         sink = (c) => parser.write(c);
       } else if (h.size <= MAX_JSON) {
         const parts: Uint8Array[] = [];
@@ -141,10 +182,19 @@ export class ImageArchiveReader {
 
   private readonly finishers = new Map<string, () => void>();
 
+  /** Rejects (never throws asynchronously elsewhere) with TarParseError or ImageArchiveError on any bad input. */
   async end(): Promise<SavedImage> {
-    this.outer.end();
-    await Promise.all(this.pendingGunzips);
-    return this.assemble();
+    try {
+      if (this.failure) throw this.failure;
+      this.outer.end();
+      for (const g of this.gunzips) if (!g.writableEnded) g.end(); // an entry cut short must not leave a stream open
+      await Promise.all(this.pendingGunzips);
+      if (this.failure) throw this.failure;
+      return this.assemble();
+    } catch (e) {
+      this.fail(e);
+      throw e instanceof TarParseError || e instanceof ImageArchiveError ? e : new ImageArchiveError(String(e));
+    }
   }
 
   private get(path: string, depth = 0): Outer | undefined {

@@ -13,6 +13,10 @@ export interface TarHeader {
 export type EntryHandler = (header: TarHeader) => ((chunk: Uint8Array) => void) | undefined;
 
 const BLOCK = 512;
+/** A pax header or GNU long name/link larger than this is not a real archive's (PATH_MAX is 4 KB). */
+export const MAX_META_BYTES = 1024 * 1024;
+/** Entries per stream: a hostile archive of millions of empty entries would fill memory with names. */
+export const MAX_ENTRIES = 2_000_000;
 
 function cstring(buf: Uint8Array, start: number, len: number): string {
   let end = start;
@@ -28,7 +32,14 @@ function numeric(buf: Uint8Array, start: number, len: number): number {
     return v;
   }
   const s = cstring(buf, start, len).trim();
-  return s === '' ? 0 : parseInt(s, 8);
+  if (s === '') return 0;
+  return /^[0-7]+$/.test(s) ? parseInt(s, 8) : NaN;
+}
+
+/** A size field must be a whole, non-negative, exactly representable number of bytes. */
+function checkedSize(size: number, what: string): number {
+  if (!Number.isSafeInteger(size) || size < 0) throw new TarParseError(`bad ${what} size in tar header`);
+  return size;
 }
 
 function paxRecords(text: string): Map<string, string> {
@@ -61,8 +72,12 @@ export class TarStream {
   private longName: string | undefined;
   private longLink: string | undefined;
   private ended = false;
+  private entries = 0;
 
-  constructor(private readonly onEntry: EntryHandler) {}
+  constructor(
+    private readonly onEntry: EntryHandler,
+    private readonly maxEntries = MAX_ENTRIES,
+  ) {}
 
   write(chunk: Uint8Array): void {
     let off = 0;
@@ -116,13 +131,15 @@ export class TarStream {
     for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 32 : (h[i] ?? 0);
     if (sum !== numeric(h, 148, 8)) throw new TarParseError('tar header checksum mismatch');
     const type = String.fromCharCode(h[156] || 48);
-    let size = numeric(h, 124, 12);
+    let size = checkedSize(numeric(h, 124, 12), 'entry');
+    if (++this.entries > this.maxEntries) throw new TarParseError(`more than ${this.maxEntries} entries in a tar stream`);
     const prefix = cstring(h, 257, 6).startsWith('ustar') ? cstring(h, 345, 155) : '';
     let name = prefix ? `${prefix}/${cstring(h, 0, 100)}` : cstring(h, 0, 100);
     let linkname = cstring(h, 157, 100);
     this.remaining = size;
     this.padding = (BLOCK - (size % BLOCK)) % BLOCK;
     if (type === 'x' || type === 'L' || type === 'K') {
+      if (size > MAX_META_BYTES) throw new TarParseError(`tar ${type === 'x' ? 'pax header' : 'long name'} of ${size} bytes (limit ${MAX_META_BYTES})`);
       this.meta = type === 'x' ? 'pax' : type === 'L' ? 'longname' : 'longlink';
       if (size === 0) this.finishMeta();
       return;
@@ -135,7 +152,7 @@ export class TarStream {
     linkname = this.pax.get('linkpath') ?? this.longLink ?? linkname;
     const paxSize = this.pax.get('size');
     if (paxSize !== undefined) {
-      size = Number(paxSize);
+      size = checkedSize(/^\d+$/.test(paxSize) ? Number(paxSize) : NaN, 'pax');
       this.remaining = size;
       this.padding = (BLOCK - (size % BLOCK)) % BLOCK;
     }

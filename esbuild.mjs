@@ -1,4 +1,4 @@
-// Bundles the four faces of Dockerfile Slim into dist/ (CommonJS, Node 20).
+// Bundles the faces of Dockerfile Slim into dist/ (CommonJS, Node 20).
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -19,6 +19,8 @@ const common = {
 const entries = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
+  // The server lints big documents in worker threads (server/src/lint-pool.ts loads it next to server.js).
+  { entryPoints: ['server/src/lint-worker.ts'], outfile: 'dist/lint-worker.js' },
   { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: ['server/src/engine/index.ts'], outfile: 'dist/engine.js' },
   { entryPoints: ['common/src/layers/index.ts'], outfile: 'dist/layers.js' },

@@ -1,6 +1,6 @@
 // The only module that runs docker/podman. Argument arrays only (never a shell string), a time-out on every
-// call with the child killed when it fires, and errors typed so the UI can show a quiet lens instead of a popup.
-import { execFile, spawn } from 'node:child_process';
+// call with the child's whole process group killed when it fires, and errors typed so the UI can show a quiet lens instead of a popup.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { resolveExecutable } from './docker-path.js';
 import { ImageArchiveReader, normaliseRow, parseHistoryOutput, type RawHistoryRow, type SavedImage } from '../../common/src/layers/index.js';
 
@@ -49,6 +49,29 @@ function classify(stderr: string, code: number | string | null | undefined, opts
   return new DockerError('failed', `${opts.dockerPath} failed${code !== null && code !== undefined ? ` (exit ${code})` : ''}: ${s.split('\n')[0] ?? ''}`, s);
 }
 
+/** POSIX: each docker call leads its own process group, so a time-out can kill what it started too. */
+const GROUPS = process.platform !== 'win32';
+
+/**
+ * Kills the child and (on POSIX) its whole process group: a CLI that started helpers (credential
+ * helpers, a shell script's `sleep &`) must not leave them running or holding our pipes open.
+ */
+export function killGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): void {
+  if (GROUPS && child.pid !== undefined) {
+    try {
+      process.kill(-child.pid, signal);
+      return;
+    } catch {
+      /* the group is gone already: fall through to the child */
+    }
+  }
+  try {
+    child.kill(signal);
+  } catch {
+    /* already exited */
+  }
+}
+
 /** Runs the CLI and returns stdout. Rejects with DockerError. */
 export function runDocker(args: readonly string[], opts: DockerOptions): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -58,19 +81,42 @@ export function runDocker(args: readonly string[], opts: DockerOptions): Promise
     } catch (e) {
       return reject(e as DockerError);
     }
-    execFile(
-      exe,
-      args,
-      { timeout: opts.timeoutMs, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024, env: opts.env ?? process.env, windowsHide: true },
-      (err, stdout, stderr) => {
-        if (!err) return resolve(stdout);
-        const e = err as NodeJS.ErrnoException & { killed?: boolean; signal?: string | null };
-        if (e.killed && e.signal === 'SIGKILL' && e.code !== 'ENOENT') {
-          return reject(new DockerError('timed-out', `${opts.dockerPath} ${args[0] ?? ''} timed out after ${opts.timeoutMs} ms`));
-        }
-        reject(classify(stderr, e.code, opts));
-      },
-    );
+    const child = spawn(exe, [...args], { env: opts.env ?? process.env, windowsHide: true, detached: GROUPS });
+    const out: Buffer[] = [];
+    let size = 0;
+    let stderr = '';
+    let failed: DockerError | undefined;
+    const timer = setTimeout(() => {
+      failed = new DockerError('timed-out', `${opts.dockerPath} ${args[0] ?? ''} timed out after ${opts.timeoutMs} ms`);
+      killGroup(child);
+      finish();
+    }, opts.timeoutMs);
+    let done = false;
+    const finish = (code?: number | null): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      if (failed) return reject(failed);
+      if (code !== 0) return reject(classify(stderr, code, opts));
+      resolve(Buffer.concat(out).toString('utf8'));
+    };
+    child.stdout.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > 64 * 1024 * 1024) {
+        failed ??= new DockerError('malformed-output', `${opts.dockerPath} ${args[0] ?? ''} printed more than 64 MB`);
+        killGroup(child);
+        return finish();
+      }
+      out.push(c);
+    });
+    child.stderr.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-65536)));
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      reject(classify(stderr, e.code, opts));
+    });
+    child.on('close', (code) => finish(code));
   });
 }
 
@@ -119,13 +165,13 @@ export function saveImage(image: string, opts: DockerOptions): Promise<SavedImag
     } catch (e) {
       return reject(e as DockerError);
     }
-    const child = spawn(exe, ['save', '--', image], { env: opts.env ?? process.env, windowsHide: true });
+    const child = spawn(exe, ['save', '--', image], { env: opts.env ?? process.env, windowsHide: true, detached: GROUPS });
     const reader = new ImageArchiveReader();
     let stderr = '';
     let failed: Error | undefined;
     const timer = setTimeout(() => {
       failed = new DockerError('timed-out', `${opts.dockerPath} save timed out after ${opts.timeoutMs} ms`);
-      child.kill('SIGKILL');
+      killGroup(child);
     }, opts.timeoutMs);
     child.stdout.on('data', (c: Buffer) => {
       if (failed) return;
@@ -133,7 +179,7 @@ export function saveImage(image: string, opts: DockerOptions): Promise<SavedImag
         reader.write(c);
       } catch (e) {
         failed = new DockerError('malformed-output', `docker save output is not a readable archive: ${(e as Error).message}`);
-        child.kill('SIGKILL');
+        killGroup(child);
       }
     });
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
@@ -176,14 +222,14 @@ export function runBuild(req: BuildRequest, opts: DockerOptions, onOutput: (text
     } catch (e) {
       return reject(e as DockerError);
     }
-    const child = spawn(exe, buildArgs(req), { cwd: req.context, env: opts.env ?? process.env, windowsHide: true });
+    const child = spawn(exe, buildArgs(req), { cwd: req.context, env: opts.env ?? process.env, windowsHide: true, detached: GROUPS });
     let stderr = '';
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGKILL');
+      killGroup(child);
     }, opts.timeoutMs);
-    signal?.addEventListener('abort', () => child.kill('SIGTERM'), { once: true });
+    signal?.addEventListener('abort', () => killGroup(child, 'SIGTERM'), { once: true });
     child.stdout.on('data', (c: Buffer) => onOutput(c.toString()));
     child.stderr.on('data', (c: Buffer) => {
       const s = c.toString();

@@ -6,7 +6,7 @@
 import { CodeActionKind, type CodeAction, type CodeActionParams, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { fix as fixAll } from './engine/lint.js';
-import type { DetailedFinding, FixOptions } from './engine/types.js';
+import type { DetailedFinding, FixOptions, FixResult } from './engine/types.js';
 import { SOURCE } from './diagnostics.js';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -41,9 +41,13 @@ function createFileEdit(doc: TextDocument, contextDir: string, file: { path: str
   ];
 }
 
-function wholeDocAction(doc: TextDocument, title: string, kind: string, options: FixOptions, context: string): CodeAction | null {
+/** Whole-document fixes computed elsewhere (in a big document's worker); null: not available, offer no action. */
+export type Fixer = (options: FixOptions) => FixResult | null;
+
+function wholeDocAction(doc: TextDocument, title: string, kind: string, options: FixOptions, context: string, fixer?: Fixer): CodeAction | null {
   const text = doc.getText();
-  const result = fixAll(text, options);
+  const result = fixer ? fixer(options) : fixAll(text, options);
+  if (!result) return null;
   const edit = minimalEdit(doc, text, result.text);
   const changes: NonNullable<WorkspaceEdit['documentChanges']> = [];
   if (edit) changes.push({ textDocument: { uri: doc.uri, version: doc.version }, edits: [edit] });
@@ -58,6 +62,7 @@ export function codeActions(
   findings: readonly DetailedFinding[],
   options: FixOptions,
   context: string,
+  fixer?: Fixer,
 ): CodeAction[] {
   const only = params.context.only;
   const wants = (kind: string): boolean => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
@@ -91,16 +96,23 @@ export function codeActions(
     }
     const fixable = findings.filter((f) => f.fixDetail?.safe).length;
     if (fixable > 1 && params.context.diagnostics.some((d) => d.source === SOURCE)) {
-      const all = wholeDocAction(doc, 'Fix all safe Dockerfile Slim problems', CodeActionKind.QuickFix, options, context);
+      const all = wholeDocAction(doc, 'Fix all safe Dockerfile Slim problems', CodeActionKind.QuickFix, options, context, fixer);
       if (all) out.push(all);
     }
   }
   if (only && wants(FIX_ALL_KIND)) {
-    const a = wholeDocAction(doc, 'Dockerfile Slim: fix all safe problems', FIX_ALL_KIND, options, context);
+    const a = wholeDocAction(doc, 'Dockerfile Slim: fix all safe problems', FIX_ALL_KIND, options, context, fixer);
     if (a) out.push(a);
   }
   if (only && only.includes(OPTIMIZE_UNSAFE_KIND)) {
-    const a = wholeDocAction(doc, 'Dockerfile Slim: apply all fixes, including unsafe ones', OPTIMIZE_UNSAFE_KIND, { ...options, unsafe: true }, context);
+    const a = wholeDocAction(
+      doc,
+      'Dockerfile Slim: apply all fixes, including unsafe ones',
+      OPTIMIZE_UNSAFE_KIND,
+      { ...options, unsafe: true },
+      context,
+      fixer,
+    );
     if (a) out.push(a);
   }
   return out;

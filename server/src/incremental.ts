@@ -8,14 +8,16 @@
  * (linked to its ancestors) and at stage names (every FROM is in every partial model). An edit
  * re-lints only the groups whose chunks changed, on a partial model of the preamble, every FROM
  * and the group's own instructions; other groups' findings are moved with their chunks. Anything
- * that could reach across groups (a changed skeleton or preamble, a global ignore pragma, DS012,
- * a rule error) falls back to a full lint of the chunk-parsed model.
+ * that could reach across groups (a changed skeleton or preamble, a global ignore pragma, an active
+ * rule whose metadata declares `scope: 'file'`, a rule crash) falls back to a full lint of the chunk-parsed model.
  */
 import { ChunkCache, chunkText, parsedFromChunks, type Chunk, type ParsedChunk } from './engine/chunks.js';
 import { lintModel, MAX_TEXT_LENGTH } from './engine/lint.js';
 import { buildModel, type Model } from './engine/model.js';
 import type { DetailedFinding, LintOptions } from './engine/types.js';
 import { Groups, shiftFindings, type Placement } from './incremental-shift.js';
+import { rules } from './rules/index.js';
+import { fileScopeActive } from './rules/rule.js';
 
 interface GroupEntry {
   findings: DetailedFinding[];
@@ -64,9 +66,9 @@ function factsOf(p: ParsedChunk): ChunkFacts {
   return f;
 }
 
-/** DS012 looks at every COPY of the file at once; it only reports when told there is no .dockerignore. */
+/** A rule whose metadata says its findings can depend on the whole file (e.g. DS012 without a .dockerignore) is active. */
 function wholeFileRulesActive(options: LintOptions): boolean {
-  return options.dockerignoreExists === false && options.rules?.DS012 !== 'off';
+  return rules.some((r) => fileScopeActive(r, options));
 }
 
 type Result = { findings: DetailedFinding[]; groups: Map<string, GroupEntry>; members: number[][]; signature: string };
@@ -148,7 +150,7 @@ export class IncrementalLinter {
     if (signature !== prev.signature) return null;
     const lintOf = (m: Model): DetailedFinding[] | null => {
       const out = lintModel(m, options);
-      return out.some((f) => f.message.startsWith('internal error in ')) ? null : out;
+      return out.some((f) => f.ruleCrashed) ? null : out;
     };
     let linted = lintOf(model);
     if (!linted) return null;

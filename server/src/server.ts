@@ -14,9 +14,9 @@ import {
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { codeActions, FIX_ALL_KIND, OPTIMIZE_UNSAFE_KIND } from './code-actions.js';
+import { codeActions, FIX_ALL_KIND, OPTIMIZE_UNSAFE_KIND, type Fixer } from './code-actions.js';
 import { toDiagnostic } from './diagnostics.js';
-import { IncrementalLinter } from './incremental.js';
+import { LintPool, WORKER_THRESHOLD } from './lint-pool.js';
 import { defaults, normalise, type Settings } from './settings.js';
 import type { DetailedFinding, LintOptions } from './engine/types.js';
 import { MAX_TEXT_LENGTH } from './engine/lint.js';
@@ -26,7 +26,7 @@ const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const settingsCache = new Map<string, Promise<Settings>>();
 const lastLint = new Map<string, { version: number; findings: DetailedFinding[] }>();
-const linter = new IncrementalLinter();
+const linter = new LintPool();
 const pending = new Map<string, NodeJS.Immediate>();
 let pullConfig = false;
 let workspaceFolders: string[] = [];
@@ -115,7 +115,18 @@ async function validate(doc: TextDocument): Promise<void> {
     connection.console.info(`dockerfile-slim: ${doc.uri} is larger than ${MAX_TEXT_LENGTH / 1048576} MB; not analysed`);
     return;
   }
-  const findings = linter.lint(doc.uri, text, optionsFor(doc.uri, s));
+  const outcome = await linter.lint(doc.uri, doc.version, text, optionsFor(doc.uri, s));
+  // Never publish a result for text that is no longer the document's.
+  if (outcome.kind === 'stale' || documents.get(doc.uri)?.version !== doc.version) return;
+  if (outcome.kind === 'too-expensive') {
+    lastLint.delete(doc.uri);
+    const message = `Dockerfile Slim: this file is too expensive to analyse (${outcome.reason}); no findings are shown.`;
+    const note = { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 3 as const, source: 'dockerfile-slim', message };
+    void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: [note] });
+    connection.console.warn(`dockerfile-slim: ${doc.uri}: ${message}`);
+    return;
+  }
+  const findings = outcome.findings;
   lastLint.set(doc.uri, { version: doc.version, findings });
   void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: findings.map((f) => toDiagnostic(f, (o) => doc.positionAt(o))) });
 }
@@ -155,9 +166,28 @@ connection.onCodeAction(async (params, token) => {
   if (!s.enable || token.isCancellationRequested) return [];
   const options = optionsFor(doc.uri, s);
   const cached = lastLint.get(doc.uri);
-  const findings = cached && cached.version === doc.version ? cached.findings : linter.lint(doc.uri, doc.getText(), options);
-  return codeActions(doc, params, findings, options, doc.uri.startsWith('file:') ? contextDir(doc.uri, s.buildContext) : '');
+  let findings = cached && cached.version === doc.version ? cached.findings : null;
+  if (!findings) {
+    const outcome = await linter.lint(doc.uri, doc.version, doc.getText(), options);
+    findings = outcome.kind === 'done' ? outcome.findings : [];
+  }
+  if (token.isCancellationRequested || documents.get(doc.uri)?.version !== doc.version) return [];
+  const fixer = await bigDocFixer(doc, params.context.only, options);
+  return codeActions(doc, params, findings, options, doc.uri.startsWith('file:') ? contextDir(doc.uri, s.buildContext) : '', fixer);
 });
+
+/**
+ * Big documents: whole-document fixes run in the document's worker, and only when a source action
+ * asks for them (the "fix all" quick-fix entry, asked on every cursor move, is not offered there).
+ */
+async function bigDocFixer(doc: TextDocument, only: string[] | undefined, options: LintOptions): Promise<Fixer | undefined> {
+  const text = doc.getText();
+  if (text.length < WORKER_THRESHOLD) return undefined;
+  const wants = (kind: string): boolean => !!only?.some((o) => kind === o || kind.startsWith(`${o}.`));
+  const safe = wants(FIX_ALL_KIND) ? await linter.fix(doc.uri, text, options) : null;
+  const unsafe = only?.includes(OPTIMIZE_UNSAFE_KIND) ? await linter.fix(doc.uri, text, { ...options, unsafe: true }) : null;
+  return (o) => (o.unsafe ? unsafe : safe);
+}
 
 documents.listen(connection);
 connection.listen();

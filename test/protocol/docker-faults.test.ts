@@ -99,7 +99,14 @@ test('a hanging CLI whose child keeps the output pipe open still times out promp
   assert.equal(await kindOf(imageHistory('img', { dockerPath: hang, timeoutMs: 600 })), 'timed-out');
   assert.ok(Date.now() - t0 < 5000);
   const pid = Number(fs.readFileSync(childPid, 'utf8'));
-  if (isAlive(pid)) process.kill(pid, 'SIGKILL'); // the grandchild is ours to clean up (see report)
+  // The time-out kills the whole process group, so the grandchild is gone too (allow the kernel a moment).
+  // A killed process whose parent died too may stay a zombie when PID 1 does not reap (containers): that is dead.
+  const running = (p: number): boolean =>
+    isAlive(p) && !/^\d+ \(.*\) Z/.test(fs.existsSync(`/proc/${p}/stat`) ? fs.readFileSync(`/proc/${p}/stat`, 'utf8') : '');
+  for (let i = 0; i < 50 && running(pid); i++) await new Promise((r) => setTimeout(r, 20));
+  const alive = running(pid);
+  if (alive) process.kill(pid, 'SIGKILL');
+  assert.ok(!alive, `the grandchild ${pid} was killed with its group`);
 });
 
 test('malformed output: junk instead of history JSON, image id or an image archive → malformed-output', async () => {

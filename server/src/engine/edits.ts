@@ -90,13 +90,19 @@ export function mergeable(model: Model, runs: readonly Instr[]): boolean {
 }
 
 /**
+ * A merge fix joins at most this many RUNs: past it no fix is offered rather than a huge one
+ * (a hostile file made every cleanup merge thousands of RUNs, O(n²) edits in all).
+ */
+export const MAX_MERGE_RUNS = 64;
+
+/**
  * Merges consecutive RUNs into the first, joined with `&& \`. Comments between them, and
  * trailing shell comments, become comment lines inside the continuation (Docker strips them).
  * A RUN that changes shell state (cd, export, set) is wrapped in `( … )` when `isolate` is set,
  * so later commands still run where and how they did before.
  */
 export function mergeRuns(model: Model, runs: readonly Instr[], isolate = false): Edit[] | null {
-  if (!mergeable(model, runs)) return null;
+  if (runs.length > MAX_MERGE_RUNS || !mergeable(model, runs)) return null;
   const esc = model.escape;
   const eol = model.eol;
   const indent = continuationIndent(model, runs[0] as Instr);

@@ -54,9 +54,24 @@ function editAllowed(text: string, e: Edit, openHeredoc: number): boolean {
   return e.end < openHeredoc || (e.end === openHeredoc && !/[\r\n]/.test(e.text));
 }
 
+/**
+ * Fix budgets: past them a finding is reported without a fix rather than with a huge one (issue 17:
+ * 2,000 hostile lines made SARIF output reach 1.75 GB). Real files stay far below both.
+ */
+export const MAX_FIX_EDITS = 256;
+export const MAX_TOTAL_EDIT_CHARS = 4 * 1024 * 1024;
+
 /** Lints a parsed model. Exposed for adapters that cache models. */
 export function lintModel(model: Model, options: LintOptions = {}): DetailedFinding[] {
   const out: DetailedFinding[] = [];
+  let editChars = 0;
+  const withinBudget = (edits: readonly Edit[]): boolean => {
+    if (edits.length > MAX_FIX_EDITS) return false;
+    const chars = edits.reduce((n, e) => n + e.text.length + 32, 0);
+    if (editChars + chars > MAX_TOTAL_EDIT_CHARS) return false;
+    editChars += chars;
+    return true;
+  };
   const openHeredoc = openHeredocAt(model);
   const sup = readSuppressions(model, hadolintMap);
   for (const rule of enabledRules(options)) {
@@ -85,7 +100,7 @@ export function lintModel(model: Model, options: LintOptions = {}): DetailedFind
           instrLine: r.instr.line,
         };
         // An open quote or substitution in the RUN: no edit position in it can be trusted.
-        if (r.fix && !r.instr.run?.script.unterminated && r.fix.edits.every((e) => editAllowed(model.text, e, openHeredoc))) {
+        if (r.fix && !r.instr.run?.script.unterminated && r.fix.edits.every((e) => editAllowed(model.text, e, openHeredoc)) && withinBudget(r.fix.edits)) {
           f.fix = { title: r.fix.title, safe: r.fix.safe };
           f.fixDetail = r.fix;
         }
@@ -110,6 +125,7 @@ export function lintModel(model: Model, options: LintOptions = {}): DetailedFind
         start: 0,
         end: 0,
         instrLine: 0,
+        ruleCrashed: true,
       });
     }
   }

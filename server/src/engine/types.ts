@@ -45,6 +45,8 @@ export interface DetailedFinding extends Finding {
   /** 0-based line where the flagged instruction starts (for suppression comments). */
   instrLine: number;
   fixDetail?: Fix;
+  /** Set when the finding reports a rule that threw (an internal error), not a problem in the Dockerfile. */
+  ruleCrashed?: true;
 }
 
 export interface LintOptions {

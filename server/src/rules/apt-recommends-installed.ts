@@ -4,7 +4,8 @@ import { docStart } from '../engine/run-script.js';
 import type { Word } from '../engine/shell/parser.js';
 import { defineRule } from './rule.js';
 import { callRange, runViews } from './helpers.js';
-import { instrText, priorInstrs, subcommand } from './pkg-helpers.js';
+import { instrText, subcommand } from './pkg-helpers.js';
+import { anyBefore } from '../engine/stage-index.js';
 
 const APT_VALUE_OPTS = new Set([
   '-o',
@@ -68,7 +69,11 @@ export default defineRule({
         if (!sub || sub.value !== 'install' || optedOut(call)) continue;
         const before = model.text.slice(instr.start, docStart(run, call.cmd.start));
         if (configuresNoRecommends(before)) continue;
-        inherited ??= priorInstrs(model, instr).some(
+        inherited ??= anyBefore(
+          model,
+          instr,
+          'ds004-apt-conf',
+          'prior',
           (i) => (i.keyword === 'RUN' || i.keyword === 'COPY' || i.keyword === 'ADD') && configuresNoRecommends(instrText(model, i)),
         );
         if (inherited) continue;

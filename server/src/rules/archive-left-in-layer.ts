@@ -4,20 +4,10 @@ import { expand, type Instr, type Model } from '../engine/model.js';
 import type { Fix } from '../engine/types.js';
 import { runCreations } from './download-helpers.js';
 import { defineRule } from './rule.js';
-import { callRange, runViews, type RunView } from './helpers.js';
-import {
-  callDirs,
-  copyArgs,
-  deletedInSameRun,
-  deletes,
-  deletionsByCall,
-  earlierInstrs,
-  isUrl,
-  joinPath,
-  stageChain,
-  workdirAt,
-  type Created,
-} from './layer-helpers.js';
+import { callRange, runViews, viewOf, type RunView } from './helpers.js';
+import { deletedByLaterRun } from './layer-index.js';
+import { lastBefore } from '../engine/stage-index.js';
+import { callDirs, copyArgs, deletedInSameRun, isUrl, joinPath, stageChain, workdirAt, type Created } from './layer-helpers.js';
 import { installedNames, isInstall, pkgOps } from './package-ops.js';
 
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh']);
@@ -66,10 +56,7 @@ function consumes(call: Call, cwd: string | null, path: string, env: ReadonlyMap
 
 /** Is the path deleted by a later RUN of the same stage? Then DS002 reports it; don't report twice. */
 function deletedLater(model: Model, created: Created): boolean {
-  const stage = created.instr.stage;
-  if (!stage) return false;
-  const after = stage.instrs.slice(stage.instrs.indexOf(created.instr) + 1);
-  return runViews(model).some((v) => after.includes(v.instr) && [...deletionsByCall(v).values()].some((ps) => ps.some((p) => deletes(p, created))));
+  return deletedByLaterRun(model, created);
 }
 
 const quote = (p: string): string => (/^[A-Za-z0-9_./@%+=:,-]+$/.test(p) ? p : `'${p.replace(/'/g, `'\\''`)}'`);
@@ -109,17 +96,18 @@ function checkRun(model: Model, view: RunView, report: (call: Call, message: str
 function downloader(model: Model, instr: Instr): 'wget' | 'curl' | null {
   const chain = stageChain(instr.stage);
   const root = chain[chain.length - 1];
-  const views = new Map(runViews(model).map((v) => [v.instr, v]));
-  for (const ins of earlierInstrs(instr).reverse()) {
-    const view = views.get(ins);
-    if (!view) continue;
+  const found = lastBefore(model, instr, 'ds013-downloader', 'same', (ins): 'wget' | 'curl' | undefined => {
+    const view = viewOf(model, ins);
+    if (!view) return undefined;
     for (const o of pkgOps(view)) {
       if (!isInstall(o)) continue;
       const names = installedNames(o, ins.env);
       if (names.includes('curl')) return 'curl';
       if (names.includes('wget')) return 'wget';
     }
-  }
+    return undefined;
+  });
+  if (found) return found;
   // busybox (and so Alpine) ships a wget applet.
   return root && /(^|\/)(alpine|busybox)(:|@|$)|:[^/]*alpine/.test(root.imageExpanded) ? 'wget' : null;
 }

@@ -1,10 +1,10 @@
 import { appendCommand, insertAfterWord } from '../engine/edits.js';
-import { expand, type Model, type Stage } from '../engine/model.js';
+import { expand, type Model } from '../engine/model.js';
 import { docEnd, docStart } from '../engine/run-script.js';
 import type { Edit, Fix } from '../engine/types.js';
 import { defineRule } from './rule.js';
 import { callRange, runViews, type RunView } from './helpers.js';
-import { stageChain } from './layer-helpers.js';
+import { removedByLaterRun as laterRemoval } from './layer-index.js';
 import { isInstall, pkgName, pkgOps, removedLater, type PkgOp } from './package-ops.js';
 
 const BUILD_PKGS = new Set([
@@ -43,14 +43,7 @@ export function isBuildPkg(name: string): boolean {
 
 /** Is `name` (or the apk virtual group) removed by a later RUN that builds on this one? DS002 reports that. */
 function removedByLaterRun(model: Model, view: RunView, op: PkgOp, name: string): boolean {
-  return runViews(model).some((v) => {
-    if (v.instr.start <= view.instr.start || v.instr.onbuild !== view.instr.onbuild) return false;
-    const ops = pkgOps(v);
-    const hit =
-      removedLater(ops, op.manager, name, v.instr.env) !== undefined ||
-      (op.virtual !== undefined && removedLater(ops, op.manager, op.virtual, v.instr.env) !== undefined);
-    return hit && stageChain(v.instr.stage).includes(view.instr.stage as Stage);
-  });
+  return laterRemoval(model, view, op.manager, name) || (op.virtual !== undefined && laterRemoval(model, view, op.manager, op.virtual));
 }
 
 /** Unsafe apk fix: build packages into a `.build-deps` virtual group, deleted at the end of the RUN. */

@@ -4,7 +4,11 @@ import { docEnd, docStart } from '../engine/run-script.js';
 import type { Edit, Fix } from '../engine/types.js';
 import { defineRule } from './rule.js';
 import { callRange, runViews, type RunView } from './helpers.js';
-import { callDirs, copyArgs, copyCreations, joinPath, type Created } from './layer-helpers.js';
+import { callDirs, copyArgs, joinPath, type Created } from './layer-helpers.js';
+import { copiesWithin, runsStrictlyBetween } from './layer-index.js';
+
+/** Past this many copied paths or RUNs in between, the finding names the first ones and offers no fix. */
+const MAX_HITS = 32;
 
 const PLAIN_OPTS = new Set(['-R', '--recursive', '-v', '--verbose', '-c', '--changes', '-f', '--silent', '--quiet']);
 const USER_CREATION = new Set(['useradd', 'adduser', 'groupadd', 'addgroup']);
@@ -81,13 +85,14 @@ function check(model: Model, view: RunView, idx: number, call: Call, report: (ms
   if (targets.some((t) => t.includes('$'))) return;
   const abs = targets.map((t) => joinPath(cwd, t));
   const stage = view.instr.stage;
-  const before = stage ? stage.instrs.slice(0, stage.instrs.indexOf(view.instr)) : [];
-  const copies = before.filter((i) => (i.keyword === 'COPY' || i.keyword === 'ADD') && !i.onbuild).flatMap(copyCreations);
-  // Recursive: everything copied under a target; otherwise only a copied file named exactly.
-  const hit = copies.filter((c) => abs.some((t) => (recursive ? removes(t, c.path) : t === c.path && !contentsCopy(c))));
+  if (!stage) return;
+  // Recursive: everything copied under a target; otherwise only a copied file named exactly (found through a per-stage index).
+  const near = [...new Set(abs.flatMap((t) => copiesWithin(stage, view.instr, t, recursive, MAX_HITS)))];
+  const hit = near.filter((c) => abs.some((t) => (recursive ? removes(t, c.path) : t === c.path && !contentsCopy(c))));
   if (hit.length === 0) return;
-  const instrs = [...new Set(hit.map((c) => c.instr))];
-  const lines = instrs.map((i) => i.line + 1).join(', ');
+  const instrs = [...new Set(hit.map((c) => c.instr))].sort((a, b) => a.start - b.start);
+  const more = near.length > MAX_HITS ? ' and more' : '';
+  const lines = instrs.map((i) => i.line + 1).join(', ') + more;
   const flag = isChown ? 'chown' : 'chmod';
   const value = expand(spec.value, view.instr.env);
   const shown = isChown || /^[0-7]{3,4}$/.test(value) ? value : '<octal mode>';
@@ -95,7 +100,7 @@ function check(model: Model, view: RunView, idx: number, call: Call, report: (ms
 
   // The fix: only when the targets are exactly what those COPYs created and nothing else touched them.
   const first = instrs[0] as Instr;
-  const between = runViews(model).filter((v) => v.instr.stage === stage && v.instr.start > first.start && v.instr.start < view.instr.start);
+  const between = runsStrictlyBetween(model, stage, first, view.instr, MAX_HITS);
   const exact = abs.every((t) => hit.some((c) => c.path === t)) && hit.every((c) => abs.some((t) => removes(t, c.path)));
   // COPY --chmod takes an octal mode; `chmod +x` depends on the file's current mode.
   const clean =
@@ -103,7 +108,7 @@ function check(model: Model, view: RunView, idx: number, call: Call, report: (ms
     !value.includes('$') &&
     !/\s/.test(value) &&
     call.args.every((w) => positionals(call).includes(w) || PLAIN_OPTS.has(w.value) || /^-[Rvcf]+$/.test(w.value));
-  const untouched = !between.some((v) => writesInto(v, abs)) && !writesInto(view, abs, idx);
+  const untouched = !more && between !== null && !between.some((v) => writesInto(v, abs)) && !writesInto(view, abs, idx);
   const flagsFree = instrs.every((i) => !copyArgs(i)?.flags.some((f) => f.startsWith(`--${flag}`)));
   if (!(exact && clean && untouched && flagsFree)) return report(msg);
   // A directory that received contents may have existed (WORKDIR): it keeps its own owner, so keep a non-recursive call for it.

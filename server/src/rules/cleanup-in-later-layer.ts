@@ -1,10 +1,12 @@
-import { mergeRuns } from '../engine/edits.js';
-import type { Instr, Model } from '../engine/model.js';
+import { MAX_MERGE_RUNS, mergeRuns } from '../engine/edits.js';
+import type { Instr, Model, Stage } from '../engine/model.js';
 import type { Fix } from '../engine/types.js';
 import { runCreations } from './download-helpers.js';
 import { defineRule } from './rule.js';
 import { callRange, runViews, type RunView } from './helpers.js';
-import { copyCreations, deletedInSameRun, deletes, deletionsByCall, earlierInstrs, pragmaBetween, type Created } from './layer-helpers.js';
+import { copyCreations, deletedInSameRun, deletes, deletionsByCall, pragmaBetween, stageChain, type Created } from './layer-helpers.js';
+import { PathIndex } from '../engine/path-index.js';
+import { positionIn } from '../engine/stage-index.js';
 import { installedNames, isInstall, isRemoval, pkgOps, removedLater, removedNames, type PkgOp } from './package-ops.js';
 
 interface Origin {
@@ -16,9 +18,9 @@ interface Origin {
 export function runsBetween(model: Model, creator: Instr, cleaner: Instr): Instr[] | null {
   const stage = cleaner.stage;
   if (!stage || creator.stage !== stage || creator.keyword !== 'RUN') return null;
-  const a = stage.instrs.indexOf(creator);
-  const b = stage.instrs.indexOf(cleaner);
-  if (a < 0 || b <= a) return null;
+  const a = positionIn(stage, creator);
+  const b = positionIn(stage, cleaner);
+  if (a < 0 || b <= a || b - a >= MAX_MERGE_RUNS) return null;
   const slice = stage.instrs.slice(a, b + 1);
   if (slice.some((i, k) => k > 0 && pragmaBetween(model, slice[k - 1] as Instr, i))) return null;
   return slice.every((i) => i.keyword === 'RUN' && i.onbuild === cleaner.onbuild) ? slice : null;
@@ -59,29 +61,69 @@ function leftBy(model: Model, ins: Instr, view: RunView | undefined): Left {
   return left;
 }
 
-function earlierState(model: Model, cleaner: Instr, views: ReadonlyMap<Instr, RunView>): Left {
-  const paths: Created[] = [];
-  const installs: Install[] = [];
-  for (const ins of earlierInstrs(cleaner)) {
+/** What each stage's instructions left, indexed for "nearest earlier" queries (built once per stage). */
+interface StageLeft {
+  paths: PathIndex<Created>;
+  /** Items added before each instruction of the stage (by position), for the query limit. */
+  pathsBefore: Map<Instr, number>;
+  installs: Map<string, { at: number; install: Install }[]>;
+}
+
+const stageLeft = new WeakMap<Stage, Map<boolean, StageLeft>>();
+
+function leftOfStage(model: Model, stage: Stage, onbuild: boolean, views: ReadonlyMap<Instr, RunView>): StageLeft {
+  let byFlag = stageLeft.get(stage);
+  if (!byFlag) stageLeft.set(stage, (byFlag = new Map()));
+  let s = byFlag.get(onbuild);
+  if (s) return s;
+  s = { paths: new PathIndex<Created>(), pathsBefore: new Map(), installs: new Map() };
+  stage.instrs.forEach((ins, at) => {
+    const st = s as StageLeft;
+    st.pathsBefore.set(ins, st.paths.items.length);
+    if (ins.onbuild !== onbuild) return;
     const left = leftBy(model, ins, views.get(ins));
-    paths.push(...left.paths);
-    installs.push(...left.installs);
-  }
-  return { paths, installs };
+    for (const p of left.paths) st.paths.add(p);
+    for (const i of left.installs) {
+      for (const n of i.names) {
+        const k = `${i.op.manager}\u0000${n}`;
+        const list = st.installs.get(k) ?? [];
+        if (list[list.length - 1]?.install !== i) list.push({ at, install: i });
+        st.installs.set(k, list);
+      }
+    }
+  });
+  byFlag.set(onbuild, s);
+  return s;
+}
+
+/** The earlier stages' states, nearest first: the cleaner's own stage (up to it), then its FROM ancestors. */
+function chainLeft(model: Model, cleaner: Instr, views: ReadonlyMap<Instr, RunView>): { left: StageLeft; limit: number; at: number }[] {
+  return stageChain(cleaner.stage).map((stage) => {
+    const left = leftOfStage(model, stage, cleaner.onbuild, views);
+    const own = stage === cleaner.stage;
+    return { left, limit: own ? (left.pathsBefore.get(cleaner) ?? 0) : Infinity, at: own ? positionIn(stage, cleaner) : Infinity };
+  });
 }
 
 /** Where the things a cleanup call removes came from (nearest earlier creation per target). */
-function origins(view: RunView, idx: number, state: Left, deletions: Map<number, string[]>): Origin[] {
+function origins(model: Model, view: RunView, idx: number, deletions: Map<number, string[]>, views: ReadonlyMap<Instr, RunView>): Origin[] {
   const out: Origin[] = [];
+  const chain = chainLeft(model, view.instr, views);
   for (const target of deletions.get(idx) ?? []) {
-    const c = [...state.paths].reverse().find((p) => deletes(target, p));
+    let c: Created | undefined;
+    for (const { left, limit } of chain) if ((c = left.paths.nearest(target, limit, deletes))) break;
     const how = c?.how === 'copy' ? 'copied' : c?.how === 'clone' ? 'cloned' : 'downloaded';
     if (c && !out.some((o) => o.what === `${target} (${how}`)) out.push({ instr: c.instr, what: `${target} (${how}` });
   }
   const op = pkgOps(view).find((o) => o.callIndex === idx);
   if (op && isRemoval(op)) {
     for (const name of removedNames(op, view.instr.env)) {
-      const inst = [...state.installs].reverse().find((i) => i.op.manager === op.manager && i.names.includes(name));
+      let inst: Install | undefined;
+      for (const { left, at } of chain) {
+        const list = left.installs.get(`${op.manager}\u0000${name}`) ?? [];
+        for (let k = list.length - 1; k >= 0 && !inst; k--) if ((list[k]?.at ?? Infinity) < at) inst = list[k]?.install;
+        if (inst) break;
+      }
       if (inst) out.push({ instr: inst.op.view.instr, what: `${name} (installed` });
     }
   }
@@ -112,11 +154,9 @@ export default defineRule({
         .filter(isRemoval)
         .map((o) => o.callIndex);
       if (deletions.size === 0 && removalIdx.length === 0) continue;
-      const state = earlierState(ctx.model, view.instr, views);
-      if (state.paths.length === 0 && state.installs.length === 0) continue;
       const idxs = [...new Set([...deletions.keys(), ...removalIdx])].sort((a, b) => a - b);
       for (const idx of idxs) {
-        const found = origins(view, idx, state, deletions);
+        const found = origins(ctx.model, view, idx, deletions, views);
         if (found.length === 0) continue;
         const first = found.reduce((a, b) => (b.instr.start < a.instr.start ? b : a));
         const call = view.calls[idx];

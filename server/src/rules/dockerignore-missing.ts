@@ -62,6 +62,9 @@ export default defineRule({
   severity: 'warning',
   stageAware: true,
   fixable: 'always',
+  // One .dockerignore for the file: its content depends on every stage that copies the context.
+  scope: 'file',
+  activeWhen: (options) => options.dockerignoreExists === false,
   docs: {
     summary: '`COPY . .` / `ADD . …` with no `.dockerignore` in the build context',
     why: 'Without a `.dockerignore`, copying the whole context also copies `.git` (often larger than the source), editor folders, logs, caches and local `node_modules` into the layer, and every change to them breaks the layer cache.',

@@ -26,6 +26,15 @@ export function runViews(model: Model): RunView[] {
   return views;
 }
 
+const viewMaps = new WeakMap<Model, Map<Instr, RunView>>();
+
+/** The RunView of a RUN instruction (undefined for other instructions), without scanning the model. */
+export function viewOf(model: Model, instr: Instr): RunView | undefined {
+  let m = viewMaps.get(model);
+  if (!m) viewMaps.set(model, (m = new Map(runViews(model).map((v) => [v.instr, v]))));
+  return m.get(instr);
+}
+
 /** A BuildKit cache or tmpfs mount whose target contains one of the fragments. */
 export function hasCacheMount(run: RunScript, fragments: readonly string[]): boolean {
   return run.mounts.some((m) => (m.type === 'cache' || m.type === 'tmpfs') && fragments.some((f) => m.target.includes(f)));

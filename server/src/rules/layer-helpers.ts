@@ -6,8 +6,9 @@
 import { deletedPaths, normPath, removes, type Call } from '../engine/commands.js';
 import { expand, type Instr, type Stage } from '../engine/model.js';
 import type { Run } from 'dockerfile-ast';
-import { runViews, type RunView } from './helpers.js';
+import { viewOf, type RunView } from './helpers.js';
 import type { Model } from '../engine/model.js';
+import { stateBefore } from '../engine/stage-index.js';
 
 /** RUNs with a here-document anywhere (as the script or as data): their text cannot be merged. */
 export function hasHeredoc(instr: Instr): boolean {
@@ -55,25 +56,13 @@ export function earlierInstrs(instr: Instr): Instr[] {
   return out;
 }
 
-const workdirCache = new WeakMap<Instr, string | null>();
-
-/** The WORKDIR in effect at an instruction ('/' by default); null when it cannot be known. */
+/** The WORKDIR in effect at an instruction ('/' by default); null when it cannot be known. Folded once per stage. */
 export function workdirAt(instr: Instr): string | null {
-  const hit = workdirCache.get(instr);
-  if (hit !== undefined) return hit;
-  const cwd = computeWorkdir(instr);
-  workdirCache.set(instr, cwd);
-  return cwd;
-}
-
-function computeWorkdir(instr: Instr): string | null {
-  let cwd: string | null = '/';
-  for (const i of earlierInstrs(instr)) {
-    if (i.keyword !== 'WORKDIR' || i.onbuild) continue;
+  return stateBefore<string | null>(instr, 'workdir', '/', (cwd, i) => {
+    if (i.keyword !== 'WORKDIR' || i.onbuild) return cwd;
     const dir = expand(i.args.replace(/^(["'])(.*)\1$/, '$2'), i.env);
-    cwd = dir.includes('$') || cwd === null ? (dir.startsWith('/') && !dir.includes('$') ? normPath(dir) : null) : joinPath(cwd, dir);
-  }
-  return cwd;
+    return dir.includes('$') || cwd === null ? (dir.startsWith('/') && !dir.includes('$') ? normPath(dir) : null) : joinPath(cwd, dir);
+  });
 }
 
 /** The working directory before each call of a RUN (tracking top-level `cd`); null once unknown. */
@@ -239,7 +228,7 @@ export function deletes(target: string, created: Created): boolean {
 
 /** Was `created` deleted by a call of its own RUN after it was made? */
 export function deletedInSameRun(model: Model, created: Created, known?: RunView): boolean {
-  const view = known?.instr === created.instr ? known : runViews(model).find((v) => v.instr === created.instr);
+  const view = known?.instr === created.instr ? known : viewOf(model, created.instr);
   if (!view || created.callIndex === undefined) return false;
   for (const [idx, paths] of deletionsByCall(view)) {
     if (idx > created.callIndex && paths.some((p) => removes(p, created.path) || (/[*?[]/.test(p) && globRegex(p).test(created.path)))) return true;

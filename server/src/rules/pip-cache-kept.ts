@@ -5,7 +5,8 @@ import { docStart, type RunScript } from '../engine/run-script.js';
 import type { Word } from '../engine/shell/parser.js';
 import { defineRule } from './rule.js';
 import { callRange, runViews } from './helpers.js';
-import { exportedBefore, homePaths, instrText, mountCovers, optionValue, priorInstrs, wordValue } from './pkg-helpers.js';
+import { exportedBefore, homePaths, instrText, mountCovers, optionValue, wordValue } from './pkg-helpers.js';
+import { anyBefore } from '../engine/stage-index.js';
 
 /** pip's global options that take a separate value (they may come before `install`). */
 const PIP_VALUE_OPTS = new Set([
@@ -64,11 +65,12 @@ function disabledInRun(run: RunScript, call: Call): boolean {
   return disables(exportedBefore(run, call.cmd, 'PIP_NO_CACHE_DIR'));
 }
 
+const setsNoCacheDir = (t: string): boolean => /no-cache-dir/.test(t) && (/pip[0-9.]*\s+config\s+set/.test(t) || /pip\.conf/.test(t));
+
 /** `pip config set global.no-cache-dir …` or a pip.conf written with `no-cache-dir = …` earlier. */
 function configuredEarlier(model: Model, instr: Instr, before: number): boolean {
-  const sets = (t: string): boolean => /no-cache-dir/.test(t) && (/pip[0-9.]*\s+config\s+set/.test(t) || /pip\.conf/.test(t));
-  if (sets(model.text.slice(instr.start, before))) return true;
-  return priorInstrs(model, instr).some((i) => (i.keyword === 'RUN' || i.keyword === 'COPY') && sets(instrText(model, i)));
+  if (setsNoCacheDir(model.text.slice(instr.start, before))) return true;
+  return anyBefore(model, instr, 'ds006-pip-conf', 'prior', (i) => (i.keyword === 'RUN' || i.keyword === 'COPY') && setsNoCacheDir(instrText(model, i)));
 }
 
 export default defineRule({

@@ -44,6 +44,15 @@ export interface Rule {
   /** When true, findings in stages that do not ship are reported as hints. */
   stageAware: boolean;
   fixable: 'always' | 'sometimes' | 'none';
+  /**
+   * What a finding can depend on. `stage` (the default): the instruction's own stage group (stages
+   * linked by FROM or `--from`, the preamble and every FROM line), so the editor can re-lint just
+   * the group an edit touched. `file`: anything in the file; while such a rule is active (see
+   * `activeWhen`) every edit re-lints the whole file.
+   */
+  scope?: 'stage' | 'file';
+  /** For `file` rules: whether the rule can report at all under these options (default: unless turned off). */
+  activeWhen?: (options: LintOptions) => boolean;
   /** hadolint rule ids whose `# hadolint ignore=` pragma also silences this rule. */
   hadolint?: string[];
   docs: RuleDocs;
@@ -52,6 +61,12 @@ export interface Rule {
 
 export function defineRule(rule: Rule): Rule {
   return rule;
+}
+
+/** Is a whole-file rule active under these options (so an edit anywhere can change its findings)? */
+export function fileScopeActive(rule: Rule, options: LintOptions): boolean {
+  if (rule.scope !== 'file' || options.rules?.[rule.id] === 'off') return false;
+  return rule.activeWhen ? rule.activeWhen(options) : true;
 }
 
 /** Does this stage's content end up in the final image? */

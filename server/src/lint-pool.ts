@@ -1,0 +1,154 @@
+/**
+ * Where the server lints: small documents on the main thread (a few ms), big ones in a worker of
+ * their own (lint-worker.ts), so a 50k-line file never delays another file's diagnostics or a code
+ * action. Per document, only the newest version is linted: a request that a newer one overtakes
+ * resolves `stale` and is never published. Each worker lint has a time and heap budget; past it the
+ * worker is terminated and the result is `too-expensive` (the server shows a notice instead).
+ */
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { fix } from './engine/lint.js';
+import type { DetailedFinding, FixOptions, FixResult, LintOptions } from './engine/types.js';
+import { IncrementalLinter } from './incremental.js';
+import type { WorkerReply, WorkerRequest } from './lint-worker.js';
+
+export type LintOutcome = { kind: 'done'; findings: DetailedFinding[] } | { kind: 'stale' } | { kind: 'too-expensive'; reason: string };
+
+export interface Budget {
+  /** Wall time for one lint or fix of one document. */
+  timeMs: number;
+  /** Old-generation heap of a document's worker. */
+  heapMb: number;
+}
+
+export const DEFAULT_BUDGET: Budget = { timeMs: 20_000, heapMb: 1024 };
+/** Documents with at least this many characters are linted in a worker (about 1,500 lines). */
+export const WORKER_THRESHOLD = 64 * 1024;
+
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+
+interface Pending {
+  resolve(r: WorkerReply | { id: number; error: string; expensive: true }): void;
+  timer: NodeJS.Timeout;
+}
+
+/** One document's worker: requests run one at a time, in order. */
+class DocWorker {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  dead = false;
+
+  constructor(
+    private readonly budget: Budget,
+    private readonly onDeath: () => void,
+  ) {
+    this.worker = new Worker(path.join(__dirname, 'lint-worker.js'), { resourceLimits: { maxOldGenerationSizeMb: budget.heapMb } });
+    this.worker.unref();
+    this.worker.on('message', (r: WorkerReply) => this.settle(r.id, r));
+    this.worker.on('error', (e) => this.die(e.message.includes('memory') ? `more than ${budget.heapMb} MB of memory` : e.message));
+    this.worker.on('exit', () => this.die('the lint worker stopped'));
+  }
+
+  request(req: WithoutId<WorkerRequest>): Promise<WorkerReply | { id: number; error: string; expensive: true }> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.die(`more than ${this.budget.timeMs / 1000} s`), this.budget.timeMs);
+      this.pending.set(id, { resolve, timer });
+      this.worker.postMessage({ ...req, id } as WorkerRequest);
+    });
+  }
+
+  private settle(id: number, r: WorkerReply | { id: number; error: string; expensive: true }): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    this.pending.delete(id);
+    clearTimeout(p.timer);
+    p.resolve(r);
+  }
+
+  /** Over budget or crashed: every waiting request ends as too expensive; the next one starts a fresh worker. */
+  die(reason: string): void {
+    if (this.dead) return;
+    this.dead = true;
+    void this.worker.terminate();
+    for (const id of [...this.pending.keys()]) this.settle(id, { id, error: reason, expensive: true });
+    this.onDeath();
+  }
+}
+
+export class LintPool {
+  private readonly inline = new IncrementalLinter();
+  private readonly workers = new Map<string, DocWorker>();
+  /** The newest version asked for, per document. */
+  private readonly latest = new Map<string, number>();
+  private readonly inFlight = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly budget: Budget = DEFAULT_BUDGET,
+    private readonly threshold = WORKER_THRESHOLD,
+  ) {}
+
+  /** Lints `text` (version `version` of `uri`); resolves `stale` when a newer version was requested meanwhile. */
+  async lint(uri: string, version: number, text: string, options: LintOptions): Promise<LintOutcome> {
+    this.latest.set(uri, version);
+    if (text.length < this.threshold && !this.workers.has(uri)) return { kind: 'done', findings: this.inline.lint(uri, text, options) };
+    if (text.length < this.threshold) this.drop(uri); // shrank below the threshold: back to the main thread
+    if (text.length < this.threshold) return { kind: 'done', findings: this.inline.lint(uri, text, options) };
+    this.inline.forget(uri);
+    // One lint in flight per document; while it runs, only the newest waiting request is kept.
+    while (this.inFlight.has(uri)) {
+      await this.inFlight.get(uri);
+      if (this.latest.get(uri) !== version) return { kind: 'stale' };
+    }
+    const run = this.workerFor(uri).request({ kind: 'lint', uri, text, options });
+    const flight = run.then(() => undefined);
+    this.inFlight.set(uri, flight);
+    const r = await run;
+    if (this.inFlight.get(uri) === flight) this.inFlight.delete(uri);
+    if (this.latest.get(uri) !== version) return { kind: 'stale' };
+    if ('findings' in r) return { kind: 'done', findings: r.findings };
+    return { kind: 'too-expensive', reason: 'error' in r ? r.error : 'no result' };
+  }
+
+  /** Whole-document fix (fix-all, Optimize): in the document's worker when it is big. */
+  async fix(uri: string, text: string, options: FixOptions): Promise<FixResult | null> {
+    if (text.length < this.threshold) return fix(text, options);
+    const r = await this.workerFor(uri).request({ kind: 'fix', text, options });
+    return 'fixed' in r ? r.fixed : null;
+  }
+
+  /** The document closed: its worker (and heap) goes. */
+  forget(uri: string): void {
+    this.latest.delete(uri);
+    this.inline.forget(uri);
+    this.drop(uri);
+  }
+
+  /** Number of live workers (one per big open document at most). */
+  get workerCount(): number {
+    return this.workers.size;
+  }
+
+  dispose(): void {
+    for (const uri of [...this.workers.keys()]) this.drop(uri);
+  }
+
+  private drop(uri: string): void {
+    const w = this.workers.get(uri);
+    this.workers.delete(uri);
+    w?.die('closed');
+  }
+
+  private workerFor(uri: string): DocWorker {
+    let w = this.workers.get(uri);
+    if (!w || w.dead) {
+      const created: DocWorker = new DocWorker(this.budget, () => {
+        if (this.workers.get(uri) === created) this.workers.delete(uri);
+      });
+      w = created;
+      this.workers.set(uri, w);
+    }
+    return w;
+  }
+}

@@ -1,0 +1,70 @@
+/** The server's lint scheduling (server/src/lint-pool.ts): big documents in a worker of their own, stale results dropped, budgets. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { lintDetailed } from '../../server/src/engine/lint.js';
+import { LintPool } from '../../server/src/lint-pool.js';
+
+const stage = (i: number): string => `FROM debian:bookworm AS s${i}\nRUN apt-get update && apt-get install -y curl${i}\nCOPY . /app\nRUN rm -rf /tmp/x\n`;
+const big = Array.from({ length: 3000 }, (_, i) => stage(i)).join('');
+const small = 'FROM alpine\nRUN apk add curl\n';
+const options = { dockerignoreExists: false };
+
+test('a big document is linted in its own worker, with the same findings as a direct lint; one worker per document', async () => {
+  const pool = new LintPool({ timeMs: 600_000, heapMb: 1024 }, 4096);
+  try {
+    const r = await pool.lint('file:///big', 1, big, options);
+    assert.equal(r.kind, 'done');
+    assert.deepEqual(r.kind === 'done' && r.findings, lintDetailed(big, options));
+    const edited = big.replace('curl7', 'wget7');
+    const r2 = await pool.lint('file:///big', 2, edited, options);
+    assert.deepEqual(r2.kind === 'done' && r2.findings, lintDetailed(edited, options));
+    assert.equal(pool.workerCount, 1);
+    pool.forget('file:///big');
+    assert.equal(pool.workerCount, 0);
+  } finally {
+    pool.dispose();
+  }
+});
+
+test('a newer version overtakes an older one: the older resolves stale, only the newest is published', async () => {
+  const pool = new LintPool({ timeMs: 600_000, heapMb: 1024 }, 4096);
+  try {
+    const first = pool.lint('file:///big', 1, big, options);
+    const second = pool.lint('file:///big', 2, `${big}RUN true\n`, options);
+    const third = pool.lint('file:///big', 3, `${big}RUN false\n`, options);
+    const [a, b, c] = await Promise.all([first, second, third]);
+    assert.equal(a.kind, 'stale');
+    assert.equal(b.kind, 'stale');
+    assert.equal(c.kind, 'done');
+  } finally {
+    pool.dispose();
+  }
+});
+
+test('while a big document lints in its worker, a small one is answered first (the main thread is free)', async () => {
+  const pool = new LintPool({ timeMs: 600_000, heapMb: 1024 }, 4096);
+  try {
+    const order: string[] = [];
+    const bigDone = pool.lint('file:///big', 1, big, options).then(() => order.push('big'));
+    await new Promise((r) => setImmediate(r));
+    const smallDone = pool.lint('file:///small', 1, small, options).then(() => order.push('small'));
+    await Promise.all([bigDone, smallDone]);
+    assert.deepEqual(order, ['small', 'big']);
+  } finally {
+    pool.dispose();
+  }
+});
+
+test('over its time budget a lint ends as too-expensive, the worker is gone, and the next lint starts afresh', async () => {
+  const pool = new LintPool({ timeMs: 1, heapMb: 1024 }, 4096);
+  try {
+    const r = await pool.lint('file:///big', 1, big, options);
+    assert.equal(r.kind, 'too-expensive');
+    assert.match(r.kind === 'too-expensive' ? r.reason : '', /more than/);
+    assert.equal(pool.workerCount, 0);
+    const s = await pool.lint('file:///small', 1, small, options);
+    assert.equal(s.kind, 'done');
+  } finally {
+    pool.dispose();
+  }
+});

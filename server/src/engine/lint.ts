@@ -158,9 +158,7 @@ export function selectFixes(findings: readonly DetailedFinding[], options: FixOp
   const chosen: DetailedFinding[] = [];
   const taken: Edit[] = [];
   const order = new Map(rules.map((r, i) => [r.id, i]));
-  const candidates = findings
-    .filter((f) => autoFixable(f, options))
-    .sort((a, b) => (order.get(a.rule) ?? 0) - (order.get(b.rule) ?? 0) || a.start - b.start);
+  const candidates = findings.filter((f) => autoFixable(f, options)).sort((a, b) => (order.get(a.rule) ?? 0) - (order.get(b.rule) ?? 0) || a.start - b.start);
   for (const f of candidates) {
     const edits = f.fixDetail?.edits ?? [];
     if (edits.some((e) => taken.some((t) => conflicts(e, t)))) continue;

@@ -73,7 +73,11 @@ export default defineRule({
       const also = reader ? prependUpdate(reader) : null;
       const message = `\`${call.name} update\` leaves the package lists (tens of MB) in this layer: delete /var/lib/apt/lists/* in the same RUN.`;
       if (reader && !also) {
-        ctx.report({ instr, ...callRange(run, call), message: `${message} The RUN at line ${reader.instr.line + 1} installs from them: give it its own \`apt-get update\`.` });
+        ctx.report({
+          instr,
+          ...callRange(run, call),
+          message: `${message} The RUN at line ${reader.instr.line + 1} installs from them: give it its own \`apt-get update\`.`,
+        });
         continue;
       }
       const title = also ? `Append \`rm -rf /var/lib/apt/lists/*\`, update again at line ${reader!.instr.line + 1}` : 'Append `rm -rf /var/lib/apt/lists/*`';

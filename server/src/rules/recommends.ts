@@ -83,9 +83,10 @@ const RECOMMENDS: Record<string, readonly string[]> = {
   apache2: ['ssl-cert'],
   cron: [],
 };
-const NOTHING = (
-  'ca-certificates make build-essential python3 python3-dev python3-venv python3-setuptools python3-wheel python-dev unzip bzip2 xz-utils file vim vim-tiny nano jq less locales tzdata sudo rsync tree htop netcat-openbsd net-tools iputils-ping postgresql-client gawk automake pkg-config bison patch binutils apt-transport-https apt-utils software-properties-common openssl tar coreutils bash man-db nodejs openjdk-17-jre-headless openjdk-17-jdk-headless ruby-dev subversion libssl-dev zlib1g-dev libffi-dev libpq-dev libxml2-dev ninja-build clang gettext-base lsb-release tini gosu dumb-init fontconfig gpg xauth libc6-dev psmisc openssh-server ssh-client aptitude gnupg-agent'
-).split(' ');
+const NOTHING =
+  'ca-certificates make build-essential python3 python3-dev python3-venv python3-setuptools python3-wheel python-dev unzip bzip2 xz-utils file vim vim-tiny nano jq less locales tzdata sudo rsync tree htop netcat-openbsd net-tools iputils-ping postgresql-client gawk automake pkg-config bison patch binutils apt-transport-https apt-utils software-properties-common openssl tar coreutils bash man-db nodejs openjdk-17-jre-headless openjdk-17-jdk-headless ruby-dev subversion libssl-dev zlib1g-dev libffi-dev libpq-dev libxml2-dev ninja-build clang gettext-base lsb-release tini gosu dumb-init fontconfig gpg xauth libc6-dev psmisc openssh-server ssh-client aptitude gnupg-agent'.split(
+    ' ',
+  );
 for (const p of NOTHING) RECOMMENDS[p] ??= [];
 
 type Need = (u: StageUsage, installed: readonly string[]) => boolean;

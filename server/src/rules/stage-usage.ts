@@ -10,10 +10,41 @@ import { runViews } from './helpers.js';
 import { stageChain } from './layer-helpers.js';
 import type { StageUsage } from './recommends.js';
 
-const TLS_PROGRAMS = new Set(['curl', 'wget', 'git', 'gem', 'bundle', 'composer', 'cargo', 'rustup', 'conda', 'poetry', 'pipenv', 'uv', 'mvn', 'gradle', 'add-apt-repository']);
+const TLS_PROGRAMS = new Set([
+  'curl',
+  'wget',
+  'git',
+  'gem',
+  'bundle',
+  'composer',
+  'cargo',
+  'rustup',
+  'conda',
+  'poetry',
+  'pipenv',
+  'uv',
+  'mvn',
+  'gradle',
+  'add-apt-repository',
+]);
 const PIP = /^pip[0-9.]*$/;
 const NODE_PM = new Set(['npm', 'yarn', 'pnpm', 'npx']);
-const COMPILERS = new Set(['gcc', 'cc', 'g++', 'c++', 'clang', 'clang++', 'make', 'cmake', 'configure', 'ninja', 'meson', 'cargo', 'autoreconf', 'dpkg-buildpackage']);
+const COMPILERS = new Set([
+  'gcc',
+  'cc',
+  'g++',
+  'c++',
+  'clang',
+  'clang++',
+  'make',
+  'cmake',
+  'configure',
+  'ninja',
+  'meson',
+  'cargo',
+  'autoreconf',
+  'dpkg-buildpackage',
+]);
 const RUNTIME = new Set(['CMD', 'ENTRYPOINT', 'HEALTHCHECK']);
 
 /** `pip …` or `python -m pip …`: the arguments after `pip`, or null. */
@@ -55,7 +86,8 @@ function scanCall(call: Call, instr: Instr, u: Mutable): void {
     if (first === 'get' || first === 'install') u.tls = true;
   }
   if (call.name === 'go' && first === 'mod') u.tls = true;
-  if ((call.name === 'gpg' || call.name === 'gpg2' || call.name === 'apt-key') && call.args.some((w) => /keyserver|recv-key|fetch-key/.test(w.value))) u.tls = true;
+  if ((call.name === 'gpg' || call.name === 'gpg2' || call.name === 'apt-key') && call.args.some((w) => /keyserver|recv-key|fetch-key/.test(w.value)))
+    u.tls = true;
   const pip = pipArgs(call);
   if (pip && (pip[0] === 'install' || pip[0] === 'wheel' || pip[0] === 'download')) {
     u.tls = true;

@@ -10,6 +10,7 @@ import { readInput } from './cli/read-input.js';
 import { writeAtomic } from './cli/write-file.js';
 import { fix, lintDetailed } from './engine/lint.js';
 import type { DetailedFinding, LintOptions } from './engine/types.js';
+import { ruleDocsUrl } from './rule-docs-url.js';
 import { toSarif } from './sarif.js';
 
 const VERSION = '0.1.0';
@@ -55,14 +56,15 @@ function lintCommand(args: Args, out: (s: string) => void, err: (s: string) => v
       endLine: f.endLine,
       endColumn: f.endColumn,
       ...(f.fix ? { fix: f.fix } : {}),
+      docs: ruleDocsUrl(f.rule),
     }));
     out(jsonText(JSON.stringify(rows, null, 2)));
   } else if (args.format === 'sarif') {
     out(jsonText(JSON.stringify(toSarif(all, VERSION), null, 2)));
   } else {
     for (const { file, f } of all) {
-      const fixNote = f.fix ? ` [fix${f.fix.safe ? '' : ', unsafe'}: ${oneLine(f.fix.title)}]` : '';
-      out(safeLine(`${displayPath(file)}:${f.line}:${f.column}: ${f.severity} ${f.rule} ${oneLine(f.message)}${fixNote}`));
+      const fixNote = f.fix ? ` [${f.fix.safe ? 'fix' : 'unsafe fix'}: ${oneLine(f.fix.title)}]` : '';
+      out(safeLine(`${displayPath(file)}:${f.line}:${f.column}: ${f.severity} ${f.rule} ${oneLine(f.message)}${fixNote} ${ruleDocsUrl(f.rule)}`));
     }
     const counted = all.filter(({ f }) => f.severity !== 'hint');
     if (all.length > 0) {

@@ -4,7 +4,7 @@
  * and the fixed text has no new dockerfile-utils errors.
  */
 import { validate } from 'dockerfile-utils';
-import { fix, lintDetailed } from '../../server/src/engine/index.js';
+import { autoFixable, fix, lintDetailed } from '../../server/src/engine/index.js';
 import type { FixOptions } from '../../server/src/engine/types.js';
 
 /** dockerfile-utils errors (severity 1), as sorted messages. */
@@ -54,7 +54,7 @@ export function checkConvergence(text: string, options: FixOptions): Convergence
   const twice = fix(once.text, options);
   if (twice.text !== once.text) problems.push(`fix is not idempotent${tag} (applied ${once.applied.join(',')} then ${twice.applied.join(',')})`);
   const after = { ...options, dockerignoreExists: options.dockerignoreExists || once.createFiles.length > 0 || undefined };
-  const left = lintDetailed(once.text, after).filter((f) => f.fixDetail && (f.fixDetail.safe || options.unsafe) && f.severity !== 'hint');
+  const left = lintDetailed(once.text, after).filter((f) => autoFixable(f, { unsafe: options.unsafe }));
   if (left.length) problems.push(`fixable left${tag}: ${left.map((f) => `${f.rule}@${f.line}`).join(' ')}`);
   for (const c of commentLines(text)) if (!once.text.includes(c)) problems.push(`fix lost the comment ${JSON.stringify(c)}${tag}`);
   const refs = varRefs(once.text);

@@ -47,6 +47,8 @@ export interface DetailedFinding extends Finding {
   fixDetail?: Fix;
   /** Set when the finding reports a rule that threw (an internal error), not a problem in the Dockerfile. */
   ruleCrashed?: true;
+  /** The finding is in a stage whose files do not ship: fix-all, Optimize and `fix` leave it alone. */
+  unshipped?: true;
 }
 
 export interface LintOptions {

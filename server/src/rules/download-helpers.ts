@@ -49,23 +49,31 @@ function optValue(call: Call, names: readonly string[]): Word | undefined {
   return undefined;
 }
 
+/**
+ * The URL argument of a download and the file name it ends in. With `env`, a URL behind a variable counts when the
+ * variable is known (`ARG MIRROR=https://…` then `wget "$MIRROR/tool.tar.gz"`); the name must not be dynamic.
+ */
+function urlBasenameOf(call: Call, opts: ReadonlySet<string>, env?: ReadonlyMap<string, string>): string {
+  const url = positionals(call, opts).find((w) => isUrl(w.value) || (env !== undefined && isUrl(expand(w.value, env))));
+  if (!url) return '';
+  const base = urlBasename(env ? expand(url.value, env) : url.value);
+  return /[$`]/.test(base) || (url.dynamic && !env) ? '' : base;
+}
+
 /** The file a wget/curl call writes (null for stdout or unknown), relative or absolute as written. */
-export function downloadTarget(call: Call): { file: string; word?: Word } | null {
+export function downloadTarget(call: Call, env?: ReadonlyMap<string, string>): { file: string; word?: Word } | null {
   if (call.name === 'wget') {
     const o = optValue(call, ['-O', '--output-document']);
     if (o) return o.value === '-' || o.dynamic ? null : { file: o.value, word: o };
-    const url = positionals(call, WGET_VALUE_OPTS).find((w) => isUrl(w.value));
-    if (!url || url.dynamic) return null;
+    const base = urlBasenameOf(call, WGET_VALUE_OPTS, env);
     const dir = optValue(call, ['-P', '--directory-prefix'])?.value;
-    const base = urlBasename(url.value);
     return base ? { file: dir ? `${dir.replace(/\/$/, '')}/${base}` : base } : null;
   }
   if (call.name === 'curl') {
     const o = optValue(call, ['-o', '--output']);
     if (o) return o.value === '-' || o.dynamic ? null : { file: o.value, word: o };
     if (call.args.some((w) => w.value === '-O' || w.value === '--remote-name' || /^-[a-zA-Z]*O[a-zA-Z]*$/.test(w.value))) {
-      const url = positionals(call, CURL_VALUE_OPTS).find((w) => isUrl(w.value));
-      const base = url && !url.dynamic ? urlBasename(url.value) : '';
+      const base = urlBasenameOf(call, CURL_VALUE_OPTS, env);
       return base ? { file: base } : null;
     }
   }
@@ -79,7 +87,7 @@ export function runCreations(view: RunView): Created[] {
   view.calls.forEach((call, idx) => {
     const cwd = dirs[idx];
     if (cwd === null || cwd === undefined) return;
-    const dl = downloadTarget(call);
+    const dl = downloadTarget(call, view.instr.env);
     if (dl) {
       const file = expand(dl.file, view.instr.env);
       if (!file.includes('$')) out.push({ instr: view.instr, path: joinPath(cwd, file), dir: false, how: 'download', call, callIndex: idx });

@@ -155,20 +155,23 @@ function cleanedByTool(calls: readonly Call[], from: number, use: CacheUse): boo
   });
 }
 
-/** A later instruction of the stage (a RUN, or CMD/ENTRYPOINT at run time) that runs the tool again. */
+/** A later RUN of the stage that runs the tool again. */
 function usedLater(model: Model, view: RunView, use: CacheUse): Instr | undefined {
   const instrs = stageInstrs(model, view.instr);
-  const later = instrs.slice(instrs.indexOf(view.instr) + 1);
   const views = new Map(runViews(model).map((v) => [v.instr, v]));
-  return later.find((i) => {
-    const v = views.get(i);
-    if (v) return v.calls.some((c) => use.programs.test(c.name));
-    if (i.keyword !== 'CMD' && i.keyword !== 'ENTRYPOINT') return false;
-    return model.text
-      .slice(i.start, i.end)
-      .split(/[\s"',[\]/]+/)
-      .some((w) => use.programs.test(w));
-  });
+  return instrs.slice(instrs.indexOf(view.instr) + 1).find((i) => views.get(i)?.calls.some((c) => use.programs.test(c.name)));
+}
+
+/** CMD/ENTRYPOINT of the RUN's stage runs the tool (`go run`, `mvn spring-boot:run`): the cache is used at run time. */
+function usedAtRunTime(model: Model, view: RunView, use: CacheUse): boolean {
+  return stageInstrs(model, view.instr).some(
+    (i) =>
+      (i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT') &&
+      model.text
+        .slice(i.start, i.end)
+        .split(/[\s"',[\]/]+/)
+        .some((w) => use.programs.test(w)),
+  );
 }
 
 function cacheFix(model: Model, view: RunView, use: CacheUse): Fix | undefined {
@@ -200,7 +203,7 @@ export default defineRule({
     good: 'RUN go build -o /usr/local/bin/app . && go clean -cache\n# or, with BuildKit:\nRUN --mount=type=cache,target=/root/.cache/go-build go build -o /usr/local/bin/app .',
     notes:
       'Covers `go build|install|test|run|vet|get` (GOCACHE, XDG_CACHE_HOME; `GOCACHE=off` is not flagged), `cargo build|install|fetch|test|run` (CARGO_HOME, as in the rust images), `mvn`/`mvnw` with goals (`-Dmaven.repo.local`), `gradle`/`gradlew` with tasks (GRADLE_USER_HOME) and `pip wheel`/`pip download` (`pip install` is DS006). Not flagged with a BuildKit cache or tmpfs mount on the cache directory (or a parent), or when the same RUN deletes it later (`rm -rf`, `go clean -cache`, `pip cache purge`). ' +
-      'The fix appends the cleanup to the RUN (`go clean -cache`, `rm -rf <dir>`; `--no-cache-dir` for pip). Dropping a cache that only speeds builds up (Go, Gradle, pip) is always safe. Dropping downloaded dependencies (cargo registry, Maven repository) is offered as unsafe when a later RUN, CMD or ENTRYPOINT of the stage runs the tool again, since an offline or run-time invocation would need them. The `target/` directory of `cargo build` is not touched: the program may run from it. In stages that do not ship the finding is a hint: a builder stage copied from selectively keeps its cache out of the image anyway.',
+      'The fix appends the cleanup to the RUN (`go clean -cache`, `rm -rf <dir>`; `--no-cache-dir` for pip). Dropping a cache that only speeds builds up (Go, Gradle, pip) is always safe. Dropping downloaded dependencies (cargo registry, Maven repository) is offered as unsafe when a later RUN of the stage runs the tool again, since an offline invocation would need them. Not flagged when CMD or ENTRYPOINT runs the tool (`go run`, `mvn spring-boot:run`): then the cache is used at run time. The `target/` directory of `cargo build` is not touched: the program may run from it. In stages that do not ship the finding is a hint: a builder stage copied from selectively keeps its cache out of the image anyway.',
     seeAlso: ['DS006', 'DS010'],
   },
   check(ctx) {
@@ -211,7 +214,7 @@ export default defineRule({
       calls.forEach((call, idx) => {
         const use =
           goUse(model, view, call) ?? cargoUse(model, view, call) ?? mavenUse(model, view, call) ?? gradleUse(model, view, call) ?? pipUse(view, call);
-        if (!use || reported.has(use.tool)) return;
+        if (!use || reported.has(use.tool) || usedAtRunTime(model, view, use)) return;
         if (mountCovers(run, use.dirs) || cleansDir(calls, idx + 1, use.dirs, instr.env) || cleanedByTool(calls, idx + 1, use)) return;
         reported.add(use.tool);
         ctx.report({

@@ -75,7 +75,7 @@ function origins(view: RunView, idx: number, state: Left, deletions: Map<number,
   const out: Origin[] = [];
   for (const target of deletions.get(idx) ?? []) {
     const c = [...state.paths].reverse().find((p) => deletes(target, p));
-    const how = c?.how === 'copy' ? 'copied' : c?.how === 'clone' ? 'cloned' : 'downloaded';
+    const how = c?.how === 'copy' ? 'copied' : c?.how === 'clone' ? 'cloned' : c?.how === 'unpack' ? 'unpacked' : 'downloaded';
     if (c && !out.some((o) => o.what === `${target} (${how}`)) out.push({ instr: c.instr, what: `${target} (${how}` });
   }
   const op = pkgOps(view).find((o) => o.callIndex === idx);
@@ -86,6 +86,23 @@ function origins(view: RunView, idx: number, state: Left, deletions: Map<number,
     }
   }
   return out;
+}
+
+/**
+ * The instructions that created what this RUN deletes or uninstalls (empty when it deletes things of unknown
+ * origin), or null when the RUN cleans nothing up.
+ */
+export function cleanupOrigins(model: Model, instr: Instr): Instr[] | null {
+  const view = runViews(model).find((v) => v.instr === instr);
+  if (!view) return null;
+  const deletions = deletionsByCall(view);
+  const removalIdx = pkgOps(view)
+    .filter(isRemoval)
+    .map((o) => o.callIndex);
+  if (deletions.size === 0 && removalIdx.length === 0) return null;
+  const state = earlierState(model, instr, new Map(runViews(model).map((v) => [v.instr, v])));
+  const idxs = new Set([...deletions.keys(), ...removalIdx]);
+  return [...new Set([...idxs].flatMap((idx) => origins(view, idx, state, deletions).map((o) => o.instr)))];
 }
 
 export default defineRule({

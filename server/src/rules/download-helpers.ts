@@ -3,7 +3,7 @@ import { positionals, type Call } from '../engine/commands.js';
 import { expand } from '../engine/model.js';
 import type { Word } from '../engine/shell/parser.js';
 import type { RunView } from './helpers.js';
-import { callDirs, isUrl, joinPath, urlBasename, type Created } from './layer-helpers.js';
+import { callDirs, isUrl, joinPath, SYSTEM_DIRS, urlBasename, type Created } from './layer-helpers.js';
 
 const WGET_VALUE_OPTS = new Set(['-O', '-P', '-o', '-a', '-e', '-t', '-T', '-U', '-w', '--header', '--user', '--password', '-i', '-B']);
 const CURL_VALUE_OPTS = new Set([
@@ -80,7 +80,41 @@ export function downloadTarget(call: Call, env?: ReadonlyMap<string, string>): {
   return null;
 }
 
-/** Files and directories the RUNs of a model download or clone, with absolute paths. */
+const ARCHIVE_EXT = /\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst|zip)$/i;
+
+/**
+ * Where `tar -x` / `unzip` put files: the target directory when it is the program's own (`-C /opt/tool`), and the
+ * directory named after the archive (`hello-2.10.tar.gz` → `hello-2.10/`), the usual layout of release tarballs.
+ */
+function unpackTargets(call: Call, env: ReadonlyMap<string, string>): { dir: string; explicit: boolean; archive: string | undefined } | null {
+  let dir: string | undefined;
+  let archive: string | undefined;
+  if (call.name === 'tar') {
+    const first = call.args[0]?.value ?? '';
+    const extracting = call.args.some((a) => /^--(extract|get)$/.test(a.value) || /^-[A-Za-z]*x/.test(a.value)) || /^[A-Za-z]*x[A-Za-z]*$/.test(first);
+    if (!extracting) return null;
+    for (let i = 0; i < call.args.length; i++) {
+      const v = call.args[i]!.value;
+      if (v === '-C' || v === '--directory') dir = call.args[i + 1]?.value;
+      else if (v.startsWith('--directory=')) dir = v.slice(12);
+      else if (/^-[A-Za-z]*f$/.test(v) || v === '--file' || (i === 0 && /^[A-Za-z]*f[A-Za-z]*$/.test(v))) archive = call.args[i + 1]?.value;
+      else if (v.startsWith('--file=')) archive = v.slice(7);
+    }
+  } else if (call.name === 'unzip') {
+    for (let i = 0; i < call.args.length; i++) {
+      const v = call.args[i]!.value;
+      if (v === '-d') dir = call.args[i + 1]?.value;
+      else if (!v.startsWith('-') && archive === undefined && call.args[i - 1]?.value !== '-d') archive = v;
+    }
+  } else return null;
+  const exp = (v: string | undefined): string | undefined => (v === undefined ? undefined : expand(v, env));
+  dir = exp(dir);
+  archive = exp(archive);
+  if (dir?.includes('$') || dir?.includes('`')) return null;
+  return { dir: dir ?? '.', explicit: dir !== undefined, archive: archive && archive !== '-' && !/[$`]/.test(archive) ? archive : undefined };
+}
+
+/** Files and directories the RUNs of a model download, clone or unpack, with absolute paths. */
 export function runCreations(view: RunView): Created[] {
   const dirs = callDirs(view);
   const out: Created[] = [];
@@ -91,6 +125,15 @@ export function runCreations(view: RunView): Created[] {
     if (dl) {
       const file = expand(dl.file, view.instr.env);
       if (!file.includes('$')) out.push({ instr: view.instr, path: joinPath(cwd, file), dir: false, how: 'download', call, callIndex: idx });
+      return;
+    }
+    const unpack = unpackTargets(call, view.instr.env);
+    if (unpack) {
+      const dir = joinPath(cwd, unpack.dir);
+      if (unpack.explicit && !SYSTEM_DIRS.has(dir)) out.push({ instr: view.instr, path: dir, dir: true, how: 'unpack', call, callIndex: idx });
+      const stem = unpack.archive ? urlBasename(unpack.archive).replace(ARCHIVE_EXT, '') : '';
+      if (stem && stem !== urlBasename(unpack.archive ?? ''))
+        out.push({ instr: view.instr, path: joinPath(dir, stem), dir: true, how: 'unpack', call, callIndex: idx });
       return;
     }
     if (call.name === 'git' && call.args[0]?.value === 'clone') {

@@ -175,8 +175,9 @@ for (const name of names) {
     const problems: string[] = [];
     for (const r of c.rules) if (!headline.applied.includes(r)) problems.push(`${r} fix not applied (applied: ${headline.applied.join(' ')})`);
     for (const f of [safe, unsafe]) {
-      if (f.text !== text && fix(f.text, { unsafe: f === unsafe, dockerignoreExists: true }).text !== f.text)
+      if (f.text !== text && fix(f.text, { unsafe: f === unsafe, dockerignoreExists: true }).text !== f.text) {
         problems.push(`the ${f === safe ? 'safe' : 'unsafe'} fix is not idempotent`);
+      }
     }
 
     const variants: Array<[Variant, string, typeof safe | undefined]> = [['before', text, undefined]];
@@ -226,14 +227,16 @@ for (const name of names) {
           }
         }
         for (const cache of shippedCaches(beforeImage)) {
-          if (!findings.some((f) => f.rule === 'DS016' || f.rule === 'DS006'))
+          if (!findings.some((f) => f.rule === 'DS016' || f.rule === 'DS006')) {
             problems.push(`lens: ${(cache.bytes / MB).toFixed(1)} MB ${cache.what} ships but no rule flags it`);
+          }
         }
       }
       if (sizes.safe !== undefined) {
         const safeImage = await saveImage(DOCKER, tagOf('safe'), env);
-        for (const w of removedLater(safe.text, safeImage))
+        for (const w of removedLater(safe.text, safeImage)) {
           problems.push(`lens after the safe fix: line ${w.line} still has ${(w.bytes / MB).toFixed(1)} MB removed later (${w.top.join('; ')})`);
+        }
         for (const cache of shippedCaches(safeImage)) problems.push(`lens after the safe fix: ${(cache.bytes / MB).toFixed(1)} MB ${cache.what} still ships`);
       }
 
@@ -243,10 +246,11 @@ for (const name of names) {
         if (saved < c.minSavedBytes) problems.push(`saved ${saved} B, expected at least ${c.minSavedBytes} B (${c.about})`);
         if (c.minShare !== undefined && sizes.hand !== undefined) {
           const handSaved = sizes.before - sizes.hand;
-          if (saved < c.minShare * handSaved)
+          if (saved < c.minShare * handSaved) {
             problems.push(
               `saved ${(saved / MB).toFixed(1)} MB = ${((100 * saved) / handSaved).toFixed(0)}% of the hand-optimised ${(handSaved / MB).toFixed(1)} MB (want ${100 * c.minShare}%)`,
             );
+          }
         }
       }
       assert.deepEqual(problems, [], `${name}: ${c.about}`);

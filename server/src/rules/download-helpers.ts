@@ -132,8 +132,9 @@ export function runCreations(view: RunView): Created[] {
       const dir = joinPath(cwd, unpack.dir);
       if (unpack.explicit && !SYSTEM_DIRS.has(dir)) out.push({ instr: view.instr, path: dir, dir: true, how: 'unpack', call, callIndex: idx });
       const stem = unpack.archive ? urlBasename(unpack.archive).replace(ARCHIVE_EXT, '') : '';
-      if (stem && stem !== urlBasename(unpack.archive ?? ''))
+      if (stem && stem !== urlBasename(unpack.archive ?? '')) {
         out.push({ instr: view.instr, path: joinPath(dir, stem), dir: true, how: 'unpack', call, callIndex: idx });
+      }
       return;
     }
     if (call.name === 'git' && call.args[0]?.value === 'clone') {

@@ -112,7 +112,7 @@ function origins(model: Model, view: RunView, idx: number, deletions: Map<number
   for (const target of deletions.get(idx) ?? []) {
     let c: Created | undefined;
     for (const { left, limit } of chain) if ((c = left.paths.nearest(target, limit, deletes))) break;
-    const how = c?.how === 'copy' ? 'copied' : c?.how === 'clone' ? 'cloned' : 'downloaded';
+    const how = c?.how === 'copy' ? 'copied' : c?.how === 'clone' ? 'cloned' : c?.how === 'unpack' ? 'unpacked' : 'downloaded';
     if (c && !out.some((o) => o.what === `${target} (${how}`)) out.push({ instr: c.instr, what: `${target} (${how}` });
   }
   const op = pkgOps(view).find((o) => o.callIndex === idx);
@@ -128,6 +128,31 @@ function origins(model: Model, view: RunView, idx: number, deletions: Map<number
     }
   }
   return out;
+}
+
+/**
+ * The instructions that created what this RUN deletes or uninstalls (empty when it deletes things of unknown
+ * origin), or null when the RUN cleans nothing up.
+ */
+export function cleanupOrigins(model: Model, instr: Instr): Instr[] | null {
+  const views = viewsOf(model);
+  const view = views.get(instr);
+  if (!view) return null;
+  const deletions = deletionsByCall(view);
+  const removalIdx = pkgOps(view)
+    .filter(isRemoval)
+    .map((o) => o.callIndex);
+  if (deletions.size === 0 && removalIdx.length === 0) return null;
+  const idxs = new Set([...deletions.keys(), ...removalIdx]);
+  return [...new Set([...idxs].flatMap((idx) => origins(model, view, idx, deletions, views).map((o) => o.instr)))];
+}
+
+/** RUN views by instruction, once per model (DS001 asks for every RUN). */
+const viewMaps = new WeakMap<Model, ReadonlyMap<Instr, RunView>>();
+function viewsOf(model: Model): ReadonlyMap<Instr, RunView> {
+  let m = viewMaps.get(model);
+  if (!m) viewMaps.set(model, (m = new Map(runViews(model).map((v) => [v.instr, v]))));
+  return m;
 }
 
 export default defineRule({
@@ -147,7 +172,7 @@ export default defineRule({
     seeAlso: ['DS001', 'DS013', 'dive (wasted space)'],
   },
   check(ctx) {
-    const views = new Map(runViews(ctx.model).map((v) => [v.instr, v]));
+    const views = viewsOf(ctx.model);
     for (const view of runViews(ctx.model)) {
       const deletions = deletionsByCall(view);
       const removalIdx = pkgOps(view)

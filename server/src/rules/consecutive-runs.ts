@@ -4,6 +4,7 @@ import type { Instr, Model } from '../engine/model.js';
 import { docEnd } from '../engine/run-script.js';
 import { defineRule } from './rule.js';
 import { hasHeredoc, pragmaBetween } from './layer-helpers.js';
+import { cleanupOrigins } from './cleanup-in-later-layer.js';
 import { isRemoval, pkgOps } from './package-ops.js';
 
 /** The first RUN after the group's first one that deletes files or removes packages (its bytes still ship before it). */
@@ -32,7 +33,9 @@ function flagKey(instr: Instr): string {
 /**
  * Maximal groups of consecutive single-command RUNs (only comments between) with identical
  * flags. A RUN that changes shell state (`cd`, `export`, …) may only end a group: merged
- * before later commands, its state would leak into them.
+ * before later commands, its state would leak into them. A cleanup RUN whose files came from
+ * before the group joins no group: merged with its neighbours it would still save nothing (DS002
+ * merges it with the RUN that made the files instead).
  */
 export function consecutiveRunGroups(model: Model): Instr[][] {
   const groups: Instr[][] = [];
@@ -43,6 +46,11 @@ export function consecutiveRunGroups(model: Model): Instr[][] {
   };
   for (const instr of model.instrs) {
     if (instr.keyword !== 'RUN' || !singleCommand(instr)) {
+      close();
+      continue;
+    }
+    const made = cleanupOrigins(model, instr);
+    if (made && made.length > 0 && !made.some((m) => cur.includes(m))) {
       close();
       continue;
     }

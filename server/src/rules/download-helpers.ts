@@ -3,7 +3,7 @@ import { positionals, type Call } from '../engine/commands.js';
 import { expand } from '../engine/model.js';
 import type { Word } from '../engine/shell/parser.js';
 import type { RunView } from './helpers.js';
-import { callDirs, isUrl, joinPath, urlBasename, type Created } from './layer-helpers.js';
+import { callDirs, isUrl, joinPath, SYSTEM_DIRS, urlBasename, type Created } from './layer-helpers.js';
 
 const WGET_VALUE_OPTS = new Set(['-O', '-P', '-o', '-a', '-e', '-t', '-T', '-U', '-w', '--header', '--user', '--password', '-i', '-B']);
 const CURL_VALUE_OPTS = new Set([
@@ -49,40 +49,92 @@ function optValue(call: Call, names: readonly string[]): Word | undefined {
   return undefined;
 }
 
+/**
+ * The URL argument of a download and the file name it ends in. With `env`, a URL behind a variable counts when the
+ * variable is known (`ARG MIRROR=https://…` then `wget "$MIRROR/tool.tar.gz"`); the name must not be dynamic.
+ */
+function urlBasenameOf(call: Call, opts: ReadonlySet<string>, env?: ReadonlyMap<string, string>): string {
+  const url = positionals(call, opts).find((w) => isUrl(w.value) || (env !== undefined && isUrl(expand(w.value, env))));
+  if (!url) return '';
+  const base = urlBasename(env ? expand(url.value, env) : url.value);
+  return /[$`]/.test(base) || (url.dynamic && !env) ? '' : base;
+}
+
 /** The file a wget/curl call writes (null for stdout or unknown), relative or absolute as written. */
-export function downloadTarget(call: Call): { file: string; word?: Word } | null {
+export function downloadTarget(call: Call, env?: ReadonlyMap<string, string>): { file: string; word?: Word } | null {
   if (call.name === 'wget') {
     const o = optValue(call, ['-O', '--output-document']);
     if (o) return o.value === '-' || o.dynamic ? null : { file: o.value, word: o };
-    const url = positionals(call, WGET_VALUE_OPTS).find((w) => isUrl(w.value));
-    if (!url || url.dynamic) return null;
+    const base = urlBasenameOf(call, WGET_VALUE_OPTS, env);
     const dir = optValue(call, ['-P', '--directory-prefix'])?.value;
-    const base = urlBasename(url.value);
     return base ? { file: dir ? `${dir.replace(/\/$/, '')}/${base}` : base } : null;
   }
   if (call.name === 'curl') {
     const o = optValue(call, ['-o', '--output']);
     if (o) return o.value === '-' || o.dynamic ? null : { file: o.value, word: o };
     if (call.args.some((w) => w.value === '-O' || w.value === '--remote-name' || /^-[a-zA-Z]*O[a-zA-Z]*$/.test(w.value))) {
-      const url = positionals(call, CURL_VALUE_OPTS).find((w) => isUrl(w.value));
-      const base = url && !url.dynamic ? urlBasename(url.value) : '';
+      const base = urlBasenameOf(call, CURL_VALUE_OPTS, env);
       return base ? { file: base } : null;
     }
   }
   return null;
 }
 
-/** Files and directories the RUNs of a model download or clone, with absolute paths. */
+const ARCHIVE_EXT = /\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst|zip)$/i;
+
+/**
+ * Where `tar -x` / `unzip` put files: the target directory when it is the program's own (`-C /opt/tool`), and the
+ * directory named after the archive (`hello-2.10.tar.gz` → `hello-2.10/`), the usual layout of release tarballs.
+ */
+function unpackTargets(call: Call, env: ReadonlyMap<string, string>): { dir: string; explicit: boolean; archive: string | undefined } | null {
+  let dir: string | undefined;
+  let archive: string | undefined;
+  if (call.name === 'tar') {
+    const first = call.args[0]?.value ?? '';
+    const extracting = call.args.some((a) => /^--(extract|get)$/.test(a.value) || /^-[A-Za-z]*x/.test(a.value)) || /^[A-Za-z]*x[A-Za-z]*$/.test(first);
+    if (!extracting) return null;
+    for (let i = 0; i < call.args.length; i++) {
+      const v = call.args[i]!.value;
+      if (v === '-C' || v === '--directory') dir = call.args[i + 1]?.value;
+      else if (v.startsWith('--directory=')) dir = v.slice(12);
+      else if (/^-[A-Za-z]*f$/.test(v) || v === '--file' || (i === 0 && /^[A-Za-z]*f[A-Za-z]*$/.test(v))) archive = call.args[i + 1]?.value;
+      else if (v.startsWith('--file=')) archive = v.slice(7);
+    }
+  } else if (call.name === 'unzip') {
+    for (let i = 0; i < call.args.length; i++) {
+      const v = call.args[i]!.value;
+      if (v === '-d') dir = call.args[i + 1]?.value;
+      else if (!v.startsWith('-') && archive === undefined && call.args[i - 1]?.value !== '-d') archive = v;
+    }
+  } else return null;
+  const exp = (v: string | undefined): string | undefined => (v === undefined ? undefined : expand(v, env));
+  dir = exp(dir);
+  archive = exp(archive);
+  if (dir?.includes('$') || dir?.includes('`')) return null;
+  return { dir: dir ?? '.', explicit: dir !== undefined, archive: archive && archive !== '-' && !/[$`]/.test(archive) ? archive : undefined };
+}
+
+/** Files and directories the RUNs of a model download, clone or unpack, with absolute paths. */
 export function runCreations(view: RunView): Created[] {
   const dirs = callDirs(view);
   const out: Created[] = [];
   view.calls.forEach((call, idx) => {
     const cwd = dirs[idx];
     if (cwd === null || cwd === undefined) return;
-    const dl = downloadTarget(call);
+    const dl = downloadTarget(call, view.instr.env);
     if (dl) {
       const file = expand(dl.file, view.instr.env);
       if (!file.includes('$')) out.push({ instr: view.instr, path: joinPath(cwd, file), dir: false, how: 'download', call, callIndex: idx });
+      return;
+    }
+    const unpack = unpackTargets(call, view.instr.env);
+    if (unpack) {
+      const dir = joinPath(cwd, unpack.dir);
+      if (unpack.explicit && !SYSTEM_DIRS.has(dir)) out.push({ instr: view.instr, path: dir, dir: true, how: 'unpack', call, callIndex: idx });
+      const stem = unpack.archive ? urlBasename(unpack.archive).replace(ARCHIVE_EXT, '') : '';
+      if (stem && stem !== urlBasename(unpack.archive ?? '')) {
+        out.push({ instr: view.instr, path: joinPath(dir, stem), dir: true, how: 'unpack', call, callIndex: idx });
+      }
       return;
     }
     if (call.name === 'git' && call.args[0]?.value === 'clone') {

@@ -15,6 +15,7 @@ import dockerignoreMissing from './dockerignore-missing.js';
 import archiveLeftInLayer from './archive-left-in-layer.js';
 import buildDepsShipped from './build-deps-shipped.js';
 import chownCopiesLayer from './chown-copies-layer.js';
+import buildCacheShipped from './build-cache-shipped.js';
 
 export const rules: readonly Rule[] = [
   consecutiveRuns,
@@ -32,4 +33,5 @@ export const rules: readonly Rule[] = [
   archiveLeftInLayer,
   buildDepsShipped,
   chownCopiesLayer,
+  buildCacheShipped,
 ];

@@ -80,7 +80,7 @@ export function callDirs(view: RunView): (string | null)[] {
   });
 }
 
-const SYSTEM_DIRS = new Set([
+export const SYSTEM_DIRS: ReadonlySet<string> = new Set([
   '/',
   '/tmp',
   '/usr',
@@ -106,7 +106,7 @@ export interface Created {
   path: string;
   /** A directory whose contents came in (deleting anything inside it counts). */
   dir: boolean;
-  how: 'copy' | 'download' | 'clone';
+  how: 'copy' | 'download' | 'clone' | 'unpack';
   /** For RUN creations: the call that created it and its index in the RUN's calls. */
   call?: Call;
   callIndex?: number;

@@ -45,6 +45,8 @@ export interface DetailedFinding extends Finding {
   /** 0-based line where the flagged instruction starts (for suppression comments). */
   instrLine: number;
   fixDetail?: Fix;
+  /** Alternative fixes: quick fixes only, never applied by fix-all, Optimize or `fix`. */
+  alternatives?: Fix[];
 }
 
 export interface LintOptions {

@@ -1,6 +1,7 @@
 import { cleansDir } from '../engine/commands.js';
 import { appendCommand } from '../engine/edits.js';
 import { defineRule } from './rule.js';
+import { cacheMountFix } from './cache-mounts.js';
 import { callRange, hasCacheMount, runViews } from './helpers.js';
 
 const APT = new Set(['apt-get', 'apt', 'aptitude']);
@@ -35,6 +36,7 @@ export default defineRule({
         ...callRange(run, call),
         message: `\`${call.name} update\` leaves the package lists (tens of MB) in this layer: delete /var/lib/apt/lists/* in the same RUN.`,
         fix: edit ? { title: 'Append `rm -rf /var/lib/apt/lists/*`', safe: true, edits: [edit] } : undefined,
+        alternatives: cacheMountFix(ctx.model, instr, 'apt'),
       });
     }
   },

@@ -2,6 +2,7 @@ import { defineRule } from './rule.js';
 import { finalToolchain, imageRange, type ToolchainKind } from './base-images.js';
 import { convert } from './multi-stage.js';
 import { goSpec, rustSpec } from './multi-stage-specs.js';
+import { stackFix } from './convert-stack.js';
 
 const WHAT: Record<ToolchainKind, string> = {
   go: 'the Go toolchain (about 800 MB)',
@@ -12,6 +13,8 @@ const WHAT: Record<ToolchainKind, string> = {
   jdk: 'a JDK that builds the project',
   node: 'node with the build toolchain and dev dependencies',
   dotnet: 'the .NET SDK',
+  python: 'the full python image (compilers and headers for building wheels)',
+  cbuild: 'the C/C++ compilers and the source tree',
 };
 
 export default defineRule({
@@ -44,7 +47,7 @@ export default defineRule({
       const spec = tc.kind === 'go' ? goSpec(model, final, tc.ref) : rustSpec(model, final, tc.ref);
       const edits = spec ? convert(model, final, spec) : null;
       if (spec && edits) fix = { title: `Convert to multi-stage build (${tc.kind === 'go' ? 'Go' : 'Rust'} → ${spec.runtimeImage})`, safe: false, edits };
-    }
+    } else if (final === tc.stage) fix = stackFix(model, final, tc.kind);
     ctx.report({
       instr: tc.stage.from,
       start: range.start,

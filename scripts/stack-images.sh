@@ -35,7 +35,9 @@ build() {
 }
 
 apt_install() { # packages...
-  printf 'RUN apt-get update \\\n && apt-get install -y --no-install-recommends %s \\\n && rm -rf /var/lib/apt/lists/*' "$*"
+  # dpkg without fsync (as the official images' docker-apt-speedup did): npm alone is ~400 packages. The file is
+  # removed in the same RUN, so the image holds exactly what the packages install.
+  printf 'RUN echo force-unsafe-io >/etc/dpkg/dpkg.cfg.d/zz-speedup \\\n && apt-get update \\\n && apt-get install -y --no-install-recommends %s \\\n && rm -rf /var/lib/apt/lists/* /etc/dpkg/dpkg.cfg.d/zz-speedup' "$*"
 }
 
 image_node() {

@@ -49,7 +49,22 @@ const BUILD_TOOLS = new Set([
   'libc6-dev',
   'linux-libc-dev',
 ]);
-const COMPILE_CMDS = new Set(['configure', 'make', 'cmake', 'ninja', 'gcc', 'cc', 'g++', 'c++', 'clang', 'clang++', 'autoreconf', 'autogen.sh', 'bootstrap', 'strip']);
+const COMPILE_CMDS = new Set([
+  'configure',
+  'make',
+  'cmake',
+  'ninja',
+  'gcc',
+  'cc',
+  'g++',
+  'c++',
+  'clang',
+  'clang++',
+  'autoreconf',
+  'autogen.sh',
+  'bootstrap',
+  'strip',
+]);
 const FETCH_CMDS = new Set(['tar', 'wget', 'curl', 'gzip', 'gunzip', 'xz', 'unzip', 'sha256sum', 'cd']);
 const AFTER_INSTALL = new Set(['cd', 'rm', 'ldconfig', 'true', 'echo', 'apt-get', 'apt', ...USER_CMDS]);
 const CXX = new Set(['g++', 'c++', 'clang++', 'cmake']);

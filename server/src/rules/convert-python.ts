@@ -15,7 +15,8 @@ import { slimPython } from './runtime-images.js';
 import type { Edit } from '../engine/types.js';
 
 const VENV = '/opt/venv';
-const BUILD_PKGS = /^(build-essential|build-base|gcc|g\+\+|make|cmake|pkg-config|git|python3?-dev|python3-venv|python3-pip|libc6-dev|libffi-dev|musl-dev|linux-headers|cargo|rustc|ca-certificates)$/;
+const BUILD_PKGS =
+  /^(build-essential|build-base|gcc|g\+\+|make|cmake|pkg-config|git|python3?-dev|python3-venv|python3-pip|libc6-dev|libffi-dev|musl-dev|linux-headers|cargo|rustc|ca-certificates)$/;
 const PYTHON = /^python(\d(\.\d+)?)?$/;
 const PIP = /^pip(\d(\.\d+)?)?$/;
 const PIP_READONLY = new Set(['list', 'freeze', 'check', 'show', 'config', 'download', 'wheel']);

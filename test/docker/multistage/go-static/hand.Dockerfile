@@ -1,8 +1,8 @@
-# Hand-optimised: static, stripped, trimmed binary on scratch, numeric non-root user.
+# Hand-optimised: static, stripped binary on scratch, numeric non-root user.
 FROM local/golang:bookworm AS build
 WORKDIR /src
 COPY go.mod main.go ./
-RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w -buildid=" -o /server .
+RUN CGO_ENABLED=0 go build -ldflags="-s -w" -o /server .
 
 FROM scratch
 COPY --from=build /server /server

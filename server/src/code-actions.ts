@@ -92,6 +92,22 @@ export function codeActions(
           edit: { documentChanges: changes },
         });
       }
+      for (const alt of f.alternatives ?? []) {
+        out.push({
+          title: plain(alt.title),
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [d],
+          isPreferred: false,
+          edit: {
+            documentChanges: [
+              {
+                textDocument: { uri: doc.uri, version: doc.version },
+                edits: alt.edits.map((e) => ({ range: { start: doc.positionAt(e.start), end: doc.positionAt(e.end) }, newText: e.text })),
+              },
+            ],
+          },
+        });
+      }
       out.push(ignoreAction(doc, d, f));
     }
     const fixable = findings.filter((f) => f.fixDetail?.safe && !f.unshipped).length;

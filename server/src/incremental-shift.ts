@@ -73,6 +73,13 @@ function shiftOne(moves: readonly Move[], f: DetailedFinding, linesMoved: boolea
     const edits: Edit[] = f.fixDetail.edits.map((e) => ({ ...e, start: offset(moves, e.start), end: offset(moves, e.end), text: rebaseText(moves, e.text) }));
     out.fixDetail = { ...f.fixDetail, title: rebaseText(moves, f.fixDetail.title), edits };
   }
+  if (f.alternatives) {
+    out.alternatives = f.alternatives.map((a) => ({
+      ...a,
+      title: rebaseText(moves, a.title),
+      edits: a.edits.map((e) => ({ ...e, start: offset(moves, e.start), end: offset(moves, e.end), text: rebaseText(moves, e.text) })),
+    }));
+  }
   return out;
 }
 

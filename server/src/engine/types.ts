@@ -49,6 +49,8 @@ export interface DetailedFinding extends Finding {
   ruleCrashed?: true;
   /** The finding is in a stage whose files do not ship: fix-all, Optimize and `fix` leave it alone. */
   unshipped?: true;
+  /** Alternative fixes: quick fixes only, never applied by fix-all, Optimize or `fix`. */
+  alternatives?: Fix[];
 }
 
 export interface LintOptions {

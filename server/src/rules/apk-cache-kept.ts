@@ -1,6 +1,7 @@
 import { cleansDir, hasFlag, positionals } from '../engine/commands.js';
 import { insertAfterWord } from '../engine/edits.js';
 import { defineRule } from './rule.js';
+import { cacheMountFix } from './cache-mounts.js';
 import { callRange, hasCacheMount, runViews } from './helpers.js';
 
 const APK_VALUE_OPTS = new Set(['-X', '--repository', '-p', '--root', '--arch', '--cache-dir', '-t', '--virtual', '--repositories-file', '--keys-dir']);
@@ -35,6 +36,7 @@ export default defineRule({
           ...callRange(run, call),
           message: '`apk add` without `--no-cache` keeps the package index in /var/cache/apk in this layer.',
           fix: edit ? { title: 'Add `--no-cache`', safe: true, edits: [edit] } : undefined,
+          alternatives: cacheMountFix(ctx.model, instr, 'apk', call),
         });
       });
     }

@@ -5,6 +5,7 @@ import type { Edit } from '../engine/types.js';
 import { defineRule } from './rule.js';
 import { callRange, hasCacheMount, runViews, type RunView } from './helpers.js';
 import { stageChain } from './layer-helpers.js';
+import { cacheMountFix } from './cache-mounts.js';
 
 const APT = new Set(['apt-get', 'apt', 'aptitude']);
 const LISTS = '/var/lib/apt/lists';
@@ -81,7 +82,7 @@ export default defineRule({
         continue;
       }
       const title = also ? `Append \`rm -rf /var/lib/apt/lists/*\`, update again at line ${reader!.instr.line + 1}` : 'Append `rm -rf /var/lib/apt/lists/*`';
-      ctx.report({ instr, ...callRange(run, call), message, fix: edit ? { title, safe: true, edits: also ? [edit, also] : [edit] } : undefined });
+      ctx.report({ instr, ...callRange(run, call), message, fix: edit ? { title, safe: true, edits: also ? [edit, also] : [edit] } : undefined, alternatives: cacheMountFix(ctx.model, instr, 'apt') });
     }
   },
 });

@@ -6,6 +6,7 @@
 import type { Instr, Model, Stage } from '../engine/model.js';
 import type { Call } from '../engine/commands.js';
 import { runViews } from './helpers.js';
+import { isCSourceBuild } from './install-steps.js';
 
 export interface ImageRef {
   /** Everything before the tag: `docker.io/library/python`. */
@@ -52,7 +53,7 @@ export function finalChain(model: Model): Stage[] {
   return out;
 }
 
-export type ToolchainKind = 'go' | 'rust' | 'maven' | 'gradle' | 'gcc' | 'jdk' | 'node' | 'dotnet';
+export type ToolchainKind = 'go' | 'rust' | 'maven' | 'gradle' | 'gcc' | 'jdk' | 'node' | 'dotnet' | 'python' | 'cbuild';
 
 const COMPILER_IMAGES: Record<string, ToolchainKind> = { golang: 'go', rust: 'rust', maven: 'maven', gradle: 'gradle', gcc: 'gcc' };
 const JDK_IMAGES = new Set(['openjdk', 'eclipse-temurin', 'amazoncorretto', 'ibm-semeru-runtimes', 'sapmachine']);
@@ -70,6 +71,13 @@ export function isNodeBuild(call: Call): boolean {
   }
   if (call.name === 'npx' || call.name === 'pnpx') return NODE_TOOLS.has(a[0] ?? '');
   return NODE_TOOLS.has(call.name) && (call.name === 'tsc' || call.name === 'webpack' || a[0] === 'build');
+}
+
+/** `pip install` / `python -m pip install`. */
+function isPipInstall(call: Call): boolean {
+  const a = call.args.map((w) => w.value);
+  const rest = /^pip(\d(\.\d+)?)?$/.test(call.name) ? a : /^python(\d(\.\d+)?)?$/.test(call.name) && a[0] === '-m' && a[1] === 'pip' ? a.slice(2) : [];
+  return rest.find((x) => !x.startsWith('-')) === 'install';
 }
 
 export interface Toolchain {
@@ -100,6 +108,9 @@ export function finalToolchain(model: Model): Toolchain | null {
     return { kind: 'jdk', stage: root, ref };
   }
   if (ref.name === 'node' && calls.some(isNodeBuild)) return { kind: 'node', stage: root, ref };
+  // The full python image carries gcc and headers (buildpack-deps): worth it only to build wheels.
+  if (ref.name === 'python' && !/slim|alpine|windows|nanoserver/.test(ref.tag ?? '') && calls.some(isPipInstall)) return { kind: 'python', stage: root, ref };
+  if ((ref.name === 'debian' || ref.name === 'ubuntu') && isCSourceBuild(calls)) return { kind: 'cbuild', stage: root, ref };
   return null;
 }
 

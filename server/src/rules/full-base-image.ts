@@ -1,6 +1,7 @@
 import { defineRule } from './rule.js';
 import { runViews } from './helpers.js';
-import { finalChain, finalToolchain, imageRange, parseImage, type ImageRef } from './base-images.js';
+import { finalChain, imageRange, parseImage, type ImageRef } from './base-images.js';
+import { reportedToolchain } from './convert-stack.js';
 
 const CODENAME = '(bookworm|bullseye|buster|trixie|forky|stretch)';
 const NOT_FULL = /slim|alpine|windowsservercore|nanoserver|jre|distroless|minimal/;
@@ -86,7 +87,7 @@ export default defineRule({
   },
   check(ctx) {
     const model = ctx.model;
-    if (finalToolchain(model)) return; // DS010 reports it and offers the bigger win
+    if (reportedToolchain(model)) return; // DS010 reports it and offers the bigger win
     const chain = finalChain(model);
     const root = chain[chain.length - 1];
     if (!root) return;

@@ -165,11 +165,13 @@ export function rustSpec(model: Model, stage: Stage, ref: ImageRef): Spec | null
   const tag = ref.tag ?? '';
   const alpine = /alpine(\d+\.\d+)?/.exec(tag);
   const codename = /(bookworm|bullseye|buster|trixie|forky)/.exec(tag)?.[1];
-  const runtimeImage = alpine ? `alpine:${alpine[1] ?? 'latest'}` : codename ? `debian:${codename}-slim` : 'debian:stable-slim';
+  // A musl target links statically: nothing but the binary (and CA certificates) is needed.
+  const musl = b.triple?.includes('musl') ?? false;
+  const runtimeImage = musl ? 'scratch' : alpine ? `alpine:${alpine[1] ?? 'latest'}` : codename ? `debian:${codename}-slim` : 'debian:stable-slim';
   const name = bin;
   return {
     runtimeImage,
-    needsExec: false,
+    needsExec: musl,
     builderEdits: [],
     artefact,
     binName: name,

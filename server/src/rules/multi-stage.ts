@@ -25,7 +25,7 @@ export interface Spec {
   runArgs(args: string[]): string[] | null | undefined;
 }
 
-const MOVE = new Set(['CMD', 'ENTRYPOINT', 'EXPOSE', 'STOPSIGNAL', 'VOLUME', 'LABEL', 'HEALTHCHECK']);
+export const MOVE: ReadonlySet<string> = new Set(['CMD', 'ENTRYPOINT', 'EXPOSE', 'STOPSIGNAL', 'VOLUME', 'LABEL', 'HEALTHCHECK']);
 const REPEAT = new Set(['ARG', 'ENV', 'WORKDIR', 'USER']);
 
 export function normJoin(base: string, p: string): string {
@@ -55,7 +55,7 @@ export function isConcrete(path: string): boolean {
 }
 
 /** CMD/ENTRYPOINT arguments; null for shell syntax we will not split. */
-function launchArgs(instr: Instr): { args: string[]; exec: boolean } | null {
+export function launchArgs(instr: Instr): { args: string[]; exec: boolean } | null {
   const a = instr.args.trim();
   if (a.startsWith('[')) {
     try {
@@ -86,7 +86,7 @@ export function blockStartOffset(model: Model, instr: Instr): number {
 }
 
 /** Merges touching or overlapping edits (a fix's edits must not touch each other). */
-function coalesce(edits: Edit[]): Edit[] {
+export function coalesce(edits: Edit[]): Edit[] {
   const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
   const out: Edit[] = [];
   for (const e of sorted) {
@@ -100,7 +100,7 @@ function coalesce(edits: Edit[]): Edit[] {
   return out;
 }
 
-function uniqueName(model: Model): string {
+export function uniqueName(model: Model): string {
   for (const n of ['builder', 'build', 'go-builder', 'toolchain']) if (!model.stages.some((s) => s.name?.toLowerCase() === n)) return n;
   return `builder${model.stages.length}`;
 }

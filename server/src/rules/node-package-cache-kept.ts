@@ -1,6 +1,7 @@
 import { cleansDir, hasFlag, positionals, type Call } from '../engine/commands.js';
 import { appendCommand } from '../engine/edits.js';
 import type { Instr, Model } from '../engine/model.js';
+import { cacheMountFix } from './cache-mounts.js';
 import { defineRule } from './rule.js';
 import { callRange, runViews } from './helpers.js';
 import { homePaths, instrText, mountCovers, optionValue, priorInstrs, wordValue } from './pkg-helpers.js';
@@ -167,6 +168,7 @@ export default defineRule({
                 edits: [edit],
               }
             : undefined,
+          alternatives: safe ? cacheMountFix(model, instr, kind, call) : undefined,
         });
       });
     }

@@ -3,6 +3,7 @@ import { insertAfterWord } from '../engine/edits.js';
 import type { Instr, Model } from '../engine/model.js';
 import { docStart, type RunScript } from '../engine/run-script.js';
 import type { Word } from '../engine/shell/parser.js';
+import { cacheMountFix } from './cache-mounts.js';
 import { defineRule } from './rule.js';
 import { callRange, runViews } from './helpers.js';
 import { exportedBefore, homePaths, instrText, mountCovers, optionValue, wordValue } from './pkg-helpers.js';
@@ -108,6 +109,7 @@ export default defineRule({
           ...callRange(run, call),
           message: '`pip install` without `--no-cache-dir` leaves downloaded and built wheels in ~/.cache/pip in this layer.',
           fix: edit ? { title: 'Add `--no-cache-dir`', safe: true, edits: [edit] } : undefined,
+          alternatives: cacheMountFix(model, instr, 'pip', call),
         });
       });
     }

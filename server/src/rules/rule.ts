@@ -25,6 +25,8 @@ export interface Report {
   end: number;
   message: string;
   fix?: Fix;
+  /** Other ways to fix it, offered as extra quick fixes and never applied by fix-all (e.g. a BuildKit cache mount). */
+  alternatives?: Fix[];
   /** Overrides the rule's stage-aware severity choice for this finding. */
   severity?: Severity;
 }

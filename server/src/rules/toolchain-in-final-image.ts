@@ -1,7 +1,8 @@
 import { defineRule } from './rule.js';
-import { finalToolchain, imageRange, type ToolchainKind } from './base-images.js';
+import { imageRange, type ToolchainKind } from './base-images.js';
 import { convert } from './multi-stage.js';
 import { goSpec, rustSpec } from './multi-stage-specs.js';
+import { reportedToolchain } from './convert-stack.js';
 
 const WHAT: Record<ToolchainKind, string> = {
   go: 'the Go toolchain (about 800 MB)',
@@ -12,6 +13,8 @@ const WHAT: Record<ToolchainKind, string> = {
   jdk: 'a JDK that builds the project',
   node: 'node with the build toolchain and dev dependencies',
   dotnet: 'the .NET SDK',
+  python: 'the full python image (compilers and headers for building wheels)',
+  cbuild: 'the C/C++ compilers and the source tree',
 };
 
 export default defineRule({
@@ -26,20 +29,26 @@ export default defineRule({
     bad: 'FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o app .\nCMD ["./app"]',
     good: 'FROM golang:1.22 AS builder\nWORKDIR /src\nCOPY . .\nENV CGO_ENABLED=0\nRUN go build -ldflags="-s -w" -o app .\n\nFROM scratch\nCOPY --from=builder /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/\nWORKDIR /src\nCOPY --from=builder /src/app ./app\nCMD ["./app"]',
     notes:
-      'Detected on the final stage and the stages it is built FROM: golang, rust, maven, gradle, gcc and dotnet/sdk images always; openjdk/eclipse-temurin/amazoncorretto JDKs when mvn/gradle/javac run there; node only when it runs a build (`npm run build`, `yarn build`, `npx tsc`, `next build`, …). ' +
-      'The fix (unsafe) is a deterministic conversion, no AI, for Go and Rust when the final stage is the only place the program is built: the stage becomes the builder (named `builder` unless it has a name) and keeps every line; CMD, ENTRYPOINT, EXPOSE, LABEL, VOLUME, STOPSIGNAL and HEALTHCHECK NONE move to a new runtime stage (with the comments above them); ARG, ENV, WORKDIR and USER are repeated there so paths and configuration stay; CA certificates are copied from the builder (the program may talk TLS; we cannot see its imports), and /etc/passwd and /etc/group when a USER is given by name. ' +
-      'Go: `ENV CGO_ENABLED=0` before the build (no fix when CGO_ENABLED=1 is set: the program needs cgo), `-ldflags="-s -w"` when missing, `-o /out/<name>` unless there is an `-o` already (then its path is copied), runtime `FROM scratch` (smallest; no shell, so a simple shell-form CMD is turned into exec form and `go run <pkg> args` into the binary with the same args). Rust: `cargo build [--release]` artefact `target/<profile>/<bin>` (bin from `--bin`/`-p`, else the CMD/ENTRYPOINT program), runtime `debian:<codename>-slim` matching the builder tag (`debian:stable-slim` without one, glibc newer than or equal to the builder\'s), `alpine:<ver>` for alpine builders. ' +
-      'No fix for: several binaries, `go install`, HEALTHCHECK probes (scratch has no shell or curl), ONBUILD, a launcher that is not the built program, an `-o` under an unknown directory. Why unsafe: files the program reads at run time (templates, static assets, timezone data) are not copied; add `COPY --from=builder` lines for them.',
+      'Detected on the final stage and the stages it is built FROM: golang, rust, maven, gradle, gcc and dotnet/sdk images always; openjdk/eclipse-temurin/amazoncorretto JDKs when mvn/gradle/javac run there; node only when it runs a build (`npm run build`, `yarn build`, `npx tsc`, `next build`, …); the full python image with `pip install`, and debian/ubuntu images that apt-install compilers and run `make install`/`cmake --install`, only when the conversion below understands the Dockerfile (otherwise DS011 and DS014 report them, as before). ' +
+      'The fix (unsafe, with a preview) is a deterministic conversion, no AI, when the final stage is the only place the program is built: the stage becomes the builder (named `builder` unless it has a name) and keeps every line and comment; CMD, ENTRYPOINT, EXPOSE, LABEL, VOLUME, STOPSIGNAL and HEALTHCHECK move to a new runtime stage (with the comments above them); ARG, ENV, WORKDIR and USER are repeated there verbatim, so `$VAR` references stay references. Its title names the runtime image. ' +
+      'Go: `ENV CGO_ENABLED=0` before the build (no fix when CGO_ENABLED=1 is set: the program needs cgo), `-ldflags="-s -w"` when missing, `-o /out/<name>` unless there is an `-o` already, runtime `FROM scratch` with the builder\'s CA certificates and, for a USER given by name, /etc/passwd and /etc/group (a simple shell-form CMD becomes exec form; `go run <pkg> args` becomes the binary with the same args). Rust: `cargo build [--release]` artefact `target/[<triple>/]<profile>/<bin>` (bin from `--bin`/`-p`, else the CMD/ENTRYPOINT program); runtime `scratch` for a musl target, else `debian:<codename>-slim` matching the builder tag (`debian:stable-slim` without one), `alpine:<ver>` for alpine builders. ' +
+      'Node (npm, Yarn 1 with `--frozen-lockfile`, pnpm): `npm prune --omit=dev` / `pnpm prune --prod` / `yarn install --production` right after the last install or build step, then the app directory (the last WORKDIR: built output, package.json, production node_modules) is copied onto the slim variant (`node:20` → `node:20-slim`, `node:20-bookworm` → `node:20-bookworm-slim`, alpine stays). ' +
+      'Python: `python3 -m venv /opt/venv` and `ENV PATH="/opt/venv/bin:$PATH"` before the first `pip install` (or the Dockerfile\'s own venv), runtime `python:<tag>-slim` (`3.12-bookworm` → `3.12-slim-bookworm`) with the venv, the same PATH and the app directory. ' +
+      'Java (Maven, Gradle, javac + jar): runtime `eclipse-temurin:<major>-jre` (major from the tag: `maven:3.9-eclipse-temurin-17`, `gradle:8-jdk21`, `openjdk:17`, `eclipse-temurin:17-jdk`; alpine/jammy flavours kept) with exactly what the launcher runs: the `java -jar` file or the `-cp` entries (`lib/*` copies the directory). ' +
+      "C/C++ (configure/make, CMake, Ninja): `make DESTDIR=/out install` or `DESTDIR=/out cmake --install …`, runtime Debian slim of the builder's release (`gcc:12` → `debian:bookworm-slim`, `debian:bookworm` → `debian:bookworm-slim`, ubuntu stays), `COPY --from=builder /out/ /`, apt packages that are not build tools installed again, `RUN ldconfig` when the build ran it. " +
+      'A registry prefix is kept (`local/node:18` → `local/node:18-slim`), and ARG references in the tag stay (`node:${V}` → `node:${V}-slim`). ' +
+      "No fix when the Dockerfile does something the conversion does not follow: shell branches, pipes, `||` or `$(…)` in a RUN, ONBUILD, several package managers or build systems, global npm installs, pip `--user`/`--target`, system packages the program may need at run time (anything but build tools; any `lib…-dev`, whose runtime package cannot be told from its name), files copied outside the app directory, C++ on the gcc image (its libstdc++ is newer than Debian's), commands after `make install` that may use the installed files, HEALTHCHECK probes the runtime lacks (curl), a launcher that is not the built program, a pinned digest. Why unsafe: files the program reads at run time outside what is copied are not there; review the preview.",
     seeAlso: ['tally prefer-multi-stage-build (AI conversion)', 'hadolint issue #947'],
   },
   check(ctx) {
     const model = ctx.model;
-    const tc = finalToolchain(model);
-    if (!tc) return;
+    const found = reportedToolchain(model);
+    if (!found) return;
+    const { tc } = found;
     const range = imageRange(model, tc.stage.from);
     if (!range) return;
     const final = model.stages.find((s) => s.final);
-    let fix;
+    let fix = found.fix;
     if (final === tc.stage && (tc.kind === 'go' || tc.kind === 'rust')) {
       const spec = tc.kind === 'go' ? goSpec(model, final, tc.ref) : rustSpec(model, final, tc.ref);
       const edits = spec ? convert(model, final, spec) : null;

@@ -1,0 +1,2 @@
+def hello(what):
+    return f"hello from {what}"

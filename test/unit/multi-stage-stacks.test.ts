@@ -1,0 +1,224 @@
+/**
+ * DS010's conversions for Node, Python, Java, C/C++ and static Rust: every converted file parses,
+ * is clean of DS010, converges and keeps every line and comment; Dockerfiles the conversion does
+ * not understand get no fix. Also the BuildKit cache-mount alternatives of DS003/DS005/DS006/DS008.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { validate } from 'dockerfile-utils';
+import { fix, lint, lintDetailed } from '../../server/src/engine/index.js';
+import { applyEdits } from '../../server/src/engine/lint.js';
+import { slimNode, slimPython } from '../../server/src/rules/runtime-images.js';
+
+const errors = (text: string): string[] =>
+  validate(text)
+    .filter((d) => d.severity === 1)
+    .map((d) => String(typeof d.message === 'string' ? d.message : d.message.value));
+
+function ds010(text: string): { title: string; safe: boolean } | undefined {
+  return lint(text).find((f) => f.rule === 'DS010')?.fix;
+}
+
+/** Converts with DS010 only and checks the result: parses, no DS010, idempotent, every original line kept. */
+function convert(text: string): string {
+  const out = fix(text, { unsafe: true, only: ['DS010'] });
+  assert.deepEqual(out.applied, ['DS010'], `DS010 conversion applied once to:\n${text}`);
+  assert.ok(!lint(out.text).some((f) => f.rule === 'DS010'), `converted text still flagged:\n${out.text}`);
+  assert.deepEqual(errors(out.text), [], 'converted text validates');
+  assert.equal(fix(out.text, { unsafe: true, only: ['DS010'] }).text, out.text, 'converting twice changes nothing');
+  const outLines = out.text.split('\n').map((l) => l.trim());
+  for (const l of text.split('\n').map((x) => x.trim())) {
+    if (!l) continue;
+    const words = l.split(/\s+/);
+    const kept = outLines.some((o) => {
+      let at = 0;
+      return words.every((w) => (at = o.indexOf(w, at)) >= 0 && (at += w.length) > 0);
+    });
+    assert.ok(kept, `lost line ${JSON.stringify(l)} in\n${out.text}`);
+  }
+  return out.text;
+}
+
+/** Python and C/C++ builds are DS010's only when it can convert them; else DS011/DS014 speak as before. */
+function leftToOthers(text: string, why: string): void {
+  assert.ok(!lint(text).some((f) => f.rule === 'DS010'), `no DS010 (${why}):\n${text}`);
+}
+
+function noFix(text: string, why: string): void {
+  assert.ok(
+    lint(text).some((f) => f.rule === 'DS010'),
+    `DS010 still reported (${why})`,
+  );
+  assert.equal(ds010(text), undefined, `no conversion: ${why}\n${text}`);
+}
+
+const NODE = 'FROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\n';
+
+test('Node: npm → builder with npm prune, node:<tag>-slim copying the app directory', () => {
+  const text = `# service\n${NODE}# port\nEXPOSE 3000\nUSER node\nHEALTHCHECK CMD ["node", "healthcheck.js"]\nCMD ["node", "dist/main.js"]\n`;
+  assert.equal(ds010(text)?.title, 'Convert to multi-stage build (Node → node:20-slim, production dependencies only)');
+  const out = convert(text);
+  assert.match(out, /RUN npm run build\nRUN npm prune --omit=dev\n/);
+  assert.match(
+    out,
+    /FROM node:20-slim\nWORKDIR \/app\nCOPY --from=builder \/app \/app\nUSER node\n# port\nEXPOSE 3000\nHEALTHCHECK CMD \["node", "healthcheck.js"\]\nCMD \["node", "dist\/main.js"\]\n$/,
+  );
+});
+
+test('Node: ARG references in the image stay references; yarn 1 and pnpm prune their own way', () => {
+  const out = convert(
+    'ARG NODE_VERSION=20\nFROM node:${NODE_VERSION}-bookworm\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nCMD ["node", "dist/index.js"]\n',
+  );
+  assert.match(out, /FROM node:\$\{NODE_VERSION\}-bookworm-slim\n/);
+  assert.match(
+    convert('FROM node:18\nWORKDIR /w\nCOPY . .\nRUN yarn install --frozen-lockfile\nRUN yarn build\nCMD ["node", "build/server.js"]\n'),
+    /yarn install --production --frozen-lockfile/,
+  );
+  assert.match(
+    convert('FROM node:18-alpine\nWORKDIR /w\nCOPY . .\nRUN pnpm install\nRUN pnpm run build\nCMD ["node", "dist/a.js"]\n'),
+    /RUN pnpm prune --prod\n[^]*FROM node:18-alpine\n/,
+  );
+  assert.match(convert('FROM local/node:18\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nCMD ["node", "dist/a.js"]\n'), /FROM local\/node:18-slim\n/);
+});
+
+test('Node: no conversion for what it does not understand', () => {
+  noFix(NODE.replace('RUN npm ci', 'RUN npm ci && npm install -g pm2') + 'CMD ["pm2-runtime", "dist/a.js"]\n', 'global install');
+  noFix(NODE.replace('RUN npm ci', 'RUN apt-get update && apt-get install -y ffmpeg && npm ci') + 'CMD ["node", "dist/a.js"]\n', 'runtime package');
+  noFix(NODE + 'COPY nginx.conf /etc/nginx/\nCMD ["node", "dist/a.js"]\n', 'file outside the app directory');
+  noFix(NODE.replace('RUN npm ci', 'RUN if [ -f yarn.lock ]; then yarn; else npm ci; fi') + 'CMD ["node", "dist/a.js"]\n', 'shell branches');
+  noFix(NODE + 'ONBUILD COPY . .\nCMD ["node", "dist/a.js"]\n', 'ONBUILD');
+  noFix(NODE.replace('RUN npm ci', 'RUN npm ci && yarn install --frozen-lockfile') + 'CMD ["node", "dist/a.js"]\n', 'two package managers');
+  noFix(NODE + 'HEALTHCHECK CMD curl -f http://localhost/ || exit 1\nCMD ["node", "dist/a.js"]\n', 'curl probe');
+  noFix('FROM node:20\nCOPY . .\nRUN npm ci && npm run build\nCMD ["node", "dist/a.js"]\n', 'no WORKDIR');
+  noFix(NODE, 'no CMD: the image would start a REPL');
+});
+
+const PY = 'FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\n';
+
+test('Python: venv in the builder, python:<tag>-slim copies it and keeps PATH', () => {
+  const text = `${PY}ENV PORT=8000\nUSER 1000\nCMD ["gunicorn", "app:app"]\n`;
+  assert.equal(ds010(text)?.title, 'Convert to multi-stage build (Python → python:3.12-slim, venv copied)');
+  const out = convert(text);
+  assert.match(out, /RUN python3 -m venv \/opt\/venv\nENV PATH="\/opt\/venv\/bin:\$PATH"\nRUN pip install/);
+  assert.match(
+    out,
+    /FROM python:3\.12-slim\nCOPY --from=builder \/opt\/venv \/opt\/venv\nENV PATH="\/opt\/venv\/bin:\$PATH"\nWORKDIR \/app\nENV PORT=8000\nCOPY --from=builder \/app \/app\nUSER 1000\nCMD \["gunicorn", "app:app"\]\n$/,
+  );
+  const own = convert(
+    'FROM python:3.11-bookworm\nRUN python -m venv /venv\nENV PATH=/venv/bin:$PATH\nWORKDIR /src\nCOPY . .\nRUN pip install .\nCMD ["python", "-m", "svc"]\n',
+  );
+  assert.match(own, /FROM python:3\.11-slim-bookworm\nCOPY --from=builder \/venv \/venv\nENV PATH=\/venv\/bin:\$PATH\n/);
+  assert.ok(!own.includes('/opt/venv'), 'the Dockerfile’s own venv is used');
+});
+
+test('Python: no conversion for installs outside the venv, runtime libraries, shell tricks', () => {
+  leftToOthers(PY.replace('--no-cache-dir', '--user') + 'CMD ["python", "app.py"]\n', '--user');
+  leftToOthers(PY.replace('RUN pip', 'RUN apt-get update && apt-get install -y libpq-dev && pip') + 'CMD ["python", "app.py"]\n', 'libpq at run time');
+  leftToOthers(PY + 'RUN python setup.py install\nCMD ["python", "app.py"]\n', 'setup.py install');
+  leftToOthers(PY.replace('RUN pip', 'RUN pip install -r a.txt || pip') + 'CMD ["python", "app.py"]\n', '||');
+  leftToOthers('FROM python:3.12\nRUN pip install flask\nCOPY app.py /\nCMD ["python", "/app.py"]\n', 'no WORKDIR');
+  assert.ok(
+    !lint('FROM python:3.12-slim\nWORKDIR /a\nRUN pip install flask\nCMD ["flask", "run"]\n').some((f) => f.rule === 'DS010'),
+    'slim is not a toolchain',
+  );
+});
+
+test('Java: JRE of the same major version with the jar the launcher runs', () => {
+  const mvn = 'FROM maven:3.9-eclipse-temurin-21\nWORKDIR /build\nCOPY . .\nRUN mvn -B package\nEXPOSE 8080\nENTRYPOINT ["java", "-jar", "target/app.jar"]\n';
+  assert.equal(ds010(mvn)?.title, 'Convert to multi-stage build (Java → eclipse-temurin:21-jre, only the jar)');
+  assert.match(
+    convert(mvn),
+    /FROM eclipse-temurin:21-jre\nWORKDIR \/build\nCOPY --from=builder \/build\/target\/app\.jar \/build\/target\/app\.jar\nEXPOSE 8080\n/,
+  );
+  const gradle = convert(
+    'FROM gradle:8.5-jdk17-alpine\nWORKDIR /src\nCOPY . .\nRUN gradle installDist\nCMD ["java", "-cp", "build/install/app/lib/*", "com.example.Main"]\n',
+  );
+  assert.match(gradle, /FROM eclipse-temurin:17-jre-alpine\n[^]*COPY --from=builder \/src\/build\/install\/app\/lib \/src\/build\/install\/app\/lib\n/);
+  assert.match(
+    convert('FROM local/eclipse-temurin:17-jdk\nWORKDIR /a\nCOPY . .\nRUN javac Main.java && jar cfe a.jar Main Main.class\nCMD ["java", "-jar", "a.jar"]\n'),
+    /FROM local\/eclipse-temurin:17-jre\n/,
+  );
+  noFix('FROM maven:3.9-eclipse-temurin-21\nWORKDIR /b\nCOPY . .\nRUN mvn package\nCMD java -jar target/*.jar\n', 'glob in the jar');
+  noFix(
+    'FROM maven:3.9-eclipse-temurin-21\nWORKDIR /b\nCOPY . .\nRUN mvn package && apt-get update && apt-get install -y fontconfig\nCMD ["java", "-jar", "t.jar"]\n',
+    'system package',
+  );
+  noFix('FROM maven:3\nWORKDIR /b\nCOPY . .\nRUN mvn package\nCMD ["java", "-jar", "t.jar"]\n', 'Java version unknown');
+});
+
+test('C/C++: DESTDIR staging, Debian slim runtime, runtime packages installed again', () => {
+  const cm =
+    'FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends build-essential cmake ca-certificates && rm -rf /var/lib/apt/lists/*\nWORKDIR /src\nCOPY . .\nRUN cmake -S . -B build && cmake --build build && cmake --install build\nCMD ["hello"]\n';
+  assert.equal(ds010(cm)?.title, 'Convert to multi-stage build (C/C++ → debian:bookworm-slim, DESTDIR=/out tree copied)');
+  const out = convert(cm);
+  assert.match(out, /&& DESTDIR=\/out cmake --install build\n/);
+  assert.match(
+    out,
+    /FROM debian:bookworm-slim\nWORKDIR \/src\nRUN apt-get update \\\n {4}&& apt-get install -y --no-install-recommends ca-certificates \\\n {4}&& rm -rf \/var\/lib\/apt\/lists\/\*\nCOPY --from=builder \/out\/ \/\nCMD \["hello"\]\n$/,
+  );
+  const mk = convert('FROM gcc:13\nWORKDIR /s\nCOPY . .\nRUN ./configure && make && make install && ldconfig\nCMD ["app"]\n');
+  assert.match(mk, /make DESTDIR=\/out install && ldconfig\n[^]*FROM debian:bookworm-slim\n[^]*COPY --from=builder \/out\/ \/\nRUN ldconfig\n/);
+  assert.match(
+    convert(
+      'FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y gcc make\nWORKDIR /s\nCOPY . .\nRUN make && make install\nCMD ["/usr/local/bin/app"]\n',
+    ),
+    /FROM ubuntu:22\.04\n/,
+  );
+});
+
+test('C/C++: no conversion for -dev libraries, C++ on the gcc image, use of installed files, source-tree launchers', () => {
+  leftToOthers(
+    'FROM debian:bookworm\nRUN apt-get update && apt-get install -y build-essential libssl-dev\nWORKDIR /s\nCOPY . .\nRUN make && make install\nCMD ["app"]\n',
+    '-dev',
+  );
+  noFix('FROM gcc:13\nWORKDIR /s\nCOPY . .\nRUN g++ -o app main.cpp && make install\nCMD ["app"]\n', 'C++ on the gcc image');
+  noFix('FROM gcc:13\nWORKDIR /s\nCOPY . .\nRUN make install && app --selftest\nCMD ["app"]\n', 'runs an installed file');
+  noFix('FROM gcc:13\nWORKDIR /s\nCOPY . .\nRUN make && make install\nCMD ["./build/app"]\n', 'launcher in the source tree');
+  noFix('FROM gcc:13\nWORKDIR /s\nCOPY . .\nRUN make && make DESTDIR=/pkg install\nCMD ["app"]\n', 'DESTDIR already set');
+  assert.ok(
+    !lint('FROM debian:bookworm\nRUN apt-get update && apt-get install -y gcc && rm -rf /var/lib/apt/lists/*\nCMD ["bash"]\n').some((f) => f.rule === 'DS010'),
+    'no source build: not DS010',
+  );
+});
+
+test('Rust: a musl target ships on scratch', () => {
+  const out = convert(
+    'FROM rust:1.80\nWORKDIR /app\nCOPY . .\nRUN cargo build --release --target x86_64-unknown-linux-musl\nCMD ["/app/target/x86_64-unknown-linux-musl/release/api"]\n',
+  );
+  assert.match(out, /FROM scratch\nCOPY --from=builder \/etc\/ssl\/certs\/ca-certificates\.crt \/etc\/ssl\/certs\/\n/);
+});
+
+test('runtime images: full → slim names', () => {
+  assert.equal(slimNode('node'), 'node:slim');
+  assert.equal(slimNode('node:lts-alpine'), 'node:lts-alpine');
+  assert.equal(slimNode('registry.example.com/library/node:20@sha256:abc'), null);
+  assert.equal(slimPython('python:3'), 'python:3-slim');
+  assert.equal(slimPython('python:3.12-slim'), 'python:3.12-slim');
+  assert.equal(slimPython('python:3.12-windowsservercore'), null);
+});
+
+test('cache mounts: an alternative fix beside the cleanup, never applied by fix-all', () => {
+  const text =
+    'FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nRUN pip install flask\nRUN npm ci\nFROM alpine:3.20\nRUN apk add curl\n';
+  const found = lintDetailed(text).filter((f) => f.alternatives);
+  assert.deepEqual(
+    found.map((f) => f.rule),
+    ['DS003', 'DS006', 'DS008', 'DS005'],
+  );
+  for (const f of found) {
+    const alt = f.alternatives?.[0];
+    assert.ok(alt && !alt.safe && /\(BuildKit only\)$/.test(alt.title), alt?.title);
+    const after = applyEdits(text, alt.edits);
+    assert.deepEqual(errors(after), []);
+    assert.ok(!lint(after).some((g) => g.rule === f.rule && g.line === f.line), `${f.rule} quiet with the mount:\n${after}`);
+  }
+  assert.ok(!fix(text, { unsafe: true }).text.includes('--mount'), 'fix-all never adds a mount');
+  assert.match(
+    applyEdits(text, found[0]!.alternatives![0]!.edits),
+    /^RUN --mount=type=cache,target=\/var\/cache\/apt,sharing=locked --mount=type=cache,target=\/var\/lib\/apt\/lists,sharing=locked apt-get/m,
+  );
+  const user = lintDetailed('FROM python:3.12\nUSER app\nRUN pip install flask\n').find((f) => f.rule === 'DS006');
+  assert.ok(user && !user.alternatives, 'another user’s home: no mount target we can name');
+  const moved = lintDetailed('FROM python:3.12\nENV PIP_CACHE_DIR=/cache/pip\nRUN pip install flask\n').find((f) => f.rule === 'DS006');
+  assert.match(moved?.alternatives?.[0]?.title ?? '', /\/cache\/pip/);
+});

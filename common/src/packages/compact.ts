@@ -4,6 +4,7 @@
  * objects: it finds line offsets (Int32Array) and decodes a package only when a resolve asks.
  * Lookups are a binary search over the sorted names.
  */
+import { parseRelations } from './relations.js';
 import type { Clause, PackageIndex, PackageInfo, Priority, ReleaseId } from './types.js';
 
 export const CACHE_FORMAT = 'dockerfile-slim-pkgindex/1';
@@ -23,8 +24,9 @@ export interface IndexHeader {
 interface Rec {
   kib: number;
   prio: string;
-  depends: Clause[];
-  recommends: Clause[];
+  /** Relation fields as written (parsed when serializing: short-lived garbage instead of 63k retained arrays). */
+  depends: string;
+  recommends: string;
 }
 
 /** Accumulates parsed packages (first record of a name wins) and serializes the compact form. */
@@ -38,7 +40,7 @@ export class IndexBuilder {
     return this.pkgs.size;
   }
 
-  add(p: { name: string; kib: number; priority: string; essential: boolean; depends: Clause[]; recommends: Clause[]; provides: string[] }): void {
+  add(p: { name: string; kib: number; priority: string; essential: boolean; depends: string; recommends: string; provides: string[] }): void {
     if (this.pkgs.has(p.name)) return; // another version of the same package: keep the first
     const c = PRIO_CHARS[p.priority] ?? '-';
     this.pkgs.set(p.name, { kib: Math.max(0, Math.round(p.kib)), prio: p.essential ? c.toUpperCase() : c, depends: p.depends, recommends: p.recommends });
@@ -57,9 +59,9 @@ export class IndexBuilder {
     const id = new Map<string, string>();
     names.forEach((n, i) => id.set(n, i.toString(36)));
     // A name that is neither a package nor provided can never satisfy anything: leave it out.
-    const enc = (cls: Clause[]): string => {
+    const enc = (field: string): string => {
       const out: string[] = [];
-      for (const alts of cls) {
+      for (const alts of parseRelations(field)) {
         const ids = alts.map((a) => id.get(a)).filter((x) => x !== undefined);
         out.push(ids.length ? ids.join('|') : '');
       }
@@ -125,6 +127,8 @@ export class CompactIndex implements PackageIndex {
   private readonly rOff: Int32Array;
   private readonly pOff: Int32Array;
   private readonly decoded = new Map<number, PackageInfo | null>();
+  private readonly idMemo = new Map<string, number>();
+  private readonly provMemo = new Map<number, readonly string[]>();
 
   /** Throws on text that is not a well-formed cache (callers turn that into "no estimate" and a log line). */
   constructor(text: string) {
@@ -162,6 +166,14 @@ export class CompactIndex implements PackageIndex {
   }
 
   private idOf(name: string): number {
+    const memo = this.idMemo.get(name);
+    if (memo !== undefined) return memo;
+    const id = this.search(name);
+    if (this.idMemo.size < 100_000) this.idMemo.set(name, id);
+    return id;
+  }
+
+  private search(name: string): number {
     let lo = 0;
     let hi = this.n - 1;
     while (lo <= hi) {
@@ -204,8 +216,14 @@ export class CompactIndex implements PackageIndex {
 
   providers(name: string): readonly string[] {
     const id = this.idOf(name);
-    const list = id < 0 ? '' : lineAt(this.provS, this.pOff, id);
-    return list ? list.split(' ').map((p) => this.nameOf(parseInt(p, 36))) : [];
+    if (id < 0) return [];
+    let out = this.provMemo.get(id);
+    if (!out) {
+      const list = lineAt(this.provS, this.pOff, id);
+      out = list ? list.split(' ').map((p) => this.nameOf(parseInt(p, 36))) : [];
+      this.provMemo.set(id, out);
+    }
+    return out;
   }
 
   *names(): Iterable<string> {

@@ -2,38 +2,11 @@
  * Parses Debian/Ubuntu `Packages` indexes (deb822 paragraphs) into an IndexBuilder. One pass
  * over the text; only the fields the resolver needs are sliced out.
  */
-import type { Clause } from './types.js';
+import { parseRelations } from './relations.js';
 import type { IndexBuilder } from './compact.js';
 
 /** Thrown for input that is not a Packages index (HTML, binary, empty, garbage). */
 export class IndexFormatError extends Error {}
-
-/** `libc6 (>= 2.34), perl:any | foo [amd64] <!nocheck>` → [['libc6'], ['perl', 'foo']]. */
-export function parseRelations(field: string): Clause[] {
-  const out: Clause[] = [];
-  if (!field) return out;
-  let alts: string[] = [];
-  const len = field.length;
-  let i = 0;
-  while (i < len) {
-    // Skip spaces, then read a name; skip everything up to the next `|` or `,`.
-    while (i < len && field.charCodeAt(i) === 32) i++;
-    const start = i;
-    while (i < len) {
-      const c = field.charCodeAt(i);
-      if (c === 32 || c === 40 || c === 58 || c === 44 || c === 124 || c === 91 || c === 60 || c === 9) break;
-      i++;
-    }
-    if (i > start) alts.push(field.slice(start, i).toLowerCase());
-    while (i < len && field.charCodeAt(i) !== 44 && field.charCodeAt(i) !== 124) i++;
-    if (i >= len || field.charCodeAt(i) === 44) {
-      if (alts.length) out.push(alts);
-      alts = [];
-    }
-    i++;
-  }
-  return out;
-}
 
 const FIELDS = ['Package', 'Installed-Size', 'Priority', 'Essential', 'Depends', 'Pre-Depends', 'Recommends', 'Provides'] as const;
 type Field = (typeof FIELDS)[number];
@@ -53,15 +26,15 @@ export function parseDebianPackages(text: string, builder: IndexBuilder): number
   const flush = (): void => {
     const name = cur.Package;
     if (name) {
-      const deps = parseRelations(cur['Pre-Depends'] ?? '');
-      for (const c of parseRelations(cur.Depends ?? '')) deps.push(c);
+      const pre = cur['Pre-Depends'];
+      const dep = cur.Depends;
       builder.add({
         name: name.toLowerCase(),
         kib: Number(cur['Installed-Size'] ?? 0) || 0,
         priority: (cur.Priority ?? '').toLowerCase(),
         essential: (cur.Essential ?? '').toLowerCase() === 'yes',
-        depends: deps,
-        recommends: parseRelations(cur.Recommends ?? ''),
+        depends: pre && dep ? `${pre}, ${dep}` : (pre ?? dep ?? ''),
+        recommends: cur.Recommends ?? '',
         provides: parseRelations(cur.Provides ?? '').map((c) => c[0] as string),
       });
       count++;
@@ -100,3 +73,5 @@ export function parseDebianPackages(text: string, builder: IndexBuilder): number
   if (count === 0) throw new IndexFormatError('no packages in the index (empty or not a Packages file)');
   return count;
 }
+
+export { parseRelations };

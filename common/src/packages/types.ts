@@ -47,3 +47,10 @@ export interface Resolution {
   /** Requested names the index does not know (or cannot choose a provider for). */
   unknown: string[];
 }
+
+/** Indexes already in memory, for lint (which never fetches and never waits). */
+export interface PackageLookup {
+  /** Changes whenever an index is loaded or replaced (so cached lint results are not reused). */
+  readonly version: number;
+  lookup(base: { release: ReleaseId; distro: string; codename: string; flavour: string }): PackageIndex | undefined;
+}

@@ -6,6 +6,7 @@ import { buildModel } from '../../server/src/engine/model.js';
 import { estimateModel } from '../../server/src/packages/estimate.js';
 import { baseSet } from '../../common/src/packages/base-set.js';
 import { resolveInstall } from '../../common/src/packages/resolve.js';
+import { installLayerBytes } from '../../common/src/packages/layer-size.js';
 import { EXCERPT, indexOf } from './packages-fixtures.js';
 
 const idx = indexOf(fs.readFileSync(EXCERPT, 'utf8'));
@@ -16,6 +17,10 @@ test('estimate: one RUN, with and without recommends, ARG-built tag', () => {
   const base = baseSet(idx, 'minbase');
   const withRec = resolveInstall(idx, { packages: ['curl'], recommends: true }, base);
   const without = resolveInstall(idx, { packages: ['curl'], recommends: false }, base);
+  // Layer estimates: installed sizes plus dpkg's bookkeeping (no Python packages here).
+  withRec.bytes = installLayerBytes(withRec.added);
+  without.bytes = installLayerBytes(without.added);
+  assert.ok(withRec.bytes > withRec.added.reduce((s, p) => s + p.bytes, 0));
   const r = est('ARG REL=bookworm\nFROM debian:${REL}-slim\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n');
   assert.equal(r.runs.length, 1);
   const run = r.runs[0];

@@ -9,7 +9,8 @@ import { runViews } from '../rules/helpers.js';
 import { pkgName, pkgOps, type PkgOp } from '../rules/package-ops.js';
 import { baseSet } from '../../../common/src/packages/base-set.js';
 import { releaseOfImage, type BaseRelease } from '../../../common/src/packages/release.js';
-import { resolveInstall } from '../../../common/src/packages/resolve.js';
+import { resolveInstall, type ResolveResult } from '../../../common/src/packages/resolve.js';
+import { installLayerBytes, packageLayerBytes } from '../../../common/src/packages/layer-size.js';
 import type { PackageIndex } from '../../../common/src/packages/types.js';
 
 export interface InstallEstimate {
@@ -58,6 +59,11 @@ export function recommendsOff(call: Call, configuredOff: boolean): boolean {
   return call.args.some((w) => NO_REC.test(w.value) || /^--install-recommends=(?:0|no|false|off)$/i.test(w.value));
 }
 
+/** Packages with their estimated share of the layer (installed size plus what their install scripts write). */
+function layerSizes(r: ResolveResult): Array<{ name: string; bytes: number }> {
+  return r.added.map((p) => ({ name: p.name, bytes: packageLayerBytes(p.name, p.bytes) })).sort((a, b) => b.bytes - a.bytes);
+}
+
 function chainOf(stage: Stage | null): Stage[] {
   const out: Stage[] = [];
   for (let s = stage; s; s = s.parent) out.unshift(s);
@@ -104,11 +110,11 @@ function estimateStage(stage: Stage, model: Model, index: PackageIndex, base: Ba
             op,
             packages: names,
             recommends: !recOff,
-            bytes: actual.bytes,
-            added: actual.added,
-            withRecommendsBytes: withRec.bytes,
-            withoutRecommendsBytes: without.bytes,
-            dropped: withRec.added.filter((p) => !kept.has(p.name)),
+            bytes: installLayerBytes(actual.added),
+            added: layerSizes(actual),
+            withRecommendsBytes: installLayerBytes(withRec.added),
+            withoutRecommendsBytes: installLayerBytes(without.added),
+            dropped: layerSizes(withRec).filter((p) => !kept.has(p.name)),
           });
           installed = actual.installed;
         }

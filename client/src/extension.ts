@@ -4,6 +4,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { createClient } from './language-client.js';
 import { optimize, type OptimizeArgs } from './optimize-command.js';
 import { registerLayerFeatures } from './layer-lens.js';
+import { registerEstimateFeatures } from './estimate-lens.js';
 
 let client: LanguageClient | undefined;
 
@@ -16,6 +17,7 @@ export function activate(context: vscode.ExtensionContext): { ready: Promise<voi
     { dispose: () => void client?.stop() },
   );
   registerLayerFeatures(context);
+  registerEstimateFeatures(context, client);
   return { ready };
 }
 

@@ -18,6 +18,7 @@ export function createClient(context: vscode.ExtensionContext): LanguageClient {
     documentSelector: DOCUMENT_SELECTOR,
     synchronize: { configurationSection: 'dockerfileSlim' },
     diagnosticCollectionName: 'dockerfile-slim',
+    initializationOptions: { packageIndexDir: path.join(context.globalStorageUri.fsPath, 'packages') },
   };
   return new LanguageClient('dockerfileSlim', 'Dockerfile Slim', serverOptions, clientOptions);
 }

@@ -12,12 +12,14 @@ import { fix, lintDetailed } from './engine/lint.js';
 import type { DetailedFinding, LintOptions } from './engine/types.js';
 import { ruleDocsUrl } from './rule-docs-url.js';
 import { toSarif } from './sarif.js';
+import { ESTIMATE_USAGE, estimateCommand, fetchIndexCommand } from './packages/estimate-cli.js';
 
 const VERSION = '0.1.0';
 const USAGE = `Usage:
   dockerfile-slim lint [--format text|json|sarif] [--context DIR] FILE...
   dockerfile-slim fix [--unsafe] [--stdout] [--context DIR] FILE...
   dockerfile-slim rules
+${ESTIMATE_USAGE}
 Options:
   --format      output of lint (default text)
   --context     build context directory, to look for .dockerignore (default: the file's folder)
@@ -122,6 +124,8 @@ export async function main(argv: string[], rawOut = (s: string) => console.log(s
       out(VERSION);
       return 0;
     }
+    if (argv[0] === 'estimate') return await estimateCommand(argv.slice(1), readInput, out, err);
+    if (argv[0] === 'fetch-index') return await fetchIndexCommand(argv.slice(1), out, err);
     const args = parseArgs(argv);
     if (args.command === 'lint') return lintCommand(args, out, err);
     if (args.command === 'fix') return fixCommand(args, out, err);

@@ -21,6 +21,7 @@ import { defaults, normalise, type Settings } from './settings.js';
 import type { DetailedFinding, LintOptions } from './engine/types.js';
 import { MAX_TEXT_LENGTH } from './engine/lint.js';
 import { resolveBuildContext } from '../../common/src/workspace/confine.js';
+import { registerPackageFeatures, type PackageKnowledge } from './packages/lsp.js';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -30,14 +31,18 @@ const linter = new LintPool();
 const pending = new Map<string, NodeJS.Immediate>();
 let pullConfig = false;
 let workspaceFolders: string[] = [];
+let packages: PackageKnowledge | undefined;
 
 connection.onInitialize((params) => {
   pullConfig = !!params.capabilities.workspace?.configuration;
   workspaceFolders = (params.workspaceFolders ?? []).map((f) => f.uri).concat(params.rootUri ? [params.rootUri] : []);
+  const init = (params.initializationOptions ?? {}) as { packageIndexDir?: string };
+  packages = registerPackageFeatures(connection, documents, init.packageIndexDir, () => documents.all().forEach(schedule));
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, OPTIMIZE_UNSAFE_KIND], resolveProvider: false },
+      hoverProvider: true,
     },
     serverInfo: { name: 'dockerfile-slim' },
   };
@@ -89,7 +94,7 @@ function dockerignoreExists(uri: string, context: string): boolean | undefined {
 }
 
 function optionsFor(uri: string, s: Settings): LintOptions {
-  return { rules: s.rules, dockerignoreExists: dockerignoreExists(uri, s.buildContext) };
+  return { rules: s.rules, dockerignoreExists: dockerignoreExists(uri, s.buildContext), packages };
 }
 
 async function validate(doc: TextDocument): Promise<void> {

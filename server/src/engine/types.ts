@@ -1,4 +1,5 @@
 /** Public and internal types of the pure engine. Nothing here knows about LSP or VS Code. */
+import type { PackageLookup } from '../../../common/src/packages/types.js';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 export type SeveritySetting = Severity | 'off' | 'default';
@@ -61,6 +62,8 @@ export interface LintOptions {
    * (the engine was given only text), and then DS012 stays quiet rather than guess.
    */
   dockerignoreExists?: boolean;
+  /** Package indexes already loaded (sizes in DS004/DS014 messages). Absent: no sizes, never a fetch. */
+  packages?: PackageLookup;
 }
 
 export interface FixOptions extends LintOptions {

@@ -1,0 +1,144 @@
+// Size estimates before a build (vscode glue only; the work is in the server and common/src/packages).
+// A CodeLens "≈ 245 MB est. · 81 packages" on install RUNs that have no build measurement; clicking it lists the
+// biggest packages. Missing indexes are fetched by a child process (`dist/cli.js fetch-index`), with a progress
+// notification, only when the setting allows it and the workspace is trusted; the editor never waits for it.
+import { execFile } from 'node:child_process';
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { instructionHashes, recordKey, type BuildRecord } from './build-measure.js';
+
+interface WireEstimate {
+  line: number;
+  bytes: number;
+  packages: number;
+  release: string;
+  recommends: boolean;
+  withRecommendsBytes: number;
+  withoutRecommendsBytes: number;
+  top: Array<{ name: string; bytes: number }>;
+  dropped: number;
+}
+interface EstimatesResult {
+  runs: WireEstimate[];
+  missing: string[];
+}
+
+const SHOW = 'dockerfileSlim.showEstimate';
+
+function mb(bytes: number): string {
+  if (bytes >= 100e6) return `${Math.round(bytes / 1e6)} MB`;
+  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
+  return `${Math.round(bytes / 1e3)} kB`;
+}
+
+class EstimateLensProvider implements vscode.CodeLensProvider {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+  /** Releases fetched (or tried) this session: one attempt each. */
+  private readonly tried = new Set<string>();
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly client: LanguageClient,
+    private readonly log: vscode.OutputChannel,
+  ) {}
+
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  async provideCodeLenses(doc: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
+    const cfg = vscode.workspace.getConfiguration('dockerfileSlim', doc.uri);
+    if (!cfg.get<boolean>('packages.estimates', true)) return [];
+    let res: EstimatesResult;
+    try {
+      res = await this.client.sendRequest<EstimatesResult>('dockerfileSlim/estimates', { uri: doc.uri.toString() }, token);
+    } catch {
+      return [];
+    }
+    if (res.missing.length) this.fetch(res.missing, doc.uri);
+    const record = doc.uri.scheme === 'file' ? this.context.workspaceState.get<BuildRecord>(recordKey(doc.uri.fsPath)) : undefined;
+    const built = new Set(record?.instructionHashes ?? []);
+    const hashes = record ? instructionHashes(doc.getText()) : new Map<number, string>();
+    const lenses: vscode.CodeLens[] = [];
+    for (const r of res.runs) {
+      // Measured by the last build: the layer lens shows the real size; the estimate stays in the hover.
+      if (built.has(hashes.get(r.line) ?? '')) continue;
+      const title = `≈ ${mb(r.bytes)} est. · ${r.packages} packages`;
+      lenses.push(
+        new vscode.CodeLens(new vscode.Range(r.line - 1, 0, r.line - 1, 0), {
+          title,
+          command: SHOW,
+          arguments: [r],
+          tooltip: `Installed size from the ${r.release} package index, before any build`,
+        }),
+      );
+    }
+    return lenses;
+  }
+
+  private fetch(images: string[], scope: vscode.Uri): void {
+    const todo = images.filter((i) => !this.tried.has(i));
+    if (!todo.length) return;
+    const cfg = vscode.workspace.getConfiguration('dockerfileSlim', scope);
+    if (!vscode.workspace.isTrusted || !cfg.get<boolean>('packages.fetch', true)) return;
+    for (const i of todo) this.tried.add(i);
+    const mirrors = cfg.get<Record<string, string>>('packages.mirrors', {});
+    const args = [
+      this.context.asAbsolutePath('dist/cli.js'),
+      'fetch-index',
+      '--index-dir',
+      vscode.Uri.joinPath(this.context.globalStorageUri, 'packages').fsPath,
+    ];
+    if (mirrors.debian) args.push('--mirror-debian', mirrors.debian);
+    if (mirrors.ubuntu) args.push('--mirror-ubuntu', mirrors.ubuntu);
+    args.push(...todo);
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Dockerfile Slim: fetching the package index for ${todo.join(', ')} (size estimates)` },
+      () =>
+        new Promise<void>((resolve) => {
+          execFile(
+            process.execPath,
+            args,
+            { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, timeout: 300_000, maxBuffer: 1 << 20 },
+            (err, stdout, stderr) => {
+              if (stderr.trim()) this.log.appendLine(stderr.trim());
+              if (err) this.log.appendLine(`dockerfile-slim: fetching package indexes failed: ${err.message.split('\n')[0]} (no size estimates)`);
+              if (stdout.trim()) this.log.appendLine(stdout.trim());
+              void this.client.sendNotification('dockerfileSlim/indexesChanged');
+              this.changed.fire();
+              resolve();
+            },
+          );
+        }),
+    );
+  }
+}
+
+async function showEstimate(r: WireEstimate): Promise<void> {
+  const items: vscode.QuickPickItem[] = r.top.map((p) => ({ label: p.name, description: mb(p.bytes) }));
+  const saves = r.withRecommendsBytes - r.withoutRecommendsBytes;
+  const note = r.recommends && saves > 0 ? ` · --no-install-recommends saves ≈${mb(saves)} (${r.dropped} packages)` : '';
+  await vscode.window.showQuickPick(items, {
+    title: `≈ ${mb(r.bytes)} · ${r.packages} packages (${r.release})${note}`,
+    placeHolder: 'Biggest packages this RUN adds',
+  });
+}
+
+export function registerEstimateFeatures(context: vscode.ExtensionContext, client: LanguageClient): void {
+  const log = vscode.window.createOutputChannel('Dockerfile Slim: packages');
+  const provider = new EstimateLensProvider(context, client, log);
+  context.subscriptions.push(
+    log,
+    vscode.languages.registerCodeLensProvider(
+      [
+        { language: 'dockerfile', scheme: 'file' },
+        { language: 'dockerfile', scheme: 'untitled' },
+      ],
+      provider,
+    ),
+    vscode.commands.registerCommand(SHOW, (r: WireEstimate) => showEstimate(r)),
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('dockerfileSlim.packages') && provider.refresh()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => provider.refresh()),
+  );
+}

@@ -1,0 +1,126 @@
+/**
+ * Where indexes live: parsed once into the compact form in a cache directory (the extension's
+ * global storage, the CLI's --index-dir, or the user cache directory), refreshed after 7 days.
+ * Reading the cache never touches the network; `ensure` fetches only when allowed.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CompactIndex, IndexBuilder } from './compact.js';
+import { parseDebianPackages } from './deb-parse.js';
+import { fetchGzipText, type FetchOptions } from './fetch.js';
+import type { BaseRelease } from './release.js';
+
+export const REFRESH_MS = 7 * 24 * 3600 * 1000;
+export const DEFAULT_MIRRORS = { debian: 'http://deb.debian.org/debian', ubuntu: 'http://archive.ubuntu.com/ubuntu' } as const;
+const COMPONENTS = { debian: ['main'], ubuntu: ['main', 'universe'] } as const;
+/** Failed fetches are not retried for this long (no retry storm while typing). */
+const RETRY_AFTER_MS = 10 * 60 * 1000;
+
+export interface StoreOptions {
+  dir: string;
+  /** Never fetch (CLI --offline, the setting, untrusted workspaces, lint). */
+  offline: boolean;
+  mirrors?: Partial<Record<'debian' | 'ubuntu', string>>;
+  log: (message: string) => void;
+  /** Called once when a download starts (a progress notification, a stderr line). */
+  progress?: (message: string) => void;
+  fetch?: FetchOptions;
+  now?: () => number;
+}
+
+/** The user cache directory for indexes, per platform. */
+export function defaultIndexDir(): string {
+  const home = os.homedir();
+  if (process.platform === 'win32') return path.join(process.env.LOCALAPPDATA || path.join(home, 'AppData', 'Local'), 'dockerfile-slim', 'Cache', 'packages');
+  if (process.platform === 'darwin') return path.join(home, 'Library', 'Caches', 'dockerfile-slim', 'packages');
+  return path.join(process.env.XDG_CACHE_HOME || path.join(home, '.cache'), 'dockerfile-slim', 'packages');
+}
+
+export function sourceUrls(base: BaseRelease, mirrors: StoreOptions['mirrors'] = {}): string[] {
+  const mirror = (mirrors[base.distro] || DEFAULT_MIRRORS[base.distro]).replace(/\/+$/, '');
+  return COMPONENTS[base.distro].map((c) => `${mirror}/dists/${base.codename}/${c}/binary-amd64/Packages.gz`);
+}
+
+export function cacheFile(dir: string, base: BaseRelease): string {
+  return path.join(dir, `${base.distro}-${base.codename}-amd64.pkgindex`);
+}
+
+/** Parses downloaded `Packages` texts into the compact cache text. */
+export function buildCache(base: BaseRelease, texts: readonly string[], sources: string[], fetchedAt: number): string {
+  const b = new IndexBuilder(base.release);
+  for (const t of texts) parseDebianPackages(t, b);
+  return b.serialize(fetchedAt, sources);
+}
+
+export class IndexStore {
+  private readonly loaded = new Map<string, { index: CompactIndex; mtime: number }>();
+  private readonly inflight = new Map<string, Promise<CompactIndex | undefined>>();
+  private readonly failedAt = new Map<string, number>();
+
+  constructor(readonly options: StoreOptions) {}
+
+  private now(): number {
+    return this.options.now?.() ?? Date.now();
+  }
+
+  /** The cached index (memory, else disk), stale or not; never fetches. */
+  cached(base: BaseRelease): CompactIndex | undefined {
+    const file = cacheFile(this.options.dir, base);
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(file);
+    } catch {
+      return undefined;
+    }
+    const hit = this.loaded.get(file);
+    if (hit && hit.mtime === stat.mtimeMs) return hit.index;
+    try {
+      const index = new CompactIndex(fs.readFileSync(file, 'utf8'));
+      this.loaded.set(file, { index, mtime: stat.mtimeMs });
+      return index;
+    } catch (e) {
+      this.options.log(`package index cache ${file} is unreadable (${(e as Error).message}); no size estimates for ${base.release} until it is fetched again`);
+      return undefined;
+    }
+  }
+
+  isFresh(index: CompactIndex): boolean {
+    return this.now() - index.fetchedAt < REFRESH_MS;
+  }
+
+  /** The index for `base`: the cache when fresh; otherwise fetched, when allowed (else the stale cache). */
+  ensure(base: BaseRelease): Promise<CompactIndex | undefined> {
+    const cached = this.cached(base);
+    if ((cached && this.isFresh(cached)) || this.options.offline) return Promise.resolve(cached);
+    const failed = this.failedAt.get(base.release);
+    if (failed !== undefined && this.now() - failed < RETRY_AFTER_MS) return Promise.resolve(cached);
+    let p = this.inflight.get(base.release);
+    if (!p) {
+      p = this.download(base)
+        .then(() => this.cached(base))
+        .catch((e: Error) => {
+          this.failedAt.set(base.release, this.now());
+          this.options.log(`could not fetch the package index for ${base.release}: ${e.message}${cached ? ' (using the cached one)' : ' (no size estimates)'}`);
+          return cached;
+        })
+        .finally(() => this.inflight.delete(base.release));
+      this.inflight.set(base.release, p);
+    }
+    return p;
+  }
+
+  private async download(base: BaseRelease): Promise<void> {
+    const urls = sourceUrls(base, this.options.mirrors);
+    this.options.progress?.(`Fetching the ${base.release} package index (${urls.length === 1 ? 'about 12 MB' : 'about 20 MB'}) for size estimates…`);
+    const texts: string[] = [];
+    for (const u of urls) texts.push(await fetchGzipText(u, this.options.fetch));
+    const fetchedAt = this.now();
+    const text = buildCache(base, texts, urls, fetchedAt);
+    const file = cacheFile(this.options.dir, base);
+    await fs.promises.mkdir(this.options.dir, { recursive: true });
+    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    await fs.promises.writeFile(tmp, text);
+    await fs.promises.rename(tmp, file);
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * `dockerfile-slim estimate [--format text|json] [--index-dir DIR] [--offline] FILE...` (contract
+ * in spec.md) and the helper `fetch-index --index-dir DIR IMAGE...` the editor runs in a child
+ * process (downloading and parsing an index takes seconds; the editor must not wait for it).
+ */
+import { buildModel } from '../engine/model.js';
+import { formatBytes } from './format.js';
+import { estimateModel } from './estimate.js';
+import { releaseOfImage, type BaseRelease } from '../../../common/src/packages/release.js';
+import { defaultIndexDir, IndexStore } from '../../../common/src/packages/store.js';
+
+class EstimateUsage extends Error {}
+
+interface EstimateArgs {
+  format: 'text' | 'json';
+  indexDir: string;
+  offline: boolean;
+  mirrors: { debian?: string; ubuntu?: string };
+  files: string[];
+}
+
+function parse(argv: string[]): EstimateArgs {
+  const a: EstimateArgs = {
+    format: 'text',
+    indexDir: defaultIndexDir(),
+    offline: false,
+    mirrors: { debian: process.env.DOCKERFILE_SLIM_DEBIAN_MIRROR, ubuntu: process.env.DOCKERFILE_SLIM_UBUNTU_MIRROR },
+    files: [],
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const v = argv[i] as string;
+    const [flag, inline] = v.startsWith('--') ? (v.split(/=(.*)/s) as [string, string | undefined]) : [v, undefined];
+    const value = (): string => {
+      const x = inline ?? argv[++i];
+      if (x === undefined || x === '') throw new EstimateUsage(`${flag} needs a value`);
+      return x;
+    };
+    if (flag === '--format') {
+      const f = value();
+      if (f !== 'text' && f !== 'json') throw new EstimateUsage(`unknown format "${f}" for estimate (text or json)`);
+      a.format = f;
+    } else if (flag === '--index-dir') a.indexDir = value();
+    else if (flag === '--offline') a.offline = true;
+    else if (flag === '--mirror-debian') a.mirrors.debian = value();
+    else if (flag === '--mirror-ubuntu') a.mirrors.ubuntu = value();
+    else if (v.startsWith('-') && v !== '-') throw new EstimateUsage(`unknown option ${v}`);
+    else a.files.push(v);
+  }
+  return a;
+}
+
+export const ESTIMATE_USAGE = `  dockerfile-slim estimate [--format text|json] [--index-dir DIR] [--offline] FILE...`;
+
+type Out = (s: string) => void;
+
+export async function estimateCommand(argv: string[], readInput: (file: string) => string, out: Out, err: Out): Promise<number> {
+  let args: EstimateArgs;
+  try {
+    args = parse(argv);
+    if (args.files.length === 0) throw new EstimateUsage('estimate needs at least one FILE');
+  } catch (e) {
+    err(`dockerfile-slim: ${(e as Error).message}\nUsage:\n${ESTIMATE_USAGE}`);
+    return 2;
+  }
+  let progressShown = false;
+  const store = new IndexStore({
+    dir: args.indexDir,
+    offline: args.offline,
+    mirrors: args.mirrors,
+    log: (m) => err(`dockerfile-slim: ${m}`),
+    progress: (m) => {
+      if (!progressShown) err(`dockerfile-slim: ${m}`);
+      progressShown = true;
+    },
+  });
+  const rows: object[] = [];
+  let status = 0;
+  for (const file of args.files) {
+    let text: string;
+    try {
+      text = readInput(file);
+    } catch (e) {
+      err(`dockerfile-slim: ${(e as Error).message}`);
+      status = 2;
+      continue;
+    }
+    const model = buildModel(text);
+    // First pass finds the releases the file needs; fetch those (when allowed), then estimate.
+    const { missing } = estimateModel(model, (b) => store.cached(b));
+    const stale = model.stages.map((s) => releaseOfImage(s.imageExpanded)).filter((b): b is BaseRelease => !!b);
+    for (const b of [...missing, ...stale]) await store.ensure(b);
+    const { runs } = estimateModel(model, (b) => store.cached(b));
+    for (const r of runs.filter((x) => x.final)) {
+      const dropped = r.dropped.map((p) => p.name);
+      const row = {
+        file,
+        line: r.line,
+        bytes: r.bytes,
+        packages: r.packages,
+        release: r.release,
+        withRecommendsBytes: r.withRecommendsBytes,
+        ...(dropped.length ? { dropped } : {}),
+      };
+      rows.push(row);
+      if (args.format === 'text') {
+        const saves = r.withRecommendsBytes - r.withoutRecommendsBytes;
+        const rec = r.installs.some((i) => i.recommends)
+          ? saves > 0
+            ? `; --no-install-recommends would save ≈${formatBytes(saves)} (${r.dropped.length} packages: ${dropped.slice(0, 5).join(', ')}${dropped.length > 5 ? ', …' : ''})`
+            : ''
+          : saves > 0
+            ? `; recommends would add ≈${formatBytes(saves)}`
+            : '';
+        out(`${file}:${r.line}: ≈${formatBytes(r.bytes)} · ${r.packages} packages (${r.release})${rec}`);
+      }
+    }
+  }
+  if (args.format === 'json') out(JSON.stringify(rows, null, 2));
+  return status;
+}
+
+/** `fetch-index --index-dir DIR [--mirror-debian URL] [--mirror-ubuntu URL] IMAGE...`: fetch and cache indexes. */
+export async function fetchIndexCommand(argv: string[], out: Out, err: Out): Promise<number> {
+  let args: EstimateArgs;
+  try {
+    args = parse(argv);
+  } catch (e) {
+    err(`dockerfile-slim: ${(e as Error).message}`);
+    return 2;
+  }
+  let status = 0;
+  const store = new IndexStore({
+    dir: args.indexDir,
+    offline: false,
+    mirrors: args.mirrors,
+    log: (m) => err(`dockerfile-slim: ${m}`),
+    progress: (m) => err(`dockerfile-slim: ${m}`),
+  });
+  for (const image of args.files) {
+    const base = releaseOfImage(image);
+    if (!base) {
+      err(`dockerfile-slim: ${image}: the release is unknown (no estimate)`);
+      continue;
+    }
+    const index = await store.ensure(base);
+    if (index && store.isFresh(index)) out(`${base.release}: ${index.size} packages`);
+    else status = 1;
+  }
+  return status;
+}

@@ -1,0 +1,218 @@
+/**
+ * Package knowledge in the language server: indexes the client fetched into the cache are
+ * loaded in the background (never on a keystroke), then used for the estimates request
+ * (CodeLens), hovers on install lines, and the DS004/DS014 messages. Nothing here fetches.
+ */
+import type { Connection, Hover, TextDocuments } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { buildModel, type Model } from '../engine/model.js';
+import { MAX_TEXT_LENGTH } from '../engine/lint.js';
+import { docEnd, docStart } from '../engine/run-script.js';
+import { estimateModel, type RunEstimate } from './estimate.js';
+import { formatBytes } from './format.js';
+import { pkgName } from '../rules/package-ops.js';
+import { baseSet } from '../../../common/src/packages/base-set.js';
+import { releaseOfImage, type BaseRelease } from '../../../common/src/packages/release.js';
+import { resolveInstall } from '../../../common/src/packages/resolve.js';
+import { defaultIndexDir, IndexStore } from '../../../common/src/packages/store.js';
+import type { PackageIndex, PackageLookup } from '../../../common/src/packages/types.js';
+
+export const ESTIMATES_REQUEST = 'dockerfileSlim/estimates';
+export const INDEXES_CHANGED = 'dockerfileSlim/indexesChanged';
+
+/** What the client's CodeLens gets per install RUN. */
+export interface WireEstimate {
+  line: number;
+  bytes: number;
+  packages: number;
+  release: string;
+  recommends: boolean;
+  withRecommendsBytes: number;
+  withoutRecommendsBytes: number;
+  /** Biggest packages added (at most 15). */
+  top: Array<{ name: string; bytes: number }>;
+  dropped: number;
+}
+
+export interface EstimatesResult {
+  runs: WireEstimate[];
+  /** Canonical images (`debian:bookworm`) whose index is not cached: the client may fetch them. */
+  missing: string[];
+}
+
+export class PackageKnowledge implements PackageLookup {
+  version = 0;
+  private readonly indexes = new Map<string, PackageIndex | null>();
+  private readonly loading = new Set<string>();
+  readonly store: IndexStore;
+
+  constructor(
+    dir: string | undefined,
+    private readonly log: (m: string) => void,
+    private readonly changed: () => void,
+  ) {
+    this.store = new IndexStore({ dir: dir || defaultIndexDir(), offline: true, log });
+  }
+
+  /** The loaded index, or undefined; a miss schedules a background load from the disk cache. */
+  lookup(base: BaseRelease): PackageIndex | undefined {
+    const hit = this.indexes.get(base.release);
+    if (hit === undefined) this.loadSoon(base);
+    return hit ?? undefined;
+  }
+
+  private loadSoon(base: BaseRelease): void {
+    if (this.loading.has(base.release)) return;
+    this.loading.add(base.release);
+    setTimeout(() => {
+      this.loading.delete(base.release);
+      let index: PackageIndex | undefined;
+      try {
+        index = this.store.cached(base);
+      } catch (e) {
+        this.log(`package index for ${base.release}: ${(e as Error).message}`);
+      }
+      this.indexes.set(base.release, index ?? null);
+      if (index) {
+        // Warm the base set off the keystroke path too.
+        baseSet(index, base.flavour);
+        this.version++;
+        this.changed();
+      }
+    }, 0);
+  }
+
+  /** The client fetched new indexes: forget misses and reload. */
+  reload(): void {
+    this.indexes.clear();
+    this.version++;
+    this.changed();
+  }
+
+  /** Estimates for a document; releases not loaded yet are loaded now (this is a request, not a keystroke). */
+  estimates(text: string): EstimatesResult {
+    if (text.length > MAX_TEXT_LENGTH) return { runs: [], missing: [] };
+    const model = buildModel(text);
+    const missing: string[] = [];
+    const { runs } = estimateModel(model, (base) => {
+      let index = this.indexes.get(base.release) ?? undefined;
+      if (!index) {
+        index = this.store.cached(base);
+        if (index) this.indexes.set(base.release, index);
+      }
+      if (!index) missing.push(`${base.distro}:${base.codename}`);
+      return index;
+    });
+    return { runs: runs.map(toWire), missing: [...new Set(missing)] };
+  }
+
+  hover(doc: TextDocument, line: number, character: number): Hover | null {
+    const text = doc.getText();
+    if (text.length > MAX_TEXT_LENGTH) return null;
+    const model = buildModel(text);
+    const offset = doc.offsetAt({ line, character });
+    const { runs } = estimateModel(model, (b) => this.lookup(b));
+    const run = runs.find((r) => r.instr.start <= offset && offset <= r.instr.end);
+    if (!run) return null;
+    for (const inst of run.installs) {
+      const run0 = inst.op.view.run;
+      for (const w of inst.op.pkgs) {
+        const start = docStart(run0, w.start);
+        const end = docEnd(run0, w.end);
+        if (offset < start || offset > end) continue;
+        const md = this.packageHover(model, run, pkgName(w.value).toLowerCase());
+        return md ? { contents: { kind: 'markdown', value: md } } : null;
+      }
+    }
+    // Anywhere else on the RUN: the estimate of the whole line (the CodeLens shows the build's measurement once there is one).
+    return { contents: { kind: 'markdown', value: runHover(run) } };
+  }
+
+  private packageHover(model: Model, run: RunEstimate, name: string): string | undefined {
+    const root = model.stages.find((s) => s.instrs.includes(run.instr));
+    let stage = root;
+    while (stage?.parent) stage = stage.parent;
+    const base = stage ? releaseOfImage(stage.imageExpanded) : undefined;
+    const index = base && this.lookup(base);
+    const info = index?.get(name);
+    if (!base || !index || !info) return undefined;
+    const installed = baseSet(index, base.flavour);
+    const without = resolveInstall(index, { packages: [name], recommends: false }, installed);
+    const withRec = resolveInstall(index, { packages: [name], recommends: true }, installed);
+    const kept = new Set(without.added.map((p) => p.name));
+    const recs = withRec.added.filter((p) => !kept.has(p.name));
+    const lines = [
+      `**${name}** (${base.release}): ${formatBytes(info.installedBytes)} installed`,
+      '',
+      installed.has(name)
+        ? `Already in the \`${stage?.imageExpanded}\` base image.`
+        : `With its dependencies: ≈${formatBytes(without.bytes)} (${without.added.length} packages on top of the base image).`,
+    ];
+    if (recs.length) lines.push('', `Recommends add ≈${formatBytes(withRec.bytes - without.bytes)} (${recs.length} packages: ${names(recs)}).`);
+    return lines.join('\n');
+  }
+}
+
+function names(list: ReadonlyArray<{ name: string; bytes: number }>, max = 6): string {
+  return (
+    list
+      .slice(0, max)
+      .map((p) => `${p.name} ${formatBytes(p.bytes)}`)
+      .join(', ') + (list.length > max ? ', …' : '')
+  );
+}
+
+function runHover(run: RunEstimate): string {
+  const lines = [`**Estimate before a build** (${run.release}): ≈${formatBytes(run.bytes)} · ${run.packages} packages`, '', `Biggest: ${names(run.added)}`];
+  const saves = run.withRecommendsBytes - run.withoutRecommendsBytes;
+  if (run.installs.some((i) => i.recommends) && saves > 0) {
+    lines.push('', `\`--no-install-recommends\` would save ≈${formatBytes(saves)} (${run.dropped.length} packages: ${names(run.dropped)}).`);
+  }
+  lines.push('', '_Installed sizes from the distribution index; the real layer also holds dpkg metadata._');
+  return lines.join('\n');
+}
+
+function toWire(r: RunEstimate): WireEstimate {
+  return {
+    line: r.line,
+    bytes: r.bytes,
+    packages: r.packages,
+    release: r.release,
+    recommends: r.installs.some((i) => i.recommends),
+    withRecommendsBytes: r.withRecommendsBytes,
+    withoutRecommendsBytes: r.withoutRecommendsBytes,
+    top: r.added.slice(0, 15),
+    dropped: r.dropped.length,
+  };
+}
+
+export function registerPackageFeatures(
+  connection: Connection,
+  documents: TextDocuments<TextDocument>,
+  dir: string | undefined,
+  relintAll: () => void,
+): PackageKnowledge {
+  const knowledge = new PackageKnowledge(dir, (m) => connection.console.info(`dockerfile-slim: ${m}`), relintAll);
+  connection.onRequest(ESTIMATES_REQUEST, (params: { uri: string }): EstimatesResult => {
+    const doc = documents.get(params.uri);
+    if (!doc) return { runs: [], missing: [] };
+    try {
+      return knowledge.estimates(doc.getText());
+    } catch (e) {
+      connection.console.error(`dockerfile-slim: estimate failed: ${String(e)}`);
+      return { runs: [], missing: [] };
+    }
+  });
+  connection.onNotification(INDEXES_CHANGED, () => knowledge.reload());
+  connection.onHover((params) => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc) return null;
+    try {
+      return knowledge.hover(doc, params.position.line, params.position.character);
+    } catch (e) {
+      connection.console.error(`dockerfile-slim: hover failed: ${String(e)}`);
+      return null;
+    }
+  });
+  return knowledge;
+}

@@ -1,0 +1,71 @@
+// Size estimates against real builds: two Dockerfiles (with and without recommends, several RUNs that build on
+// each other) built on the debootstrap bookworm base, which maps to debian/bookworm like the official image.
+// Every estimated RUN must be within 25% of its real layer (docker history). The index comes from the Debian
+// archive (network) into .cache/packages. Prints the README table. DOCKER_TESTS=0 skips it.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { buildModel } from '../../server/src/engine/model.js';
+import { estimateModel } from '../../server/src/packages/estimate.js';
+import { IndexStore } from '../../common/src/packages/store.js';
+import { releaseOfImage } from '../../common/src/packages/release.js';
+
+const DOCKER = '/usr/bin/docker';
+const SKIP = process.env['DOCKER_TESTS'] === '0';
+const ROOT = join(__dirname, '..', '..', '..');
+const DIR = join(ROOT, 'test', 'docker', 'package-estimates');
+const built: string[] = [];
+const run = promisify(execFile);
+
+after(() => {
+  if (built.length) execFileSync(DOCKER, ['rmi', '-f', ...built], { stdio: 'ignore' });
+});
+
+/** Layer sizes of the image, oldest first, as docker history reports them (bytes). */
+async function layerSizes(tag: string): Promise<number[]> {
+  const { stdout } = await run(DOCKER, ['history', '--no-trunc', '--human=false', '--format', '{{.Size}}', tag]);
+  return stdout.trim().split('\n').map(Number).reverse();
+}
+
+test('estimates are within 25% of real apt layers', { skip: SKIP && 'DOCKER_TESTS=0', timeout: 15 * 60_000 }, async () => {
+  execFileSync(DOCKER, ['image', 'inspect', 'local/debian:bookworm'], { stdio: 'ignore' });
+  const logs: string[] = [];
+  const store = new IndexStore({ dir: join(ROOT, '.cache', 'packages'), offline: false, log: (m) => logs.push(m) });
+  const base = releaseOfImage('local/debian:bookworm');
+  assert.equal(base?.release, 'debian/bookworm');
+  const index = base && (await store.ensure(base));
+  assert.ok(index, `the bookworm index could not be fetched: ${logs.join('; ')}`);
+  const files = ['norec.Dockerfile', 'rec.Dockerfile'];
+  // Both builds at once: most of the time is apt downloading.
+  const images = await Promise.all(
+    files.map(async (f) => {
+      const tag = `dsl-pkgindex/estimate-${f.replace('.Dockerfile', '')}:test`;
+      await run(DOCKER, ['build', '-q', '-f', join(DIR, f), '-t', tag, DIR], { env: { ...process.env, DOCKER_BUILDKIT: '1' }, maxBuffer: 16 << 20 });
+      built.push(tag);
+      return { f, tag, sizes: await layerSizes(tag) };
+    }),
+  );
+  const rows: string[] = [];
+  let checked = 0;
+  for (const { f, sizes } of images) {
+    const text = readFileSync(join(DIR, f), 'utf8');
+    const { runs } = estimateModel(buildModel(text), () => index);
+    const baseLayers = sizes.length - (text.trim().split('\n').length - 1);
+    for (const r of runs) {
+      const real = sizes[baseLayers + r.line - 2];
+      assert.ok(real !== undefined && real > 0, `${f}:${r.line} has a layer`);
+      const err = (r.bytes - real) / real;
+      const what = (text.split('\n')[r.line - 1] ?? '').replace(/^RUN apt-get update && apt-get install -y /, '').replace(/ && rm -rf .*$/, '');
+      rows.push(
+        `| ${what} (${f}:${r.line}) | ${(r.bytes / 1e6).toFixed(1)} MB · ${r.packages} packages | ${(real / 1e6).toFixed(1)} MB | ${err >= 0 ? '+' : ''}${(err * 100).toFixed(1)}% |`,
+      );
+      assert.ok(Math.abs(err) <= 0.25, `${f}:${r.line}: estimate ${r.bytes} vs real ${real} (${(err * 100).toFixed(1)}%)`);
+      checked++;
+    }
+  }
+  console.log(['| package set | estimate | real layer | error |', '| --- | --- | --- | --- |', ...rows].join('\n'));
+  assert.equal(checked, 6);
+});

@@ -124,7 +124,7 @@ export async function main(argv: string[], rawOut = (s: string) => console.log(s
       out(VERSION);
       return 0;
     }
-    if (argv[0] === 'estimate') return await estimateCommand(argv.slice(1), readInput, out, err);
+    if (argv[0] === 'estimate') return await estimateCommand(argv.slice(1), (f) => readInput(f).text, out, err);
     if (argv[0] === 'fetch-index') return await fetchIndexCommand(argv.slice(1), out, err);
     const args = parseArgs(argv);
     if (args.command === 'lint') return lintCommand(args, out, err);

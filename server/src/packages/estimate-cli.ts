@@ -3,6 +3,7 @@
  * in spec.md) and the helper `fetch-index --index-dir DIR IMAGE...` the editor runs in a child
  * process (downloading and parsing an index takes seconds; the editor must not wait for it).
  */
+import { parseFlags } from '../cli/args.js';
 import { buildModel } from '../engine/model.js';
 import { formatBytes } from './format.js';
 import { estimateModel } from './estimate.js';
@@ -27,25 +28,24 @@ function parse(argv: string[]): EstimateArgs {
     mirrors: { debian: process.env.DOCKERFILE_SLIM_DEBIAN_MIRROR, ubuntu: process.env.DOCKERFILE_SLIM_UBUNTU_MIRROR },
     files: [],
   };
-  for (let i = 0; i < argv.length; i++) {
-    const v = argv[i] as string;
-    const [flag, inline] = v.startsWith('--') ? (v.split(/=(.*)/s) as [string, string | undefined]) : [v, undefined];
-    const value = (): string => {
-      const x = inline ?? argv[++i];
-      if (x === undefined || x === '') throw new EstimateUsage(`${flag} needs a value`);
-      return x;
-    };
-    if (flag === '--format') {
-      const f = value();
-      if (f !== 'text' && f !== 'json') throw new EstimateUsage(`unknown format "${f}" for estimate (text or json)`);
-      a.format = f;
-    } else if (flag === '--index-dir') a.indexDir = value();
-    else if (flag === '--offline') a.offline = true;
-    else if (flag === '--mirror-debian') a.mirrors.debian = value();
-    else if (flag === '--mirror-ubuntu') a.mirrors.ubuntu = value();
-    else if (v.startsWith('-') && v !== '-') throw new EstimateUsage(`unknown option ${v}`);
-    else a.files.push(v);
+  // The CLI's strict parser: `--` ends the options, `--offline=x` is an error, unknown options too.
+  let parsed;
+  try {
+    parsed = parseFlags(argv, { '--format': 'value', '--index-dir': 'value', '--offline': 'boolean', '--mirror-debian': 'value', '--mirror-ubuntu': 'value' });
+  } catch (e) {
+    throw new EstimateUsage((e as Error).message);
   }
+  const f = parsed.flags;
+  const format = f.get('--format');
+  if (format !== undefined) {
+    if (format !== 'text' && format !== 'json') throw new EstimateUsage(`unknown format "${String(format)}" for estimate (text or json)`);
+    a.format = format;
+  }
+  if (typeof f.get('--index-dir') === 'string') a.indexDir = f.get('--index-dir') as string;
+  if (f.has('--offline')) a.offline = true;
+  if (typeof f.get('--mirror-debian') === 'string') a.mirrors.debian = f.get('--mirror-debian') as string;
+  if (typeof f.get('--mirror-ubuntu') === 'string') a.mirrors.ubuntu = f.get('--mirror-ubuntu') as string;
+  a.files.push(...parsed.operands);
   return a;
 }
 

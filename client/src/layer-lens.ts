@@ -1,10 +1,18 @@
 // CodeLens above each final-stage instruction with its layer's size from the last build (vscode glue only; the
-// work is in ./layers and ./docker-cli). Docker calls run off the provider's path, cached by image id, and every
+// work is in common/src/layers and common/src/docker). Docker calls run off the provider's path, cached by image id, and every
 // failure becomes one quiet lens instead of a popup.
 import * as vscode from 'vscode';
 import { buildAndMeasure, dockerOptions, instructionHashes, recordKey, type BuildRecord } from './build-measure.js';
-import { DockerError, imageHistory, imageId, saveImage } from './docker-cli.js';
-import { attributeLayers, attributeWaste, finalStage, formatBytes, type LineWaste, type RawHistoryRow, type SavedImage } from '../../common/src/layers/index.js';
+import { DockerError, imageHistory, imageId, saveImage } from '../../common/src/docker/docker-cli.js';
+import {
+  attributeLayers,
+  attributeWaste,
+  finalStage,
+  formatBytes,
+  type LineWaste,
+  type RawHistoryRow,
+  type SavedImage,
+} from '../../common/src/layers/index.js';
 
 type Load<T> = { state: 'loading' } | { state: 'ready'; value: T } | { state: 'error'; error: DockerError; at: number };
 

@@ -7,12 +7,14 @@ import * as path from 'node:path';
 import { fix, lintDetailed, MAX_TEXT_LENGTH } from './engine/lint.js';
 import type { DetailedFinding, LintOptions } from './engine/types.js';
 import { toSarif } from './sarif.js';
+import { LAYERS_USAGE, layersCommand } from './cli/layers-command.js';
 
 const VERSION = '0.1.0';
 const USAGE = `Usage:
   dockerfile-slim lint [--format text|json|sarif] [--context DIR] FILE...
   dockerfile-slim fix [--unsafe] [--stdout] [--context DIR] FILE...
   dockerfile-slim rules
+${LAYERS_USAGE}
 Options:
   --format      output of lint (default text)
   --context     build context directory, to look for .dockerignore (default: the file's folder)
@@ -181,6 +183,7 @@ export async function main(argv: string[], out = (s: string) => console.log(s), 
       out(VERSION);
       return 0;
     }
+    if (argv[0] === 'layers') return await layersCommand(argv.slice(1), out, err, VERSION);
     const args = parseArgs(argv);
     if (args.command === 'lint') return lintCommand(args, out, err);
     if (args.command === 'fix') return fixCommand(args, out, err);

@@ -1,7 +1,7 @@
 // The only module that runs docker/podman. Argument arrays only (never a shell string), a time-out on every
 // call with the child killed when it fires, and errors typed so the UI can show a quiet lens instead of a popup.
 import { execFile, spawn } from 'node:child_process';
-import { ImageArchiveReader, normaliseRow, parseHistoryOutput, type RawHistoryRow, type SavedImage } from '../../common/src/layers/index.js';
+import { ImageArchiveReader, normaliseRow, parseHistoryOutput, type RawHistoryRow, type SavedImage } from '../layers/index.js';
 
 export type DockerErrorKind = 'not-installed' | 'daemon-down' | 'image-not-found' | 'timed-out' | 'malformed-output' | 'failed';
 

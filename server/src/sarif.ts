@@ -19,7 +19,7 @@ export function toSarif(rows: readonly { file: string; f: DetailedFinding }[], v
               name: r.name,
               shortDescription: { text: r.docs.summary },
               fullDescription: { text: r.docs.why },
-              helpUri: `docs/rules/${r.id}.md`,
+              helpUri: `https://github.com/dockerfile-slim/dockerfile-slim/blob/main/docs/rules/${r.id}.md`, // absolute: SARIF requires a URI
               defaultConfiguration: { level: LEVEL[r.severity] },
             })),
           },

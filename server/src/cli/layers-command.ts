@@ -120,6 +120,7 @@ export async function layersCommand(
       const buildOpts = { ...opts, timeoutMs: Math.max(opts.timeoutMs, 3600_000) };
       err(`dockerfile-slim: building ${file} in ${args.build} (docker build --iidfile)…`);
       image = await buildImage(file, args.build, buildOpts, (s) => process.stderr.write(s));
+      err(`dockerfile-slim: built ${image}`);
     }
     const rows = await imageHistory(image, opts);
     const saved = await saveImage(image, { ...opts, timeoutMs: Math.max(opts.timeoutMs * 4, 120_000) });

@@ -4,6 +4,8 @@
 import * as vscode from 'vscode';
 import { buildAndMeasure, dockerOptions, instructionHashes, recordKey, type BuildRecord } from './build-measure.js';
 import { DockerError, imageHistory, imageId, saveImage } from '../../common/src/docker/docker-cli.js';
+import { SizeHistory } from './size-history.js';
+import { deltaSuffix } from './size-chart.js';
 import {
   attributeLayers,
   attributeWaste,
@@ -42,7 +44,10 @@ class LayerLensProvider implements vscode.CodeLensProvider {
   private readonly images = new Map<string, ImageData>();
   private readonly wasteCache = new Map<string, LineWaste[]>();
 
-  constructor(private readonly context: vscode.ExtensionContext) {}
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly sizes?: SizeHistory,
+  ) {}
 
   refresh(forgetTags = true): void {
     if (forgetTags) this.refs.clear();
@@ -139,6 +144,7 @@ class LayerLensProvider implements vscode.CodeLensProvider {
       cur.stale ||= r.stale === true || edited;
       byLine.set(r.line, cur);
     }
+    const deltaOf = this.sizes?.observe(doc.uri, loaded.value.id, history.value, text, byLine);
     const lenses: vscode.CodeLens[] = [];
     for (const line of [stage.fromLine, ...stage.instructions.map((i) => i.line)]) {
       const l = byLine.get(line);
@@ -147,7 +153,7 @@ class LayerLensProvider implements vscode.CodeLensProvider {
         continue;
       }
       const w = wasteAt.get(line);
-      let title = `${l.stale ? '≈ ' : ''}${formatBytes(l.bytes)}${line === stage.fromLine ? ' base image' : ''}`;
+      let title = `${l.stale ? '≈ ' : ''}${formatBytes(l.bytes)}${line === stage.fromLine ? ' base image' : ''}${l.stale ? '' : deltaSuffix(deltaOf?.(line))}`;
       if (w && w.wastedBytes > 0 && !l.stale) {
         // A remover whose line was edited since the build has no line any more: say "later" only.
         const lines = w.removedAt.map((r) => r.line).filter((n): n is number => typeof n === 'number' && n > 0);
@@ -188,7 +194,9 @@ async function showLayerFiles(line: number, createdBy: string[], waste: LineWast
 }
 
 export function registerLayerFeatures(context: vscode.ExtensionContext): void {
-  const provider = new LayerLensProvider(context);
+  const sizes = new SizeHistory(context);
+  context.subscriptions.push(sizes);
+  const provider = new LayerLensProvider(context, sizes);
   const selector: vscode.DocumentSelector = [
     { language: 'dockerfile' },
     { scheme: 'file', pattern: '**/{Dockerfile,Containerfile,*.Dockerfile,*.dockerfile,Dockerfile.*}' },

@@ -105,7 +105,11 @@ export function renderChartSvg(history: readonly SizeMeasurement[], width = 760,
     const drawn = pts.filter((p): p is string => p !== undefined);
     if (drawn.length > 1) parts.push(`<polyline fill="none" stroke="${s.color}" stroke-width="${s.width}" points="${drawn.join(' ')}"/>`);
     s.values.forEach((v, i) => {
-      if (v !== undefined) parts.push(`<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="${s.width + 1}" fill="${s.color}"><title>${esc(`${s.name}: ${formatBytes(v)}`)}</title></circle>`);
+      if (v !== undefined) {
+        parts.push(
+          `<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="${s.width + 1}" fill="${s.color}"><title>${esc(`${s.name}: ${formatBytes(v)}`)}</title></circle>`,
+        );
+      }
     });
   }
   parts.push('</svg>');

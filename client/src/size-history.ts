@@ -40,7 +40,13 @@ export class SizeHistory implements vscode.Disposable {
    * Called by the lens whenever it shows sizes of an image: records a new image once, updates the status bar,
    * and returns each line's change since the previous build (undefined on the first build or a new line).
    */
-  observe(uri: vscode.Uri, imageId: string, rows: readonly RawHistoryRow[], text: string, byLine: ReadonlyMap<number, { bytes: number }>): (line: number) => number | undefined {
+  observe(
+    uri: vscode.Uri,
+    imageId: string,
+    rows: readonly RawHistoryRow[],
+    text: string,
+    byLine: ReadonlyMap<number, { bytes: number }>,
+  ): (line: number) => number | undefined {
     const stage = finalStage(text);
     const textLines = text.split(/\r?\n/);
     const lines: SizeLine[] = [];

@@ -188,7 +188,7 @@ describe('layer-size CodeLens (real dockerd)', () => {
     // Show Size History opens the chart of both builds beside the editor (the page itself: test/ui/size-history-ui.mjs).
     await vscode.commands.executeCommand('dockerfileSlim.showSizeHistory', uri);
     const tabs = (): string[] => vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label));
-    for (const deadline = Date.now() + 10_000; !tabs().includes('Size history: Dockerfile') && Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 10_000; !tabs().includes('Size history: Dockerfile') && Date.now() < deadline;) {
       await new Promise((r) => setTimeout(r, 150)); // the tab model follows the panel asynchronously
     }
     assert.ok(tabs().includes('Size history: Dockerfile'), tabs().join(', '));

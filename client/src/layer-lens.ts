@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { buildAndMeasure, dockerOptions, instructionHashes, recordKey, type BuildRecord } from './build-measure.js';
 import { DockerError, imageHistory, imageId, saveImage } from '../../common/src/docker/docker-cli.js';
 import { SizeHistory } from './size-history.js';
+import { MeasuredSync, type SendNotification } from './measured-sync.js';
 import { deltaSuffix } from './size-chart.js';
 import {
   attributeLayers,
@@ -47,6 +48,7 @@ class LayerLensProvider implements vscode.CodeLensProvider {
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly sizes?: SizeHistory,
+    private readonly measured?: MeasuredSync,
   ) {}
 
   refresh(forgetTags = true): void {
@@ -131,6 +133,7 @@ class LayerLensProvider implements vscode.CodeLensProvider {
 
     const rows = attributeLayers(text, history.value);
     const waste = saved.state === 'ready' ? this.waste(loaded.value.id, doc, saved.value) : [];
+    if (saved.state === 'ready') this.measured?.update(doc.uri, loaded.value.id, text, saved.value);
     const wasteAt = new Map(waste.map((w) => [w.line, w]));
     // Stale: the instruction on this line is not one that was built (text hash recorded by Build and Measure).
     const builtHashes = ref.record ? new Set(ref.record.instructionHashes) : undefined;
@@ -193,10 +196,10 @@ async function showLayerFiles(line: number, createdBy: string[], waste: LineWast
   await vscode.window.showQuickPick(items, { title: `Biggest files of the layer made at line ${line}`, canPickMany: false });
 }
 
-export function registerLayerFeatures(context: vscode.ExtensionContext): void {
+export function registerLayerFeatures(context: vscode.ExtensionContext, notifyServer?: SendNotification): void {
   const sizes = new SizeHistory(context);
   context.subscriptions.push(sizes);
-  const provider = new LayerLensProvider(context, sizes);
+  const provider = new LayerLensProvider(context, sizes, notifyServer && new MeasuredSync(notifyServer));
   const selector: vscode.DocumentSelector = [
     { language: 'dockerfile' },
     { scheme: 'file', pattern: '**/{Dockerfile,Containerfile,*.Dockerfile,*.dockerfile,Dockerfile.*}' },

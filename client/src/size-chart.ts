@@ -91,7 +91,7 @@ export function renderChartSvg(history: readonly SizeMeasurement[], width = 760,
   const x = (i: number): number => pad.left + (n <= 1 ? w / 2 : (i * w) / (n - 1));
   const y = (v: number): number => pad.top + h - (v / max) * h;
   const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="Image size over the last ${n} builds">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="100%" viewBox="0 0 ${width} ${height}" role="img" aria-label="Image size over the last ${n} builds">`,
     `<rect x="0" y="0" width="${width}" height="${height}" fill="#1e1e1e"/>`,
   ];
   for (let t = 0; t <= 4; t++) {

@@ -76,8 +76,9 @@ export class SizeHistory implements vscode.Disposable {
 
   private updateStatus(): void {
     const doc = vscode.window.activeTextEditor?.document;
-    const s = doc && this.shown.get(doc.uri.toString());
-    if (!doc || !s) {
+    if (!doc) return; // a webview or panel has focus: keep what the last editor showed
+    const s = this.shown.get(doc.uri.toString());
+    if (!s) {
       this.status.hide();
       return;
     }

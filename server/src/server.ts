@@ -16,6 +16,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { codeActions, FIX_ALL_KIND, OPTIMIZE_UNSAFE_KIND } from './code-actions.js';
 import { toDiagnostic } from './diagnostics.js';
+import { listenForMeasuredSizes, withMeasuredSavings } from './measured-savings.js';
 import { IncrementalLinter } from './incremental.js';
 import { defaults, normalise, type Settings } from './settings.js';
 import type { DetailedFinding, LintOptions } from './engine/types.js';
@@ -103,7 +104,7 @@ async function validate(doc: TextDocument): Promise<void> {
     connection.console.info(`dockerfile-slim: ${doc.uri} is larger than ${MAX_TEXT_LENGTH / 1048576} MB; not analysed`);
     return;
   }
-  const findings = linter.lint(doc.uri, text, optionsFor(doc.uri, s));
+  const findings = withMeasuredSavings(doc.uri, text, linter.lint(doc.uri, text, optionsFor(doc.uri, s)));
   lastLint.set(doc.uri, { version: doc.version, findings });
   void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: findings.map((f) => toDiagnostic(f, (o) => doc.positionAt(o))) });
 }
@@ -143,8 +144,14 @@ connection.onCodeAction(async (params, token) => {
   if (!s.enable || token.isCancellationRequested) return [];
   const options = optionsFor(doc.uri, s);
   const cached = lastLint.get(doc.uri);
-  const findings = cached && cached.version === doc.version ? cached.findings : linter.lint(doc.uri, doc.getText(), options);
+  const findings =
+    cached && cached.version === doc.version ? cached.findings : withMeasuredSavings(doc.uri, doc.getText(), linter.lint(doc.uri, doc.getText(), options));
   return codeActions(doc, params, findings, options, doc.uri.startsWith('file:') ? contextDir(doc.uri, s.buildContext) : '');
+});
+
+listenForMeasuredSizes(connection, (uri) => {
+  const doc = documents.get(uri);
+  if (doc) schedule(doc);
 });
 
 documents.listen(connection);

@@ -18,3 +18,4 @@ export { computeWaste, type LayerWaste, type WastedFile, type FileSize } from '.
 export { attributeWaste, type LineWaste } from './layer-waste.js';
 export { formatBytes } from './format.js';
 export { layerReport, type LayerReport, type LineSize } from './report.js';
+export { measuredInstructions } from './measured.js';

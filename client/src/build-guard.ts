@@ -7,7 +7,7 @@ import { realpathSync } from 'node:fs';
 import { dirname, isAbsolute, relative } from 'node:path';
 import { confineToRoot, resolveBuildContext, type Confined } from '../../common/src/workspace/confine.js';
 import { oneLine } from '../../common/src/text/sanitize.js';
-import { DockerError, imageLabels, type DockerOptions } from './docker-cli.js';
+import { DockerError, imageLabels, type DockerOptions } from '../../common/src/docker/docker-cli.js';
 import { isValidTag, retagVerdict, SOURCE_LABEL, sourceHash } from './image-source.js';
 
 /** A setting's value, from user settings and defaults only when the workspace is not trusted. */

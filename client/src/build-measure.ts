@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DockerError, runBuild, type DockerOptions } from './docker-cli.js';
+import { DockerError, runBuild, type DockerOptions } from '../../common/src/docker/docker-cli.js';
 import { finalStage } from '../../common/src/layers/index.js';
 import { planBuild, workspaceDirs } from './build-guard.js';
 

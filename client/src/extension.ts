@@ -16,7 +16,7 @@ export function activate(context: vscode.ExtensionContext): { ready: Promise<voi
     vscode.commands.registerCommand('dockerfileSlim.optimizeUnsafe', (args?: OptimizeArgs) => optimize({ ...args, unsafe: true })),
     { dispose: () => void client?.stop() },
   );
-  registerLayerFeatures(context);
+  registerLayerFeatures(context, (method, params) => client?.sendNotification(method, params));
   registerEstimateFeatures(context, client);
   return { ready };
 }

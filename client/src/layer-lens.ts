@@ -1,11 +1,14 @@
 // CodeLens above each final-stage instruction with its layer's size from the last build (vscode glue only; the
-// work is in ./layers and ./docker-cli). Docker calls run off the provider's path, cached by image id, and every
+// work is in common/src/layers and common/src/docker). Docker calls run off the provider's path, cached by image id, and every
 // failure becomes one quiet lens instead of a popup.
 import * as vscode from 'vscode';
 import { buildAndMeasure, dockerOptions, instructionHashes, recordKey, type BuildRecord } from './build-measure.js';
-import { DockerError, imageHistory, imageId, saveImage } from './docker-cli.js';
+import { DockerError, imageHistory, imageId, saveImage } from '../../common/src/docker/docker-cli.js';
 import { trustedSetting } from './build-guard.js';
 import { tooLargeForLenses, TOO_LARGE_TITLE, UNREADABLE_TITLE, WasteCache } from './lens-budget.js';
+import { SizeHistory } from './size-history.js';
+import { MeasuredSync, type SendNotification } from './measured-sync.js';
+import { deltaSuffix } from './size-chart.js';
 import { attributeLayers, finalStage, formatBytes, type LineWaste, type RawHistoryRow, type SavedImage } from '../../common/src/layers/index.js';
 
 type Load<T> = { state: 'loading' } | { state: 'ready'; value: T } | { state: 'error'; error: DockerError; at: number };
@@ -36,7 +39,11 @@ class LayerLensProvider implements vscode.CodeLensProvider {
   private readonly images = new Map<string, ImageData>();
   private readonly wasteCache = new WasteCache();
 
-  constructor(private readonly context: vscode.ExtensionContext) {}
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly sizes?: SizeHistory,
+    private readonly measured?: MeasuredSync,
+  ) {}
 
   refresh(forgetTags = true): void {
     if (forgetTags) this.refs.clear();
@@ -122,6 +129,7 @@ class LayerLensProvider implements vscode.CodeLensProvider {
     const rows = attributeLayers(text, history.value);
     const computed = saved.state === 'ready' ? this.wasteCache.get(loaded.value.id, doc.uri.toString(), text, stage, saved.value) : undefined;
     const waste = computed?.ok ? computed.waste : [];
+    if (saved.state === 'ready') this.measured?.update(doc.uri, loaded.value.id, text, saved.value);
     const wasteAt = new Map(waste.map((w) => [w.line, w]));
     // Stale: the instruction on this line is not one that was built (text hash recorded by Build and Measure).
     const builtHashes = ref.record ? new Set(ref.record.instructionHashes) : undefined;
@@ -135,6 +143,7 @@ class LayerLensProvider implements vscode.CodeLensProvider {
       cur.stale ||= r.stale === true || edited;
       byLine.set(r.line, cur);
     }
+    const deltaOf = this.sizes?.observe(doc.uri, loaded.value.id, history.value, text, byLine);
     const lenses: vscode.CodeLens[] = [];
     for (const line of [stage.fromLine, ...stage.instructions.map((i) => i.line)]) {
       const l = byLine.get(line);
@@ -143,7 +152,7 @@ class LayerLensProvider implements vscode.CodeLensProvider {
         continue;
       }
       const w = wasteAt.get(line);
-      let title = `${l.stale ? '≈ ' : ''}${formatBytes(l.bytes)}${line === stage.fromLine ? ' base image' : ''}`;
+      let title = `${l.stale ? '≈ ' : ''}${formatBytes(l.bytes)}${line === stage.fromLine ? ' base image' : ''}${l.stale ? '' : deltaSuffix(deltaOf?.(line))}`;
       if (w && w.wastedBytes > 0 && !l.stale) {
         // A remover whose line was edited since the build has no line any more: say "later" only.
         const lines = w.removedAt.map((r) => r.line).filter((n): n is number => typeof n === 'number' && n > 0);
@@ -173,8 +182,10 @@ async function showLayerFiles(line: number, createdBy: string[], waste: LineWast
   await vscode.window.showQuickPick(items, { title: `Biggest files of the layer made at line ${line}`, canPickMany: false });
 }
 
-export function registerLayerFeatures(context: vscode.ExtensionContext): void {
-  const provider = new LayerLensProvider(context);
+export function registerLayerFeatures(context: vscode.ExtensionContext, notifyServer?: SendNotification): void {
+  const sizes = new SizeHistory(context);
+  context.subscriptions.push(sizes);
+  const provider = new LayerLensProvider(context, sizes, notifyServer && new MeasuredSync(notifyServer));
   const selector: vscode.DocumentSelector = [
     { language: 'dockerfile' },
     { scheme: 'file', pattern: '**/{Dockerfile,Containerfile,*.Dockerfile,*.dockerfile,Dockerfile.*}' },

@@ -13,6 +13,7 @@ import type { DetailedFinding, LintOptions } from './engine/types.js';
 import { ruleDocsUrl } from './rule-docs-url.js';
 import { toSarif } from './sarif.js';
 import { ESTIMATE_USAGE, estimateCommand, fetchIndexCommand } from './packages/estimate-cli.js';
+import { LAYERS_USAGE, layersCommand } from './cli/layers-command.js';
 
 const VERSION = '0.1.0';
 const USAGE = `Usage:
@@ -20,6 +21,7 @@ const USAGE = `Usage:
   dockerfile-slim fix [--unsafe] [--stdout] [--context DIR] FILE...
   dockerfile-slim rules
 ${ESTIMATE_USAGE}
+${LAYERS_USAGE}
 Options:
   --format      output of lint (default text)
   --context     build context directory, to look for .dockerignore (default: the file's folder)
@@ -126,6 +128,7 @@ export async function main(argv: string[], rawOut = (s: string) => console.log(s
     }
     if (argv[0] === 'estimate') return await estimateCommand(argv.slice(1), (f) => readInput(f).text, out, err);
     if (argv[0] === 'fetch-index') return await fetchIndexCommand(argv.slice(1), out, err);
+    if (argv[0] === 'layers') return await layersCommand(argv.slice(1), out, err, VERSION);
     const args = parseArgs(argv);
     if (args.command === 'lint') return lintCommand(args, out, err);
     if (args.command === 'fix') return fixCommand(args, out, err);

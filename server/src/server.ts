@@ -17,6 +17,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { codeActions, FIX_ALL_KIND, OPTIMIZE_UNSAFE_KIND, type Fixer } from './code-actions.js';
 import { toDiagnostic } from './diagnostics.js';
 import { LintPool, WORKER_THRESHOLD } from './lint-pool.js';
+import { listenForMeasuredSizes, withMeasuredSavings } from './measured-savings.js';
 import { defaults, normalise, type Settings } from './settings.js';
 import type { DetailedFinding, LintOptions } from './engine/types.js';
 import { MAX_TEXT_LENGTH } from './engine/lint.js';
@@ -131,7 +132,7 @@ async function validate(doc: TextDocument): Promise<void> {
     connection.console.warn(`dockerfile-slim: ${doc.uri}: ${message}`);
     return;
   }
-  const findings = outcome.findings;
+  const findings = withMeasuredSavings(doc.uri, text, outcome.findings);
   lastLint.set(doc.uri, { version: doc.version, findings });
   void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: findings.map((f) => toDiagnostic(f, (o) => doc.positionAt(o))) });
 }
@@ -174,7 +175,7 @@ connection.onCodeAction(async (params, token) => {
   let findings = cached && cached.version === doc.version ? cached.findings : null;
   if (!findings) {
     const outcome = await linter.lint(doc.uri, doc.version, doc.getText(), options);
-    findings = outcome.kind === 'done' ? outcome.findings : [];
+    findings = outcome.kind === 'done' ? withMeasuredSavings(doc.uri, doc.getText(), outcome.findings) : [];
   }
   if (token.isCancellationRequested || documents.get(doc.uri)?.version !== doc.version) return [];
   const fixer = await bigDocFixer(doc, params.context.only, options);
@@ -193,6 +194,11 @@ async function bigDocFixer(doc: TextDocument, only: string[] | undefined, option
   const unsafe = only?.includes(OPTIMIZE_UNSAFE_KIND) ? await linter.fix(doc.uri, text, { ...options, unsafe: true }) : null;
   return (o) => (o.unsafe ? unsafe : safe);
 }
+
+listenForMeasuredSizes(connection, (uri) => {
+  const doc = documents.get(uri);
+  if (doc) schedule(doc);
+});
 
 documents.listen(connection);
 connection.listen();

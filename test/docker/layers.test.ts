@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DockerfileParser } from 'dockerfile-ast';
 import { attributeLayers, attributeWaste, readImageArchive } from '../../common/src/layers/index.js';
-import { DockerError, imageHistory, imageId, saveImage, type DockerOptions } from '../../client/src/docker-cli.js';
+import { DockerError, imageHistory, imageId, saveImage, type DockerOptions } from '../../common/src/docker/docker-cli.js';
 import { ociFromDockerSave } from './oci-repack.js';
 
 const DOCKER = '/usr/bin/docker';

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { imageLabels, runBuild, type DockerOptions } from '../../client/src/docker-cli.js';
+import { imageLabels, runBuild, type DockerOptions } from '../../common/src/docker/docker-cli.js';
 import { retagVerdict, SOURCE_LABEL, sourceHash } from '../../client/src/image-source.js';
 
 const DOCKER = '/usr/bin/docker';

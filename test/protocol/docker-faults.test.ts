@@ -1,5 +1,5 @@
 /**
- * Docker faults for the layer CodeLens, against the real client/src/docker-cli.ts (no mocks):
+ * Docker faults for the layer CodeLens, against the real common/src/docker/docker-cli.ts (no mocks):
  * docker missing, daemon down (real /usr/bin/docker, DOCKER_HOST at a socket that does not exist),
  * a CLI that hangs (a real script: killed at the time-out, nothing blocked), junk output, and an
  * image that is gone (real daemon, when one is running). Every failure is a typed DockerError.
@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DockerError, imageHistory, imageId, saveImage, type DockerErrorKind, type DockerOptions } from '../../client/src/docker-cli.js';
+import { DockerError, imageHistory, imageId, saveImage, type DockerErrorKind, type DockerOptions } from '../../common/src/docker/docker-cli.js';
 import { attributeLayers, parseHistoryOutput } from '../../common/src/layers/index.js';
 
 const unhandled: unknown[] = [];

@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { resolveExecutable } from '../../client/src/docker-path.js';
-import { buildArgs, imageHistory, type DockerOptions } from '../../client/src/docker-cli.js';
+import { resolveExecutable } from '../../common/src/docker/docker-path.js';
+import { buildArgs, imageHistory, type DockerOptions } from '../../common/src/docker/docker-cli.js';
 
 function fakeDocker(dir: string, body = '#!/bin/sh\nprintf "%s\\n" "$@" > "$(dirname "$0")/args"\n'): string {
   fs.mkdirSync(dir, { recursive: true });

@@ -26,7 +26,7 @@ function sources(dir: string): { file: string; code: string }[] {
   return out;
 }
 
-const all = [...sources('client/src'), ...sources('server/src')];
+const all = [...sources('client/src'), ...sources('server/src'), ...sources('common/src')];
 const BAD_LAUNCH = /(?<![.\w])(exec|execSync|execFileSync|spawnSync|fork)\s*\(|\brequire\(\s*['"](node:)?child_process['"]\s*\)|\bshell\s*:\s*(true|['"`])/;
 
 test('processes start only with execFile/spawn and argument arrays, only from docker-cli.ts, never through a shell', () => {
@@ -34,7 +34,7 @@ test('processes start only with execFile/spawn and argument arrays, only from do
   const offenders = all.filter((s) => BAD_LAUNCH.test(s.code)).map((s) => `${s.file}: ${BAD_LAUNCH.exec(s.code)?.[0]}`);
   assert.deepEqual(offenders, []);
   const importers = all.filter((s) => /from\s+['"](node:)?child_process['"]/.test(s.code)).map((s) => s.file);
-  assert.deepEqual(importers, [path.join('client', 'src', 'docker-cli.ts')]);
+  assert.deepEqual(importers, [path.join('common', 'src', 'docker', 'docker-cli.ts')]);
   const cli = all.find((s) => s.file.endsWith('docker-cli.ts'))?.code ?? '';
   const imported =
     /import\s*\{([^}]*)\}\s*from\s*['"]node:child_process['"]/
@@ -60,11 +60,12 @@ test('package.json: limited support in untrusted workspaces, dockerfileSlim.dock
   assert.match(build?.when ?? '', /isWorkspaceTrusted/);
 });
 
-test('nothing is built unless the user asks: `build` only in docker-cli buildArgs, runBuild only from the trusted Build and Measure command', () => {
+test('nothing is built unless the user asks: `build` only in docker-cli buildArgs, runBuild only from the trusted Build and Measure command and CLI `layers --build`', () => {
   const withBuildArg = all.filter((s) => /\[\s*['"]build['"]/.test(s.code)).map((s) => s.file);
-  assert.deepEqual(withBuildArg, [path.join('client', 'src', 'docker-cli.ts')]);
+  assert.deepEqual(withBuildArg, [path.join('common', 'src', 'docker', 'docker-cli.ts')]);
   const callers = all.filter((s) => /\brunBuild\(/.test(s.code) && !s.file.endsWith('docker-cli.ts')).map((s) => s.file);
-  assert.deepEqual(callers, [path.join('client', 'src', 'build-measure.ts')]);
+  // The editor's trusted command, and the CLI's `layers --build` (an explicit user command).
+  assert.deepEqual(callers.sort(), [path.join('client', 'src', 'build-measure.ts'), path.join('server', 'src', 'cli', 'layers-build.ts')]);
   const users = all.filter((s) => /\bbuildAndMeasure\(/.test(s.code) && !s.file.endsWith('build-measure.ts'));
   for (const u of users) {
     for (const m of u.code.matchAll(/[^\n]*\n[^\n]*\bbuildAndMeasure\(/g)) {

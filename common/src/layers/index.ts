@@ -17,3 +17,5 @@ export { TarStream, TarParseError, type TarHeader } from './tar-stream.js';
 export { computeWaste, type LayerWaste, type WastedFile, type FileSize } from './wasted.js';
 export { attributeWaste, type LineWaste } from './layer-waste.js';
 export { formatBytes } from './format.js';
+export { layerReport, type LayerReport, type LineSize } from './report.js';
+export { measuredInstructions } from './measured.js';

@@ -17,21 +17,27 @@ export interface LineWaste {
   topWasted: Array<WastedFile & { removedAtLine: number | undefined }>;
 }
 
-export function attributeWaste(dockerfileText: string, image: SavedImage, top = 10): LineWaste[] {
-  const history = image.config.history ?? [];
-  const waste = computeWaste(image.layers, top);
+/** The Dockerfile line of each layer tar (oldest first); undefined where no current line explains it. */
+export function layerLines(dockerfileText: string, image: SavedImage): Array<number | undefined> | undefined {
   const { rows, layerToEntry } = rowsFromConfigHistory(
-    history,
+    image.config.history ?? [],
     image.layers.map((l) => l.bytes),
   );
-  if (layerToEntry.length !== image.layers.length) return []; // history does not describe these layers
+  if (layerToEntry.length !== image.layers.length) return undefined; // history does not describe these layers
   const { stage, targets } = alignRows(dockerfileText, rows);
-  const lineOfLayer = (k: number): number | undefined => {
+  return image.layers.map((_, k) => {
     const t = targets[layerToEntry[k] ?? -1];
     if (t?.kind === 'base') return stage.fromLine || undefined;
     if (t?.kind === 'instruction' && t.exact) return stage.instructions[t.index]?.line;
     return undefined; // stale or unexplained layers get no line: never pin bytes to the wrong one
-  };
+  });
+}
+
+export function attributeWaste(dockerfileText: string, image: SavedImage, top = 10): LineWaste[] {
+  const waste = computeWaste(image.layers, top);
+  const lines = layerLines(dockerfileText, image);
+  if (!lines) return [];
+  const lineOfLayer = (k: number): number | undefined => lines[k];
   const byLine = new Map<number, LineWaste>();
   waste.forEach((w, k) => {
     const line = lineOfLayer(k);

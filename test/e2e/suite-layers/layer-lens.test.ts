@@ -24,6 +24,8 @@ import {
 const DOCKERFILE = 'Dockerfile';
 const exp = loadExpectations();
 const spy = new NotificationSpy();
+/** Bytes per line of the image prepare.sh built (the first measurement in the size history), read before it is removed. */
+let lastMeasured = new Map<number, number>();
 
 /** Replaces `from` with `to` in the open document (unsaved), and checks the edit landed. */
 async function replaceInDoc(editor: vscode.TextEditor, from: string, to: string): Promise<void> {
@@ -129,6 +131,7 @@ describe('layer-size CodeLens (real dockerd)', () => {
     const uri = editor.document.uri;
     await waitForLenses(uri, (ls) => matchesAll(ls, exp.lenses), 'lenses before removing the image');
     spy.clear();
+    lastMeasured = bytesPerLine(editor.document.getText(), await history(exp.image)); // stays in the size history
     await docker(['rmi', exp.image]);
     await assert.rejects(docker(['image', 'inspect', exp.image]), 'the image should be gone');
     await vscode.commands.executeCommand('dockerfileSlim.refreshLayers');
@@ -148,6 +151,7 @@ describe('layer-size CodeLens (real dockerd)', () => {
     const editor = await openFixture(DOCKERFILE);
     const uri = editor.document.uri;
     spy.clear();
+    const bytesBefore = lastMeasured;
     // Build something different from what prepare.sh built, so the sizes can only come from this build.
     await replaceInDoc(editor, 'count=20', 'count=30');
     const id = await vscode.commands.executeCommand<string | undefined>('dockerfileSlim.buildAndMeasure', uri);
@@ -162,7 +166,10 @@ describe('layer-size CodeLens (real dockerd)', () => {
 
     const rows = await history(id);
     const mib30 = 30 * 1024 * 1024;
-    const line3 = `^${human(bytesPerLine(editor.document.getText(), rows).get(3) ?? 0).replace('.', '\\.')} · `;
+    // Size history: the prepare.sh image was measured first, so line 3 says how much it grew since then.
+    const grew = (bytesPerLine(editor.document.getText(), rows).get(3) ?? 0) - (bytesBefore.get(3) ?? 0);
+    assert.ok(grew >= 10 * 1024 * 1024, `line 3 grew by ${grew}`);
+    const line3 = `^${human(bytesPerLine(editor.document.getText(), rows).get(3) ?? 0).replace('.', '\\.')} \\(\\+${human(grew).replace('.', '\\.')} since last build\\) · `;
     const lenses = await waitForLenses(
       uri,
       (ls) => ls.length === 6 && matchesAll(ls, [{ line: 3, title: `${line3}.* removed later at line 4$` }]),
@@ -172,10 +179,19 @@ describe('layer-size CodeLens (real dockerd)', () => {
     const perLine = await assertSizesMatchHistory(lenses, editor.document.getText(), id);
     assert.ok((perLine.get(3) ?? 0) >= mib30, 'line 3 now holds the 30 MiB file');
     assert.equal(wasteOf(lensAt(lenses, 3))?.wastedBytes, perLine.get(3));
+    for (const line of [1, 2, 4, 5, 6]) assert.doesNotMatch(lensAt(lenses, line).title, /since last build/, `line ${line} did not change`);
     assert.ok(
       lenses.every((l) => !l.title.startsWith('≈')),
       `nothing is stale right after the build:\n${describeLenses(lenses)}`,
     );
+
+    // Show Size History opens the chart of both builds beside the editor (the page itself: test/ui/size-history-ui.mjs).
+    await vscode.commands.executeCommand('dockerfileSlim.showSizeHistory', uri);
+    const tabs = (): string[] => vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label));
+    for (const deadline = Date.now() + 10_000; !tabs().includes('Size history: Dockerfile') && Date.now() < deadline;) {
+      await new Promise((r) => setTimeout(r, 150)); // the tab model follows the panel asynchronously
+    }
+    assert.ok(tabs().includes('Size history: Dockerfile'), tabs().join(', '));
 
     // The build record's instruction hashes now drive stale marking: edit line 5 and only it goes stale.
     await replaceInDoc(editor, 'COPY hello.txt /hello.txt', 'COPY hello.txt /greeting.txt');

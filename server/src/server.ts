@@ -14,7 +14,8 @@ import {
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { codeActions, FIX_ALL_KIND, OPTIMIZE_UNSAFE_KIND } from './code-actions.js';
+import { codeActions, FIX_ALL_KIND, OPTIMIZE_UNSAFE_KIND, type ClientAbilities } from './code-actions.js';
+import { UNSAFE_QUICKFIX_KIND } from './action-helpers.js';
 import { toDiagnostic } from './diagnostics.js';
 import { IncrementalLinter } from './incremental.js';
 import { defaults, normalise, type Settings } from './settings.js';
@@ -29,14 +30,18 @@ const linter = new IncrementalLinter();
 const pending = new Map<string, NodeJS.Immediate>();
 let pullConfig = false;
 let workspaceFolders: string[] = [];
+const abilities: ClientAbilities = {};
 
 connection.onInitialize((params) => {
   pullConfig = !!params.capabilities.workspace?.configuration;
+  abilities.annotations = !!params.capabilities.workspace?.workspaceEdit?.changeAnnotationSupport;
+  const init = params.initializationOptions as { buildkit?: unknown } | undefined;
+  if (typeof init?.buildkit === 'boolean') abilities.buildkit = init.buildkit;
   workspaceFolders = (params.workspaceFolders ?? []).map((f) => f.uri).concat(params.rootUri ? [params.rootUri] : []);
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, OPTIMIZE_UNSAFE_KIND], resolveProvider: false },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, UNSAFE_QUICKFIX_KIND, FIX_ALL_KIND, OPTIMIZE_UNSAFE_KIND], resolveProvider: false },
     },
     serverInfo: { name: 'dockerfile-slim' },
   };
@@ -136,6 +141,11 @@ connection.onDidChangeConfiguration(() => {
   for (const doc of documents.all()) schedule(doc);
 });
 
+/** The client found out whether its configured builder has BuildKit: BuildKit-only fixes are offered only if so. */
+connection.onNotification('dockerfileSlim/builder', (p: { buildkit?: unknown }) => {
+  abilities.buildkit = typeof p?.buildkit === 'boolean' ? p.buildkit : undefined;
+});
+
 connection.onCodeAction(async (params, token) => {
   const doc = documents.get(params.textDocument.uri);
   if (!doc || token.isCancellationRequested) return [];
@@ -144,7 +154,7 @@ connection.onCodeAction(async (params, token) => {
   const options = optionsFor(doc.uri, s);
   const cached = lastLint.get(doc.uri);
   const findings = cached && cached.version === doc.version ? cached.findings : linter.lint(doc.uri, doc.getText(), options);
-  return codeActions(doc, params, findings, options, doc.uri.startsWith('file:') ? contextDir(doc.uri, s.buildContext) : '');
+  return codeActions(doc, params, findings, options, doc.uri.startsWith('file:') ? contextDir(doc.uri, s.buildContext) : '', abilities);
 });
 
 documents.listen(connection);

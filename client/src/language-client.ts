@@ -1,6 +1,6 @@
 /** Starts the language server (dist/server.js over IPC) for Dockerfiles. */
 import * as path from 'node:path';
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 
 export const DOCUMENT_SELECTOR = [
@@ -8,7 +8,8 @@ export const DOCUMENT_SELECTOR = [
   { language: 'dockerfile', scheme: 'untitled' },
 ];
 
-export function createClient(context: vscode.ExtensionContext): LanguageClient {
+/** `initial.buildkit`: whether the configured builder has BuildKit, when known at start (undefined: unknown). */
+export function createClient(context: vscode.ExtensionContext, initial: { buildkit?: boolean } = {}): LanguageClient {
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -16,7 +17,9 @@ export function createClient(context: vscode.ExtensionContext): LanguageClient {
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
-    synchronize: { configurationSection: 'dockerfileSlim' },
+    // A created or deleted .dockerignore changes DS012 at once (the server lints again).
+    synchronize: { configurationSection: 'dockerfileSlim', fileEvents: vscode.workspace.createFileSystemWatcher('**/{.dockerignore,*.dockerignore}') },
+    initializationOptions: { buildkit: initial.buildkit },
     diagnosticCollectionName: 'dockerfile-slim',
   };
   return new LanguageClient('dockerfileSlim', 'Dockerfile Slim', serverOptions, clientOptions);

@@ -4,7 +4,15 @@
 import * as vscode from 'vscode';
 import { buildAndMeasure, dockerOptions, instructionHashes, recordKey, type BuildRecord } from './build-measure.js';
 import { DockerError, imageHistory, imageId, saveImage } from './docker-cli.js';
-import { attributeLayers, attributeWaste, finalStage, formatBytes, type LineWaste, type RawHistoryRow, type SavedImage } from '../../common/src/layers/index.js';
+import {
+  attributeLayers,
+  attributeWaste,
+  finalStage,
+  formatBytes,
+  type LineWaste,
+  type RawHistoryRow,
+  type SavedImage,
+} from '../../common/src/layers/index.js';
 
 type Load<T> = { state: 'loading' } | { state: 'ready'; value: T } | { state: 'error'; error: DockerError; at: number };
 

@@ -13,6 +13,8 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 export const FIX_ALL_KIND = 'source.fixAll.dockerfileSlim';
+/** Client command run after a fix that creates a file: lint again and open the file. */
+export const OPEN_CREATED_COMMAND = 'dockerfileSlim.openCreatedFile';
 
 export const OPTIMIZE_UNSAFE_KIND = 'source.dockerfileSlim.optimizeUnsafe';
 
@@ -92,7 +94,9 @@ export function codeActions(
           });
         }
         if (f.fixDetail.createFile) changes.push(...(createFileEdit(doc, context, f.fixDetail.createFile) ?? []));
+        const created = changes.find((c): c is { kind: 'create'; uri: string } => 'kind' in c && c.kind === 'create');
         out.push({
+          ...(created ? { command: { title: 'Open the created file', command: OPEN_CREATED_COMMAND, arguments: [created.uri] } } : {}),
           title: shortTitle(f.fixDetail),
           kind: f.fixDetail.safe ? CodeActionKind.QuickFix : UNSAFE_QUICKFIX_KIND,
           diagnostics: [d],

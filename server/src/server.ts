@@ -146,6 +146,11 @@ connection.onNotification('dockerfileSlim/builder', (p: { buildkit?: unknown }) 
   abilities.buildkit = typeof p?.buildkit === 'boolean' ? p.buildkit : undefined;
 });
 
+/** A .dockerignore appeared or went (watched by the client), or a fix just created one: lint again at once. */
+const relintAll = (): void => documents.all().forEach(schedule);
+connection.onDidChangeWatchedFiles(relintAll);
+connection.onNotification('dockerfileSlim/relint', relintAll);
+
 connection.onCodeAction(async (params, token) => {
   const doc = documents.get(params.textDocument.uri);
   if (!doc || token.isCancellationRequested) return [];

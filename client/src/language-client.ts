@@ -21,6 +21,8 @@ export function createClient(context: vscode.ExtensionContext, initial: { buildk
     synchronize: { configurationSection: 'dockerfileSlim', fileEvents: vscode.workspace.createFileSystemWatcher('**/{.dockerignore,*.dockerignore}') },
     initializationOptions: { buildkit: initial.buildkit },
     diagnosticCollectionName: 'dockerfile-slim',
+    // Hovers link to the rule's documentation (this command only).
+    markdown: { isTrusted: { enabledCommands: ['dockerfileSlim.showRuleDocs'] } },
   };
   return new LanguageClient('dockerfileSlim', 'Dockerfile Slim', serverOptions, clientOptions);
 }

@@ -17,6 +17,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { codeActions, FIX_ALL_KIND, OPTIMIZE_UNSAFE_KIND, type ClientAbilities } from './code-actions.js';
 import { UNSAFE_QUICKFIX_KIND } from './action-helpers.js';
 import { toDiagnostic } from './diagnostics.js';
+import { groupConsecutive } from './diagnostic-shaping.js';
+import { hoverAt } from './hover.js';
 import { IncrementalLinter } from './incremental.js';
 import { defaults, normalise, type Settings } from './settings.js';
 import type { DetailedFinding, LintOptions } from './engine/types.js';
@@ -41,6 +43,7 @@ connection.onInitialize((params) => {
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
+      hoverProvider: true,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, UNSAFE_QUICKFIX_KIND, FIX_ALL_KIND, OPTIMIZE_UNSAFE_KIND], resolveProvider: false },
     },
     serverInfo: { name: 'dockerfile-slim' },
@@ -110,7 +113,8 @@ async function validate(doc: TextDocument): Promise<void> {
   }
   const findings = linter.lint(doc.uri, text, optionsFor(doc.uri, s));
   lastLint.set(doc.uri, { version: doc.version, findings });
-  void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: findings.map((f) => toDiagnostic(f, (o) => doc.positionAt(o))) });
+  const items = findings.map((f) => ({ f, d: toDiagnostic(f, (o) => doc.positionAt(o), text) }));
+  void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: groupConsecutive(doc, items) });
 }
 
 /** Coalesces bursts of changes: only the newest text of a document is linted. */
@@ -160,6 +164,12 @@ connection.onCodeAction(async (params, token) => {
   const cached = lastLint.get(doc.uri);
   const findings = cached && cached.version === doc.version ? cached.findings : linter.lint(doc.uri, doc.getText(), options);
   return codeActions(doc, params, findings, options, doc.uri.startsWith('file:') ? contextDir(doc.uri, s.buildContext) : '', abilities);
+});
+
+connection.onHover((params) => {
+  const doc = documents.get(params.textDocument.uri);
+  const cached = doc && lastLint.get(doc.uri);
+  return doc && cached && cached.version === doc.version ? hoverAt(doc, params.position, cached.findings) : null;
 });
 
 documents.listen(connection);

@@ -54,7 +54,7 @@ export async function optimize(args: OptimizeArgs = {}, memento?: vscode.Memento
   if (ok && !changed && preview) {
     void vscode.window.showInformationMessage('Dockerfile Slim: no fix was applied (every entry in the preview was unticked).');
   } else if (changed && args.preview !== false) {
-    void vscode.window.setStatusBarMessage(`$(check) Dockerfile Slim: ${action.title} — undo with Ctrl+Z`, 8000);
+    void vscode.window.setStatusBarMessage('$(check) Dockerfile Slim: fixes applied — one undo (Ctrl+Z) restores the file', 8000);
     if (preview && memento && !memento.get<boolean>(CHOICE_KEY)) void offerNoPreview(memento);
   }
   return changed;

@@ -1,7 +1,7 @@
 /**
  * The markdown side of a finding: hovering a squiggle shows, under VS Code's plain-text problem line,
- * the rule's name and summary (markdown rendered), the finding's message with its code spans, the fix
- * on offer, and a link that opens the rule's rendered documentation.
+ * the rule's name and summary (markdown rendered; the message itself is already above it), the fix on
+ * offer, and a link that opens the rule's rendered documentation.
  */
 import type { Hover, Position } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -25,8 +25,6 @@ export function hoverAt(doc: TextDocument, pos: Position, findings: readonly Det
     const args = encodeURIComponent(JSON.stringify([f.rule]));
     return [
       `**${f.rule}${rule ? ` ${rule.name}` : ''}**${rule ? ` — ${rule.docs.summary}` : ''}`,
-      '',
-      f.message,
       '',
       ...(f.fixDetail ? [`Quick fix: ${shortTitle(f.fixDetail)} (Ctrl+.)`, ''] : []),
       `[Show documentation for ${f.rule}](command:${SHOW_DOCS_COMMAND}?${args})`,

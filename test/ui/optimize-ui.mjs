@@ -99,28 +99,38 @@ try {
   await pane.waitFor();
   const rows = pane.locator('.monaco-list-row');
   await rows.first().waitFor();
-  // Expand everything so each fix's entry is visible.
   const rowInfo = async () =>
     rows.evaluateAll((els) =>
       els.map((e) => ({
+        level: Number(e.getAttribute('aria-level') ?? 0),
         text: (e.textContent ?? '').replace(/\s+/g, ' ').trim(),
-        checked: e.querySelector('.monaco-custom-toggle, .monaco-checkbox, input[type=checkbox]')?.classList.contains('checked') ?? null,
-        ariaChecked: e.getAttribute('aria-checked') ?? e.querySelector('[aria-checked]')?.getAttribute('aria-checked') ?? null,
+        checked: /** @type {HTMLInputElement | null} */ (e.querySelector('input[type=checkbox]'))?.checked ?? null,
       })),
     );
   let info = await rowInfo();
-  log(`preview rows: ${JSON.stringify(info)}`);
+  log(`preview rows (by file): ${JSON.stringify(info)}`);
   await shot('optimize-3-preview');
-  const entries = info.filter((r) => /DS00\d/.test(r.text));
-  assert.ok(entries.length >= 3, `one entry per fix (DS004, DS003, DS006), got ${JSON.stringify(info)}`);
+  const edits = info.filter((r) => r.level === 2);
+  assert.equal(edits.length, 3, 'one entry per fix: --no-install-recommends, the lists cleanup, --no-cache-dir');
   assert.ok(
-    info.every((r) => r.checked !== false && r.ariaChecked !== 'false'),
+    info.every((r) => r.checked === true),
     'every safe fix is ticked',
   );
-  const pipRow = rows.filter({ hasText: 'DS006' }).first();
-  await pipRow.locator('.monaco-custom-toggle, .monaco-checkbox, input[type=checkbox]').first().click();
+  // Grouped by type, each entry carries its fix's label ("Line 3: Add --no-cache-dir", DS006).
+  const byType = page.locator('.action-item a[aria-label="Group Changes By Type"]').first();
+  if (await byType.isVisible().catch(() => false)) {
+    await byType.click();
+    await rows.filter({ hasText: 'DS006' }).first().waitFor();
+    info = await rowInfo();
+    log(`preview rows (by fix): ${JSON.stringify(info)}`);
+    assert.ok(info.some((r) => /Add --no-cache-dir/.test(r.text)), 'entries are labelled with their fix');
+    await shot('optimize-3b-preview-by-fix');
+  } else log('(no "Group Changes By Type" button visible: labels not checked)');
+  const pipRow = rows.filter({ hasText: /--no-cache-dir/ }).first();
+  await pipRow.locator('input[type=checkbox]').first().click();
   info = await rowInfo();
   log(`after unticking the pip fix: ${JSON.stringify(info)}`);
+  assert.ok(info.some((r) => r.checked === false), 'the pip fix is unticked');
   await shot('optimize-4-preview-unticked');
 
   // 3. Apply: the ticked fixes land, the unticked one does not

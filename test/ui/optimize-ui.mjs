@@ -123,14 +123,20 @@ try {
     await rows.filter({ hasText: 'DS006' }).first().waitFor();
     info = await rowInfo();
     log(`preview rows (by fix): ${JSON.stringify(info)}`);
-    assert.ok(info.some((r) => /Add --no-cache-dir/.test(r.text)), 'entries are labelled with their fix');
+    assert.ok(
+      info.some((r) => /Add --no-cache-dir/.test(r.text)),
+      'entries are labelled with their fix',
+    );
     await shot('optimize-3b-preview-by-fix');
   } else log('(no "Group Changes By Type" button visible: labels not checked)');
   const pipRow = rows.filter({ hasText: /--no-cache-dir/ }).first();
   await pipRow.locator('input[type=checkbox]').first().click();
   info = await rowInfo();
   log(`after unticking the pip fix: ${JSON.stringify(info)}`);
-  assert.ok(info.some((r) => r.checked === false), 'the pip fix is unticked');
+  assert.ok(
+    info.some((r) => r.checked === false),
+    'the pip fix is unticked',
+  );
   await shot('optimize-4-preview-unticked');
 
   // 3. Apply: the ticked fixes land, the unticked one does not

@@ -37,9 +37,14 @@ export function wasteSuffix(w: LineWaste, ownLine: number): string {
   return ` · ${formatBytes(bytes)} ${verb(w, ownLine)} later${where}`;
 }
 
+/** What happened to most of the bytes: deleted ("removed") or overwritten ("replaced"). */
 function verb(w: LineWaste, ownLine: number): string {
-  const files = w.topWasted.filter((f) => f.removedAtLine !== ownLine);
-  const deleted = files.some((f) => f.how === 'deleted');
-  const overwritten = files.some((f) => f.how === 'overwritten');
-  return overwritten && !deleted ? 'replaced' : overwritten ? 'removed or replaced' : 'removed';
+  let deleted = 0;
+  let overwritten = 0;
+  for (const f of w.topWasted) {
+    if (f.removedAtLine === ownLine) continue;
+    if (f.how === 'overwritten') overwritten += f.bytes;
+    else deleted += f.bytes;
+  }
+  return overwritten > deleted ? 'replaced' : 'removed';
 }

@@ -28,6 +28,18 @@ test('"replaced later" for overwritten files, "removed later" for deleted ones',
   assert.equal(wasteSuffix(removed, 2), ' · 5 B removed later at line 4');
 });
 
+test('a layer whose big file is deleted and a small one overwritten says "removed"', () => {
+  const w = waste({
+    wastedBytes: 21_000_005,
+    removedAt: [{ line: 4, bytes: 21_000_005 }],
+    topWasted: [
+      { path: 'usr/lib/build-deps/toolchain.bin', bytes: 21_000_000, removedBy: 3, how: 'deleted', removedAtLine: 4 },
+      { path: 'etc/apk/world', bytes: 5, removedBy: 3, how: 'overwritten', removedAtLine: 4 },
+    ],
+  });
+  assert.match(wasteSuffix(w, 3), /removed later at line 4$/);
+});
+
 test('the base lens never points at itself', () => {
   const self = waste({
     line: 1,

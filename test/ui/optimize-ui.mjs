@@ -6,6 +6,7 @@
 // 3. Untick the pip fix, click Apply: exactly the ticked fixes land (apt ones yes, pip one no).
 // 4. One Ctrl+Z restores the original text.
 // 5. "Don't Show Preview Again": the next Optimize applies at once, one undo restores again.
+// 6. The Settings UI lists every rule in dockerfileSlim.rules.
 // Screenshots: test-results/optimize-*.png (the README and the walkthrough use some of them).
 //   node test/ui/optimize-ui.mjs [--installed EXTS_DIR]      Env: VERBOSE=1.
 import * as assert from 'node:assert/strict';
@@ -182,6 +183,19 @@ try {
   await page.keyboard.press('Control+z');
   await waitShown((t) => t.trimEnd() === original.trimEnd(), 'one undo after the no-preview Optimize');
   log('one Ctrl+Z restored it again');
+
+  // 6. Settings UI: dockerfileSlim.rules lists every rule with its severity (not an empty table)
+  await runCommand('Preferences: Open Settings (UI)');
+  const search = page.locator('.settings-editor .suggest-input-container textarea, .settings-editor .settings-header input').first();
+  await search.waitFor();
+  await search.fill('dockerfileSlim.rules');
+  const rulesSetting = page.locator('.settings-editor .setting-item-contents', { hasText: 'Severity per rule' }).first();
+  await rulesSetting.waitFor();
+  const keys = await rulesSetting.locator('.setting-list-object-key, .setting-list-row').allInnerTexts();
+  const listed = new Set(keys.join(' ').match(/DS0\d\d/g) ?? []);
+  log(`rules table lists ${listed.size} rules`);
+  await shot('optimize-8-rules-setting');
+  assert.ok(listed.size >= 15, `every rule in the rules table, got ${[...listed].join(', ')}`);
   rc = 0;
 } catch (e) {
   console.error('UI test FAILED:', e);

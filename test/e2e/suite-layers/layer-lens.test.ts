@@ -39,6 +39,7 @@ async function replaceInDoc(editor: vscode.TextEditor, from: string, to: string)
 async function assertSizesMatchHistory(lenses: readonly Lens[], text: string, image: string): Promise<Map<number, number>> {
   const perLine = bytesPerLine(text, await history(image));
   for (const [line, bytes] of perLine) {
+    if (bytes === 0 && exp.hiddenLines.includes(line)) continue; // no lens on an instruction that makes no layer
     const title = lensAt(lenses, line).title;
     assert.ok(title.startsWith(human(bytes)), `line ${line}: "${title}" should start with ${human(bytes)} (${bytes} bytes per docker history of ${image})`);
   }

@@ -5,9 +5,10 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DockerError, runBuild, type DockerOptions } from '../../common/src/docker/docker-cli.js';
+import { buildArgs, DockerError, runBuild, type DockerOptions } from '../../common/src/docker/docker-cli.js';
 import { finalStage } from '../../common/src/layers/index.js';
 import { planBuild, workspaceDirs } from './build-guard.js';
+import { BUILDKIT_UNAVAILABLE, detectBuilder, elapsed, StepTracker } from './builder.js';
 
 export interface BuildRecord {
   imageId: string;
@@ -67,22 +68,50 @@ export async function buildAndMeasure(context: vscode.ExtensionContext, onBuilt:
   const doc = await vscode.workspace.openTextDocument(target);
   if (doc.isDirty) await doc.save();
   const text = doc.getText();
-  const opts = { ...dockerOptions(target), timeoutMs: BUILD_TIMEOUT_MS };
-  const plan = await planBuild(target, opts); // context inside the workspace, and no silent retag of another image
+  const base = { ...dockerOptions(target), timeoutMs: BUILD_TIMEOUT_MS };
+  const plan = await planBuild(target, base); // context inside the workspace, and no silent retag of another image
   if (!plan.ok) return undefined;
   const { context: buildContext, tag, labels } = plan;
+  const builder = await detectBuilder({ ...base, timeoutMs: dockerOptions(target).timeoutMs });
   const dir = await mkdtemp(join(tmpdir(), 'dockerfile-slim-'));
   const iidfile = join(dir, 'iid');
-  const out = channel();
-  out.show(true);
-  out.appendLine(`$ ${opts.dockerPath} build --iidfile ${iidfile} -f ${target.fsPath}${tag ? ` -t ${tag}` : ''} ${buildContext}`);
+  const out = channel(); // shown only when the build fails
+  const req = { dockerfile: target.fsPath, context: buildContext, iidfile, tag, labels };
   try {
     await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Dockerfile Slim: building to measure layers', cancellable: true },
-      async (_progress, token) => {
+      { location: vscode.ProgressLocation.Notification, title: 'Dockerfile Slim: Build and Measure', cancellable: true },
+      async (progress, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
-        await runBuild({ dockerfile: target.fsPath, context: buildContext, iidfile, tag, labels }, opts, (s) => out.append(s), abort.signal);
+        const started = Date.now();
+        const steps = new StepTracker();
+        const report = (): void => {
+          const s = steps.last;
+          progress.report({ message: `${s ? `step ${s.step}/${s.total}: ${s.what} · ` : 'starting · '}${elapsed(Date.now() - started)}` });
+        };
+        report();
+        const timer = setInterval(report, 1000);
+        const run = (env: NodeJS.ProcessEnv, label: string): Promise<void> => {
+          out.appendLine(`$ ${base.dockerPath} ${buildArgs(req).join(' ')}   (${label})`);
+          return runBuild(
+            req,
+            { ...base, env },
+            (chunk) => {
+              out.append(chunk);
+              if (steps.feed(chunk)) report();
+            },
+            abort.signal,
+          );
+        };
+        try {
+          await run(builder.env, builder.label).catch((e: unknown) => {
+            // BuildKit detected but refused (e.g. a daemon without it): once more with the legacy builder.
+            if (builder.buildkit !== true || abort.signal.aborted || !(e instanceof DockerError) || !BUILDKIT_UNAVAILABLE.test(e.stderr)) throw e;
+            return run({ ...builder.env, DOCKER_BUILDKIT: '0' }, 'legacy builder: BuildKit unavailable');
+          });
+        } finally {
+          clearInterval(timer);
+        }
       },
     );
     const imageId = (await readFile(iidfile, 'utf8')).trim();
@@ -96,6 +125,7 @@ export async function buildAndMeasure(context: vscode.ExtensionContext, onBuilt:
     out.appendLine(`Build failed: ${msg}`);
     const kind = e instanceof DockerError ? e.kind : 'failed';
     if (kind !== 'failed' || !/cancelled/.test(msg)) {
+      out.show(true);
       void vscode.window.showWarningMessage(`Dockerfile Slim: build failed (${msg}).`, 'Show Output').then((a) => a && out.show());
     }
     return undefined;

@@ -1,6 +1,6 @@
 /** Starts the language server (dist/server.js over IPC) for Dockerfiles. */
 import * as path from 'node:path';
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 
 export const DOCUMENT_SELECTOR = [
@@ -8,7 +8,8 @@ export const DOCUMENT_SELECTOR = [
   { language: 'dockerfile', scheme: 'untitled' },
 ];
 
-export function createClient(context: vscode.ExtensionContext): LanguageClient {
+/** `initial.buildkit`: whether the configured builder has BuildKit, when known at start (undefined: unknown). */
+export function createClient(context: vscode.ExtensionContext, initial: { buildkit?: boolean } = {}): LanguageClient {
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -16,9 +17,12 @@ export function createClient(context: vscode.ExtensionContext): LanguageClient {
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
-    synchronize: { configurationSection: 'dockerfileSlim' },
+    // A created or deleted .dockerignore changes DS012 at once (the server lints again).
+    synchronize: { configurationSection: 'dockerfileSlim', fileEvents: vscode.workspace.createFileSystemWatcher('**/{.dockerignore,*.dockerignore}') },
+    initializationOptions: { buildkit: initial.buildkit, packageIndexDir: path.join(context.globalStorageUri.fsPath, 'packages') },
     diagnosticCollectionName: 'dockerfile-slim',
-    initializationOptions: { packageIndexDir: path.join(context.globalStorageUri.fsPath, 'packages') },
+    // Hovers link to the rule's documentation (this command only).
+    markdown: { isTrusted: { enabledCommands: ['dockerfileSlim.showRuleDocs'] } },
   };
   return new LanguageClient('dockerfileSlim', 'Dockerfile Slim', serverOptions, clientOptions);
 }

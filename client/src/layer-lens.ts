@@ -9,7 +9,8 @@ import { tooLargeForLenses, TOO_LARGE_TITLE, UNREADABLE_TITLE, WasteCache } from
 import { SizeHistory } from './size-history.js';
 import { MeasuredSync, type SendNotification } from './measured-sync.js';
 import { deltaSuffix } from './size-chart.js';
-import { attributeLayers, finalStage, formatBytes, type LineWaste, type RawHistoryRow, type SavedImage } from '../../common/src/layers/index.js';
+import { attributeLayers, finalStage, formatBytes, type RawHistoryRow, type SavedImage } from '../../common/src/layers/index.js';
+import { details, hideLens, layerHover, showLayerFiles, wasteSuffix, type LayerDetail } from './layer-details.js';
 
 type Load<T> = { state: 'loading' } | { state: 'ready'; value: T } | { state: 'error'; error: DockerError; at: number };
 
@@ -145,41 +146,37 @@ class LayerLensProvider implements vscode.CodeLensProvider {
     }
     const deltaOf = this.sizes?.observe(doc.uri, loaded.value.id, history.value, text, byLine);
     const lenses: vscode.CodeLens[] = [];
+    const keywords = new Map(stage.instructions.map((i) => [i.line, i.keyword]));
+    const shown = new Map<number, LayerDetail>();
+    details.set(doc.uri.toString(), shown);
+    let rebuilt = false; // an edited instruction invalidates the build cache of every layer after it
     for (const line of [stage.fromLine, ...stage.instructions.map((i) => i.line)]) {
       const l = byLine.get(line);
       if (!l) {
-        lenses.push(new vscode.CodeLens(at(line), { title: 'not in the last build', command: '' }));
+        if (!hideLens(keywords.get(line) ?? '', 0, doc.uri)) lenses.push(new vscode.CodeLens(at(line), { title: 'not in the last build', command: '' }));
         continue;
       }
+      const afterEdit = rebuilt && !l.stale;
+      rebuilt ||= l.stale;
+      if (hideLens(keywords.get(line) ?? '', l.bytes, doc.uri)) continue;
       const w = wasteAt.get(line);
-      let title = `${l.stale ? '≈ ' : ''}${formatBytes(l.bytes)}${line === stage.fromLine ? ' base image' : ''}${l.stale ? '' : deltaSuffix(deltaOf?.(line))}`;
-      if (w && w.wastedBytes > 0 && !l.stale) {
-        // A remover whose line was edited since the build has no line any more: say "later" only.
-        const lines = w.removedAt.map((r) => r.line).filter((n): n is number => typeof n === 'number' && n > 0);
-        const where = lines.length === w.removedAt.length ? ` at line${lines.length > 1 ? 's' : ''} ${lines.join(', ')}` : '';
-        title += ` · ${formatBytes(w.wastedBytes)} removed later${where}`;
-      }
+      let title = `${l.stale || afterEdit ? '≈ ' : ''}${formatBytes(l.bytes)}${line === stage.fromLine ? ' base image' : ''}${l.stale ? '' : deltaSuffix(deltaOf?.(line))}`;
+      if (w && w.wastedBytes > 0 && !l.stale) title += wasteSuffix(w, line);
       if (l.stale) title += ' (edited since the build)';
+      else if (afterEdit) title += ' (will be rebuilt)';
+      shown.set(line, { line, title, bytes: l.bytes, createdBy: l.createdBy, waste: w });
       const tooltip = [
         l.createdBy.join('\n'),
         ...(w ? ['', 'Biggest files:', ...w.topFiles.map((f) => `${formatBytes(f.bytes).padStart(9)}  /${f.path}`)] : []),
       ].join('\n');
-      lenses.push(new vscode.CodeLens(at(line), { title, tooltip, command: 'dockerfileSlim.showLayerFiles', arguments: [line, l.createdBy, w] }));
+      lenses.push(
+        new vscode.CodeLens(at(line), { title, tooltip, command: 'dockerfileSlim.showLayerFiles', arguments: [line, l.createdBy, w, doc.uri.toString()] }),
+      );
     }
     if (saved.state === 'error' || computed?.ok === false) lenses.push(new vscode.CodeLens(at(stage.fromLine), { title: UNREADABLE_TITLE, command: '' }));
     if (saved.state === 'loading') lenses.push(new vscode.CodeLens(at(stage.fromLine), { title: '$(sync~spin) measuring wasted bytes…', command: '' }));
     return lenses;
   }
-}
-
-async function showLayerFiles(line: number, createdBy: string[], waste: LineWaste | undefined): Promise<void> {
-  const items: vscode.QuickPickItem[] = [{ label: createdBy.join(' | ').slice(0, 200), kind: vscode.QuickPickItemKind.Separator }];
-  for (const f of waste?.topFiles ?? []) {
-    const gone = waste?.topWasted.find((x) => x.path === f.path);
-    items.push({ label: `/${f.path}`, description: formatBytes(f.bytes), detail: gone ? `${gone.how} later at line ${gone.removedAtLine ?? '?'}` : undefined });
-  }
-  if (items.length === 1) items.push({ label: 'File list not available yet (the image is still being read, or docker save failed).' });
-  await vscode.window.showQuickPick(items, { title: `Biggest files of the layer made at line ${line}`, canPickMany: false });
 }
 
 export function registerLayerFeatures(context: vscode.ExtensionContext, notifyServer?: SendNotification): void {
@@ -192,6 +189,7 @@ export function registerLayerFeatures(context: vscode.ExtensionContext, notifySe
   ];
   context.subscriptions.push(
     vscode.languages.registerCodeLensProvider(selector, provider),
+    vscode.languages.registerHoverProvider(selector, { provideHover: layerHover }),
     vscode.commands.registerCommand('dockerfileSlim.buildAndMeasure', (uri?: vscode.Uri) => buildAndMeasure(context, () => provider.refresh(), uri)),
     vscode.commands.registerCommand('dockerfileSlim.refreshLayers', () => provider.refresh()),
     vscode.commands.registerCommand('dockerfileSlim.showLayerFiles', showLayerFiles),

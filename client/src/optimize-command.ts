@@ -1,23 +1,39 @@
 /**
  * "Dockerfile Slim: Optimize Dockerfile": asks the server for its fix-all code action and
- * applies it as one undoable edit, shown first in VS Code's refactor preview. The unsafe
- * variant also applies multi-stage conversions and base image swaps.
+ * applies it as one undoable edit. The server annotates each fix separately, so VS Code's
+ * refactor preview lists one entry per fix: safe fixes ticked, unsafe ones (Optimize including
+ * unsafe fixes) unticked. Apply applies exactly the ticked entries, in one undo step.
+ * The preview can be turned off (setting `dockerfileSlim.optimize.preview`, or "Don't Show
+ * Preview Again"); unsafe fixes are always shown in the preview first.
  */
 import * as vscode from 'vscode';
 import { mayCreateFile } from './build-guard.js';
 
 export const FIX_ALL_KIND = 'source.fixAll.dockerfileSlim';
 export const OPTIMIZE_UNSAFE_KIND = 'source.dockerfileSlim.optimizeUnsafe';
+const CHOICE_KEY = 'dockerfileSlim.optimize.previewChoiceMade';
 
 export interface OptimizeArgs {
-  /** Show the refactor preview first (default true; tests pass false). */
+  /** Show the refactor preview first (default: the setting dockerfileSlim.optimize.preview; tests pass false). */
   preview?: boolean;
   unsafe?: boolean;
   uri?: vscode.Uri;
 }
 
-/** Returns whether an edit was applied. */
-export async function optimize(args: OptimizeArgs = {}): Promise<boolean> {
+/**
+ * VS Code opens its refactor preview only when some entry needs confirmation, and such entries
+ * start unticked. So the safe fixes need no confirmation (ticked), and one extra operation that
+ * does asks for the preview: "create the Dockerfile itself if it does not exist". The preview
+ * leaves out a create that `ignoreIfExists` makes a no-op (the Dockerfile exists), and it is
+ * unticked, so it is invisible and never applied — and would change nothing if it were.
+ */
+function askForPreview(edit: vscode.WorkspaceEdit, doc: vscode.TextDocument): void {
+  if (doc.uri.scheme !== 'file') return;
+  edit.createFile(doc.uri, { ignoreIfExists: true }, { needsConfirmation: true, label: 'Dockerfile Slim', description: 'preview' });
+}
+
+/** Returns whether the text of the Dockerfile changed. */
+export async function optimize(args: OptimizeArgs = {}, memento?: vscode.Memento): Promise<boolean> {
   const doc = args.uri ? await vscode.workspace.openTextDocument(args.uri) : vscode.window.activeTextEditor?.document;
   if (!doc || doc.languageId !== 'dockerfile') {
     void vscode.window.showInformationMessage('Dockerfile Slim: open a Dockerfile to optimize it.');
@@ -31,33 +47,32 @@ export async function optimize(args: OptimizeArgs = {}): Promise<boolean> {
     void vscode.window.showInformationMessage('Dockerfile Slim: nothing to optimize — no fixable findings.');
     return false;
   }
-  const edit = args.preview === false ? action.edit : await withConfirmation(action.edit, action.title, doc.uri);
-  const ok = await vscode.workspace.applyEdit(edit, { isRefactoring: args.preview !== false });
-  if (ok && args.preview !== false) void vscode.window.setStatusBarMessage(`Dockerfile Slim: ${action.title}`, 5000);
-  return ok;
+  // Only the document itself, or a new file inside the workspace: an edit reaching anywhere else is refused.
+  const outside = action.edit.entries().find(([uri]) => uri.toString() !== doc.uri.toString() && !mayCreateFile(uri, doc.uri));
+  if (outside) {
+    void vscode.window.showWarningMessage(`Dockerfile Slim: not applied — the fix would write outside the workspace (${outside[0].fsPath}).`);
+    return false;
+  }
+  const preview = args.preview ?? vscode.workspace.getConfiguration('dockerfileSlim', doc.uri).get<boolean>('optimize.preview', true);
+  if (preview) askForPreview(action.edit, doc);
+  const before = doc.getText();
+  const ok = await vscode.workspace.applyEdit(action.edit, { isRefactoring: true });
+  const changed = doc.getText() !== before;
+  if (ok && !changed && preview) {
+    void vscode.window.showInformationMessage('Dockerfile Slim: no fix was applied (every entry in the preview was unticked).');
+  } else if (changed && args.preview !== false) {
+    void vscode.window.setStatusBarMessage('$(check) Dockerfile Slim: fixes applied — one undo (Ctrl+Z) restores the file', 8000);
+    if (preview && memento && !memento.get<boolean>(CHOICE_KEY)) void offerNoPreview(memento);
+  }
+  return changed;
 }
 
-/**
- * Re-creates the edit with needsConfirmation, so VS Code shows its refactor preview first.
- * Files the edit creates (a new .dockerignore) become createFile entries with their content,
- * and never overwrite an existing file.
- */
-async function withConfirmation(edit: vscode.WorkspaceEdit, title: string, doc: vscode.Uri): Promise<vscode.WorkspaceEdit> {
-  const out = new vscode.WorkspaceEdit();
-  const meta: vscode.WorkspaceEditEntryMetadata = { needsConfirmation: true, label: title, description: 'Dockerfile Slim' };
-  for (const [uri, edits] of edit.entries()) {
-    // Only the document itself, or a new file inside the workspace: nothing outside is even looked at.
-    if (uri.toString() !== doc.toString() && !mayCreateFile(uri, doc)) continue;
-    const exists = await vscode.workspace.fs.stat(uri).then(
-      () => true,
-      () => vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString()),
-    );
-    if (exists) {
-      for (const e of edits) out.replace(uri, e.range, e.newText, meta);
-    } else {
-      const contents = new TextEncoder().encode(edits.map((e) => e.newText).join(''));
-      out.createFile(uri, { ignoreIfExists: true, contents }, meta);
-    }
-  }
-  return out;
+/** After the first Optimize through the preview: offer to skip it next time (asked until answered). */
+async function offerNoPreview(memento: vscode.Memento): Promise<void> {
+  const skip = "Don't Show Preview Again";
+  const keep = 'Keep Preview';
+  const pick = await vscode.window.showInformationMessage('Dockerfile Slim: fixes applied. Apply safe fixes without the preview next time?', skip, keep);
+  if (!pick) return;
+  await memento.update(CHOICE_KEY, true);
+  if (pick === skip) await vscode.workspace.getConfiguration('dockerfileSlim').update('optimize.preview', false, vscode.ConfigurationTarget.Global);
 }

@@ -5,18 +5,17 @@
  */
 import { CodeActionKind, type CodeAction, type CodeActionParams, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { fix as fixAll } from './engine/lint.js';
 import type { DetailedFinding, FixOptions, FixResult } from './engine/types.js';
+import { fixGroups } from './engine/fix-groups.js';
 import { SOURCE } from './diagnostics.js';
+import { fixAllEdit, ignoreInFileAction, needsBuildKit, shortTitle, showDocsAction, UNSAFE_QUICKFIX_KIND } from './action-helpers.js';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 export const FIX_ALL_KIND = 'source.fixAll.dockerfileSlim';
+/** Client command run after a fix that creates a file: lint again and open the file. */
+export const OPEN_CREATED_COMMAND = 'dockerfileSlim.openCreatedFile';
 
-/** VS Code menus show titles as plain text: drop the markdown backticks the engine uses. */
-function plain(title: string): string {
-  return title.replace(/`/g, '');
-}
 export const OPTIMIZE_UNSAFE_KIND = 'source.dockerfileSlim.optimizeUnsafe';
 
 /** One minimal edit turning `before` into `after` (common prefix and suffix kept). */
@@ -31,22 +30,56 @@ export function minimalEdit(doc: TextDocument, before: string, after: string): T
 }
 
 /** `contextDir` is the absolute build context folder ('' when unknown). */
-function createFileEdit(doc: TextDocument, contextDir: string, file: { path: string; content: string }): WorkspaceEdit['documentChanges'] {
+function createFileEdit(
+  doc: TextDocument,
+  contextDir: string,
+  file: { path: string; content: string },
+  annotationId?: string,
+): NonNullable<WorkspaceEdit['documentChanges']> {
   if (!doc.uri.startsWith('file:') || !contextDir) return [];
   const dir = contextDir;
   const uri = pathToFileURL(path.join(dir, file.path)).toString();
+  const a = annotationId ? { annotationId } : {};
   return [
-    { kind: 'create', uri, options: { ignoreIfExists: true, overwrite: false } },
-    { textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: file.content }] },
+    { kind: 'create', uri, options: { ignoreIfExists: true, overwrite: false }, ...a },
+    {
+      textDocument: { uri, version: null },
+      edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: file.content, ...a }],
+    },
   ];
 }
 
 /** Whole-document fixes computed elsewhere (in a big document's worker); null: not available, offer no action. */
 export type Fixer = (options: FixOptions) => FixResult | null;
 
-function wholeDocAction(doc: TextDocument, title: string, kind: string, options: FixOptions, context: string, fixer?: Fixer): CodeAction | null {
+/** What the client can do: annotated edits (one refactor-preview entry per fix) and whether its builder has BuildKit (undefined: unknown). */
+export interface ClientAbilities {
+  annotations?: boolean;
+  buildkit?: boolean;
+}
+
+function wholeDocAction(
+  doc: TextDocument,
+  title: string,
+  kind: string,
+  options: FixOptions,
+  context: string,
+  abilities: ClientAbilities,
+  fixer?: Fixer,
+): CodeAction | null {
+  // A big document's fixes come from its worker as one result: one edit, no per-fix preview entries.
+  if (fixer) return bigDocAction(doc, title, kind, options, context, fixer);
+  const skip = abilities.buildkit === false ? (f: DetailedFinding) => !!f.fixDetail && needsBuildKit(f.fixDetail) : undefined;
+  const grouped = fixGroups(doc.getText(), options, skip);
+  const edit = fixAllEdit(doc, grouped, abilities.annotations === true, (file, id) => createFileEdit(doc, context, file, id));
+  if (!edit) return null;
+  const n = grouped.groups.reduce((s, g) => s + g.fixes.length, 0) + grouped.createFiles.length;
+  return { title: `${title} (${n} fix${n === 1 ? '' : 'es'})`, kind, edit };
+}
+
+function bigDocAction(doc: TextDocument, title: string, kind: string, options: FixOptions, context: string, fixer: Fixer): CodeAction | null {
   const text = doc.getText();
-  const result = fixer ? fixer(options) : fixAll(text, options);
+  const result = fixer(options);
   if (!result) return null;
   const edit = minimalEdit(doc, text, result.text);
   const changes: NonNullable<WorkspaceEdit['documentChanges']> = [];
@@ -62,12 +95,15 @@ export function codeActions(
   findings: readonly DetailedFinding[],
   options: FixOptions,
   context: string,
+  abilities: ClientAbilities = {},
   fixer?: Fixer,
 ): CodeAction[] {
   const only = params.context.only;
   const wants = (kind: string): boolean => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
   const out: CodeAction[] = [];
   if (wants(CodeActionKind.QuickFix)) {
+    const seenRules = new Set<string>();
+    const later: CodeAction[] = [];
     for (const d of params.context.diagnostics) {
       if (d.source !== SOURCE) continue;
       const data = d.data as { rule?: string; start?: number; end?: number } | undefined;
@@ -75,7 +111,7 @@ export function codeActions(
         findings.find((x) => x.rule === d.code && x.start === data?.start && x.end === data?.end) ??
         findings.find((x) => x.rule === d.code && doc.offsetAt(d.range.start) === x.start);
       if (!f) continue;
-      if (f.fixDetail) {
+      if (f.fixDetail && !(abilities.buildkit === false && needsBuildKit(f.fixDetail))) {
         const changes: NonNullable<WorkspaceEdit['documentChanges']> = [];
         if (f.fixDetail.edits.length > 0) {
           changes.push({
@@ -84,9 +120,11 @@ export function codeActions(
           });
         }
         if (f.fixDetail.createFile) changes.push(...(createFileEdit(doc, context, f.fixDetail.createFile) ?? []));
+        const created = changes.find((c): c is { kind: 'create'; uri: string } => 'kind' in c && c.kind === 'create');
         out.push({
-          title: plain(f.fixDetail.safe ? f.fixDetail.title : `${f.fixDetail.title} (unsafe: review the result)`),
-          kind: CodeActionKind.QuickFix,
+          ...(created ? { command: { title: 'Open the created file', command: OPEN_CREATED_COMMAND, arguments: [created.uri] } } : {}),
+          title: shortTitle(f.fixDetail),
+          kind: f.fixDetail.safe ? CodeActionKind.QuickFix : UNSAFE_QUICKFIX_KIND,
           diagnostics: [d],
           isPreferred: f.fixDetail.safe,
           edit: { documentChanges: changes },
@@ -94,7 +132,7 @@ export function codeActions(
       }
       for (const alt of f.alternatives ?? []) {
         out.push({
-          title: plain(alt.title),
+          title: shortTitle(alt),
           kind: CodeActionKind.QuickFix,
           diagnostics: [d],
           isPreferred: false,
@@ -109,15 +147,20 @@ export function codeActions(
         });
       }
       out.push(ignoreAction(doc, d, f));
+      if (!seenRules.has(f.rule)) {
+        seenRules.add(f.rule);
+        later.push(ignoreInFileAction(doc, f.rule, [d]), showDocsAction(f.rule));
+      }
     }
+    out.push(...later);
     const fixable = findings.filter((f) => f.fixDetail?.safe && !f.unshipped).length;
     if (fixable > 1 && params.context.diagnostics.some((d) => d.source === SOURCE)) {
-      const all = wholeDocAction(doc, 'Fix all safe Dockerfile Slim problems', CodeActionKind.QuickFix, options, context, fixer);
+      const all = wholeDocAction(doc, 'Fix all safe Dockerfile Slim problems', CodeActionKind.QuickFix, options, context, abilities, fixer);
       if (all) out.push(all);
     }
   }
   if (only && wants(FIX_ALL_KIND)) {
-    const a = wholeDocAction(doc, 'Dockerfile Slim: fix all safe problems', FIX_ALL_KIND, options, context, fixer);
+    const a = wholeDocAction(doc, 'Dockerfile Slim: fix all safe problems', FIX_ALL_KIND, options, context, abilities, fixer);
     if (a) out.push(a);
   }
   if (only && only.includes(OPTIMIZE_UNSAFE_KIND)) {
@@ -127,6 +170,7 @@ export function codeActions(
       OPTIMIZE_UNSAFE_KIND,
       { ...options, unsafe: true },
       context,
+      abilities,
       fixer,
     );
     if (a) out.push(a);

@@ -14,8 +14,11 @@ import {
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { codeActions, FIX_ALL_KIND, OPTIMIZE_UNSAFE_KIND, type Fixer } from './code-actions.js';
+import { codeActions, FIX_ALL_KIND, OPTIMIZE_UNSAFE_KIND, type ClientAbilities, type Fixer } from './code-actions.js';
+import { UNSAFE_QUICKFIX_KIND } from './action-helpers.js';
 import { toDiagnostic } from './diagnostics.js';
+import { groupConsecutive } from './diagnostic-shaping.js';
+import { hoverAt } from './hover.js';
 import { LintPool, WORKER_THRESHOLD } from './lint-pool.js';
 import { listenForMeasuredSizes, withMeasuredSavings } from './measured-savings.js';
 import { defaults, normalise, type Settings } from './settings.js';
@@ -33,17 +36,20 @@ const pending = new Map<string, NodeJS.Immediate>();
 let pullConfig = false;
 let workspaceFolders: string[] = [];
 let packages: PackageKnowledge | undefined;
+const abilities: ClientAbilities = {};
 
 connection.onInitialize((params) => {
   pullConfig = !!params.capabilities.workspace?.configuration;
+  abilities.annotations = !!params.capabilities.workspace?.workspaceEdit?.changeAnnotationSupport;
+  const init = (params.initializationOptions ?? {}) as { buildkit?: unknown; packageIndexDir?: string };
+  if (typeof init.buildkit === 'boolean') abilities.buildkit = init.buildkit;
   workspaceFolders = (params.workspaceFolders ?? []).map((f) => f.uri).concat(params.rootUri ? [params.rootUri] : []);
-  const init = (params.initializationOptions ?? {}) as { packageIndexDir?: string };
   packages = registerPackageFeatures(connection, documents, init.packageIndexDir, () => documents.all().forEach(schedule));
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, OPTIMIZE_UNSAFE_KIND], resolveProvider: false },
       hoverProvider: true,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, UNSAFE_QUICKFIX_KIND, FIX_ALL_KIND, OPTIMIZE_UNSAFE_KIND], resolveProvider: false },
     },
     serverInfo: { name: 'dockerfile-slim' },
   };
@@ -134,7 +140,8 @@ async function validate(doc: TextDocument): Promise<void> {
   }
   const findings = withMeasuredSavings(doc.uri, text, outcome.findings);
   lastLint.set(doc.uri, { version: doc.version, findings });
-  void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: findings.map((f) => toDiagnostic(f, (o) => doc.positionAt(o))) });
+  const items = findings.map((f) => ({ f, d: toDiagnostic(f, (o) => doc.positionAt(o), text) }));
+  void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: groupConsecutive(doc, items) });
 }
 
 /** Coalesces bursts of changes: only the newest text of a document is linted. */
@@ -165,6 +172,16 @@ connection.onDidChangeConfiguration(() => {
   for (const doc of documents.all()) schedule(doc);
 });
 
+/** The client found out whether its configured builder has BuildKit: BuildKit-only fixes are offered only if so. */
+connection.onNotification('dockerfileSlim/builder', (p: { buildkit?: unknown }) => {
+  abilities.buildkit = typeof p?.buildkit === 'boolean' ? p.buildkit : undefined;
+});
+
+/** A .dockerignore appeared or went (watched by the client), or a fix just created one: lint again at once. */
+const relintAll = (): void => documents.all().forEach(schedule);
+connection.onDidChangeWatchedFiles(relintAll);
+connection.onNotification('dockerfileSlim/relint', relintAll);
+
 connection.onCodeAction(async (params, token) => {
   const doc = documents.get(params.textDocument.uri);
   if (!doc || token.isCancellationRequested) return [];
@@ -179,7 +196,7 @@ connection.onCodeAction(async (params, token) => {
   }
   if (token.isCancellationRequested || documents.get(doc.uri)?.version !== doc.version) return [];
   const fixer = await bigDocFixer(doc, params.context.only, options);
-  return codeActions(doc, params, findings, options, doc.uri.startsWith('file:') ? contextDir(doc.uri, s.buildContext) : '', fixer);
+  return codeActions(doc, params, findings, options, doc.uri.startsWith('file:') ? contextDir(doc.uri, s.buildContext) : '', abilities, fixer);
 });
 
 /**
@@ -198,6 +215,21 @@ async function bigDocFixer(doc: TextDocument, only: string[] | undefined, option
 listenForMeasuredSizes(connection, (uri) => {
   const doc = documents.get(uri);
   if (doc) schedule(doc);
+});
+
+// One hover handler: a finding's markdown under the cursor first, else what a package costs.
+connection.onHover((params) => {
+  const doc = documents.get(params.textDocument.uri);
+  if (!doc) return null;
+  const cached = lastLint.get(doc.uri);
+  const finding = cached && cached.version === doc.version ? hoverAt(doc, params.position, cached.findings) : null;
+  if (finding) return finding;
+  try {
+    return packages?.hover(doc, params.position.line, params.position.character) ?? null;
+  } catch (e) {
+    connection.console.error(`dockerfile-slim: hover failed: ${String(e)}`);
+    return null;
+  }
 });
 
 documents.listen(connection);

@@ -55,8 +55,26 @@ export function rulesSchema(rules: readonly Rule[]): Record<string, unknown> {
       type: 'string',
       enum: ['default', 'error', 'warning', 'info', 'hint', 'off'],
       default: 'default',
+      enumDescriptions: [`The rule's own severity (${r.severity})`, 'Error', 'Warning', 'Information', 'Hint', 'Turned off'],
       markdownDescription: `${r.name}: ${r.docs.summary} (default: ${r.severity})`,
     };
   }
   return props;
+}
+
+/**
+ * The rest of the `dockerfileSlim.rules` setting: a default naming every rule (so the Settings UI
+ * table lists DS001… instead of starting empty) and a description listing each rule.
+ */
+export function rulesSetting(rules: readonly Rule[]): { default: Record<string, string>; markdownDescription: string } {
+  return {
+    default: Object.fromEntries(rules.map((r) => [r.id, 'default'])),
+    markdownDescription: [
+      "Severity per rule: `default` (the rule's own), `error`, `warning`, `info`, `hint` or `off`. Rules:",
+      '',
+      ...rules.map(
+        (r) => `- [${r.id}](https://github.com/dockerfile-slim/dockerfile-slim/blob/main/docs/rules/${r.id}.md) ${r.name} (${r.severity}): ${r.docs.summary}`,
+      ),
+    ].join('\n'),
+  };
 }

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { lintDetailed, rules } from '../../server/src/engine/index.js';
 import { readFixture } from '../helpers/fixture.js';
-import { ruleDoc, rulesIndex, rulesSchema } from '../helpers/generate.js';
+import { ruleDoc, rulesIndex, rulesSchema, rulesSetting } from '../helpers/generate.js';
 import { fixturesDir, repoRoot, updateGolden } from '../helpers/paths.js';
 
 test('rule ids are unique, well-formed and in order; names are kebab-case', () => {
@@ -75,14 +75,24 @@ test('docs/rules are generated from rule metadata', () => {
 
 test('package.json dockerfileSlim.rules schema is generated from rule metadata', () => {
   const file = path.join(repoRoot, 'package.json');
-  const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { contributes: { configuration: { properties: Record<string, { properties: unknown }> } } };
+  const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+    contributes: {
+      configuration: { properties: Record<string, { properties: unknown; default: unknown; markdownDescription?: string; description?: string }> };
+    };
+  };
   const prop = pkg.contributes.configuration.properties['dockerfileSlim.rules'];
   assert.ok(prop, 'dockerfileSlim.rules missing from package.json');
   const expected = rulesSchema(rules);
+  const setting = rulesSetting(rules);
   if (updateGolden) {
     prop.properties = expected;
+    prop.default = setting.default;
+    prop.markdownDescription = setting.markdownDescription;
+    delete prop.description;
     fs.writeFileSync(file, JSON.stringify(pkg, null, 2) + '\n');
     return;
   }
   assert.deepEqual(prop.properties, expected, 'package.json rules schema is stale: run UPDATE_GOLDEN=1 npm test');
+  assert.deepEqual(prop.default, setting.default, 'package.json rules default (every rule listed) is stale: run UPDATE_GOLDEN=1 npm test');
+  assert.equal(prop.markdownDescription, setting.markdownDescription, 'package.json rules description is stale: run UPDATE_GOLDEN=1 npm test');
 });

@@ -186,6 +186,7 @@ function toWire(r: RunEstimate): WireEstimate {
   };
 }
 
+/** Registers the estimate request; the server's one hover handler asks `hover` (see server.ts). */
 export function registerPackageFeatures(
   connection: Connection,
   documents: TextDocuments<TextDocument>,
@@ -204,15 +205,5 @@ export function registerPackageFeatures(
     }
   });
   connection.onNotification(INDEXES_CHANGED, () => knowledge.reload());
-  connection.onHover((params) => {
-    const doc = documents.get(params.textDocument.uri);
-    if (!doc) return null;
-    try {
-      return knowledge.hover(doc, params.position.line, params.position.character);
-    } catch (e) {
-      connection.console.error(`dockerfile-slim: hover failed: ${String(e)}`);
-      return null;
-    }
-  });
   return knowledge;
 }

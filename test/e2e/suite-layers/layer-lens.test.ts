@@ -41,6 +41,7 @@ async function replaceInDoc(editor: vscode.TextEditor, from: string, to: string)
 async function assertSizesMatchHistory(lenses: readonly Lens[], text: string, image: string): Promise<Map<number, number>> {
   const perLine = bytesPerLine(text, await history(image));
   for (const [line, bytes] of perLine) {
+    if (bytes === 0 && exp.hiddenLines.includes(line)) continue; // no lens on an instruction that makes no layer
     const title = lensAt(lenses, line).title;
     assert.ok(title.startsWith(human(bytes)), `line ${line}: "${title}" should start with ${human(bytes)} (${bytes} bytes per docker history of ${image})`);
   }
@@ -76,6 +77,21 @@ describe('layer-size CodeLens (real dockerd)', () => {
       if (e.tooltipIncludes) assert.ok(lens.tooltip.includes(e.tooltipIncludes), `line ${e.line} tooltip:\n${lens.tooltip}`);
     }
     assert.equal(lenses.length, exp.lenses.length, `one lens per final-stage line, nothing else:\n${describeLenses(lenses)}`);
+    assert.ok(!lenses.some((l) => exp.hiddenLines.includes(l.line)), `no lens on instructions that make no layer:\n${describeLenses(lenses)}`);
+    // The setting brings them back (0 B).
+    const cfg = vscode.workspace.getConfiguration('dockerfileSlim', uri);
+    await cfg.update('layers.showEmptyLayers', true, vscode.ConfigurationTarget.Workspace);
+    try {
+      const all = await waitForLenses(
+        uri,
+        (ls) => exp.hiddenLines.every((n) => /^0 B$/.test(ls.find((l) => l.line === n)?.title ?? '')),
+        'empty-layer lenses with the setting on',
+      );
+      assert.equal(all.length, exp.lenses.length + exp.hiddenLines.length);
+    } finally {
+      await cfg.update('layers.showEmptyLayers', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    await waitForLenses(uri, (ls) => ls.length === exp.lenses.length, 'empty-layer lenses hidden again');
 
     const perLine = await assertSizesMatchHistory(lenses, editor.document.getText(), exp.image);
     // The base image row(s) add up to the base image itself.
@@ -106,7 +122,7 @@ describe('layer-size CodeLens (real dockerd)', () => {
     // line 2's /etc/apk/world ("base\n") is overwritten by line 3's append.
     const w2 = wasteOf(lensAt(lenses, 2));
     assert.ok(w2 && w2.wastedBytes === perLine.get(2) && w2.wastedBytes === 5, JSON.stringify(w2));
-    for (const line of [4, 5, 6]) {
+    for (const line of [4, 5]) {
       assert.equal(wasteOf(lensAt(lenses, line))?.wastedBytes ?? 0, 0, `line ${line} wastes nothing`);
     }
     assert.deepEqual(spy.shown, [], 'no notifications while reading the image');
@@ -120,8 +136,12 @@ describe('layer-size CodeLens (real dockerd)', () => {
     const lenses = await waitForLenses(uri, (ls) => matchesAll(ls, exp.afterEdit.lenses), 'the stale marker on line 3');
     console.log(`[e2e] lenses after the edit:\n${describeLenses(lenses)}`);
     assert.ok(!lensAt(lenses, 3).title.includes('removed later'), 'a stale line claims no waste');
-    for (const e of exp.lenses.filter((x) => ![2, 3].includes(x.line))) {
-      assert.match(lensAt(lenses, e.line).title, new RegExp(e.title), `line ${e.line} is unaffected by the edit`);
+    for (const e of exp.lenses.filter((x) => x.line < 3)) {
+      assert.match(lensAt(lenses, e.line).title, new RegExp(e.title), `line ${e.line}, before the edit, is unaffected`);
+    }
+    // Every layer after the edited one loses its build cache: marked, not claimed as measured.
+    for (const e of exp.lenses.filter((x) => x.line > 3)) {
+      assert.match(lensAt(lenses, e.line).title, /^≈ .*\(will be rebuilt\)$/, `line ${e.line} will be rebuilt`);
     }
     assert.ok(editor.document.isDirty, 'the edit was not saved (the lens reacts to the buffer)');
   });
@@ -172,7 +192,7 @@ describe('layer-size CodeLens (real dockerd)', () => {
     const line3 = `^${human(bytesPerLine(editor.document.getText(), rows).get(3) ?? 0).replace('.', '\\.')} \\(\\+${human(grew).replace('.', '\\.')} since last build\\) · `;
     const lenses = await waitForLenses(
       uri,
-      (ls) => ls.length === 6 && matchesAll(ls, [{ line: 3, title: `${line3}.* removed later at line 4$` }]),
+      (ls) => ls.length === 5 && matchesAll(ls, [{ line: 3, title: `${line3}.* removed later at line 4$` }]),
       'lenses for the newly built image',
     );
     console.log(`[e2e] lenses after Build and Measure:\n${describeLenses(lenses)}`);

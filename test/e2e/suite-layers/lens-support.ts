@@ -32,6 +32,8 @@ export interface ExpectedLens {
 export interface Expectations {
   image: string;
   lenses: ExpectedLens[];
+  /** Lines with no lens: instructions that make no layer (CMD …), unless dockerfileSlim.layers.showEmptyLayers. */
+  hiddenLines: number[];
   afterEdit: { lenses: ExpectedLens[] };
   imageMissing: { lenses: ExpectedLens[]; noErrorNotifications: boolean };
 }

@@ -1,0 +1,48 @@
+// Editor commands the language server's code actions call, and the builder capability the server needs:
+// - dockerfileSlim.showRuleDocs: the rule's page (docs/rules/DSxxx.md, shipped in the VSIX) in the markdown preview;
+// - dockerfileSlim.openCreatedFile: after a fix created a file (.dockerignore): lint again at once and open it;
+// - tells the server whether the configured builder has BuildKit, so BuildKit-only fixes are offered only then.
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { dockerOptions } from './build-measure.js';
+import { detectBuilder } from './builder.js';
+
+export async function showRuleDocs(context: vscode.ExtensionContext, rule: unknown): Promise<void> {
+  if (typeof rule !== 'string' || !/^DS\d{3}$/.test(rule)) return;
+  const uri = vscode.Uri.file(context.asAbsolutePath(`docs/rules/${rule}.md`));
+  try {
+    await vscode.workspace.fs.stat(uri);
+  } catch {
+    void vscode.window.showWarningMessage(`Dockerfile Slim: no documentation found for ${rule}.`);
+    return;
+  }
+  // The rendered page; the raw markdown only if the built-in markdown extension is disabled.
+  await vscode.commands.executeCommand('markdown.showPreview', uri).then(undefined, () => vscode.window.showTextDocument(uri, { preview: true }));
+}
+
+export function registerEditorCommands(context: vscode.ExtensionContext, client: LanguageClient, ready: Promise<void>): void {
+  const tellBuilder = (): void => {
+    void detectBuilder(dockerOptions())
+      .then(async (b) => {
+        await ready;
+        await client.sendNotification('dockerfileSlim/builder', { buildkit: b.buildkit });
+      })
+      .catch(() => undefined);
+  };
+  context.subscriptions.push(
+    vscode.commands.registerCommand('dockerfileSlim.showRuleDocs', (rule: unknown) => showRuleDocs(context, rule)),
+    vscode.commands.registerCommand('dockerfileSlim.openCreatedFile', async (uri: unknown) => {
+      if (typeof uri !== 'string') return;
+      await ready;
+      await client.sendNotification('dockerfileSlim/relint');
+      const target = vscode.Uri.parse(uri);
+      await vscode.window.showTextDocument(target, { preview: true, preserveFocus: false, viewColumn: vscode.ViewColumn.Beside });
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('dockerfileSlim.dockerPath')) tellBuilder();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(tellBuilder),
+  );
+  // Only asks `docker version` (never builds); once per activation and when the docker path changes.
+  tellBuilder();
+}

@@ -1,0 +1,86 @@
+/**
+ * What the editor shows for the engine's findings (LSP adapter only; the engine, CLI and goldens keep
+ * their ranges): each squiggle at most one line, on the token that matters (`install`, not a 17-line
+ * package list); plain-text messages (the Problems panel shows no markdown); identical findings on
+ * consecutive lines grouped into one diagnostic with related information.
+ */
+import type { Diagnostic, DiagnosticRelatedInformation } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { DetailedFinding } from './engine/types.js';
+
+/** The word a rule's squiggle belongs on, searched in the finding's text. */
+const FOCUS: Record<string, RegExp> = {
+  DS001: /^\s*[A-Za-z]+/,
+  DS003: /\bupdate\b/,
+  DS004: /\binstall\b/,
+  DS005: /\badd\b/,
+  DS006: /\binstall\b/,
+  DS007: /\binstall\b/,
+  DS008: /\b(install|ci|add)\b/,
+  DS009: /\b(build|install)\b/,
+  DS014: /\b(install|add)\b/,
+};
+const LONG = 40;
+
+/** Plain text for the Problems panel: markdown code spans lose their backticks. */
+export function plainMessage(message: string): string {
+  return message.replace(/`([^`]*)`/g, '$1').replace(/`/g, '');
+}
+
+/** The offsets of the squiggle: the finding's own range when it is one short line, else its focus token or first line. */
+export function focusRange(text: string, f: Pick<DetailedFinding, 'rule' | 'start' | 'end'>): { start: number; end: number } {
+  const slice = text.slice(f.start, f.end);
+  const multiLine = /[\r\n]/.test(slice);
+  if (!multiLine && slice.length <= LONG) return { start: f.start, end: f.end };
+  const re = FOCUS[f.rule];
+  const m = re ? re.exec(slice) : null;
+  if (m) {
+    const lead = m[0].length - m[0].trimStart().length;
+    return { start: f.start + m.index + lead, end: f.start + m.index + m[0].length };
+  }
+  if (!multiLine) return { start: f.start, end: f.end };
+  const firstLine = /^[^\r\n]*/.exec(slice)?.[0] ?? '';
+  const trimmed = firstLine.replace(/[\s\\`]+$/, '');
+  return { start: f.start, end: f.start + Math.max(1, trimmed.length) };
+}
+
+/**
+ * Groups runs of diagnostics with the same rule and message whose findings sit on consecutive lines
+ * (the next starts at most one line after the previous ends): the first stays, the rest become its
+ * related information, and its message says how many more.
+ */
+export function groupConsecutive(doc: TextDocument, items: readonly { f: DetailedFinding; d: Diagnostic }[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const used = new Set<number>();
+  items.forEach((head, i) => {
+    if (used.has(i)) return;
+    const group = [head];
+    let lastEnd = doc.positionAt(head.f.end).line;
+    for (let j = i + 1; j < items.length; j++) {
+      const next = items[j];
+      if (!next) break;
+      const line = doc.positionAt(next.f.start).line;
+      if (line > lastEnd + 1) break; // sorted by start: nothing later can be consecutive
+      if (used.has(j) || next.f.rule !== head.f.rule || next.d.message !== head.d.message) continue;
+      used.add(j);
+      group.push(next);
+      lastEnd = Math.max(lastEnd, doc.positionAt(next.f.end).line);
+    }
+    if (group.length === 1) {
+      out.push(head.d);
+      return;
+    }
+    const rest = group.slice(1);
+    const lines = rest.map((g) => g.d.range.start.line + 1);
+    const related: DiagnosticRelatedInformation[] = rest.map((g) => ({
+      location: { uri: doc.uri, range: g.d.range },
+      message: `the same ${g.f.rule} finding (line ${g.d.range.start.line + 1})`,
+    }));
+    out.push({
+      ...head.d,
+      message: `${head.d.message} (also on line${lines.length > 1 ? 's' : ''} ${lines.join(', ')})`,
+      relatedInformation: [...(head.d.relatedInformation ?? []), ...related],
+    });
+  });
+  return out;
+}

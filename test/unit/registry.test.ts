@@ -27,8 +27,15 @@ test('rule ids are unique, well-formed and in order; names are kebab-case', () =
 test("each rule's `fixable` claim holds on its fixture", () => {
   const problems: string[] = [];
   for (const r of rules) {
-    const fx = readFixture(path.join(fixturesDir, 'rules', `${r.id}.Dockerfile`), r.id);
-    const own = lintDetailed(fx.text, fx.options).filter((f) => f.rule === r.id);
+    // The rule's fixture, plus variants `DSxxx.<case>.Dockerfile` for cases one file cannot hold (e.g. a final stage).
+    const dir = path.join(fixturesDir, 'rules');
+    const files = [`${r.id}.Dockerfile`, ...fs.readdirSync(dir).filter((f) => f.startsWith(`${r.id}.`) && f.endsWith('.Dockerfile') && f !== `${r.id}.Dockerfile`)];
+    const own = files.flatMap((file) => {
+      const fx = readFixture(path.join(dir, file), r.id);
+      const found = lintDetailed(fx.text, fx.options).filter((f) => f.rule === r.id);
+      if (found.length === 0) problems.push(`${file} does not fire ${r.id}`);
+      return found;
+    });
     const withFix = own.filter((f) => f.fixDetail).length;
     const claim = `${r.id} claims fixable: '${r.fixable}'`;
     if (r.fixable === 'always' && withFix < own.length) problems.push(`${claim}, but ${own.length - withFix} of its fixture findings have no fix`);

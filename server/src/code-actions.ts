@@ -133,7 +133,7 @@ export function codeActions(
       for (const alt of f.alternatives ?? []) {
         out.push({
           title: shortTitle(alt),
-          kind: CodeActionKind.QuickFix,
+          kind: alt.safe ? CodeActionKind.QuickFix : UNSAFE_QUICKFIX_KIND,
           diagnostics: [d],
           isPreferred: false,
           edit: {

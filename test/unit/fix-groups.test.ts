@@ -34,7 +34,7 @@ function check(name: string, text: string, unsafe: boolean): number {
 }
 
 test('fixGroups: one group per fix on a small file', () => {
-  const text = 'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y curl\nRUN pip install requests\nCMD ["curl"]\n';
+  const text = 'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y curl && curl --version\nRUN pip install requests\nCMD ["curl"]\n';
   const g = fixGroups(text);
   // One entry per fix, in text order: --no-install-recommends, the lists cleanup, --no-cache-dir.
   assert.deepEqual(

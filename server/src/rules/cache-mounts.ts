@@ -80,7 +80,7 @@ export function cacheMountFix(model: Model, instr: Instr, kind: CacheKind, call?
   if (at >= instr.end) return undefined;
   return [
     {
-      title: `Use a BuildKit cache mount for ${missing.map((t) => t.dir).join(' and ')} instead (BuildKit only)`,
+      title: `Use a cache mount for ${missing.map((t) => t.dir).join(' and ')} (BuildKit only)`,
       safe: false,
       edits: [{ start: at, end: at, text: `${flags} ` }],
     },

@@ -24,7 +24,7 @@ function mb(n: number): string {
 
 /** `size` undefined: a stream that went past the limit. */
 function tooLarge(name: string, size: number | undefined, limit: number): Error {
-  return new Error(`${name}: too large (${size !== undefined ? mb(size) : `over ${mb(limit)}`}; the limit is ${mb(limit)})`);
+  return new Error(`${name}: too large (${size !== undefined ? mb(size) : `over ${mb(limit)}`}; the limit is ${limit / 1048576} MB)`);
 }
 
 function kindOf(st: fs.Stats): string {

@@ -111,7 +111,13 @@ export async function history(image: string): Promise<HistoryRow[]> {
     .split('\n')
     .filter((l) => l.trim() !== '')
     .map((l) => JSON.parse(l) as { CreatedBy: string; Size: string });
-  return rows.map((r) => ({ createdBy: r.CreatedBy, bytes: Number(r.Size) })).reverse();
+  // The legacy builder records Build and Measure's `--label dockerfile-slim.source=…` as a trailing 0-byte LABEL row:
+  // not an instruction of the Dockerfile (BuildKit records no row for it).
+  const ours = (r: { CreatedBy: string; Size: string }): boolean => /#\(nop\)\s+LABEL dockerfile-slim\.source=/.test(r.CreatedBy) && Number(r.Size) === 0;
+  return rows
+    .filter((r) => !ours(r))
+    .map((r) => ({ createdBy: r.CreatedBy, bytes: Number(r.Size) }))
+    .reverse();
 }
 
 /**

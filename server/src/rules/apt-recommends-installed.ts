@@ -89,9 +89,9 @@ function recommendsFix(model: Model, instr: Instr, call: Call, sub: Word, flag: 
   const unsure = dynamic ? 'packages in a variable' : verdict.unsure;
   // With the package index: what the flag saves once the kept packages are back, in the title and the message.
   const saved = est && !dynamic ? savings(est, keep) : undefined;
-  const size = saved ? ` (≈${formatBytes(saved.bytes)}, ${saved.packages} packages)` : '';
+  const size = saved?.packages ? ` (≈${formatBytes(saved.bytes)}, ${saved.packages} packages)` : '';
   const title = `Add \`${flag}\`${keep.length ? `, keep ${keep.join(' ')}` : ''}${size}${unsure ? ` (${unsure})` : ''}`;
-  return { fix: { title, safe: !unsure, edits }, sizes: saved && savingsText(saved) };
+  return { fix: { title, safe: !unsure, edits }, sizes: saved && (saved.packages ? savingsText(saved) : '') };
 }
 
 export default defineRule({
@@ -129,9 +129,12 @@ export default defineRule({
         ctx.report({
           instr,
           ...callRange(run, call),
-          message: sizes
-            ? `\`${call.name} install\` without \`${flag}\` also installs recommended packages that were not asked for: here the flag ${sizes}.`
-            : `\`${call.name} install\` without \`${flag}\` also installs recommended packages (often tens of MB) that were not asked for.`,
+          message:
+            sizes === ''
+              ? `\`${call.name} install\` without \`${flag}\`: here it adds no recommended packages (package index), but the flag keeps later changes from adding some.`
+              : sizes
+                ? `\`${call.name} install\` without \`${flag}\` also installs recommended packages that were not asked for: here the flag ${sizes}.`
+                : `\`${call.name} install\` without \`${flag}\` also installs recommended packages (often tens of MB) that were not asked for.`,
           fix,
         });
       }

@@ -2,10 +2,10 @@
 // A CodeLens "≈ 245 MB est. · 81 packages" on install RUNs that have no build measurement; clicking it lists the
 // biggest packages. Missing indexes are fetched by a child process (`dist/cli.js fetch-index`), with a progress
 // notification, only when the setting allows it and the workspace is trusted; the editor never waits for it.
-import { execFile } from 'node:child_process';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { instructionHashes, recordKey, type BuildRecord } from './build-measure.js';
+import { runFetchIndex } from './index-fetch.js';
 
 interface WireEstimate {
   line: number;
@@ -84,33 +84,20 @@ class EstimateLensProvider implements vscode.CodeLensProvider {
     if (!vscode.workspace.isTrusted || !cfg.get<boolean>('packages.fetch', true)) return;
     for (const i of todo) this.tried.add(i);
     const mirrors = cfg.get<Record<string, string>>('packages.mirrors', {});
-    const args = [
-      this.context.asAbsolutePath('dist/cli.js'),
-      'fetch-index',
-      '--index-dir',
-      vscode.Uri.joinPath(this.context.globalStorageUri, 'packages').fsPath,
-    ];
+    const args = ['--index-dir', vscode.Uri.joinPath(this.context.globalStorageUri, 'packages').fsPath];
     if (mirrors.debian) args.push('--mirror-debian', mirrors.debian);
     if (mirrors.ubuntu) args.push('--mirror-ubuntu', mirrors.ubuntu);
     args.push(...todo);
     void vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Dockerfile Slim: fetching the package index for ${todo.join(', ')} (size estimates)` },
-      () =>
-        new Promise<void>((resolve) => {
-          execFile(
-            process.execPath,
-            args,
-            { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, timeout: 300_000, maxBuffer: 1 << 20 },
-            (err, stdout, stderr) => {
-              if (stderr.trim()) this.log.appendLine(stderr.trim());
-              if (err) this.log.appendLine(`dockerfile-slim: fetching package indexes failed: ${err.message.split('\n')[0]} (no size estimates)`);
-              if (stdout.trim()) this.log.appendLine(stdout.trim());
-              void this.client.sendNotification('dockerfileSlim/indexesChanged');
-              this.changed.fire();
-              resolve();
-            },
-          );
-        }),
+      async () => {
+        const r = await runFetchIndex(this.context.asAbsolutePath('dist/cli.js'), args);
+        if (r.stderr.trim()) this.log.appendLine(r.stderr.trim());
+        if (r.error) this.log.appendLine(`dockerfile-slim: fetching package indexes failed: ${r.error} (no size estimates)`);
+        if (r.stdout.trim()) this.log.appendLine(r.stdout.trim());
+        void this.client.sendNotification('dockerfileSlim/indexesChanged');
+        this.changed.fire();
+      },
     );
   }
 }

@@ -14,6 +14,7 @@ import { ruleDocsUrl } from './rule-docs-url.js';
 import { toSarif } from './sarif.js';
 import { ESTIMATE_USAGE, estimateCommand, fetchIndexCommand } from './packages/estimate-cli.js';
 import { LAYERS_USAGE, layersCommand } from './cli/layers-command.js';
+import { cachedPackages } from './packages/cli-lookup.js';
 
 const VERSION = '0.1.0';
 const USAGE = `Usage:
@@ -40,10 +41,11 @@ function lintCommand(args: Args, out: (s: string) => void, err: (s: string) => v
   if (args.files.length === 0) throw new UsageError('lint needs at least one FILE');
   const all: { file: string; f: DetailedFinding }[] = [];
   let ioError = false;
+  const packages = cachedPackages(err); // sizes in DS004/DS014 when an index is cached; lint never fetches
   for (const file of args.files) {
     try {
       const { text } = readInput(file);
-      for (const f of lintDetailed(text, optionsFor(file, args.context))) all.push({ file, f });
+      for (const f of lintDetailed(text, { ...optionsFor(file, args.context), packages })) all.push({ file, f });
     } catch (e) {
       err(`dockerfile-slim: ${oneLine((e as Error).message)}`);
       ioError = true;

@@ -34,7 +34,15 @@ test('processes start only with execFile/spawn and argument arrays, only from do
   const offenders = all.filter((s) => BAD_LAUNCH.test(s.code)).map((s) => `${s.file}: ${BAD_LAUNCH.exec(s.code)?.[0]}`);
   assert.deepEqual(offenders, []);
   const importers = all.filter((s) => /from\s+['"](node:)?child_process['"]/.test(s.code)).map((s) => s.file);
-  assert.deepEqual(importers, [path.join('common', 'src', 'docker', 'docker-cli.ts')]);
+  assert.deepEqual(importers, [path.join('client', 'src', 'index-fetch.ts'), path.join('common', 'src', 'docker', 'docker-cli.ts')]);
+  // index-fetch.ts starts node on dist/cli.js fetch-index: execFile with an argument array, nothing else.
+  const fetcher = all.find((s) => s.file.endsWith('index-fetch.ts'))?.code ?? '';
+  assert.match(fetcher, /import \{ execFile \} from 'node:child_process'/);
+  const launches = [...fetcher.matchAll(/\b(execFile|spawn)\(\s*([^,]+),\s*([^,]+),/g)];
+  assert.deepEqual(
+    launches.map((c) => [c[2], c[3]]),
+    [['process.execPath', 'args']],
+  );
   const cli = all.find((s) => s.file.endsWith('docker-cli.ts'))?.code ?? '';
   const imported =
     /import\s*\{([^}]*)\}\s*from\s*['"]node:child_process['"]/

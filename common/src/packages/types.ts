@@ -4,6 +4,7 @@
  * Debian/Ubuntu `Packages` files fill it today; Alpine's APKINDEX (`D:` depends, `p:` provides,
  * `I:` installed size, no recommends) fits the same shape.
  */
+import type { BaseRelease } from './release.js';
 
 /** `debian/bookworm`, `ubuntu/noble`, later `alpine/v3.20`. */
 export type ReleaseId = string;
@@ -52,5 +53,5 @@ export interface Resolution {
 export interface PackageLookup {
   /** Changes whenever an index is loaded or replaced (so cached lint results are not reused). */
   readonly version: number;
-  lookup(base: { release: ReleaseId; distro: string; codename: string; flavour: string }): PackageIndex | undefined;
+  lookup(base: BaseRelease): PackageIndex | undefined;
 }

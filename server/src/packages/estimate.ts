@@ -24,6 +24,9 @@ export interface InstallEstimate {
   withoutRecommendsBytes: number;
   /** What `--no-install-recommends` drops (biggest first), with their sizes. */
   dropped: Array<{ name: string; bytes: number }>;
+  /** The index and what was installed before this call (to resolve variants of it). */
+  index: PackageIndex;
+  before: ReadonlySet<string>;
 }
 
 export interface RunEstimate {
@@ -115,6 +118,8 @@ function estimateStage(stage: Stage, model: Model, index: PackageIndex, base: Ba
             withRecommendsBytes: installLayerBytes(withRec.added),
             withoutRecommendsBytes: installLayerBytes(without.added),
             dropped: layerSizes(withRec).filter((p) => !kept.has(p.name)),
+            index,
+            before: installed,
           });
           installed = actual.installed;
         }

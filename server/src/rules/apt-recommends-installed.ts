@@ -11,7 +11,10 @@ import { installedNames, isInstall, pkgName, pkgOps } from './package-ops.js';
 import { instrText, subcommand } from './pkg-helpers.js';
 import { anyBefore } from '../engine/stage-index.js';
 import { recommendsToKeep } from './recommends.js';
+import type { LintOptions } from '../engine/types.js';
+import { installEstimate, recommendsSource, savings, savingsText } from '../packages/rule-data.js';
 import { stageUsage } from './stage-usage.js';
+import { formatBytes } from '../packages/format.js';
 
 const APT_VALUE_OPTS = new Set([
   '-o',
@@ -62,29 +65,34 @@ function explicitlyInstalled(model: Model, instr: Instr, call: Call): Set<string
 }
 
 /** The fix: the flag, plus the recommended packages the stage still uses; unsafe when the table cannot tell. */
-function recommendsFix(model: Model, instr: Instr, call: Call, sub: Word, flag: string): Fix | undefined {
+function recommendsFix(model: Model, instr: Instr, call: Call, sub: Word, flag: string, options: LintOptions): { fix?: Fix; sizes?: string } {
   const pkgs = positionals(call, APT_VALUE_OPTS).slice(1);
   const last = pkgs[pkgs.length - 1];
   const edit = insertAfterWord(instr, sub, flag);
-  if (!edit || !last) return undefined;
+  if (!edit || !last) return {};
+  const est = installEstimate(model, options, call);
   const names = pkgs.map((w) => pkgName(expand(w.value, instr.env)));
   const dynamic = names.some((n) => n.includes('$') || n === '' || n.startsWith('.') || n.startsWith('/'));
   const verdict = recommendsToKeep(
     names.filter((n) => !n.includes('$')),
     stageUsage(model, instr),
+    est && recommendsSource(est),
   );
   const have = explicitlyInstalled(model, instr, call);
   const keep = verdict.keep.filter((p) => !have.has(p));
   const edits = [edit];
   if (keep.length > 0) {
     const add = insertAfterWord(instr, last, keep.join(' '));
-    if (!add) return undefined;
+    if (!add) return {};
     if (add.start === edit.start) edit.text += add.text;
     else edits.push(add);
   }
   const unsure = dynamic ? 'packages in a variable' : verdict.unsure;
-  const title = `Add \`${flag}\`${keep.length ? `, keep ${keep.join(' ')}` : ''}${unsure ? ` (${unsure})` : ''}`;
-  return { title, safe: !unsure, edits };
+  // With the package index: what the flag saves once the kept packages are back, in the title and the message.
+  const saved = est && !dynamic ? savings(est, keep) : undefined;
+  const size = saved?.packages ? ` (≈${formatBytes(saved.bytes)}, ${saved.packages} packages)` : '';
+  const title = `Add \`${flag}\`${keep.length ? `, keep ${keep.join(' ')}` : ''}${size}${unsure ? ` (${unsure})` : ''}`;
+  return { fix: { title, safe: !unsure, edits }, sizes: saved && (saved.packages ? savingsText(saved) : '') };
 }
 
 export default defineRule({
@@ -122,11 +130,17 @@ export default defineRule({
         );
         if (inherited) continue;
         const flag = call.name === 'aptitude' ? '--without-recommends' : '--no-install-recommends';
+        const { fix, sizes } = recommendsFix(model, instr, call, sub, flag, ctx.options);
         ctx.report({
           instr,
           ...callRange(run, call),
-          message: `\`${call.name} install\` without \`${flag}\` also installs recommended packages (often tens of MB) that were not asked for.`,
-          fix: recommendsFix(model, instr, call, sub, flag),
+          message:
+            sizes === ''
+              ? `\`${call.name} install\` without \`${flag}\`: here it adds no recommended packages (package index), but the flag keeps later changes from adding some.`
+              : sizes
+                ? `\`${call.name} install\` without \`${flag}\` also installs recommended packages that were not asked for: here the flag ${sizes}.`
+                : `\`${call.name} install\` without \`${flag}\` also installs recommended packages (often tens of MB) that were not asked for.`,
+          fix,
         });
       }
     }

@@ -6,6 +6,7 @@ import { defineRule } from './rule.js';
 import { callRange, runViews, type RunView } from './helpers.js';
 import { removedByLaterRun as laterRemoval } from './layer-index.js';
 import { isInstall, pkgName, pkgOps, removedLater, type PkgOp } from './package-ops.js';
+import { removalLeftovers } from './apt-remove-leftovers.js';
 
 const BUILD_PKGS = new Set([
   'gcc',
@@ -109,6 +110,7 @@ export default defineRule({
       const stage = view.instr.stage;
       if (stage && !stage.shipped) continue;
       const ops = pkgOps(view);
+      for (const r of removalLeftovers(ctx, view, ops, isBuildPkg)) ctx.report(r);
       for (const op of ops) {
         if (!isInstall(op)) continue;
         if (op.virtual && removedLater(ops, op.manager, op.virtual, view.instr.env, op.callIndex)) continue;

@@ -1,0 +1,65 @@
+/** The language server with a cached index (built from the recorded excerpt): estimates request, hover, DS004 sizes. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { LspClient } from '../helpers/lsp-client.js';
+import { buildCache, cacheFile } from '../../common/src/packages/store.js';
+import { releaseOfImage } from '../../common/src/packages/release.js';
+import { EXCERPT } from './packages-fixtures.js';
+
+const URI = 'file:///tmp/dsl-pkgindex-test/Dockerfile';
+const TEXT = 'FROM debian:bookworm\nRUN apt-get update && apt-get install -y libpsl5 curl && rm -rf /var/lib/apt/lists/*\n';
+
+test('server: estimates request, package hover, DS004 with sizes once the cached index is loaded', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsl-pkgindex-srv-'));
+  const base = releaseOfImage('debian:bookworm');
+  assert.ok(base);
+  fs.writeFileSync(cacheFile(dir, base), buildCache(base, [fs.readFileSync(EXCERPT, 'utf8')], ['test'], Date.now()));
+  const c = new LspClient();
+  try {
+    await c.request('initialize', {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: { workspace: { configuration: true } },
+      initializationOptions: { packageIndexDir: dir },
+    });
+    c.notify('initialized', {});
+    c.notify('textDocument/didOpen', { textDocument: { uri: URI, languageId: 'dockerfile', version: 1, text: TEXT } });
+    // The index loads in the background; then the file is linted again and DS004 carries the saving.
+    const msg = await c.waitFor((m) => m.method === 'textDocument/publishDiagnostics' && JSON.stringify(m.params).includes('here the flag saves'));
+    assert.match(JSON.stringify(msg.params), /drops \d+ packages/);
+    const est = await c.request<{ runs: Array<{ line: number; bytes: number; packages: number; release: string; top: unknown[] }>; missing: string[] }>(
+      'dockerfileSlim/estimates',
+      { uri: URI },
+    );
+    assert.equal(est.runs.length, 1);
+    assert.equal(est.runs[0]?.line, 2);
+    assert.equal(est.runs[0]?.release, 'debian/bookworm');
+    assert.ok((est.runs[0]?.packages ?? 0) > 10 && (est.runs[0]?.bytes ?? 0) > 1e6);
+    assert.deepEqual(est.missing, []);
+    const col = TEXT.split('\n')[1]?.indexOf('curl') ?? 0;
+    const hover = await c.request<{ contents: { value: string } } | null>('textDocument/hover', {
+      textDocument: { uri: URI },
+      position: { line: 1, character: col + 1 },
+    });
+    assert.match(hover?.contents.value ?? '', /\*\*curl\*\* \(debian\/bookworm\): .* installed/);
+    assert.match(hover?.contents.value ?? '', /With its dependencies: ≈/);
+    const runHover = await c.request<{ contents: { value: string } } | null>('textDocument/hover', {
+      textDocument: { uri: URI },
+      position: { line: 1, character: 1 },
+    });
+    assert.match(runHover?.contents.value ?? '', /Estimate before a build/);
+    // A release without a cached index: named as missing, no estimate, no error.
+    const uri2 = 'file:///tmp/dsl-pkgindex-test/ubuntu.Dockerfile';
+    c.notify('textDocument/didOpen', {
+      textDocument: { uri: uri2, languageId: 'dockerfile', version: 1, text: 'FROM ubuntu:24.04\nRUN apt-get install -y curl\n' },
+    });
+    const est2 = await c.request<{ runs: unknown[]; missing: string[] }>('dockerfileSlim/estimates', { uri: uri2 });
+    assert.deepEqual(est2, { runs: [], missing: ['ubuntu:noble'] });
+  } finally {
+    await c.shutdown();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

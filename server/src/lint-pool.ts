@@ -83,6 +83,7 @@ export class LintPool {
   /** The newest version asked for, per document. */
   private readonly latest = new Map<string, number>();
   private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly running = new Map<string, { key: string; text: string; result: Promise<LintOutcome> }>();
 
   constructor(
     private readonly budget: Budget = DEFAULT_BUDGET,
@@ -90,7 +91,20 @@ export class LintPool {
   ) {}
 
   /** Lints `text` (version `version` of `uri`); resolves `stale` when a newer version was requested meanwhile. */
-  async lint(uri: string, version: number, text: string, options: LintOptions): Promise<LintOutcome> {
+  lint(uri: string, version: number, text: string, options: LintOptions): Promise<LintOutcome> {
+    // The same version asked again (a code action, a settings refresh) while its lint runs: share that lint.
+    const same = this.running.get(uri);
+    const key = `${version}\u0000${JSON.stringify(options)}`;
+    if (same && same.key === key && same.text === text) return same.result;
+    const result = this.lintOnce(uri, version, text, options);
+    this.running.set(uri, { key, text, result });
+    void result.finally(() => {
+      if (this.running.get(uri)?.result === result) this.running.delete(uri);
+    });
+    return result;
+  }
+
+  private async lintOnce(uri: string, version: number, text: string, options: LintOptions): Promise<LintOutcome> {
     this.latest.set(uri, version);
     if (text.length < this.threshold && !this.workers.has(uri)) return { kind: 'done', findings: this.inline.lint(uri, text, options) };
     if (text.length < this.threshold) this.drop(uri); // shrank below the threshold: back to the main thread

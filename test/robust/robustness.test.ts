@@ -14,6 +14,7 @@ import { anyInput, mutate } from '../helpers/dockerfile-mutate.js';
 import { sharedDir } from '../helpers/paths.js';
 import { bigInputTests } from './big-inputs.js';
 import { serverFuzzTests } from './server-fuzz.js';
+import { linearShapeTests } from './linear-shapes.js';
 import { summary, tryText } from './tally.js';
 
 const SEED = Number(process.env.ROBUST_SEED ?? 424242);
@@ -62,4 +63,5 @@ test('engine: every corpus file as written, with CRLF and with CR line endings, 
 });
 
 bigInputTests(corpus.join('\n'));
+linearShapeTests();
 serverFuzzTests(corpus, 150, SEED + 2);

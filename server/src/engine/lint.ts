@@ -6,6 +6,7 @@ import type { Heredoc } from 'dockerfile-ast';
 import { rules } from '../rules/index.js';
 import type { Rule } from '../rules/rule.js';
 import { buildModel, type Model } from './model.js';
+import { ChunkCache, chunkText, parsedFromChunks } from './chunks.js';
 import { readSuppressions } from './suppress.js';
 import type { CreateFile, DetailedFinding, Edit, Finding, FixOptions, FixResult, LintOptions, Severity } from './types.js';
 
@@ -136,9 +137,17 @@ export function lintModel(model: Model, options: LintOptions = {}): DetailedFind
   return out;
 }
 
+/**
+ * From this size on, the text is parsed stage by stage (engine/chunks.ts): dockerfile-ast's comment
+ * organisation is comments × stages on a whole file. Both parses give the same model (test/unit/incremental.test.ts).
+ */
+export const CHUNKED_PARSE_FROM = 32 * 1024;
+
 export function lintDetailed(text: string, options: LintOptions = {}): DetailedFinding[] {
   if (text.length > MAX_TEXT_LENGTH) return [];
-  return lintModel(buildModel(text), options);
+  if (text.length < CHUNKED_PARSE_FROM) return lintModel(buildModel(text), options);
+  const { escape, chunks } = chunkText(text, new ChunkCache());
+  return lintModel(buildModel(text, parsedFromChunks(escape, chunks)), options);
 }
 
 /** The contract's `lint`: plain findings. */

@@ -7,7 +7,7 @@ import { callRange, runViews, type RunView } from './helpers.js';
 import { copyCreations, deletedInSameRun, deletes, deletionsByCall, pragmaBetween, stageChain, type Created } from './layer-helpers.js';
 import { PathIndex } from '../engine/path-index.js';
 import { positionIn } from '../engine/stage-index.js';
-import { installedNames, isInstall, isRemoval, pkgOps, removedLater, removedNames, type PkgOp } from './package-ops.js';
+import { installedNames, isInstall, isRemoval, opAt, pkgOps, removedLater, removedNames, type PkgOp } from './package-ops.js';
 
 interface Origin {
   instr: Instr;
@@ -115,7 +115,7 @@ function origins(model: Model, view: RunView, idx: number, deletions: Map<number
     const how = c?.how === 'copy' ? 'copied' : c?.how === 'clone' ? 'cloned' : c?.how === 'unpack' ? 'unpacked' : 'downloaded';
     if (c && !out.some((o) => o.what === `${target} (${how}`)) out.push({ instr: c.instr, what: `${target} (${how}` });
   }
-  const op = pkgOps(view).find((o) => o.callIndex === idx);
+  const op = opAt(view, idx);
   if (op && isRemoval(op)) {
     for (const name of removedNames(op, view.instr.env)) {
       let inst: Install | undefined;

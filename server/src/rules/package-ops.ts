@@ -51,14 +51,28 @@ function op(view: RunView, call: Call, callIndex: number): PkgOp | null {
   return null;
 }
 
-/** Every apk/apt operation of a RUN. */
+const opsCache = new WeakMap<RunView, PkgOp[]>();
+
+/** Every apk/apt operation of a RUN (computed once per RUN: rules ask for every call of long chains). */
 export function pkgOps(view: RunView): PkgOp[] {
-  const out: PkgOp[] = [];
+  let out = opsCache.get(view);
+  if (out) return out;
+  out = [];
   view.calls.forEach((c, i) => {
     const o = op(view, c, i);
-    if (o) out.push(o);
+    if (o) (out as PkgOp[]).push(o);
   });
+  opsCache.set(view, out);
   return out;
+}
+
+const opAtCache = new WeakMap<RunView, Map<number, PkgOp>>();
+
+/** The package operation of call `callIndex` of the RUN, if it is one (a map lookup, not a scan). */
+export function opAt(view: RunView, callIndex: number): PkgOp | undefined {
+  let m = opAtCache.get(view);
+  if (!m) opAtCache.set(view, (m = new Map(pkgOps(view).map((o) => [o.callIndex, o]))));
+  return m.get(callIndex);
 }
 
 export const isInstall = (o: PkgOp): boolean => (o.manager === 'apk' ? o.sub.value === 'add' : o.sub.value === 'install');
@@ -78,5 +92,30 @@ export function removedNames(o: PkgOp, env: ReadonlyMap<string, string>): string
 
 /** Is `name` removed by a removal operation in `instr`'s RUN after call index `after`? */
 export function removedLater(ops: readonly PkgOp[], manager: 'apk' | 'apt', name: string, env: ReadonlyMap<string, string>, after = -1): PkgOp | undefined {
-  return ops.find((o) => o.manager === manager && o.callIndex > after && isRemoval(o) && removedNames(o, env).includes(name));
+  // Indexed once per operation list and env: asking this for every install of a long chain was quadratic.
+  let idx = removalIndex.get(ops);
+  if (!idx || idx.env !== env) {
+    idx = { env, byName: new Map() };
+    for (const o of ops) {
+      if (!isRemoval(o)) continue;
+      for (const n of new Set(removedNames(o, env))) {
+        const k = `${o.manager}\u0000${n}`;
+        const list = idx.byName.get(k);
+        if (list) list.push(o);
+        else idx.byName.set(k, [o]);
+      }
+    }
+    removalIndex.set(ops, idx);
+  }
+  const list = idx.byName.get(`${manager}\u0000${name}`) ?? [];
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((list[mid] as PkgOp).callIndex > after) hi = mid;
+    else lo = mid + 1;
+  }
+  return list[lo];
 }
+
+const removalIndex = new WeakMap<readonly PkgOp[], { env: ReadonlyMap<string, string>; byName: Map<string, PkgOp[]> }>();

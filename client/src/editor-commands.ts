@@ -1,6 +1,6 @@
 // Editor commands the language server's code actions call, and the builder capability the server needs:
 // - dockerfileSlim.showRuleDocs: the rule's page (docs/rules/DSxxx.md, shipped in the VSIX) in the markdown preview;
-// - dockerfileSlim.openCreatedFile: after a fix created a file (.dockerignore): lint again at once and open it;
+// - dockerfileSlim.openCreatedFile: after a fix created a file (.dockerignore): save it, lint again at once, open it;
 // - tells the server whether the configured builder has BuildKit, so BuildKit-only fixes are offered only then.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
@@ -36,7 +36,10 @@ export function registerEditorCommands(context: vscode.ExtensionContext, client:
       await ready;
       await client.sendNotification('dockerfileSlim/relint');
       const target = vscode.Uri.parse(uri);
-      await vscode.window.showTextDocument(target, { preview: true, preserveFocus: false, viewColumn: vscode.ViewColumn.Beside });
+      // The fix created the file and filled its buffer: write it, so the build context really has it.
+      const doc = await vscode.workspace.openTextDocument(target);
+      if (doc.isDirty) await doc.save();
+      await vscode.window.showTextDocument(doc, { preview: true, preserveFocus: false, viewColumn: vscode.ViewColumn.Beside });
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('dockerfileSlim.dockerPath')) tellBuilder();

@@ -106,7 +106,9 @@ export function lintModel(model: Model, options: LintOptions = {}): DetailedFind
           f.fix = { title: r.fix.title, safe: r.fix.safe };
           f.fixDetail = r.fix;
         }
-        const alts = r.instr.run?.script.unterminated ? [] : (r.alternatives ?? []).filter((a) => a.edits.every((e) => editAllowed(model.text, e, openHeredoc)));
+        const alts = r.instr.run?.script.unterminated
+          ? []
+          : (r.alternatives ?? []).filter((a) => a.edits.every((e) => editAllowed(model.text, e, openHeredoc)));
         if (alts.length) f.alternatives = alts;
         out.push(f);
       },

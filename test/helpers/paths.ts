@@ -19,8 +19,9 @@ export function sharedSkip(sub: string): string | false {
 
 export function requireShared(sub: string): string {
   const dir = path.join(sharedDir, sub);
-  if (!existsSync(dir))
+  if (!existsSync(dir)) {
     throw new Error(`${dir} is missing: the corpus tier needs the shared/ folder beside the checkout (CI clones main with shared/ next to it)`);
+  }
   return dir;
 }
 

@@ -86,14 +86,16 @@ try {
   /** @type {any} */
   let chart;
   while (!chart && Date.now() < deadline) {
-    for (const f of page.frames())
+    for (const f of page.frames()) {
       if (
         (await f
           .locator('svg polyline')
           .count()
           .catch(() => 0)) > 0
-      )
+      ) {
         chart = f;
+      }
+    }
     if (!chart) await page.waitForTimeout(200);
   }
   assert.ok(chart, 'a frame with the SVG chart');

@@ -29,7 +29,10 @@ test("each rule's `fixable` claim holds on its fixture", () => {
   for (const r of rules) {
     // The rule's fixture, plus variants `DSxxx.<case>.Dockerfile` for cases one file cannot hold (e.g. a final stage).
     const dir = path.join(fixturesDir, 'rules');
-    const files = [`${r.id}.Dockerfile`, ...fs.readdirSync(dir).filter((f) => f.startsWith(`${r.id}.`) && f.endsWith('.Dockerfile') && f !== `${r.id}.Dockerfile`)];
+    const files = [
+      `${r.id}.Dockerfile`,
+      ...fs.readdirSync(dir).filter((f) => f.startsWith(`${r.id}.`) && f.endsWith('.Dockerfile') && f !== `${r.id}.Dockerfile`),
+    ];
     const own = files.flatMap((file) => {
       const fx = readFixture(path.join(dir, file), r.id);
       const found = lintDetailed(fx.text, fx.options).filter((f) => f.rule === r.id);
@@ -41,8 +44,9 @@ test("each rule's `fixable` claim holds on its fixture", () => {
     if (r.fixable === 'always' && withFix < own.length) problems.push(`${claim}, but ${own.length - withFix} of its fixture findings have no fix`);
     if (r.fixable === 'none' && withFix > 0) problems.push(`${claim}, but its fixture has ${withFix} findings with a fix`);
     if (r.fixable === 'sometimes' && withFix === 0) problems.push(`${claim}, but no fixture finding has a fix (should it be 'none'?)`);
-    if (r.fixable === 'sometimes' && withFix === own.length)
+    if (r.fixable === 'sometimes' && withFix === own.length) {
       problems.push(`${claim}, but every fixture finding has a fix: add a case without one, or claim 'always'`);
+    }
   }
   assert.deepEqual(problems, []);
 });

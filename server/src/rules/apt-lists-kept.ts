@@ -82,7 +82,13 @@ export default defineRule({
         continue;
       }
       const title = also ? `Append \`rm -rf /var/lib/apt/lists/*\`, update again at line ${reader!.instr.line + 1}` : 'Append `rm -rf /var/lib/apt/lists/*`';
-      ctx.report({ instr, ...callRange(run, call), message, fix: edit ? { title, safe: true, edits: also ? [edit, also] : [edit] } : undefined, alternatives: cacheMountFix(ctx.model, instr, 'apt') });
+      ctx.report({
+        instr,
+        ...callRange(run, call),
+        message,
+        fix: edit ? { title, safe: true, edits: also ? [edit, also] : [edit] } : undefined,
+        alternatives: cacheMountFix(ctx.model, instr, 'apt'),
+      });
     }
   },
 });

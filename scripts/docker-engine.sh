@@ -2,7 +2,7 @@
 # Dockerfile Slim: a real Docker engine for tests, with no image registry.
 #
 #   scripts/docker-engine.sh start    install docker.io/busybox-static/debootstrap if missing, start dockerd
-#                                     (data-root .cache/docker/data), wait until it answers. Reuses a daemon
+#                                     (data-root /var/cache/dockerfile-slim/docker/data as root, else .cache/docker/data), wait until it answers. Reuses a daemon
 #                                     that already answers on the default socket.
 #   scripts/docker-engine.sh images   import local/busybox:latest (busybox-static), local/debian:bookworm
 #                                     (debootstrap --variant=minbase, rootfs cached as .cache/docker/debian-bookworm-v2.tar)
@@ -23,6 +23,9 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# Images and the debootstrap tarball live outside the checkout (as root), so a fresh clone on the same machine
+# (CI runs in one) reuses them; a new machine builds them once. DOCKER_ENGINE_CACHE overrides.
+if [ -z "${DOCKER_ENGINE_CACHE:-}" ] && [ "$(id -u)" = 0 ]; then DOCKER_ENGINE_CACHE=/var/cache/dockerfile-slim/docker; fi
 CACHE=${DOCKER_ENGINE_CACHE:-$ROOT/.cache/docker}
 DATA_ROOT=$CACHE/data
 LOG=$CACHE/dockerd.log

@@ -75,6 +75,8 @@ function lintCommand(args: Args, out: (s: string) => void, err: (s: string) => v
     const counted = all.filter(({ f }) => f.severity !== 'hint');
     if (all.length > 0) {
       out(`${counted.length} finding(s)${all.length > counted.length ? ` and ${all.length - counted.length} hint(s)` : ''} in ${args.files.length} file(s)`);
+    } else if (!ioError) {
+      out(`no findings in ${args.files.length} file(s)`);
     }
   }
   if (ioError) return 2;

@@ -37,6 +37,9 @@ test('lint: exit 1 with findings, 0 when clean; json is an array of findings wit
   const clean = run(['lint', '--format', 'json', path.join(dir, 'clean.Dockerfile')]);
   assert.equal(clean.status, 0, clean.stderr);
   assert.deepEqual(JSON.parse(clean.stdout), []);
+  const cleanText = run(['lint', path.join(dir, 'clean.Dockerfile')]);
+  assert.equal(cleanText.status, 0, cleanText.stderr);
+  assert.equal(cleanText.stdout, 'no findings in 1 file(s)\n', 'a clean text lint says so in one line');
 });
 
 test('lint: text and sarif formats', () => {

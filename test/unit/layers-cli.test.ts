@@ -67,7 +67,7 @@ fs.writeFileSync(path.join(dir, 'history.json'), fixture.podmanJson ?? '');
 const podman = path.join(dir, 'podman');
 fs.writeFileSync(
   podman,
-  `#!/bin/sh\ncase "$1" in\n  history) [ "$6" = "localhost/apk:1" ] || { echo "Error: localhost/$6: image not known" >&2; exit 125; }; cat "${dir}/history.json" ;;\n  save) cat "${archive}" ;;\n  *) echo "unexpected $*" >&2; exit 125 ;;\nesac\n`,
+  `#!/bin/sh\ncase "$1" in\n  history) for a in "$@"; do ref=$a; done; [ "$ref" = "localhost/apk:1" ] || { echo "Error: localhost/$ref: image not known" >&2; exit 125; }; cat "${dir}/history.json" ;;\n  save) cat "${archive}" ;;\n  *) echo "unexpected $*" >&2; exit 125 ;;\nesac\n`,
   { mode: 0o755 },
 );
 const env = { DOCKERFILE_SLIM_DOCKER: podman };

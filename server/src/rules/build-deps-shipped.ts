@@ -1,3 +1,4 @@
+import { hasFlag } from '../engine/commands.js';
 import { appendCommand, insertAfterWord } from '../engine/edits.js';
 import { expand, type Model, type Stage } from '../engine/model.js';
 import { docEnd, docStart } from '../engine/run-script.js';
@@ -5,7 +6,8 @@ import type { Edit, Fix } from '../engine/types.js';
 import { defineRule } from './rule.js';
 import { callRange, runViews, type RunView } from './helpers.js';
 import { stageChain } from './layer-helpers.js';
-import { isInstall, pkgName, pkgOps, removedLater, type PkgOp } from './package-ops.js';
+import { isInstall, isRemoval, pkgName, pkgOps, removedLater, removedNames, type PkgOp } from './package-ops.js';
+import { shippedUsage } from './stage-usage.js';
 
 const BUILD_PKGS = new Set([
   'gcc',
@@ -95,6 +97,23 @@ function apkFix(model: Model, view: RunView, op: PkgOp, build: string[]): Fix | 
   return { title, safe: false, edits };
 }
 
+/** An apt removal that also takes the dependencies: `--auto-remove`, or `apt-get autoremove` later in the RUN. */
+function autoRemoves(ops: readonly PkgOp[], o: PkgOp): boolean {
+  if (o.sub.value === 'autoremove' || hasFlag(o.call, ['auto-remove', 'autoremove'])) return true;
+  return ops.some((x) => x.manager === 'apt' && x.callIndex > o.callIndex && x.sub.value === 'autoremove');
+}
+
+/** `apt-get remove gcc` → `apt-get purge -y --auto-remove gcc`; unsafe when `-dev` packages go (their libraries may be loaded at run time). */
+function autoRemoveFix(view: RunView, o: PkgOp, names: string[]): Fix | undefined {
+  const { run } = view;
+  if (run.script.unterminated || (run.form === 'exec' && !run.execShell)) return undefined;
+  const text = `purge${hasFlag(o.call, ['yes', 'assume-yes'], ['y']) ? '' : ' -y'} --auto-remove`;
+  const dev = names.filter((n) => /-(dev|devel)$/.test(n));
+  const title = `Use \`apt-get purge -y --auto-remove\`${dev.length ? ` (${dev[0]}'s libraries may be needed at run time)` : ''}`;
+  const edit = { start: docStart(run, o.sub.start), end: docEnd(run, o.sub.end), text: run.form === 'exec' ? JSON.stringify(text).slice(1, -1) : text };
+  return { title, safe: dev.length === 0, edits: [edit] };
+}
+
 export default defineRule({
   id: 'DS014',
   name: 'build-deps-shipped',
@@ -108,14 +127,31 @@ export default defineRule({
     good: 'RUN apk add --no-cache --virtual .build-deps gcc musl-dev \\\n    && pip install --no-cache-dir uwsgi \\\n    && apk del .build-deps',
     notes:
       "Looks at `apk add` and `apt-get/apt install` in stages that ship (the final stage, its FROM ancestors, stages copied wholesale); builder stages are where build tools belong, so they are not reported. Packages removed in the same RUN (`apk del <pkg or virtual group>`, `apt-get purge <pkg>`) are fine; packages removed by a later RUN are DS002's finding. " +
-      'Some of these packages are needed at run time (a `-dev` package pulled in for a header-only library, or a JIT that calls gcc): the finding is info, and the apk fix — install them as a `--virtual .build-deps` group and `apk del .build-deps` at the end of the RUN — is unsafe. No fix for apt (`apt-get purge --auto-remove` also removes automatically installed runtime libraries); use a multi-stage build.',
+      'Some of these packages are needed at run time (a `-dev` package pulled in for a header-only library, or a JIT that calls gcc): the finding is info, and the apk fix — install them as a `--virtual .build-deps` group and `apk del .build-deps` at the end of the RUN — is unsafe. No fix for an apt install (`apt-get purge --auto-remove` also removes automatically installed runtime libraries); use a multi-stage build. ' +
+      '`apt-get remove`/`purge` of build packages without `--auto-remove` (or a later `apt-get autoremove`) removes only the named packages: for `build-essential` that is the metapackage, and gcc, g++ and make stay. That is reported; the fix makes it `apt-get purge -y --auto-remove` (safe for compilers and tools, unsafe when `-dev` packages are removed, whose libraries the program may load at run time). ' +
+      'Nothing is reported when no RUN of a shipping stage builds anything (no compiler, make, pip/npm/gem install or go build): then the toolchain is what the image is for (a gcc image, a dev container).',
     seeAlso: ['DS002', 'DS010', 'tally prefer-multi-stage-build'],
   },
   check(ctx) {
+    // Nothing in the image builds anything: the toolchain is what the image is for (a gcc image, a dev container).
+    const u = shippedUsage(ctx.model);
+    if (!(u.compile || u.pipBuild || u.npmInstall || u.cgo)) return;
     for (const view of runViews(ctx.model)) {
       const stage = view.instr.stage;
       if (stage && !stage.shipped) continue;
       const ops = pkgOps(view);
+      for (const o of ops) {
+        // `apt-get remove build-essential` removes the metapackage; gcc, g++ and make stay.
+        if (o.manager !== 'apt' || !isRemoval(o) || o.sub.value === 'autoremove' || autoRemoves(ops, o)) continue;
+        const names = removedNames(o, view.instr.env).filter(isBuildPkg);
+        if (names.length === 0) continue;
+        ctx.report({
+          instr: view.instr,
+          ...callRange(view.run, o.call),
+          message: `\`${o.call.name} ${o.sub.value} ${names.join(' ')}\` without \`--auto-remove\` removes only the named packages: what they pulled in (gcc, g++, make, headers…) stays in the image.`,
+          fix: autoRemoveFix(view, o, removedNames(o, view.instr.env)),
+        });
+      }
       for (const op of ops) {
         if (!isInstall(op)) continue;
         if (op.virtual && removedLater(ops, op.manager, op.virtual, view.instr.env, op.callIndex)) continue;

@@ -49,23 +49,26 @@ function optValue(call: Call, names: readonly string[]): Word | undefined {
   return undefined;
 }
 
+/** A command substitution makes the name unknowable; `${V}` / `$V` stay comparable as written (`tool-${V}.tar.gz`). */
+const substituted = (w: Word): boolean => /\$\(|`/.test(w.value);
+
 /** The file a wget/curl call writes (null for stdout or unknown), relative or absolute as written. */
 export function downloadTarget(call: Call): { file: string; word?: Word } | null {
   if (call.name === 'wget') {
     const o = optValue(call, ['-O', '--output-document']);
-    if (o) return o.value === '-' || o.dynamic ? null : { file: o.value, word: o };
+    if (o) return o.value === '-' || substituted(o) ? null : { file: o.value, word: o };
     const url = positionals(call, WGET_VALUE_OPTS).find((w) => isUrl(w.value));
-    if (!url || url.dynamic) return null;
+    if (!url || substituted(url)) return null;
     const dir = optValue(call, ['-P', '--directory-prefix'])?.value;
     const base = urlBasename(url.value);
     return base ? { file: dir ? `${dir.replace(/\/$/, '')}/${base}` : base } : null;
   }
   if (call.name === 'curl') {
     const o = optValue(call, ['-o', '--output']);
-    if (o) return o.value === '-' || o.dynamic ? null : { file: o.value, word: o };
+    if (o) return o.value === '-' || substituted(o) ? null : { file: o.value, word: o };
     if (call.args.some((w) => w.value === '-O' || w.value === '--remote-name' || /^-[a-zA-Z]*O[a-zA-Z]*$/.test(w.value))) {
       const url = positionals(call, CURL_VALUE_OPTS).find((w) => isUrl(w.value));
-      const base = url && !url.dynamic ? urlBasename(url.value) : '';
+      const base = url && !substituted(url) ? urlBasename(url.value) : '';
       return base ? { file: base } : null;
     }
   }
@@ -82,7 +85,7 @@ export function runCreations(view: RunView): Created[] {
     const dl = downloadTarget(call);
     if (dl) {
       const file = expand(dl.file, view.instr.env);
-      if (!file.includes('$')) out.push({ instr: view.instr, path: joinPath(cwd, file), dir: false, how: 'download', call, callIndex: idx });
+      if (!/\$\(|`/.test(file)) out.push({ instr: view.instr, path: joinPath(cwd, file), dir: false, how: 'download', call, callIndex: idx });
       return;
     }
     if (call.name === 'git' && call.args[0]?.value === 'clone') {

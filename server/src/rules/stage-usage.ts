@@ -92,13 +92,14 @@ function scanCall(call: Call, instr: Instr, u: Mutable): void {
     u.npmInstall = true;
     u.tls = true;
   }
-  if (call.name === 'go' && ['build', 'install', 'get', 'test', 'run', 'generate'].includes(first)) {
+  if (call.name === 'go' && ['install', 'build', 'get', 'test', 'run', 'generate'].includes(first)) {
     if (!cgoOff(call, instr)) u.cgo = true;
     if (first === 'get' || first === 'install') u.tls = true;
   }
   if (call.name === 'go' && first === 'mod') u.tls = true;
-  if ((call.name === 'gpg' || call.name === 'gpg2' || call.name === 'apt-key') && call.args.some((w) => /keyserver|recv-key|fetch-key/.test(w.value)))
+  if ((call.name === 'gpg' || call.name === 'gpg2' || call.name === 'apt-key') && call.args.some((w) => /keyserver|recv-key|fetch-key/.test(w.value))) {
     u.tls = true;
+  }
   const pip = pipArgs(call);
   if (pip && (pip[0] === 'install' || pip[0] === 'wheel' || pip[0] === 'download')) {
     u.tls = true;

@@ -4,7 +4,7 @@
  * libraries they pulled in stay in the layer. With a cached package index the finding names them.
  */
 import { hasFlag } from '../engine/commands.js';
-import { insertAfterWord } from '../engine/edits.js';
+import { docEnd, docStart } from '../engine/run-script.js';
 import { expand } from '../engine/model.js';
 import type { Fix } from '../engine/types.js';
 import type { Report } from './rule.js';
@@ -24,11 +24,12 @@ export function removalLeftovers(ctx: RuleContext, view: RunView, ops: readonly 
     if (op.manager !== 'apt' || (op.sub.value !== 'remove' && op.sub.value !== 'purge') || autoRemoves(op)) continue;
     if (ops.some((o) => o.manager === 'apt' && o.callIndex > op.callIndex && autoRemoves(o))) continue;
     const names = op.pkgs.map((w) => pkgName(expand(w.value, env))).filter(isBuildPkg);
+    // An install in the same RUN lets a cached package index name what stays behind.
     const install = ops.find(
       (o) => o.manager === 'apt' && isInstall(o) && o.callIndex < op.callIndex && o.pkgs.some((w) => names.includes(pkgName(expand(w.value, env)))),
     );
-    if (names.length === 0 || !install) continue;
-    const est = installEstimate(ctx.model, ctx.options, install.call);
+    if (names.length === 0) continue;
+    const est = install ? installEstimate(ctx.model, ctx.options, install.call) : undefined;
     const left = est ? leftBehind(est, names) : undefined;
     const compilers = left?.filter((p) => isBuildPkg(p.name) || /^(cpp|gcc|g\+\+|binutils)(-|$)/.test(p.name));
     const what = left?.length
@@ -41,10 +42,7 @@ export function removalLeftovers(ctx: RuleContext, view: RunView, ops: readonly 
             : ''
         })`
       : 'the compilers and libraries they pulled in (gcc, make, …) stay';
-    const edit = insertAfterWord(view.instr, op.sub, '--auto-remove');
-    const fix: Fix | undefined = edit
-      ? { title: 'Add `--auto-remove` (also removes automatically installed packages nothing else needs)', safe: false, edits: [edit] }
-      : undefined;
+    const fix = autoRemoveFix(view, op, names);
     out.push({
       instr: view.instr,
       ...callRange(view.run, op.call),
@@ -53,4 +51,15 @@ export function removalLeftovers(ctx: RuleContext, view: RunView, ops: readonly 
     });
   }
   return out;
+}
+
+/** `apt-get remove gcc` → `apt-get purge -y --auto-remove gcc`; unsafe when `-dev` packages go (their libraries may be loaded at run time). */
+function autoRemoveFix(view: RunView, o: PkgOp, names: string[]): Fix | undefined {
+  const { run } = view;
+  if (run.script.unterminated || (run.form === 'exec' && !run.execShell)) return undefined;
+  const text = `purge${hasFlag(o.call, ['yes', 'assume-yes'], ['y']) ? '' : ' -y'} --auto-remove`;
+  const dev = names.filter((n) => /-(dev|devel)$/.test(n));
+  const title = `Use \`apt-get purge -y --auto-remove\`${dev.length ? ` (${dev[0]}'s libraries may be needed at run time)` : ''}`;
+  const edit = { start: docStart(run, o.sub.start), end: docEnd(run, o.sub.end), text: run.form === 'exec' ? JSON.stringify(text).slice(1, -1) : text };
+  return { title, safe: dev.length === 0, edits: [edit] };
 }

@@ -2,7 +2,7 @@ import { hasFlag, positionals, type Call } from '../engine/commands.js';
 import { appendCommand } from '../engine/edits.js';
 import { expand, type Instr, type Model } from '../engine/model.js';
 import type { Fix } from '../engine/types.js';
-import { runCreations } from './download-helpers.js';
+import { downloadTarget, runCreations } from './download-helpers.js';
 import { defineRule } from './rule.js';
 import { callRange, runViews, viewOf, type RunView } from './helpers.js';
 import { deletedByLaterRun } from './layer-index.js';
@@ -17,7 +17,7 @@ function consumes(call: Call, cwd: string | null, path: string, env: ReadonlyMap
   const refs = (): boolean =>
     call.args.some((w) => {
       const v = expand(w.value, env);
-      return !v.includes('$') && (v.startsWith('/') ? joinPath('/', v) : cwd !== null ? joinPath(cwd, v) : null) === path;
+      return !/\$\(|`/.test(v) && (v.startsWith('/') ? joinPath('/', v) : cwd !== null ? joinPath(cwd, v) : null) === path;
     });
   const first = call.args[0]?.value ?? '';
   switch (call.name) {
@@ -59,7 +59,9 @@ function deletedLater(model: Model, created: Created): boolean {
   return deletedByLaterRun(model, created);
 }
 
-const quote = (p: string): string => (/^[A-Za-z0-9_./@%+=:,-]+$/.test(p) ? p : `'${p.replace(/'/g, `'\\''`)}'`);
+/** Shell-quotes a path; `$V` / `${V}` references stay references (double quotes), never their values. */
+const quote = (p: string): string =>
+  /^[A-Za-z0-9_./@%+=:,-]+$/.test(p) ? p : p.includes('$') ? `"${p.replace(/["\\`]/g, '\\$&')}"` : `'${p.replace(/'/g, `'\\''`)}'`;
 
 function checkRun(model: Model, view: RunView, report: (call: Call, message: string, fix?: Fix) => void): void {
   const dirs = callDirs(view);
@@ -82,8 +84,15 @@ function checkRun(model: Model, view: RunView, report: (call: Call, message: str
     // Keep a relative name when the user wrote one and the RUN never changes directory.
     const wd = workdirAt(view.instr);
     const writtenAbs = dl.args.some((w) => w.value === c.path);
-    const target = noCd && !writtenAbs && wd && c.path.startsWith(wd === '/' ? '/' : `${wd}/`) ? c.path.slice(wd === '/' ? 1 : wd.length + 1) : c.path;
-    const edit = appendCommand(model, view.instr, `rm -f ${quote(target)}`);
+    let target = noCd && !writtenAbs && wd && c.path.startsWith(wd === '/' ? '/' : `${wd}/`) ? c.path.slice(wd === '/' ? 1 : wd.length + 1) : c.path;
+    // A name written with variables: delete it by the same name, never by the ARG's default value.
+    const raw = downloadTarget(dl)?.file ?? '';
+    let known = true;
+    if (raw.includes('$')) {
+      known = raw.startsWith('/') || (noCd && !dl.args.some((w) => w.value.startsWith('-P') || w.value.startsWith('--directory-prefix')));
+      target = raw;
+    }
+    const edit = known ? appendCommand(model, view.instr, `rm -f ${quote(target)}`) : null;
     report(
       dl,
       `\`${dl.name}\` saves ${c.path}, which \`${by}\` ${how}, but the archive itself stays in this layer: delete it in the same RUN, or pipe the download instead.`,
@@ -112,6 +121,29 @@ function downloader(model: Model, instr: Instr): 'wget' | 'curl' | null {
   return root && /(^|\/)(alpine|busybox)(:|@|$)|:[^/]*alpine/.test(root.imageExpanded) ? 'wget' : null;
 }
 
+/** The later RUN call (this stage or one built FROM it) that unpacks, installs or runs the ADDed file, if any. */
+function consumedLater(model: Model, instr: Instr, path: string): { how: string; by: string } | null {
+  for (const v of runViews(model)) {
+    if (v.instr.start <= instr.start || v.instr.onbuild !== instr.onbuild) continue;
+    if (instr.stage ? !stageChain(v.instr.stage).includes(instr.stage) : v.instr.stage !== null) continue;
+    const dirs = callDirs(v);
+    for (let i = 0; i < v.calls.length; i++) {
+      const how = consumes(v.calls[i] as Call, dirs[i] ?? null, path, v.instr.env);
+      if (how) return { how, by: (v.calls[i] as Call).name };
+    }
+  }
+  return null;
+}
+
+/** Where `ADD <url> <dest>` puts the file (absolute), or null when the WORKDIR is unknown. */
+function addedPath(instr: Instr, url: string, dest: string): string | null {
+  const base = url.replace(/[?#].*$/, '').replace(/\/+$/, '');
+  const name = base.slice(base.lastIndexOf('/') + 1);
+  const wd = dest.startsWith('/') ? '/' : workdirAt(instr);
+  if (wd === null) return null;
+  return dest.endsWith('/') || dest === '.' ? joinPath(joinPath(wd, dest), name) : joinPath(wd, dest);
+}
+
 function checkAdd(model: Model, instr: Instr, report: (start: number, end: number, message: string, fix?: Fix) => void): void {
   const info = copyArgs(instr);
   if (!info) return;
@@ -119,19 +151,24 @@ function checkAdd(model: Model, instr: Instr, report: (start: number, end: numbe
     const url = expand(src, instr.env);
     // A git URL is a repository checkout, not a download.
     if (!isUrl(url) || /\.git(#|$)/.test(url)) continue;
+    // A file ADDed to be used as it is (a binary, a script, a jar) is what the image needs: only an archive or installer that a later RUN unpacks or installs is waste.
+    const added = addedPath(instr, url, expand(info.dest, instr.env));
+    const use = added ? consumedLater(model, instr, added) : null;
+    if (!use) continue;
     const at = model.text.indexOf(src, instr.argsStart);
     const start = at >= 0 && at < instr.end ? at : instr.start;
     const end = at >= 0 && at < instr.end ? at + src.length : instr.end;
     let fix: Fix | undefined;
     const tool = downloader(model, instr);
-    const dest = expand(info.dest, instr.env);
+    const dest = info.dest;
     if (tool && info.flags.length === 0 && info.sources.length === 1 && !dest.includes('$') && !instr.onbuild) {
-      const base = url.replace(/[?#].*$/, '').replace(/\/+$/, '');
+      // The URL as written: an ARG/ENV reference stays a reference (RUN sees the same variables).
+      const base = src.replace(/[?#].*$/, '').replace(/\/+$/, '');
       const file = dest.endsWith('/') || dest === '.' ? joinPath(dest.startsWith('/') ? dest : `/${dest}`, base.slice(base.lastIndexOf('/') + 1)) : dest;
       const path = dest.startsWith('/') ? file : file.replace(/^\//, '');
       const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
       const mk = dir && dir !== '/tmp' ? `mkdir -p ${quote(dir)} && ` : '';
-      const get = tool === 'wget' ? `wget -q -O ${quote(path)} ${quote(url)}` : `curl -fsSL -o ${quote(path)} ${quote(url)}`;
+      const get = tool === 'wget' ? `wget -q -O ${quote(path)} ${quote(src)}` : `curl -fsSL -o ${quote(path)} ${quote(src)}`;
       const kwStart = instr.start + model.text.slice(instr.start, instr.argsStart).search(/ADD/i);
       fix = {
         title: `Download with ${tool} in a RUN (file mode 644 instead of 600; then unpack and delete it in that RUN)`,
@@ -142,7 +179,7 @@ function checkAdd(model: Model, instr: Instr, report: (start: number, end: numbe
     report(
       start,
       end,
-      `\`ADD ${src}\` keeps the downloaded file in its own layer even if a later RUN unpacks or deletes it: download, unpack and delete in one RUN.`,
+      `\`ADD ${src}\` keeps the downloaded file in its own layer although \`${use.by}\` later ${use.how} it: download, unpack and delete in one RUN.`,
       fix,
     );
   }

@@ -7,6 +7,7 @@ import { callRange, runViews, type RunView } from './helpers.js';
 import { removedByLaterRun as laterRemoval } from './layer-index.js';
 import { isInstall, pkgName, pkgOps, removedLater, type PkgOp } from './package-ops.js';
 import { removalLeftovers } from './apt-remove-leftovers.js';
+import { shippedUsage } from './stage-usage.js';
 
 const BUILD_PKGS = new Set([
   'gcc',
@@ -102,10 +103,15 @@ export default defineRule({
     good: 'RUN apk add --no-cache --virtual .build-deps gcc musl-dev \\\n    && pip install --no-cache-dir uwsgi \\\n    && apk del .build-deps',
     notes:
       "Looks at `apk add` and `apt-get/apt install` in stages that ship (the final stage, its FROM ancestors, stages copied wholesale); builder stages are where build tools belong, so they are not reported. Packages removed in the same RUN (`apk del <pkg or virtual group>`, `apt-get purge <pkg>`) are fine; packages removed by a later RUN are DS002's finding. " +
-      'Some of these packages are needed at run time (a `-dev` package pulled in for a header-only library, or a JIT that calls gcc): the finding is info, and the apk fix — install them as a `--virtual .build-deps` group and `apk del .build-deps` at the end of the RUN — is unsafe. No fix for apt (`apt-get purge --auto-remove` also removes automatically installed runtime libraries); use a multi-stage build.',
+      'Some of these packages are needed at run time (a `-dev` package pulled in for a header-only library, or a JIT that calls gcc): the finding is info, and the apk fix — install them as a `--virtual .build-deps` group and `apk del .build-deps` at the end of the RUN — is unsafe. No fix for an apt install (`apt-get purge --auto-remove` also removes automatically installed runtime libraries); use a multi-stage build. ' +
+      '`apt-get remove`/`purge` of build packages without `--auto-remove` (or a later `apt-get autoremove`) removes only the named packages: for `build-essential` that is the metapackage, and gcc, g++ and make stay. That is reported; the fix makes it `apt-get purge -y --auto-remove` (safe for compilers and tools, unsafe when `-dev` packages are removed, whose libraries the program may load at run time). ' +
+      'Nothing is reported when no RUN of a shipping stage builds anything (no compiler, make, pip/npm/gem install or go build): then the toolchain is what the image is for (a gcc image, a dev container).',
     seeAlso: ['DS002', 'DS010', 'tally prefer-multi-stage-build'],
   },
   check(ctx) {
+    // Nothing in the image builds anything: the toolchain is what the image is for (a gcc image, a dev container).
+    const u = shippedUsage(ctx.model);
+    if (!(u.compile || u.pipBuild || u.npmInstall || u.cgo)) return;
     for (const view of runViews(ctx.model)) {
       const stage = view.instr.stage;
       if (stage && !stage.shipped) continue;

@@ -4,7 +4,7 @@ import { docEnd, docStart } from '../engine/run-script.js';
 import type { Edit, Fix } from '../engine/types.js';
 import { defineRule } from './rule.js';
 import { callRange, runViews, type RunView } from './helpers.js';
-import { callDirs, copyArgs, joinPath, type Created } from './layer-helpers.js';
+import { callDirs, copyArgs, isUrl, joinPath, type Created } from './layer-helpers.js';
 import { copiesWithin, runsStrictlyBetween } from './layer-index.js';
 
 /** Past this many copied paths or RUNs in between, the finding names the first ones and offers no fix. */
@@ -95,7 +95,16 @@ function check(model: Model, view: RunView, idx: number, call: Call, report: (ms
   const lines = instrs.map((i) => i.line + 1).join(', ') + more;
   const flag = isChown ? 'chown' : 'chmod';
   const value = expand(spec.value, view.instr.env);
-  const shown = isChown || /^[0-7]{3,4}$/.test(value) ? value : '<octal mode>';
+  // ADD <url>: COPY takes no URL, and Docker 20.10's BuildKit ignores `ADD --chmod` for URLs (the file stays 600; the legacy builder rejects the flag).
+  const urlAdd = instrs.find((i) => i.keyword === 'ADD' && (copyArgs(i)?.sources ?? []).some((src) => isUrl(expand(src, i.env))));
+  if (urlAdd) {
+    return report(
+      `\`${call.name}${recursive ? ' -R' : ''}\` rewrites the file ADD at line ${urlAdd.line + 1} downloaded, storing it again in this layer: download it in a RUN and set its ${isChown ? 'owner' : 'mode'} there.`,
+    );
+  }
+  // As written: an ARG/ENV reference stays a reference (COPY --chown expands build args in BuildKit and the legacy builder).
+  const written = spec.value;
+  const shown = isChown ? spec.value : /^[0-7]{3,4}$/.test(value) ? value : '<octal mode>';
   const msg = `\`${call.name}${recursive ? ' -R' : ''}\` rewrites files that COPY/ADD at line ${lines} added, storing them again in this layer: use \`COPY --${flag}=${shown}\` instead.`;
 
   // The fix: only when the targets are exactly what those COPYs created and nothing else touched them.
@@ -105,8 +114,9 @@ function check(model: Model, view: RunView, idx: number, call: Call, report: (ms
   // COPY --chmod takes an octal mode; `chmod +x` depends on the file's current mode.
   const clean =
     (isChown || /^[0-7]{3,4}$/.test(value)) &&
-    !value.includes('$') &&
-    !/\s/.test(value) &&
+    !/\$\(|`/.test(written) &&
+    (isChown || written === value) &&
+    !/\s/.test(written) &&
     call.args.every((w) => positionals(call).includes(w) || PLAIN_OPTS.has(w.value) || /^-[Rvcf]+$/.test(w.value));
   const untouched = !more && between !== null && !between.some((v) => writesInto(v, abs)) && !writesInto(view, abs, idx);
   const flagsFree = instrs.every((i) => !copyArgs(i)?.flags.some((f) => f.startsWith(`--${flag}`)));
@@ -115,10 +125,10 @@ function check(model: Model, view: RunView, idx: number, call: Call, report: (ms
   const keepDir = recursive && hit.some((c) => contentsCopy(c) && abs.includes(c.path));
   const edit = keepDir ? dropRecursive(view, call) : removeCall(model, view, call);
   if (!edit) return report(msg);
-  const edits: Edit[] = instrs.map((i) => ({ start: i.argsStart, end: i.argsStart, text: ` --${flag}=${value}` }));
+  const edits: Edit[] = instrs.map((i) => ({ start: i.argsStart, end: i.argsStart, text: ` --${flag}=${written}` }));
   edits.push(edit);
   report(msg, {
-    title: `Add \`--${flag}=${value}\` to the COPY at line ${lines}${keepDir ? ` and drop \`-R\`` : ` and remove the ${call.name}`}${isChown ? '' : ' (BuildKit only)'}`,
+    title: `Add \`--${flag}=${written}\` to the COPY at line ${lines}${keepDir ? ` and drop \`-R\`` : ` and remove the ${call.name}`}${isChown ? '' : ' (BuildKit only)'}`,
     safe: isChown,
     edits,
   });

@@ -49,29 +49,31 @@ function optValue(call: Call, names: readonly string[]): Word | undefined {
   return undefined;
 }
 
+/** A command substitution makes the name unknowable; `${V}` / `$V` stay comparable as written (`tool-${V}.tar.gz`). */
+const substituted = (w: Word): boolean => /\$\(|`/.test(w.value);
+
 /**
  * The URL argument of a download and the file name it ends in. With `env`, a URL behind a variable counts when the
- * variable is known (`ARG MIRROR=https://…` then `wget "$MIRROR/tool.tar.gz"`); the name must not be dynamic.
+ * variable is known (`ARG MIRROR=https://…` then `wget "$MIRROR/tool.tar.gz"`).
  */
 function urlBasenameOf(call: Call, opts: ReadonlySet<string>, env?: ReadonlyMap<string, string>): string {
   const url = positionals(call, opts).find((w) => isUrl(w.value) || (env !== undefined && isUrl(expand(w.value, env))));
-  if (!url) return '';
-  const base = urlBasename(env ? expand(url.value, env) : url.value);
-  return /[$`]/.test(base) || (url.dynamic && !env) ? '' : base;
+  if (!url || substituted(url)) return '';
+  return urlBasename(env ? expand(url.value, env) : url.value);
 }
 
 /** The file a wget/curl call writes (null for stdout or unknown), relative or absolute as written. */
 export function downloadTarget(call: Call, env?: ReadonlyMap<string, string>): { file: string; word?: Word } | null {
   if (call.name === 'wget') {
     const o = optValue(call, ['-O', '--output-document']);
-    if (o) return o.value === '-' || o.dynamic ? null : { file: o.value, word: o };
+    if (o) return o.value === '-' || substituted(o) ? null : { file: o.value, word: o };
     const base = urlBasenameOf(call, WGET_VALUE_OPTS, env);
     const dir = optValue(call, ['-P', '--directory-prefix'])?.value;
     return base ? { file: dir ? `${dir.replace(/\/$/, '')}/${base}` : base } : null;
   }
   if (call.name === 'curl') {
     const o = optValue(call, ['-o', '--output']);
-    if (o) return o.value === '-' || o.dynamic ? null : { file: o.value, word: o };
+    if (o) return o.value === '-' || substituted(o) ? null : { file: o.value, word: o };
     if (call.args.some((w) => w.value === '-O' || w.value === '--remote-name' || /^-[a-zA-Z]*O[a-zA-Z]*$/.test(w.value))) {
       const base = urlBasenameOf(call, CURL_VALUE_OPTS, env);
       return base ? { file: base } : null;
@@ -124,7 +126,7 @@ export function runCreations(view: RunView): Created[] {
     const dl = downloadTarget(call, view.instr.env);
     if (dl) {
       const file = expand(dl.file, view.instr.env);
-      if (!file.includes('$')) out.push({ instr: view.instr, path: joinPath(cwd, file), dir: false, how: 'download', call, callIndex: idx });
+      if (!/\$\(|`/.test(file)) out.push({ instr: view.instr, path: joinPath(cwd, file), dir: false, how: 'download', call, callIndex: idx });
       return;
     }
     const unpack = unpackTargets(call, view.instr.env);

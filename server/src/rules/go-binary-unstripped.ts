@@ -17,7 +17,7 @@ export default defineRule({
     notes:
       'Accepted: `-ldflags="-s -w"` in any quoting, with other linker flags (`-ldflags "-s -w -X main.v=1"`), with a package pattern (`-ldflags=all=-s -w`), and GOFLAGS containing `-ldflags=… -s -w` from ENV/ARG, an assignment, `export` or `go env -w`. The fix adds `-ldflags="-s -w"` right after `build`/`install` (after `-C dir`), or extends the existing value, keeping its quoting and every flag already there (an unquoted value gets quotes so the flags stay one argument). ' +
       'A value that is only an unknown variable (`-ldflags "$LDFLAGS"`) is not reported; nor is an explicit `-s=false`/`-w=0` (a deliberate choice, e.g. for debugging). Go 1.22+ makes `-s` imply `-w`; we still ask for both because the builder\'s Go version is unknown and the flag is harmless. ' +
-      '`go get` is checked too where it builds and installs (GOPATH mode: `GO111MODULE=off`, or a `golang:1.x` image up to 1.17; not with `-d`). `go build ./...` without `-o` and `-buildmode=archive|c-archive` produce no binary and are skipped. The rule applies in every stage, because builder stages are exactly where Go binaries are made.',
+      '`go get` is checked too where it builds and installs (GOPATH mode: `GO111MODULE=off`, or a `golang:1.x` image up to 1.17; not with `-d`), in stages that ship (in a builder stage `go get` installs build tools). `go build ./...` without `-o` and `-buildmode=archive|c-archive` produce no binary and are skipped. The rule applies in every stage, because builder stages are exactly where Go binaries are made.',
     seeAlso: [],
   },
   check(ctx) {
@@ -25,6 +25,8 @@ export default defineRule({
     for (const view of views) {
       for (const build of goBuilds(view, true)) {
         if (!producesBinary(build)) continue;
+        // `go get` installs tools into GOPATH/bin: in a stage that does not ship they are build tools, not the product.
+        if (build.kind === 'get' && view.instr.stage && !view.instr.stage.shipped) continue;
         const check = checkStrip(build, stageRunViews(views, view.instr));
         if (check.state.kind !== 'missing') continue;
         const edit = stripEdit(build, check);

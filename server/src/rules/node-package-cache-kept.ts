@@ -4,6 +4,7 @@ import type { Instr, Model } from '../engine/model.js';
 import { cacheMountFix } from './cache-mounts.js';
 import { defineRule } from './rule.js';
 import { callRange, runViews } from './helpers.js';
+import { composerFindings } from './composer-cache.js';
 import { homePaths, instrText, mountCovers, optionValue, priorInstrs, wordValue } from './pkg-helpers.js';
 
 const NPM_INSTALL = new Set([
@@ -134,11 +135,15 @@ export default defineRule({
     bad: 'RUN npm ci --omit=dev',
     good: 'RUN npm ci --omit=dev && npm cache clean --force',
     notes:
-      "Install commands: `npm install`/`i`/`ci`/`add`/`update` (and npm's aliases), `yarn`, `yarn install`/`add`/`upgrade`, `yarn global add`, `yarn workspaces focus`. Not flagged when the same RUN later runs `npm cache clean --force` / `yarn cache clean` or removes the cache directory (`rm -rf /root/.npm`, `rm -rf /usr/local/share/.cache/yarn`, or the directory given by `--cache`, `--cache-folder`, `npm_config_cache` or `YARN_CACHE_FOLDER`), or when a cache/tmpfs mount holds the cache. A cleanup *before* the install does not count. The fix appends `npm cache clean --force` or `yarn cache clean` (none when the install sits inside an `if`/`case`/loop); for Yarn it is marked unsafe when the project may use Yarn 2+ (corepack, `--immutable`, `.yarnrc.yml`, or a `COPY .` that could bring one), because Plug'n'Play loads packages from that cache at run time. Switching to `npm ci --omit=dev` also saves bytes but changes what is installed, so it is not part of the fix. pnpm (and bun) are not flagged: they hard-link packages from their store into `node_modules`, so the store does not duplicate the bytes. Deliberate difference from hadolint: in a stage that does not ship, the finding is a hint, also for ONBUILD RUN (hadolint flags ONBUILD triggers in any stage).",
+      "Install commands: `npm install`/`i`/`ci`/`add`/`update` (and npm's aliases), `yarn`, `yarn install`/`add`/`upgrade`, `yarn global add`, `yarn workspaces focus`. Not flagged when the same RUN later runs `npm cache clean --force` / `yarn cache clean` or removes the cache directory (`rm -rf /root/.npm`, `rm -rf /usr/local/share/.cache/yarn`, or the directory given by `--cache`, `--cache-folder`, `npm_config_cache` or `YARN_CACHE_FOLDER`), or when a cache/tmpfs mount holds the cache. A cleanup *before* the install does not count. The fix appends `npm cache clean --force` or `yarn cache clean` (none when the install sits inside an `if`/`case`/loop); for Yarn it is marked unsafe when the project may use Yarn 2+ (corepack, `--immutable`, `.yarnrc.yml`, or a `COPY .` that could bring one), because Plug'n'Play loads packages from that cache at run time. Switching to `npm ci --omit=dev` also saves bytes but changes what is installed, so it is not part of the fix. pnpm (and bun) are not flagged: they hard-link packages from their store into `node_modules`, so the store does not duplicate the bytes. Deliberate difference from hadolint: in a stage that does not ship, the finding is a hint, also for ONBUILD RUN (hadolint flags ONBUILD triggers in any stage). " +
+      'Composer too: `composer install`/`require`/`update` keep every downloaded package in `~/.composer/cache` (also `$COMPOSER_HOME/cache`, `COMPOSER_CACHE_DIR`); not flagged with `--no-cache`, `COMPOSER_CACHE_DIR=/dev/null`, a cache mount, a later `composer clear-cache` or an `rm` of the cache in the same RUN. The fix appends `composer clear-cache` (safe); the message also notes a missing `--no-dev` (dev dependencies), which is not part of the fix because it changes what is installed.',
     seeAlso: ['hadolint DL3060'],
   },
   check(ctx) {
     const model = ctx.model;
+    for (const view of runViews(model)) {
+      for (const c of composerFindings(model, view)) ctx.report({ instr: view.instr, ...callRange(view.run, c.call), message: c.message, fix: c.fix });
+    }
     for (const { instr, run, calls } of runViews(model)) {
       const seen = new Set<Kind>();
       calls.forEach((call, idx) => {

@@ -30,6 +30,17 @@ const TLS_PROGRAMS = new Set([
 const PIP = /^pip[0-9.]*$/;
 const NODE_PM = new Set(['npm', 'yarn', 'pnpm', 'npx']);
 const COMPILERS = new Set([
+  'gem',
+  'bundle',
+  'node-gyp',
+  'docker-php-ext-install',
+  'pecl',
+  'phpize',
+  'cpanm',
+  'cpan',
+  'luarocks',
+  'rustc',
+  'dpkg-scanpackages',
   'gcc',
   'cc',
   'g++',
@@ -81,7 +92,7 @@ function scanCall(call: Call, instr: Instr, u: Mutable): void {
     u.npmInstall = true;
     u.tls = true;
   }
-  if (call.name === 'go' && ['build', 'install', 'get', 'test', 'run', 'generate'].includes(first)) {
+  if (call.name === 'go' && ['install', 'build', 'get', 'test', 'run', 'generate'].includes(first)) {
     if (!cgoOff(call, instr)) u.cgo = true;
     if (first === 'get' || first === 'install') u.tls = true;
   }
@@ -95,7 +106,7 @@ function scanCall(call: Call, instr: Instr, u: Mutable): void {
     const binaryOnly = pip.some((a, i) => (a === '--only-binary' && pip[i + 1] === ':all:') || a === '--only-binary=:all:');
     if (pip[0] !== 'download' && !binaryOnly) u.pipBuild = true;
   }
-  if (/^python[0-9.]*$/.test(call.name) && call.args.some((w) => /setup\.py$/.test(w.value))) u.compile = true;
+  if (/^(python|pypy)[0-9.]*$/.test(call.name) && call.args.some((w) => /(setup|_build)\.py$/.test(w.value))) u.compile = true;
   if (/^\.?\/?configure$/.test(call.nameWord.value)) u.compile = true;
 }
 
@@ -106,21 +117,33 @@ type Mutable = { -readonly [K in keyof StageUsage]: StageUsage[K] } & { commands
  * FROM it), plus the run-time commands of the image. `from` itself is included.
  */
 export function stageUsage(model: Model, from: Instr): StageUsage {
-  const u: Mutable = { tls: false, ssh: false, pipBuild: false, npmInstall: false, composer: false, cgo: false, compile: false, commands: new Set() };
   const stages = derived(model, from.stage);
   const chain = stageChain(from.stage);
-  const inScope = (i: Instr): boolean =>
-    from.stage === null ? i.stage === null && i.start >= from.start : stages.includes(i.stage as Stage) && (i.stage !== from.stage || i.start >= from.start);
+  return usage(
+    model,
+    from.onbuild,
+    (i) =>
+      from.stage === null ? i.stage === null && i.start >= from.start : stages.includes(i.stage as Stage) && (i.stage !== from.stage || i.start >= from.start),
+    (i) => (from.stage === null ? i.stage === null : stages.includes(i.stage as Stage) || chain.includes(i.stage as Stage)),
+  );
+}
+
+/** What every stage that ships does (RUNs and run-time commands). */
+export function shippedUsage(model: Model): StageUsage {
+  const ships = (i: Instr): boolean => i.stage === null || i.stage.shipped;
+  return usage(model, false, ships, ships);
+}
+
+function usage(model: Model, onbuild: boolean, runs: (i: Instr) => boolean, runtime: (i: Instr) => boolean): StageUsage {
+  const u: Mutable = { tls: false, ssh: false, pipBuild: false, npmInstall: false, composer: false, cgo: false, compile: false, commands: new Set() };
   for (const v of runViews(model)) {
-    if (v.instr.onbuild !== from.onbuild || !inScope(v.instr)) continue;
+    if (v.instr.onbuild !== onbuild || !runs(v.instr)) continue;
     for (const call of v.calls) scanCall(call, v.instr, u);
     if (v.run.mounts.some((m) => m.type === 'ssh')) u.ssh = true;
     scanText(model.text.slice(v.instr.argsStart, v.instr.end), u);
   }
   for (const i of model.instrs) {
-    if (!RUNTIME.has(i.keyword)) continue;
-    const mine = from.stage === null ? i.stage === null : stages.includes(i.stage as Stage) || chain.includes(i.stage as Stage);
-    if (!mine) continue;
+    if (!RUNTIME.has(i.keyword) || !runtime(i)) continue;
     scanText(i.args, u);
     for (const w of i.args.split(/[\s"',[\]]+/)) {
       const name = w.slice(w.lastIndexOf('/') + 1);

@@ -218,20 +218,28 @@ listenForMeasuredSizes(connection, (uri) => {
   if (doc) schedule(doc);
 });
 
-// One hover handler: a finding's markdown under the cursor first, else what a package costs.
+// One hover handler: what a package costs (on a package name) and the finding under the cursor, together.
 connection.onHover((params) => {
   const doc = documents.get(params.textDocument.uri);
   if (!doc) return null;
   const cached = lastLint.get(doc.uri);
   const finding = cached && cached.version === doc.version ? hoverAt(doc, params.position, cached.findings) : null;
-  if (finding) return finding;
+  let pkg: Hover | null = null;
   try {
-    return packages?.hover(doc, params.position.line, params.position.character) ?? null;
+    pkg = packages?.hover(doc, params.position.line, params.position.character) ?? null;
   } catch (e) {
     connection.console.error(`dockerfile-slim: hover failed: ${String(e)}`);
-    return null;
   }
+  if (!pkg || !finding) return pkg ?? finding;
+  return { contents: { kind: 'markdown', value: `${markdownOf(pkg)}\n\n---\n\n${markdownOf(finding)}` }, range: pkg.range };
 });
 
 documents.listen(connection);
 connection.listen();
+
+function markdownOf(h: Hover): string {
+  const c = h.contents;
+  if (typeof c === 'string') return c;
+  if (Array.isArray(c)) return c.map((x) => (typeof x === 'string' ? x : x.value)).join('\n\n');
+  return c.value;
+}

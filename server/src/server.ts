@@ -9,6 +9,7 @@ import {
   CodeActionKind,
   createConnection,
   DidChangeConfigurationNotification,
+  type Hover,
   ProposedFeatures,
   TextDocuments,
   TextDocumentSyncKind,

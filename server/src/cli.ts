@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fix, lintDetailed, MAX_TEXT_LENGTH } from './engine/lint.js';
 import type { DetailedFinding, LintOptions } from './engine/types.js';
+import { ruleDocsUrl } from './rule-docs-url.js';
 import { toSarif } from './sarif.js';
 
 const VERSION = '0.1.0';
@@ -103,13 +104,16 @@ function lintCommand(args: Args, out: (s: string) => void, err: (s: string) => v
       endLine: f.endLine,
       endColumn: f.endColumn,
       ...(f.fix ? { fix: f.fix } : {}),
+      docs: ruleDocsUrl(f.rule),
     }));
     out(JSON.stringify(rows, null, 2));
   } else if (args.format === 'sarif') {
     out(JSON.stringify(toSarif(all, VERSION), null, 2));
   } else {
     for (const { file, f } of all) {
-      out(`${file}:${f.line}:${f.column}: ${f.severity} ${f.rule} ${f.message}${f.fix ? ` [fix${f.fix.safe ? '' : ', unsafe'}: ${f.fix.title}]` : ''}`);
+      out(
+        `${file}:${f.line}:${f.column}: ${f.severity} ${f.rule} ${f.message}${f.fix ? ` [${f.fix.safe ? 'fix' : 'unsafe fix'}: ${f.fix.title}]` : ''} ${ruleDocsUrl(f.rule)}`,
+      );
     }
     const counted = all.filter(({ f }) => f.severity !== 'hint');
     if (all.length > 0) {

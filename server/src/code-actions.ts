@@ -89,7 +89,7 @@ export function codeActions(
       }
       out.push(ignoreAction(doc, d, f));
     }
-    const fixable = findings.filter((f) => f.fixDetail?.safe).length;
+    const fixable = findings.filter((f) => f.fixDetail?.safe && !f.unshipped).length;
     if (fixable > 1 && params.context.diagnostics.some((d) => d.source === SOURCE)) {
       const all = wholeDocAction(doc, 'Fix all safe Dockerfile Slim problems', CodeActionKind.QuickFix, options, context);
       if (all) out.push(all);

@@ -1,5 +1,6 @@
 /** SARIF 2.1.0 output for code-scanning UIs, with fixes as SARIF `fixes`. */
 import { rules } from './rules/index.js';
+import { ruleDocsUrl } from './rule-docs-url.js';
 import type { DetailedFinding, Severity } from './engine/types.js';
 
 const LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
@@ -19,7 +20,7 @@ export function toSarif(rows: readonly { file: string; f: DetailedFinding }[], v
               name: r.name,
               shortDescription: { text: r.docs.summary },
               fullDescription: { text: r.docs.why },
-              helpUri: `docs/rules/${r.id}.md`,
+              helpUri: ruleDocsUrl(r.id),
               defaultConfiguration: { level: LEVEL[r.severity] },
             })),
           },

@@ -102,3 +102,24 @@ test('fix: creates a missing .dockerignore but never overwrites one', () => {
   run(['fix', file]);
   assert.equal(fs.readFileSync(ignore, 'utf8'), 'mine\n');
 });
+
+test('lint: every format carries the rule docs URL built from package.json repository; "unsafe" is said once', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { repository: { url: string } };
+  const web = pkg.repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
+  const url = `${web}/blob/main/docs/rules/DS005.md`;
+  const text = run(['lint', '-'], BAD);
+  assert.ok(
+    text.stdout.split('\n').some((l) => l.startsWith('-:2:5: warning DS005 ') && l.endsWith(` ${url}`)),
+    text.stdout,
+  );
+  const rows = JSON.parse(run(['lint', '--format', 'json', '-'], BAD).stdout) as { rule: string; docs?: string }[];
+  assert.equal(rows.find((r) => r.rule === 'DS005')?.docs, url);
+  const sarif = JSON.parse(run(['lint', '--format', 'sarif', '-'], BAD).stdout) as {
+    runs: { tool: { driver: { rules: { id: string; helpUri: string }[] } } }[];
+  };
+  for (const r of sarif.runs[0]?.tool.driver.rules ?? []) assert.equal(r.helpUri, `${web}/blob/main/docs/rules/${r.id}.md`);
+  const full = run(['lint', '-'], 'FROM python:3.12\nCMD ["python3"]\n');
+  const line = full.stdout.split('\n').find((l) => l.includes(' DS011 ')) ?? '';
+  assert.match(line, /\[unsafe fix: Use python:3\.12-slim/);
+  assert.equal(line.match(/unsafe/g)?.length, 1, line);
+});

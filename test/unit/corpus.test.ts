@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { validate } from 'dockerfile-utils';
-import { fix, lintDetailed } from '../../server/src/engine/index.js';
+import { autoFixable, fix, lintDetailed } from '../../server/src/engine/index.js';
 import { sharedDir } from '../helpers/paths.js';
 
 const dir = path.join(sharedDir, 'corpus', 'files');
@@ -42,7 +42,7 @@ test('corpus: every file lints, and fixes converge without losing anything', () 
       const once = fix(text, { ...options, unsafe });
       const twice = fix(once.text, { ...options, unsafe });
       if (twice.text !== once.text) problems.push(`${name}${unsafe ? ' (unsafe)' : ''}: fix is not idempotent`);
-      const left = lintDetailed(once.text, { dockerignoreExists: true }).filter((f) => f.fixDetail && (f.fixDetail.safe || unsafe));
+      const left = lintDetailed(once.text, { dockerignoreExists: true }).filter((f) => autoFixable(f, { unsafe }));
       if (left.length) problems.push(`${name}${unsafe ? ' (unsafe)' : ''}: fixable left: ${left.map((f) => `${f.rule}@${f.line}`).join(' ')}`);
       const out = once.text;
       for (const c of comments(text)) if (!out.includes(c)) problems.push(`${name}: lost comment ${JSON.stringify(c)}`);

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { validate } from 'dockerfile-utils';
-import { fix, lintDetailed, rules } from '../../server/src/engine/index.js';
+import { autoFixable, fix, lintDetailed, rules } from '../../server/src/engine/index.js';
 import { checkGolden, instructionLine, readFixture, renderFindings } from '../helpers/fixture.js';
 import { fixturesDir, repoRoot } from '../helpers/paths.js';
 
@@ -63,7 +63,7 @@ for (const rule of rules) {
     assert.equal(again.text, fixed.text, 'fix(fix(x)) must equal fix(x)');
     const left = lintDetailed(fixed.text, { ...fx.options, dockerignoreExists: fx.options.dockerignoreExists || fixed.createFiles.length > 0 || undefined });
     assert.deepEqual(
-      left.filter((f) => f.fix?.safe).map((f) => `${f.rule}@${f.line}`),
+      left.filter((f) => autoFixable(f)).map((f) => `${f.rule}@${f.line}`),
       [],
       'no safe-fixable finding may be left after fix',
     );

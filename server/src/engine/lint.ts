@@ -84,6 +84,7 @@ export function lintModel(model: Model, options: LintOptions = {}): DetailedFind
           end,
           instrLine: r.instr.line,
         };
+        if (rule.stageAware && !shipped) f.unshipped = true;
         // An open quote or substitution in the RUN: no edit position in it can be trusted.
         if (r.fix && !r.instr.run?.script.unterminated && r.fix.edits.every((e) => editAllowed(model.text, e, openHeredoc))) {
           f.fix = { title: r.fix.title, safe: r.fix.safe };
@@ -144,14 +145,20 @@ function conflicts(a: Edit, b: Edit): boolean {
   return a.start <= b.end && b.start <= a.end;
 }
 
+/**
+ * Can fix-all, Optimize and `fix` apply this finding's fix? Only fixes in stages that ship: a builder
+ * stage's files do not reach the image, so editing it can only risk the build (a quick fix still can).
+ */
+export function autoFixable(f: DetailedFinding, options: FixOptions = {}): boolean {
+  return !!f.fixDetail && !f.unshipped && (f.fixDetail.safe || !!options.unsafe) && (!options.only || options.only.includes(f.rule));
+}
+
 /** Picks the findings whose fixes can be applied together in one round. */
 export function selectFixes(findings: readonly DetailedFinding[], options: FixOptions = {}): DetailedFinding[] {
   const chosen: DetailedFinding[] = [];
   const taken: Edit[] = [];
   const order = new Map(rules.map((r, i) => [r.id, i]));
-  const candidates = findings
-    .filter((f) => f.fixDetail && (f.fixDetail.safe || options.unsafe) && (!options.only || options.only.includes(f.rule)))
-    .sort((a, b) => (order.get(a.rule) ?? 0) - (order.get(b.rule) ?? 0) || a.start - b.start);
+  const candidates = findings.filter((f) => autoFixable(f, options)).sort((a, b) => (order.get(a.rule) ?? 0) - (order.get(b.rule) ?? 0) || a.start - b.start);
   for (const f of candidates) {
     const edits = f.fixDetail?.edits ?? [];
     if (edits.some((e) => taken.some((t) => conflicts(e, t)))) continue;

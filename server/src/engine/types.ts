@@ -45,6 +45,8 @@ export interface DetailedFinding extends Finding {
   /** 0-based line where the flagged instruction starts (for suppression comments). */
   instrLine: number;
   fixDetail?: Fix;
+  /** The finding is in a stage whose files do not ship: fix-all, Optimize and `fix` leave it alone. */
+  unshipped?: true;
 }
 
 export interface LintOptions {

@@ -1,10 +1,48 @@
-import { cleansDir } from '../engine/commands.js';
+import { cleansDir, type Call } from '../engine/commands.js';
 import { appendCommand } from '../engine/edits.js';
+import type { Instr, Model } from '../engine/model.js';
+import type { Edit } from '../engine/types.js';
 import { defineRule } from './rule.js';
-import { callRange, hasCacheMount, runViews } from './helpers.js';
+import { callRange, hasCacheMount, runViews, type RunView } from './helpers.js';
+import { stageChain } from './layer-helpers.js';
 
 const APT = new Set(['apt-get', 'apt', 'aptitude']);
 const LISTS = '/var/lib/apt/lists';
+/** apt operations that read the package lists. */
+const READS_LISTS = new Set(['install', 'upgrade', 'dist-upgrade', 'full-upgrade', 'source', 'build-dep', 'download', 'reinstall']);
+const CACHE_READS = new Set(['show', 'policy', 'madison', 'depends', 'rdepends', 'search', 'showsrc']);
+
+const isUpdate = (c: Call): boolean => APT.has(c.name) && c.args.some((a) => a.value === 'update');
+function readsLists(c: Call): boolean {
+  if (APT.has(c.name)) return c.args.some((a) => READS_LISTS.has(a.value));
+  return c.name === 'apt-cache' && c.args.some((a) => CACHE_READS.has(a.value));
+}
+
+/** The first later RUN of the stage (or of a stage built FROM it) that reads the lists without its own `apt-get update`. */
+function laterReader(model: Model, instr: Instr): RunView | undefined {
+  for (const v of runViews(model)) {
+    if (v.instr.start <= instr.start || v.instr.onbuild !== instr.onbuild) continue;
+    if (instr.stage ? !stageChain(v.instr.stage).includes(instr.stage) : v.instr.stage !== null) continue;
+    if (hasCacheMount(v.run, ['/var/lib/apt'])) continue;
+    const read = v.calls.findIndex(readsLists);
+    const update = v.calls.findIndex(isUpdate);
+    if (update >= 0 && (read < 0 || update < read)) {
+      if (instr.stage === null || v.instr.stage === instr.stage) return undefined; // fresh lists from here on
+      continue;
+    }
+    if (read >= 0) return v;
+  }
+  return undefined;
+}
+
+/** `apt-get update && ` in front of a later RUN's script, so it no longer depends on our lists. */
+function prependUpdate(view: RunView): Edit | null {
+  const run = view.run;
+  if (run.form === 'heredoc') return null;
+  if (run.form === 'exec' || run.script.unterminated) return null;
+  if (run.bodyStart >= view.instr.end) return null;
+  return { start: run.bodyStart, end: run.bodyStart, text: 'apt-get update && ' };
+}
 
 export default defineRule({
   id: 'DS003',
@@ -19,23 +57,31 @@ export default defineRule({
     bad: 'RUN apt-get update && apt-get install -y --no-install-recommends curl',
     good: 'RUN apt-get update && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*',
     notes:
-      'Any `rm` (or `find … -delete`) that really removes `/var/lib/apt/lists` counts: `rm -rf /var/lib/apt/lists/*`, `rm -fr /var/lib/apt/lists`, `rm -rf /var/lib/apt`. Unlike hadolint, an unrelated `rm -rf /tmp/x` does not count, and `rm -fr /var/lib/apt/lists` is accepted. `apt-get clean` alone does not delete the lists. A cache or tmpfs mount on `/var/lib/apt` exempts the RUN. In stages that do not ship (builder stages copied from selectively) the finding is a hint.',
+      'Any `rm` (or `find … -delete`) that really removes `/var/lib/apt/lists` counts: `rm -rf /var/lib/apt/lists/*`, `rm -fr /var/lib/apt/lists`, `rm -rf /var/lib/apt`. Unlike hadolint, an unrelated `rm -rf /tmp/x` does not count, and `rm -fr /var/lib/apt/lists` is accepted. `apt-get clean` alone does not delete the lists. A cache or tmpfs mount on `/var/lib/apt` exempts the RUN. In stages that do not ship (builder stages copied from selectively) the finding is a hint. ' +
+      'When a later RUN of the stage (or of a stage built FROM it) runs `apt-get install` (or upgrade, source, `apt-cache show`…) without its own `apt-get update`, deleting the lists here would break it: the fix then also puts `apt-get update && ` in front of that RUN (safe), or, when that RUN is a here-document or exec form, is not offered.',
     seeAlso: ['hadolint DL3009'],
   },
   check(ctx) {
     for (const { instr, run, calls } of runViews(ctx.model)) {
       if (hasCacheMount(run, ['/var/lib/apt'])) continue;
-      const idx = calls.findIndex((c) => APT.has(c.name) && c.args.some((a) => a.value === 'update'));
+      const idx = calls.findIndex(isUpdate);
       if (idx < 0) continue;
       if (cleansDir(calls, idx + 1, [LISTS], instr.env)) continue;
       const call = calls[idx]!;
       const edit = appendCommand(ctx.model, instr, 'rm -rf /var/lib/apt/lists/*');
-      ctx.report({
-        instr,
-        ...callRange(run, call),
-        message: `\`${call.name} update\` leaves the package lists (tens of MB) in this layer: delete /var/lib/apt/lists/* in the same RUN.`,
-        fix: edit ? { title: 'Append `rm -rf /var/lib/apt/lists/*`', safe: true, edits: [edit] } : undefined,
-      });
+      const reader = laterReader(ctx.model, instr);
+      const also = reader ? prependUpdate(reader) : null;
+      const message = `\`${call.name} update\` leaves the package lists (tens of MB) in this layer: delete /var/lib/apt/lists/* in the same RUN.`;
+      if (reader && !also) {
+        ctx.report({
+          instr,
+          ...callRange(run, call),
+          message: `${message} The RUN at line ${reader.instr.line + 1} installs from them: give it its own \`apt-get update\`.`,
+        });
+        continue;
+      }
+      const title = also ? `Append \`rm -rf /var/lib/apt/lists/*\`, update again at line ${reader!.instr.line + 1}` : 'Append `rm -rf /var/lib/apt/lists/*`';
+      ctx.report({ instr, ...callRange(run, call), message, fix: edit ? { title, safe: true, edits: also ? [edit, also] : [edit] } : undefined });
     }
   },
 });

@@ -1,10 +1,16 @@
-import { hasFlag, type Call } from '../engine/commands.js';
+import { hasFlag, positionals, type Call } from '../engine/commands.js';
 import { insertAfterWord } from '../engine/edits.js';
+import { expand, type Instr, type Model } from '../engine/model.js';
 import { docStart } from '../engine/run-script.js';
 import type { Word } from '../engine/shell/parser.js';
+import type { Fix } from '../engine/types.js';
 import { defineRule } from './rule.js';
 import { callRange, runViews } from './helpers.js';
+import { earlierInstrs } from './layer-helpers.js';
+import { installedNames, isInstall, pkgName, pkgOps } from './package-ops.js';
 import { instrText, priorInstrs, subcommand } from './pkg-helpers.js';
+import { recommendsToKeep } from './recommends.js';
+import { stageUsage } from './stage-usage.js';
 
 const APT_VALUE_OPTS = new Set([
   '-o',
@@ -42,6 +48,44 @@ function configuresNoRecommends(text: string): boolean {
   return /apt\.conf/.test(text) && CONF_FALSE.test(text);
 }
 
+/** Packages installed explicitly before this call (earlier in the stage chain, or earlier in the RUN). */
+function explicitlyInstalled(model: Model, instr: Instr, call: Call): Set<string> {
+  const out = new Set<string>();
+  const views = runViews(model);
+  for (const v of views) {
+    if (v.instr !== instr && !earlierInstrs(instr).includes(v.instr)) continue;
+    const at = v.instr === instr ? v.calls.indexOf(call) : Infinity;
+    for (const o of pkgOps(v)) if (o.manager === 'apt' && isInstall(o) && o.callIndex < at) installedNames(o, v.instr.env).forEach((n) => out.add(n));
+  }
+  return out;
+}
+
+/** The fix: the flag, plus the recommended packages the stage still uses; unsafe when the table cannot tell. */
+function recommendsFix(model: Model, instr: Instr, call: Call, sub: Word, flag: string): Fix | undefined {
+  const pkgs = positionals(call, APT_VALUE_OPTS).slice(1);
+  const last = pkgs[pkgs.length - 1];
+  const edit = insertAfterWord(instr, sub, flag);
+  if (!edit || !last) return undefined;
+  const names = pkgs.map((w) => pkgName(expand(w.value, instr.env)));
+  const dynamic = names.some((n) => n.includes('$') || n === '' || n.startsWith('.') || n.startsWith('/'));
+  const verdict = recommendsToKeep(
+    names.filter((n) => !n.includes('$')),
+    stageUsage(model, instr),
+  );
+  const have = explicitlyInstalled(model, instr, call);
+  const keep = verdict.keep.filter((p) => !have.has(p));
+  const edits = [edit];
+  if (keep.length > 0) {
+    const add = insertAfterWord(instr, last, keep.join(' '));
+    if (!add) return undefined;
+    if (add.start === edit.start) edit.text += add.text;
+    else edits.push(add);
+  }
+  const unsure = dynamic ? 'packages in a variable' : verdict.unsure;
+  const title = `Add \`${flag}\`${keep.length ? `, keep ${keep.join(' ')}` : ''}${unsure ? ` (${unsure})` : ''}`;
+  return { title, safe: !unsure, edits };
+}
+
 export default defineRule({
   id: 'DS004',
   name: 'apt-recommends-installed',
@@ -55,7 +99,7 @@ export default defineRule({
     bad: 'RUN apt-get update && apt-get install -y curl \\\n    && rm -rf /var/lib/apt/lists/*',
     good: 'RUN apt-get update && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*',
     notes:
-      'Also checks `apt install` and `aptitude install` (hadolint checks only `apt-get`); for aptitude the flag is `--without-recommends` (`-R`). Not flagged when recommends are turned off by `-o APT::Install-Recommends=false` (or `0`, `no`, `off`), `--install-recommends=false`, or when an earlier RUN/COPY of the stage (or of a stage it is built FROM), or an earlier command of the same RUN, writes `APT::Install-Recommends "false"` into an apt.conf file. The fix inserts `--no-install-recommends` right after `install`; check that nothing relied on a recommended package (for example `python3-pip` recommends the compilers that building wheels needs). In stages that do not ship the finding is a hint.',
+      'Also checks `apt install` and `aptitude install` (hadolint checks only `apt-get`); for aptitude the flag is `--without-recommends` (`-R`). Not flagged when recommends are turned off by `-o APT::Install-Recommends=false` (or `0`, `no`, `off`), `--install-recommends=false`, or when an earlier RUN/COPY of the stage (or of a stage it is built FROM), or an earlier command of the same RUN, writes `APT::Install-Recommends "false"` into an apt.conf file. The fix inserts `--no-install-recommends` right after `install` and installs explicitly every recommended package the stage still uses, judged by a reviewed table of Debian bookworm Recommends (also of dependencies): `ca-certificates` whenever the stage talks TLS (curl, wget, git, pip, npm, gem, go get, an `https://` URL, also in later RUNs, stages built FROM this one, CMD/ENTRYPOINT/HEALTHCHECK) and always with curl, wget and git; `xauth` with `xvfb`; `build-essential`/`python3-dev` with `python3-pip` when pip builds packages; `libc6-dev` with `gcc`; `git`/`unzip` with `composer`; `openssh-client` with git over ssh. When a package is not in the table (or the packages come from a variable) the fix is unsafe and says so. Fix-all never edits stages that do not ship. In stages that do not ship the finding is a hint.',
     seeAlso: ['hadolint DL3015'],
   },
   check(ctx) {
@@ -73,12 +117,11 @@ export default defineRule({
         );
         if (inherited) continue;
         const flag = call.name === 'aptitude' ? '--without-recommends' : '--no-install-recommends';
-        const edit = insertAfterWord(instr, sub as Word, flag);
         ctx.report({
           instr,
           ...callRange(run, call),
           message: `\`${call.name} install\` without \`${flag}\` also installs recommended packages (often tens of MB) that were not asked for.`,
-          fix: edit ? { title: `Add \`${flag}\``, safe: true, edits: [edit] } : undefined,
+          fix: recommendsFix(model, instr, call, sub, flag),
         });
       }
     }

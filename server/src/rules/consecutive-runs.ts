@@ -1,10 +1,21 @@
-import { changesShellState } from '../engine/commands.js';
+import { calls, changesShellState, deletedPaths } from '../engine/commands.js';
 import { mergeable, mergeRuns } from '../engine/edits.js';
 import type { Instr, Model } from '../engine/model.js';
 import { docEnd } from '../engine/run-script.js';
 import { defineRule } from './rule.js';
 import { hasHeredoc, pragmaBetween } from './layer-helpers.js';
 import { cleanupOrigins } from './cleanup-in-later-layer.js';
+import { isRemoval, pkgOps } from './package-ops.js';
+
+/** The first RUN after the group's first one that deletes files or removes packages (its bytes still ship before it). */
+function deleter(group: readonly Instr[]): Instr | undefined {
+  return group.slice(1).find((i) => {
+    if (!i.run) return false;
+    const cs = calls(i.run.script.commands, i.env);
+    if (cs.some((c) => deletedPaths(c, i.env).length > 0 || (c.name.endsWith('-get') && c.args.some((a) => a.value === 'clean')))) return true;
+    return pkgOps({ instr: i, run: i.run, calls: cs }).some(isRemoval);
+  });
+}
 
 /** A RUN hadolint's DL3059 counts: shell form, exactly one simple command (no `&&`, `;`, `|`). */
 function singleCommand(instr: Instr): boolean {
@@ -84,11 +95,13 @@ export default defineRule({
       if (!run) continue;
       const edits = mergeRuns(ctx.model, group, false);
       const lines = group.map((g) => g.line + 1).join(', ');
+      const del = deleter(group);
+      const ships = del ? `, and what line ${del.line + 1} deletes still ships in an earlier layer` : '';
       ctx.report({
         instr: second,
         start: second.start,
         end: docEnd(run, run.script.contentEnd),
-        message: `${group.length} consecutive single-command RUNs (lines ${lines}) make ${group.length} layers where one would do, and a file one of them leaves for a later one to delete still ships: merge them into the RUN at line ${first.line + 1}.`,
+        message: `${group.length} consecutive single-command RUNs (lines ${lines}) make ${group.length} layers where one would do${ships}: merge them into the RUN at line ${first.line + 1}.`,
         fix: edits ? { title: `Merge ${group.length} RUN instructions into one`, safe: true, edits } : undefined,
       });
     }

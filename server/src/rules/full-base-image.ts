@@ -8,6 +8,7 @@ const NOT_FULL = /slim|alpine|windowsservercore|nanoserver|jre|distroless|minima
 /** The smaller variant of a full official image, or null when there is none we trust. */
 export function slimVariant(ref: ImageRef): { name?: string; tag: string } | null {
   const t = ref.tag ?? 'latest';
+  if (ref.name === 'openjdk' || ref.name === 'eclipse-temurin') return jreVariant(ref.name, t);
   if (NOT_FULL.test(t)) return null;
   switch (ref.name) {
     case 'python':
@@ -27,22 +28,42 @@ export function slimVariant(ref: ImageRef): { name?: string; tag: string } | nul
       if (t === 'latest') return { tag: 'stable-slim' };
       if (/^(experimental|rc-buggy)$/.test(t)) return null;
       return /^([a-z]+(-\d{8})?|\d+(\.\d+)?)$/.test(t) ? { tag: `${t}-slim` } : null;
-    case 'eclipse-temurin': {
-      if (t.includes('jdk')) return { tag: t.replace('jdk', 'jre') };
-      const m = /^(\d[\w.+_]*?)(?:-([a-z]+))?$/.exec(t);
-      return m ? { tag: m[2] ? `${m[1]}-jre-${m[2]}` : `${m[1]}-jre` } : null;
-    }
-    case 'openjdk': {
-      // Official openjdk images only had JRE variants up to 11; later versions live on as eclipse-temurin.
-      const m = /^(\d+)(-jdk)?$/.exec(t);
-      if (!m) return null;
-      const v = Number(m[1]);
-      if (v === 8 || v === 11) return { tag: `${v}-jre-slim` };
-      return v >= 17 ? { name: 'eclipse-temurin', tag: `${v}-jre` } : null;
-    }
     default:
       return null;
   }
+}
+
+/**
+ * The JRE for a JDK image. openjdk: `17`, `17-jdk`, `17-bullseye`, `11-jdk-slim`, `8-jdk-slim-bullseye`;
+ * 8 and 11 had `-jre-slim` variants, later versions live on as eclipse-temurin (no slim: its JRE is the small one).
+ */
+function jreVariant(name: string, t: string): { name?: string; tag: string } | null {
+  if (/jre|windowsservercore|nanoserver/.test(t)) return null;
+  if (name === 'eclipse-temurin') {
+    if (t.includes('jdk')) return { tag: t.replace('jdk', 'jre') };
+    const m = /^(\d[\w.+_]*?)(?:-([a-z]+))?$/.exec(t);
+    return m ? { tag: m[2] ? `${m[1]}-jre-${m[2]}` : `${m[1]}-jre` } : null;
+  }
+  const m = new RegExp(`^(\\d+)(?:[.\\d]*)(?:-jdk)?(?:-(slim))?(?:-${CODENAME}|-(alpine)[\\d.]*)?$`).exec(t);
+  if (!m) return null;
+  const v = Number(m[1]);
+  const codename = m[3];
+  if (v === 8 || v === 11) {
+    if (m[4]) return null; // no official alpine JRE for these
+    return { tag: `${v}-jre-slim${codename ? `-${codename}` : ''}` };
+  }
+  return v >= 17 ? { name: 'eclipse-temurin', tag: `${v}-jre${m[4] ? '-alpine' : ''}` } : null;
+}
+
+/** What the message can truthfully say about the variant. */
+function whatChanges(ref: ImageRef, suggested: string): string {
+  if (ref.name === 'debian') {
+    return `${suggested} is the same Debian without man pages and documentation (about 40 MB smaller; neither has compilers)`;
+  }
+  if (ref.name === 'openjdk' || ref.name === 'eclipse-temurin') {
+    return `${suggested} is a Java runtime without the compiler and JDK tools (often 100–200 MB smaller)`;
+  }
+  return `${suggested} has the same runtime without the compilers, headers and build tools of the full image (hundreds of MB smaller)`;
 }
 
 const JDK_ONLY = new Set(['javac', 'jar', 'jlink', 'jpackage', 'jshell', 'jdeps', 'jcmd', 'jmod']);
@@ -59,7 +80,7 @@ export default defineRule({
     bad: 'FROM python:3.12',
     good: 'FROM python:3.12-slim',
     notes:
-      'Only the final stage (and the stages it is built FROM) is checked; builder stages may well need the full image. Covered: python, ruby, perl (`3.12` → `3.12-slim`, `3.12-bookworm` → `3.12-slim-bookworm`), node (`20` → `20-slim`), debian (`bookworm` → `bookworm-slim`, `latest` → `stable-slim`), eclipse-temurin JDK → JRE, and openjdk (8/11 → `-jre-slim`, 17+ → `eclipse-temurin:<v>-jre`). ubuntu has no slim variant and is not reported. ' +
+      'Only the final stage (and the stages it is built FROM) is checked; builder stages may well need the full image. Covered: python, ruby, perl (`3.12` → `3.12-slim`, `3.12-bookworm` → `3.12-slim-bookworm`), node (`20` → `20-slim`), debian (`bookworm` → `bookworm-slim`, `latest` → `stable-slim`), eclipse-temurin JDK → JRE, and openjdk (8/11, also `-jdk`, `-jdk-slim` and `-bullseye`-style tags → `-jre-slim[-<codename>]`, 17+ → `eclipse-temurin:<v>-jre`). debian → debian-slim saves about 40 MB (man pages and documentation); neither has compilers. ubuntu has no slim variant and is not reported. ' +
       'Compiler images (golang, rust, maven, gradle, gcc) and node images that run a build are left to DS010, which converts to a multi-stage build instead. A JDK is not reported when the image runs javac/jar/jlink. The fix swaps the tag and is unsafe: a slim image lacks compilers, headers and many tools, so `pip install` of packages without wheels, or scripts using e.g. `curl`/`git`, may fail. A tag written with a variable or pinned by digest is reported without a fix.',
     seeAlso: ['Docker docs: choose the right base image'],
   },
@@ -83,7 +104,7 @@ export default defineRule({
     if (!range.raw.includes('$') && !ref.digest) {
       const prefix = variant.name ? ref.repo.slice(0, ref.repo.length - ref.name.length).replace(/(^|\/)library\/$/, '$1') + variant.name : ref.repo;
       fix = {
-        title: `Use ${suggested} (unsafe: fewer packages)`,
+        title: `Use ${suggested} (fewer packages)`,
         safe: false,
         edits: [{ start: range.start, end: range.end, text: `${prefix}:${variant.tag}` }],
       };
@@ -92,7 +113,7 @@ export default defineRule({
       instr: root.from,
       start: range.start,
       end: range.end,
-      message: `${root.imageExpanded} is a full-size image; ${suggested} has the same runtime without compilers and build tools (hundreds of MB smaller).`,
+      message: `${root.imageExpanded} is a full-size image; ${whatChanges(ref, suggested)}.`,
       fix,
     });
   },

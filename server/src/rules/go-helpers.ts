@@ -9,6 +9,7 @@ import { docEnd, docStart, type RunScript } from '../engine/run-script.js';
 import type { Word } from '../engine/shell/parser.js';
 import type { Edit } from '../engine/types.js';
 import type { RunView } from './helpers.js';
+import { stageChain } from './layer-helpers.js';
 
 /** `go build` flags that take the next word as their value (when not written `-flag=value`). */
 export const GO_VALUE_FLAGS: ReadonlySet<string> = new Set([
@@ -48,18 +49,34 @@ export interface GoBuild {
   view: RunView;
   call: Call;
   sub: Word;
-  kind: 'build' | 'install';
+  kind: 'build' | 'install' | 'get';
   flags: GoFlag[];
   packages: Word[];
 }
 
-/** Every `go build` / `go install` of a RUN, with its flags parsed the way cmd/go does. */
-export function goBuilds(view: RunView): GoBuild[] {
+/**
+ * Does `go get` build and install binaries here? In GOPATH mode it does (GO111MODULE=off, or Go
+ * up to 1.17, where module-mode `go get` still installed); `-d` only downloads.
+ */
+function getBuilds(view: RunView, call: Call): boolean {
+  if (call.args.some((w) => w.value === '-d')) return false;
+  const assigned = call.cmd.assigns.find((w) => w.value.startsWith('GO111MODULE='))?.value.slice(12);
+  const mode = assigned ?? view.instr.env.get('GO111MODULE');
+  if (mode === 'off') return true;
+  if (mode === 'on') return false;
+  const chain = stageChain(view.instr.stage);
+  const root = chain[chain.length - 1]?.imageExpanded ?? '';
+  const minor = /^(?:[\w.-]+\/)*golang:1\.(\d+)(?:[.-]|$)/.exec(root)?.[1];
+  return minor !== undefined && Number(minor) <= 17;
+}
+
+/** Every `go build` / `go install` (and, with `withGet`, GOPATH-mode `go get`) of a RUN, with its flags parsed the way cmd/go does. */
+export function goBuilds(view: RunView, withGet = false): GoBuild[] {
   const out: GoBuild[] = [];
   for (const call of view.calls) {
     if (!GO_PROGRAMS.has(call.name)) continue;
     const sub = call.args[0];
-    if (!sub || (sub.value !== 'build' && sub.value !== 'install')) continue;
+    if (!sub || (sub.value !== 'build' && sub.value !== 'install' && !(withGet && sub.value === 'get' && getBuilds(view, call)))) continue;
     const flags: GoFlag[] = [];
     const packages: Word[] = [];
     for (let i = 1; i < call.args.length; i++) {
@@ -76,7 +93,7 @@ export function goBuilds(view: RunView): GoBuild[] {
         } else flags.push({ name, word: w, value: 'true' });
       } else packages.push(w);
     }
-    out.push({ view, call, sub, kind: sub.value, flags, packages });
+    out.push({ view, call, sub, kind: sub.value as GoBuild['kind'], flags, packages });
   }
   return out;
 }

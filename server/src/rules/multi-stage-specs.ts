@@ -68,7 +68,8 @@ export function goSpec(model: Model, stage: Stage, ref: ImageRef): Spec | null {
   let binName: string;
   let artefact: string;
   if (out) {
-    const v = expand(out.value, instr.env);
+    // As written: an ARG/ENV reference must not become its default value in the runtime stage's COPY.
+    const v = out.value;
     if (v.endsWith('/') || !dir) return null;
     artefact = normJoin(dir, v);
     if (!isConcrete(artefact)) return null;

@@ -5,7 +5,7 @@
  * EXPOSE, LABEL, …) moves there verbatim; ARG/ENV/WORKDIR/USER are repeated so paths, users
  * and configuration stay as they were. The toolchain-specific part is a `Spec`.
  */
-import { expand, type Instr, type Model, type Stage } from '../engine/model.js';
+import type { Instr, Model, Stage } from '../engine/model.js';
 import type { Edit } from '../engine/types.js';
 import { imageRange } from './base-images.js';
 
@@ -44,7 +44,8 @@ export function workdirAt(stage: Stage, at: Instr, initial: string): string {
   let wd = initial;
   for (const i of stage.instrs) {
     if (i === at || i.start >= at.start) break;
-    if (i.keyword === 'WORKDIR' && !i.onbuild) wd = normJoin(wd, expand(i.args.replace(/^(["'])(.*)\1$/, '$2'), i.env));
+    // A `$VAR` stays in the path (so it is not concrete): the runtime stage would otherwise get the ARG's default inlined.
+    if (i.keyword === 'WORKDIR' && !i.onbuild) wd = normJoin(wd, i.args.replace(/^(["'])(.*)\1$/, '$2'));
   }
   return wd;
 }

@@ -1,16 +1,36 @@
-import { cleansDir, hasFlag, positionals } from '../engine/commands.js';
-import { insertAfterWord } from '../engine/edits.js';
+import { cleansDir, hasFlag, positionals, type Call } from '../engine/commands.js';
+import { appendCommand, insertAfterWord } from '../engine/edits.js';
+import type { Instr, Model } from '../engine/model.js';
 import { defineRule } from './rule.js';
 import { callRange, hasCacheMount, runViews } from './helpers.js';
+import { stageChain } from './layer-helpers.js';
 
 const APK_VALUE_OPTS = new Set(['-X', '--repository', '-p', '--root', '--arch', '--cache-dir', '-t', '--virtual', '--repositories-file', '--keys-dir']);
+
+const sub = (call: Call): string | undefined => (call.name === 'apk' ? positionals(call, APK_VALUE_OPTS)[0]?.value : undefined);
+
+/** A later RUN (this stage or one built FROM it) whose `apk add` without `--no-cache` reads the index `apk update` left. */
+function laterReader(model: Model, instr: Instr): Instr | undefined {
+  for (const v of runViews(model)) {
+    if (v.instr.start <= instr.start || v.instr.onbuild !== instr.onbuild) continue;
+    if (instr.stage ? !stageChain(v.instr.stage).includes(instr.stage) : v.instr.stage !== null) continue;
+    for (const c of v.calls) {
+      if (sub(c) === 'update') {
+        if (v.instr.stage === instr.stage) return undefined; // a fresh index from here on
+        break;
+      }
+      if (sub(c) === 'add' && !hasFlag(c, ['no-cache'])) return v.instr;
+    }
+  }
+  return undefined;
+}
 
 export default defineRule({
   id: 'DS005',
   name: 'apk-cache-kept',
   severity: 'warning',
   stageAware: true,
-  fixable: 'always',
+  fixable: 'sometimes',
   hadolint: ['DL3019'],
   docs: {
     summary: '`apk add` without `--no-cache`',
@@ -18,7 +38,7 @@ export default defineRule({
     bad: 'RUN apk add curl',
     good: 'RUN apk add --no-cache curl',
     notes:
-      'A cache or tmpfs mount on `/var/cache/apk`, or removing `/var/cache/apk` later in the same RUN, exempts the command. In stages that do not ship the finding is a hint.',
+      'A cache or tmpfs mount on `/var/cache/apk`, or removing `/var/cache/apk` later in the same RUN, exempts the command. `apk update` is reported too: it writes the index into `/var/cache/apk` even when every `apk add` has `--no-cache` (which fetches its own index, so the update is not needed). Its fix appends `rm -rf /var/cache/apk/*`; not offered when a later RUN runs `apk add` without `--no-cache` and without its own update (it reads that index). In stages that do not ship the finding is a hint.',
     seeAlso: ['hadolint DL3019'],
   },
   check(ctx) {
@@ -26,10 +46,21 @@ export default defineRule({
       if (hasCacheMount(run, ['/var/cache/apk'])) continue;
       calls.forEach((call, idx) => {
         if (call.name !== 'apk') return;
-        const sub = positionals(call, APK_VALUE_OPTS)[0];
-        if (!sub || sub.value !== 'add' || hasFlag(call, ['no-cache'])) return;
+        if (sub(call) === 'update' && !cleansDir(calls, idx + 1, ['/var/cache/apk'], instr.env)) {
+          const reader = laterReader(ctx.model, instr);
+          const edit = reader ? null : appendCommand(ctx.model, instr, 'rm -rf /var/cache/apk/*');
+          ctx.report({
+            instr,
+            ...callRange(run, call),
+            message: `\`apk update\` leaves the package index in /var/cache/apk in this layer (\`apk add --no-cache\` does not need it)${reader ? `; the RUN at line ${reader.line + 1} installs from it` : ''}.`,
+            fix: edit ? { title: 'Append `rm -rf /var/cache/apk/*`', safe: true, edits: [edit] } : undefined,
+          });
+          return;
+        }
+        const word = positionals(call, APK_VALUE_OPTS)[0];
+        if (!word || word.value !== 'add' || hasFlag(call, ['no-cache'])) return;
         if (cleansDir(calls, idx + 1, ['/var/cache/apk'], instr.env)) return;
-        const edit = insertAfterWord(instr, sub, '--no-cache');
+        const edit = insertAfterWord(instr, word, '--no-cache');
         ctx.report({
           instr,
           ...callRange(run, call),

@@ -71,6 +71,9 @@ function configuredEarlier(model: Model, instr: Instr, before: number): boolean 
   return priorInstrs(model, instr).some((i) => (i.keyword === 'RUN' || i.keyword === 'COPY') && sets(instrText(model, i)));
 }
 
+/** pip (optparse) accepts any unambiguous prefix of a long option: `--no-cache` is `--no-cache-dir`. */
+const NO_CACHE_DIR = ['no-cache', 'no-cache-', 'no-cache-d', 'no-cache-di', 'no-cache-dir'];
+
 export default defineRule({
   id: 'DS006',
   name: 'pip-cache-kept',
@@ -84,7 +87,7 @@ export default defineRule({
     bad: 'RUN pip install -r requirements.txt',
     good: 'RUN pip install --no-cache-dir -r requirements.txt',
     notes:
-      "Covers `pip`, `pip3`, `pip3.12`, `python -m pip` and `python3.X -m pip`; not `pipx`, `pipenv` or `uv`. Not flagged when `PIP_NO_CACHE_DIR` is set by ENV/ARG in the stage (or a stage it is built FROM), on the command, or by an `export` earlier in the RUN; when `pip config set global.no-cache-dir` or a pip.conf with `no-cache-dir` was written earlier (in the stage, a stage it is built FROM, or the same RUN); with a cache/tmpfs mount on `~/.cache/pip` (or on a parent such as `/root/.cache`, or on the `--cache-dir`/`PIP_CACHE_DIR` directory); or when the same RUN later deletes the cache (`rm -rf /root/.cache/pip`, `pip cache purge`). Deliberate difference from hadolint: any valid value of `PIP_NO_CACHE_DIR`, including `0`, `false`, `no` and `off`, disables the cache in pip itself (see `_handle_no_cache_dir` in pip's `cmdoptions.py`), so we do not flag those; hadolint does. `pip install --user` is flagged like any other install. In stages that do not ship the finding is a hint.",
+      "Covers `pip`, `pip3`, `pip3.12`, `python -m pip` and `python3.X -m pip`; not `pipx`, `pipenv` or `uv`. Not flagged when `PIP_NO_CACHE_DIR` is set by ENV/ARG in the stage (or a stage it is built FROM), on the command, or by an `export` earlier in the RUN; when `pip config set global.no-cache-dir` or a pip.conf with `no-cache-dir` was written earlier (in the stage, a stage it is built FROM, or the same RUN); with a cache/tmpfs mount on `~/.cache/pip` (or on a parent such as `/root/.cache`, or on the `--cache-dir`/`PIP_CACHE_DIR` directory); or when the same RUN later deletes the cache (`rm -rf /root/.cache/pip`, `pip cache purge`). Deliberate difference from hadolint: any valid value of `PIP_NO_CACHE_DIR`, including `0`, `false`, `no` and `off`, disables the cache in pip itself (see `_handle_no_cache_dir` in pip's `cmdoptions.py`), so we do not flag those; hadolint does. `pip install --user` is flagged like any other install. pip accepts unambiguous prefixes of long options, so `--no-cache` counts as `--no-cache-dir`. In stages that do not ship the finding is a hint.",
     seeAlso: ['hadolint DL3042'],
   },
   check(ctx) {
@@ -92,7 +95,7 @@ export default defineRule({
     for (const { instr, run, calls } of runViews(model)) {
       calls.forEach((call, idx) => {
         const sub = pipInstall(call);
-        if (!sub || hasFlag(call, ['no-cache-dir'])) return;
+        if (!sub || hasFlag(call, NO_CACHE_DIR)) return;
         if (disables(instr.env.get('PIP_NO_CACHE_DIR')) || disabledInRun(run, call)) return;
         const cacheDir = wordValue(optionValue(call, ['--cache-dir']), instr.env) ?? instr.env.get('PIP_CACHE_DIR');
         const dirs = cacheDir ? [cacheDir] : PIP_CACHE;

@@ -74,7 +74,7 @@ function skipReason(): string | false {
 const skip = skipReason();
 
 /** Runs docker without blocking the event loop (the HTTPS mirror lives in this process). */
-function docker(args: string[], timeoutMs = 20 * 60_000): Promise<string> {
+function docker(args: string[], timeoutMs = 30 * 60_000): Promise<string> {
   return new Promise((ok, fail) => {
     const p = spawn(DOCKER, args, { env, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
     let out = '';
@@ -164,7 +164,7 @@ async function smokeTest(tag: string, c: Case): Promise<void> {
 }
 
 for (const name of names) {
-  test(`real build: ${name}`, { skip, timeout: 40 * 60_000 }, async () => {
+  test(`real build: ${name}`, { skip, timeout: 90 * 60_000 }, async () => {
     const dir = path.join(casesDir, name);
     const c = readCase(name);
     const text = fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8');

@@ -23,6 +23,25 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: ['vscode', 'vscode-languageclient', 'vscode-languageclient/node'] }] },
   },
   {
+    // The engine's layers and the shared pure code know nothing of LSP either (test/unit/layering.test.ts checks the folder order).
+    files: ['server/src/{kernel,analysis,conversion,rules,engine}/**/*.ts', 'common/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            'vscode',
+            'vscode-languageclient',
+            'vscode-languageclient/node',
+            'vscode-languageserver',
+            'vscode-languageserver/node',
+            'vscode-languageserver-textdocument',
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Scripts and browser-driving tests: Node globals, plus the browser's inside page.evaluate callbacks.
     files: ['**/*.mjs'],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },

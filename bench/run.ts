@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { validate } from 'dockerfile-utils';
 import { lintDetailed } from '../server/src/engine/lint.js';
-import type { LintOptions } from '../server/src/engine/types.js';
+import type { LintOptions } from '../server/src/kernel/types.js';
 import { IncrementalLinter } from '../server/src/incremental.js';
 import { fresh, lineCount, loadCorpus, mb, ms, repoRoot, stats, stressFile, table } from './workloads.js';
 

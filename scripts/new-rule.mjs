@@ -37,8 +37,8 @@ const symbol = name.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());
 
 fs.writeFileSync(
   file,
-  `import { defineRule } from './rule.js';
-import { callRange, runViews } from './helpers.js';
+  `import { defineRule } from '../kernel/rule.js';
+import { callRange, runViews } from '../analysis/run-views.js';
 
 export default defineRule({
   id: '${id}',

@@ -6,7 +6,7 @@
  */
 import type { ChangeAnnotation, CodeAction, TextDocumentEdit, WorkspaceEdit, AnnotatedTextEdit } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Fix } from './engine/types.js';
+import type { Fix } from './kernel/types.js';
 import type { FixGroup, GroupedFix } from './engine/fix-groups.js';
 
 /** Unsafe quick fixes: still quick fixes (same menu), but a kind of their own that clients and keybindings can filter. */

@@ -9,7 +9,7 @@ import { parseArgs, UsageError, type Args } from './cli/args.js';
 import { readInput } from './cli/read-input.js';
 import { writeAtomic } from './cli/write-file.js';
 import { fix, lintDetailed } from './engine/lint.js';
-import type { DetailedFinding, LintOptions } from './engine/types.js';
+import type { DetailedFinding, LintOptions } from './kernel/types.js';
 import { ruleDocsUrl } from './rule-docs-url.js';
 import { toSarif } from './sarif.js';
 import { ESTIMATE_USAGE, estimateCommand, fetchIndexCommand } from './packages/estimate-cli.js';

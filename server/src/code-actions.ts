@@ -5,7 +5,7 @@
  */
 import { CodeActionKind, type CodeAction, type CodeActionParams, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { DetailedFinding, FixOptions, FixResult } from './engine/types.js';
+import type { DetailedFinding, FixOptions, FixResult } from './kernel/types.js';
 import { fixGroups } from './engine/fix-groups.js';
 import { SOURCE } from './diagnostics.js';
 import { fixAllEdit, ignoreInFileAction, needsBuildKit, shortTitle, showDocsAction, UNSAFE_QUICKFIX_KIND } from './action-helpers.js';

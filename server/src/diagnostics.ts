@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
-import type { DetailedFinding, Severity } from './engine/types.js';
+import type { DetailedFinding, Severity } from './kernel/types.js';
 import { focusRange, plainMessage } from './diagnostic-shaping.js';
 
 export const SOURCE = 'dockerfile-slim';

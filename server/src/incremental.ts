@@ -11,13 +11,13 @@
  * that could reach across groups (a changed skeleton or preamble, a global ignore pragma, an active
  * rule whose metadata declares `scope: 'file'`, a rule crash) falls back to a full lint of the chunk-parsed model.
  */
-import { ChunkCache, chunkText, parsedFromChunks, type Chunk, type ParsedChunk } from './engine/chunks.js';
+import { ChunkCache, chunkText, parsedFromChunks, type Chunk, type ParsedChunk } from './kernel/chunks.js';
 import { lintModel, MAX_TEXT_LENGTH } from './engine/lint.js';
-import { buildModel, type Model } from './engine/model.js';
-import type { DetailedFinding, LintOptions } from './engine/types.js';
+import { buildModel, type Model } from './kernel/model.js';
+import type { DetailedFinding, LintOptions } from './kernel/types.js';
 import { Groups, shiftFindings, type Placement } from './incremental-shift.js';
 import { rules } from './rules/index.js';
-import { fileScopeActive } from './rules/rule.js';
+import { fileScopeActive } from './kernel/rule.js';
 
 interface GroupEntry {
   findings: DetailedFinding[];

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { fix } from './engine/lint.js';
-import type { DetailedFinding, FixOptions, FixResult, LintOptions } from './engine/types.js';
+import type { DetailedFinding, FixOptions, FixResult, LintOptions } from './kernel/types.js';
 import { IncrementalLinter } from './incremental.js';
 
 export type WorkerRequest =

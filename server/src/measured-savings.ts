@@ -4,7 +4,7 @@
 import type { Connection } from 'vscode-languageserver/node';
 import { finalStage, formatBytes } from '../../common/src/layers/index.js';
 import { MEASURED_SIZES_NOTIFICATION, type MeasuredInstruction, type MeasuredSizesParams } from '../../common/src/protocol.js';
-import type { DetailedFinding } from './engine/types.js';
+import type { DetailedFinding } from './kernel/types.js';
 
 const MAX_DOCUMENTS = 200;
 const measured = new Map<string, Map<string, MeasuredInstruction>>();

@@ -23,7 +23,7 @@ import { hoverAt } from './hover.js';
 import { LintPool, WORKER_THRESHOLD } from './lint-pool.js';
 import { listenForMeasuredSizes, withMeasuredSavings } from './measured-savings.js';
 import { defaults, normalise, type Settings } from './settings.js';
-import type { DetailedFinding, LintOptions } from './engine/types.js';
+import type { DetailedFinding, LintOptions } from './kernel/types.js';
 import { MAX_TEXT_LENGTH } from './engine/lint.js';
 import { resolveBuildContext } from '../../common/src/workspace/confine.js';
 import { registerPackageFeatures, type PackageKnowledge } from './packages/lsp.js';

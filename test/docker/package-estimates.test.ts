@@ -8,8 +8,8 @@ import { execFile, execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { buildModel } from '../../server/src/engine/model.js';
-import { estimateModel } from '../../server/src/packages/estimate.js';
+import { buildModel } from '../../server/src/kernel/model.js';
+import { estimateModel } from '../../server/src/analysis/packages/estimate.js';
 import { IndexStore } from '../../common/src/packages/store.js';
 import { releaseOfImage } from '../../common/src/packages/release.js';
 

@@ -5,7 +5,7 @@
  */
 import { validate } from 'dockerfile-utils';
 import { autoFixable, fix, lintDetailed } from '../../server/src/engine/index.js';
-import type { FixOptions } from '../../server/src/engine/types.js';
+import type { FixOptions } from '../../server/src/kernel/types.js';
 
 /** dockerfile-utils errors (severity 1), as sorted messages. */
 export function validatorErrors(text: string): string[] {

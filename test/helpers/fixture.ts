@@ -1,7 +1,7 @@
 /** Reading `# expect:` markers and rendering golden files for rule fixtures. */
 import * as fs from 'node:fs';
-import type { DetailedFinding, LintOptions } from '../../server/src/engine/types.js';
-import { buildModel, type Model } from '../../server/src/engine/model.js';
+import type { DetailedFinding, LintOptions } from '../../server/src/kernel/types.js';
+import { buildModel, type Model } from '../../server/src/kernel/model.js';
 import { updateGolden } from './paths.js';
 
 export interface Expectation {

@@ -1,5 +1,5 @@
 /** Renders the rule docs and the settings schema from rule metadata (checked by registry.test). */
-import type { Rule } from '../../server/src/rules/rule.js';
+import type { Rule } from '../../server/src/kernel/rule.js';
 
 export function ruleDoc(r: Rule): string {
   const fix = {

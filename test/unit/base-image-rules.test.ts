@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { validate } from 'dockerfile-utils';
 import { fix, lint } from '../../server/src/engine/index.js';
-import { parseImage } from '../../server/src/rules/base-images.js';
+import { parseImage } from '../../server/src/analysis/images/base-images.js';
 import { slimVariant } from '../../server/src/rules/full-base-image.js';
 import { fixturesDir } from '../helpers/paths.js';
 

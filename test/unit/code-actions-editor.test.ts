@@ -21,7 +21,12 @@ const params = (doc: TextDocument, diagnostics: Diagnostic[], only?: string[]): 
 const diags = (doc: TextDocument): Diagnostic[] => lintDetailed(doc.getText()).map((f) => toDiagnostic(f, (o) => doc.positionAt(o), doc.getText()));
 
 test('fix-all: one annotation per fix, safe ones pre-ticked, unsafe ones need confirmation', () => {
-  const doc = TextDocument.create(uri, 'dockerfile', 1, 'FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl && curl --version\nRUN pip install requests\n');
+  const doc = TextDocument.create(
+    uri,
+    'dockerfile',
+    1,
+    'FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl && curl --version\nRUN pip install requests\n',
+  );
   const [safe] = codeActions(doc, params(doc, [], ['source.fixAll.dockerfileSlim']), lintDetailed(doc.getText()), { dockerignoreExists: true }, '', {
     annotations: true,
   });
@@ -51,7 +56,10 @@ test('quick fixes: short titles, unsafe kind, Show documentation and Ignore in t
   const ds = diags(doc);
   const actions = codeActions(doc, params(doc, ds), lintDetailed(doc.getText()), { dockerignoreExists: true }, '', { annotations: true });
   const titles = actions.map((a) => a.title);
-  assert.ok(titles.some((t) => t.startsWith('Add --no-install-recommends')), titles.join(' | '));
+  assert.ok(
+    titles.some((t) => t.startsWith('Add --no-install-recommends')),
+    titles.join(' | '),
+  );
   assert.ok(titles.includes('Show documentation for DS004'));
   const ignore = actions.find((a) => a.title === 'Ignore DS004 in this file') as CodeAction;
   const e = ignore.edit?.changes?.[uri]?.[0];

@@ -11,11 +11,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { lintDetailed } from '../../server/src/engine/lint.js';
-import { buildModel } from '../../server/src/engine/model.js';
-import { chunkText, parseChunked, splitStages } from '../../server/src/engine/chunks.js';
+import { buildModel } from '../../server/src/kernel/model.js';
+import { chunkText, parseChunked, splitStages } from '../../server/src/kernel/chunks.js';
 import { lintModel } from '../../server/src/engine/lint.js';
 import { IncrementalLinter } from '../../server/src/incremental.js';
-import type { LintOptions } from '../../server/src/engine/types.js';
+import type { LintOptions } from '../../server/src/kernel/types.js';
 import { dockerfile } from '../helpers/dockerfile-arb.js';
 import { propertyRuns, sharedDir, sharedSkip } from '../helpers/paths.js';
 

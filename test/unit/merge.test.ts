@@ -2,8 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyEdits, lint } from '../../server/src/engine/index.js';
-import { mergeRuns } from '../../server/src/engine/edits.js';
-import { buildModel } from '../../server/src/engine/model.js';
+import { mergeRuns } from '../../server/src/kernel/edits.js';
+import { buildModel } from '../../server/src/kernel/model.js';
 
 /** Merges every RUN of the text (they must all be mergeable) and returns the new text. */
 function mergeAll(text: string, isolate = false): string {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { validate } from 'dockerfile-utils';
 import { fix, lint, lintDetailed } from '../../server/src/engine/index.js';
 import { applyEdits } from '../../server/src/engine/lint.js';
-import { slimNode, slimPython } from '../../server/src/rules/runtime-images.js';
+import { slimNode, slimPython } from '../../server/src/analysis/images/runtime-images.js';
 
 const errors = (text: string): string[] =>
   validate(text)

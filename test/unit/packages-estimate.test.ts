@@ -2,8 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { buildModel } from '../../server/src/engine/model.js';
-import { estimateModel } from '../../server/src/packages/estimate.js';
+import { buildModel } from '../../server/src/kernel/model.js';
+import { estimateModel } from '../../server/src/analysis/packages/estimate.js';
 import { baseSet } from '../../common/src/packages/base-set.js';
 import { resolveInstall } from '../../common/src/packages/resolve.js';
 import { installLayerBytes } from '../../common/src/packages/layer-size.js';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { lintDetailed, rules } from '../../server/src/engine/index.js';
-import type { LintOptions } from '../../server/src/engine/types.js';
+import type { LintOptions } from '../../server/src/kernel/types.js';
 import { checkConvergence } from '../helpers/convergence.js';
 import { checkGolden, instructionLine, readFixture, renderFindings } from '../helpers/fixture.js';
 import { fixturesDir, repoRoot } from '../helpers/paths.js';

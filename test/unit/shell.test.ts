@@ -1,10 +1,10 @@
 /** The shell parser and RUN script extraction on the forms people really write. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseShell } from '../../server/src/engine/shell/parser.js';
-import { buildModel } from '../../server/src/engine/model.js';
+import { parseShell } from '../../server/src/kernel/shell/parser.js';
+import { buildModel } from '../../server/src/kernel/model.js';
 import { lint } from '../../server/src/engine/index.js';
-import { removes } from '../../server/src/engine/commands.js';
+import { removes } from '../../server/src/kernel/commands.js';
 
 const names = (src: string): string[] => parseShell(src).commands.map((c) => c.words.map((w) => w.value).join(' '));
 

@@ -5,7 +5,7 @@
  * each group can be applied or left out on its own (no group's edits overlap or touch another's).
  */
 import { applyEdits, lintDetailed, selectFixes } from './lint.js';
-import type { CreateFile, DetailedFinding, Edit, FixOptions } from './types.js';
+import type { CreateFile, DetailedFinding, Edit, FixOptions } from '../kernel/types.js';
 
 export interface FixGroupMember {
   rule: string;

@@ -4,11 +4,11 @@
  */
 import type { Heredoc } from 'dockerfile-ast';
 import { rules } from '../rules/index.js';
-import type { Rule } from '../rules/rule.js';
-import { buildModel, type Model } from './model.js';
-import { ChunkCache, chunkText, parsedFromChunks } from './chunks.js';
-import { readSuppressions } from './suppress.js';
-import type { CreateFile, DetailedFinding, Edit, Finding, FixOptions, FixResult, LintOptions, Severity } from './types.js';
+import type { Rule } from '../kernel/rule.js';
+import { buildModel, type Model } from '../kernel/model.js';
+import { ChunkCache, chunkText, parsedFromChunks } from '../kernel/chunks.js';
+import { readSuppressions } from '../kernel/suppress.js';
+import type { CreateFile, DetailedFinding, Edit, Finding, FixOptions, FixResult, LintOptions, Severity } from '../kernel/types.js';
 
 const hadolintMap = new Map<string, string[]>();
 for (const r of rules) for (const dl of r.hadolint ?? []) hadolintMap.set(dl, [...(hadolintMap.get(dl) ?? []), r.id]);
@@ -20,9 +20,9 @@ export function enabledRules(options: LintOptions = {}): Rule[] {
   return rules.filter((r) => options.rules?.[r.id] !== 'off');
 }
 
-function severityFor(rule: Rule, options: LintOptions, shipped: boolean, own?: Severity): Severity {
+function severityFor(rule: Rule, options: LintOptions, shipped: boolean): Severity {
   const set = options.rules?.[rule.id];
-  const base: Severity = own ?? (set && set !== 'off' && set !== 'default' ? set : rule.severity);
+  const base: Severity = set && set !== 'off' && set !== 'default' ? set : rule.severity;
   return rule.stageAware && !shipped ? 'hint' : base;
 }
 
@@ -80,7 +80,7 @@ export function lintModel(model: Model, options: LintOptions = {}): DetailedFind
     const ctx = {
       model,
       options,
-      report(r: import('../rules/rule.js').Report): void {
+      report(r: import('../kernel/rule.js').Report): void {
         if (sup.byLine.get(r.instr.line)?.has(rule.id)) return;
         const start = notInCrlf(model.text, Math.max(0, Math.min(r.start, model.text.length)));
         const end = notInCrlf(model.text, Math.max(start, Math.min(r.end, model.text.length)));
@@ -90,7 +90,7 @@ export function lintModel(model: Model, options: LintOptions = {}): DetailedFind
         const f: DetailedFinding = {
           rule: rule.id,
           name: rule.name,
-          severity: severityFor(rule, options, shipped, r.severity),
+          severity: severityFor(rule, options, shipped),
           message: r.message,
           line: a.line + 1,
           column: a.character + 1,

@@ -4,9 +4,9 @@
  * process (downloading and parsing an index takes seconds; the editor must not wait for it).
  */
 import { parseFlags } from '../cli/args.js';
-import { buildModel } from '../engine/model.js';
-import { formatBytes } from './format.js';
-import { estimateModel } from './estimate.js';
+import { buildModel } from '../kernel/model.js';
+import { formatBytes } from '../analysis/packages/format.js';
+import { estimateModel } from '../analysis/packages/estimate.js';
 import { releaseOfImage, type BaseRelease } from '../../../common/src/packages/release.js';
 import { defaultIndexDir, IndexStore } from '../../../common/src/packages/store.js';
 

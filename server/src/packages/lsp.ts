@@ -5,12 +5,12 @@
  */
 import type { Connection, Hover, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { buildModel, type Model } from '../engine/model.js';
+import { buildModel, type Model } from '../kernel/model.js';
 import { MAX_TEXT_LENGTH } from '../engine/lint.js';
-import { docEnd, docStart } from '../engine/run-script.js';
-import { estimateModel, type RunEstimate } from './estimate.js';
-import { formatBytes } from './format.js';
-import { pkgName } from '../rules/package-ops.js';
+import { docEnd, docStart } from '../kernel/run-script.js';
+import { estimateModel, type RunEstimate } from '../analysis/packages/estimate.js';
+import { formatBytes } from '../analysis/packages/format.js';
+import { pkgName } from '../analysis/packages/operations.js';
 import { baseSet } from '../../../common/src/packages/base-set.js';
 import { releaseOfImage, type BaseRelease } from '../../../common/src/packages/release.js';
 import { resolveInstall } from '../../../common/src/packages/resolve.js';

@@ -1,10 +1,10 @@
-import { cleansDir, hasFlag, positionals, type Call } from '../engine/commands.js';
-import { appendCommand, insertAfterWord } from '../engine/edits.js';
-import type { Instr, Model } from '../engine/model.js';
-import { defineRule } from './rule.js';
-import { cacheMountFix } from './cache-mounts.js';
-import { callRange, hasCacheMount, runViews } from './helpers.js';
-import { stageChain } from './layer-helpers.js';
+import { cleansDir, hasFlag, positionals, type Call } from '../kernel/commands.js';
+import { appendCommand, insertAfterWord } from '../kernel/edits.js';
+import type { Instr, Model } from '../kernel/model.js';
+import { defineRule } from '../kernel/rule.js';
+import { cacheMountFix } from '../analysis/packages/cache-mounts.js';
+import { callRange, hasCacheMount, runViews } from '../analysis/run-views.js';
+import { stageChain } from '../analysis/layers/contents.js';
 
 const APK_VALUE_OPTS = new Set(['-X', '--repository', '-p', '--root', '--arch', '--cache-dir', '-t', '--virtual', '--repositories-file', '--keys-dir']);
 

@@ -1,11 +1,11 @@
-import { cleansDir, type Call } from '../engine/commands.js';
-import { appendCommand } from '../engine/edits.js';
-import type { Instr, Model } from '../engine/model.js';
-import type { Edit } from '../engine/types.js';
-import { defineRule } from './rule.js';
-import { callRange, hasCacheMount, runViews, type RunView } from './helpers.js';
-import { stageChain } from './layer-helpers.js';
-import { cacheMountFix } from './cache-mounts.js';
+import { cleansDir, type Call } from '../kernel/commands.js';
+import { appendCommand } from '../kernel/edits.js';
+import type { Instr, Model } from '../kernel/model.js';
+import type { Edit } from '../kernel/types.js';
+import { defineRule } from '../kernel/rule.js';
+import { callRange, hasCacheMount, runViews, type RunView } from '../analysis/run-views.js';
+import { stageChain } from '../analysis/layers/contents.js';
+import { cacheMountFix } from '../analysis/packages/cache-mounts.js';
 
 const APT = new Set(['apt-get', 'apt', 'aptitude']);
 const LISTS = '/var/lib/apt/lists';

@@ -1,20 +1,20 @@
-import { hasFlag, positionals, type Call } from '../engine/commands.js';
-import { insertAfterWord } from '../engine/edits.js';
-import { expand, type Instr, type Model } from '../engine/model.js';
-import { docStart } from '../engine/run-script.js';
-import type { Word } from '../engine/shell/parser.js';
-import type { Fix } from '../engine/types.js';
-import { defineRule } from './rule.js';
-import { callRange, runViews } from './helpers.js';
-import { earlierInstrs } from './layer-helpers.js';
-import { installedNames, isInstall, pkgName, pkgOps } from './package-ops.js';
-import { instrText, subcommand } from './pkg-helpers.js';
-import { anyBefore } from '../engine/stage-index.js';
-import { recommendsToKeep } from './recommends.js';
-import type { LintOptions } from '../engine/types.js';
-import { installEstimate, recommendsSource, savings, savingsText } from '../packages/rule-data.js';
-import { stageUsage } from './stage-usage.js';
-import { formatBytes } from '../packages/format.js';
+import { hasFlag, positionals, type Call } from '../kernel/commands.js';
+import { insertAfterWord } from '../kernel/edits.js';
+import { expand, type Instr, type Model } from '../kernel/model.js';
+import { docStart } from '../kernel/run-script.js';
+import type { Word } from '../kernel/shell/parser.js';
+import type { Fix } from '../kernel/types.js';
+import { defineRule } from '../kernel/rule.js';
+import { callRange, runViews } from '../analysis/run-views.js';
+import { earlierInstrs } from '../analysis/layers/contents.js';
+import { installedNames, isInstall, pkgName, pkgOps } from '../analysis/packages/operations.js';
+import { instrText, subcommand } from '../analysis/packages/manager-commands.js';
+import { anyBefore } from '../kernel/stage-index.js';
+import { recommendsToKeep } from '../analysis/packages/recommends.js';
+import type { LintOptions } from '../kernel/types.js';
+import { installEstimate, recommendsSource, savings, savingsText } from '../analysis/packages/size-data.js';
+import { stageUsage } from '../analysis/packages/stage-usage.js';
+import { formatBytes } from '../analysis/packages/format.js';
 
 const APT_VALUE_OPTS = new Set([
   '-o',

@@ -1,14 +1,14 @@
-import { hasFlag, positionals, type Call } from '../engine/commands.js';
-import { appendCommand } from '../engine/edits.js';
-import { expand, type Instr, type Model } from '../engine/model.js';
-import type { Fix } from '../engine/types.js';
-import { downloadTarget, runCreations } from './download-helpers.js';
-import { defineRule } from './rule.js';
-import { callRange, runViews, viewOf, type RunView } from './helpers.js';
-import { deletedByLaterRun } from './layer-index.js';
-import { lastBefore } from '../engine/stage-index.js';
-import { callDirs, copyArgs, deletedInSameRun, isUrl, joinPath, stageChain, workdirAt, type Created } from './layer-helpers.js';
-import { installedNames, isInstall, pkgOps } from './package-ops.js';
+import { hasFlag, positionals, type Call } from '../kernel/commands.js';
+import { appendCommand } from '../kernel/edits.js';
+import { expand, type Instr, type Model } from '../kernel/model.js';
+import type { Fix } from '../kernel/types.js';
+import { downloadTarget, runCreations } from '../analysis/layers/downloads.js';
+import { defineRule } from '../kernel/rule.js';
+import { callRange, runViews, viewOf, type RunView } from '../analysis/run-views.js';
+import { deletedByLaterRun } from '../analysis/layers/stage-indexes.js';
+import { lastBefore } from '../kernel/stage-index.js';
+import { callDirs, copyArgs, deletedInSameRun, isUrl, joinPath, stageChain, workdirAt, type Created } from '../analysis/layers/contents.js';
+import { installedNames, isInstall, pkgOps } from '../analysis/packages/operations.js';
 
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh']);
 

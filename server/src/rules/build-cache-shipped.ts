@@ -1,11 +1,11 @@
-import { cleansDir, hasFlag, positionals, type Call } from '../engine/commands.js';
-import { appendCommand, insertAfterWord } from '../engine/edits.js';
-import { expand, type Instr, type Model } from '../engine/model.js';
-import type { Word } from '../engine/shell/parser.js';
-import type { Edit, Fix } from '../engine/types.js';
-import { defineRule } from './rule.js';
-import { callRange, runViews, stageInstrs, type RunView } from './helpers.js';
-import { homePaths, mountCovers, optionValue, priorInstrs, wordValue } from './pkg-helpers.js';
+import { cleansDir, hasFlag, positionals, type Call } from '../kernel/commands.js';
+import { appendCommand, insertAfterWord } from '../kernel/edits.js';
+import { expand, type Instr, type Model } from '../kernel/model.js';
+import type { Word } from '../kernel/shell/parser.js';
+import type { Edit, Fix } from '../kernel/types.js';
+import { defineRule } from '../kernel/rule.js';
+import { callRange, runViews, stageInstrs, type RunView } from '../analysis/run-views.js';
+import { homePaths, mountCovers, optionValue, priorInstrs, wordValue } from '../analysis/packages/manager-commands.js';
 
 /** What one build command leaves behind, and how to drop it. */
 interface CacheUse {

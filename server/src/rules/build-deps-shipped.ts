@@ -1,13 +1,13 @@
-import { appendCommand, insertAfterWord } from '../engine/edits.js';
-import { expand, type Model } from '../engine/model.js';
-import { docEnd, docStart } from '../engine/run-script.js';
-import type { Edit, Fix } from '../engine/types.js';
-import { defineRule } from './rule.js';
-import { callRange, runViews, type RunView } from './helpers.js';
-import { removedByLaterRun as laterRemoval } from './layer-index.js';
-import { isInstall, pkgName, pkgOps, removedLater, type PkgOp } from './package-ops.js';
+import { appendCommand, insertAfterWord } from '../kernel/edits.js';
+import { expand, type Model } from '../kernel/model.js';
+import { docEnd, docStart } from '../kernel/run-script.js';
+import type { Edit, Fix } from '../kernel/types.js';
+import { defineRule } from '../kernel/rule.js';
+import { callRange, runViews, type RunView } from '../analysis/run-views.js';
+import { removedByLaterRun as laterRemoval } from '../analysis/layers/stage-indexes.js';
+import { isInstall, pkgName, pkgOps, removedLater, type PkgOp } from '../analysis/packages/operations.js';
 import { removalLeftovers } from './apt-remove-leftovers.js';
-import { shippedUsage } from './stage-usage.js';
+import { shippedUsage } from '../analysis/packages/stage-usage.js';
 
 const BUILD_PKGS = new Set([
   'gcc',

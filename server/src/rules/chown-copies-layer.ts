@@ -1,11 +1,11 @@
-import { hasFlag, positionals, removes, type Call } from '../engine/commands.js';
-import { expand, type Instr, type Model } from '../engine/model.js';
-import { docEnd, docStart } from '../engine/run-script.js';
-import type { Edit, Fix } from '../engine/types.js';
-import { defineRule } from './rule.js';
-import { callRange, runViews, type RunView } from './helpers.js';
-import { callDirs, copyArgs, isUrl, joinPath, type Created } from './layer-helpers.js';
-import { copiesWithin, runsStrictlyBetween } from './layer-index.js';
+import { hasFlag, positionals, removes, type Call } from '../kernel/commands.js';
+import { expand, type Instr, type Model } from '../kernel/model.js';
+import { docEnd, docStart } from '../kernel/run-script.js';
+import type { Edit, Fix } from '../kernel/types.js';
+import { defineRule } from '../kernel/rule.js';
+import { callRange, runViews, type RunView } from '../analysis/run-views.js';
+import { callDirs, copyArgs, isUrl, joinPath, type Created } from '../analysis/layers/contents.js';
+import { copiesWithin, runsStrictlyBetween } from '../analysis/layers/stage-indexes.js';
 
 /** Past this many copied paths or RUNs in between, the finding names the first ones and offers no fix. */
 const MAX_HITS = 32;

@@ -1,13 +1,13 @@
-import { MAX_MERGE_RUNS, mergeRuns } from '../engine/edits.js';
-import type { Instr, Model, Stage } from '../engine/model.js';
-import type { Fix } from '../engine/types.js';
-import { runCreations } from './download-helpers.js';
-import { defineRule } from './rule.js';
-import { callRange, runViews, type RunView } from './helpers.js';
-import { copyCreations, deletedInSameRun, deletes, deletionsByCall, pragmaBetween, stageChain, type Created } from './layer-helpers.js';
-import { PathIndex } from '../engine/path-index.js';
-import { positionIn } from '../engine/stage-index.js';
-import { installedNames, isInstall, isRemoval, opAt, pkgOps, removedLater, removedNames, type PkgOp } from './package-ops.js';
+import { MAX_MERGE_RUNS, mergeRuns } from '../kernel/edits.js';
+import type { Instr, Model, Stage } from '../kernel/model.js';
+import type { Fix } from '../kernel/types.js';
+import { runCreations } from '../analysis/layers/downloads.js';
+import { defineRule } from '../kernel/rule.js';
+import { callRange, runViews, type RunView } from '../analysis/run-views.js';
+import { copyCreations, deletedInSameRun, deletes, deletionsByCall, pragmaBetween, stageChain, type Created } from '../analysis/layers/contents.js';
+import { PathIndex } from '../kernel/path-index.js';
+import { positionIn } from '../kernel/stage-index.js';
+import { installedNames, isInstall, isRemoval, opAt, pkgOps, removedLater, removedNames, type PkgOp } from '../analysis/packages/operations.js';
 
 interface Origin {
   instr: Instr;

@@ -1,11 +1,11 @@
-import { calls, changesShellState, deletedPaths } from '../engine/commands.js';
-import { mergeable, mergeRuns } from '../engine/edits.js';
-import type { Instr, Model } from '../engine/model.js';
-import { docEnd } from '../engine/run-script.js';
-import { defineRule } from './rule.js';
-import { hasHeredoc, pragmaBetween } from './layer-helpers.js';
+import { calls, changesShellState, deletedPaths } from '../kernel/commands.js';
+import { mergeable, mergeRuns } from '../kernel/edits.js';
+import type { Instr, Model } from '../kernel/model.js';
+import { docEnd } from '../kernel/run-script.js';
+import { defineRule } from '../kernel/rule.js';
+import { hasHeredoc, pragmaBetween } from '../analysis/layers/contents.js';
 import { cleanupOrigins } from './cleanup-in-later-layer.js';
-import { isRemoval, pkgOps } from './package-ops.js';
+import { isRemoval, pkgOps } from '../analysis/packages/operations.js';
 
 /** The first RUN after the group's first one that deletes files or removes packages (its bytes still ship before it). */
 function deleter(group: readonly Instr[]): Instr | undefined {

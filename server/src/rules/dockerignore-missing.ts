@@ -1,6 +1,6 @@
-import type { Instr } from '../engine/model.js';
-import { defineRule } from './rule.js';
-import { runViews } from './helpers.js';
+import type { Instr } from '../kernel/model.js';
+import { defineRule } from '../kernel/rule.js';
+import { runViews } from '../analysis/run-views.js';
 
 /** Source words of a COPY/ADD: everything but flags and the destination (shell or JSON form). */
 function sources(args: string): string[] | null {

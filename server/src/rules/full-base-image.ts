@@ -1,7 +1,7 @@
-import { defineRule } from './rule.js';
-import { runViews } from './helpers.js';
-import { finalChain, imageRange, parseImage, type ImageRef } from './base-images.js';
-import { reportedToolchain } from './convert-stack.js';
+import { defineRule } from '../kernel/rule.js';
+import { runViews } from '../analysis/run-views.js';
+import { finalChain, imageRange, parseImage, type ImageRef } from '../analysis/images/base-images.js';
+import { reportedToolchain } from '../conversion/convert-stack.js';
 
 const CODENAME = '(bookworm|bullseye|buster|trixie|forky|stretch)';
 const NOT_FULL = /slim|alpine|windowsservercore|nanoserver|jre|distroless|minimal/;

@@ -1,6 +1,6 @@
-import { defineRule } from './rule.js';
-import { callRange, runViews } from './helpers.js';
-import { checkStrip, goBuilds, producesBinary, stageRunViews, stripEdit } from './go-helpers.js';
+import { defineRule } from '../kernel/rule.js';
+import { callRange, runViews } from '../analysis/run-views.js';
+import { checkStrip, goBuilds, producesBinary, stageRunViews, stripEdit } from '../analysis/go/go-commands.js';
 
 export default defineRule({
   id: 'DS009',

@@ -1,5 +1,5 @@
 /** The single registry of rules, in id order. Adding a rule: one file here, one fixture in test/fixtures/rules/. */
-import type { Rule } from './rule.js';
+import type { Rule } from '../kernel/rule.js';
 import consecutiveRuns from './consecutive-runs.js';
 import cleanupInLaterLayer from './cleanup-in-later-layer.js';
 import aptListsKept from './apt-lists-kept.js';

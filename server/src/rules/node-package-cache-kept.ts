@@ -1,11 +1,11 @@
-import { cleansDir, hasFlag, positionals, type Call } from '../engine/commands.js';
-import { appendCommand } from '../engine/edits.js';
-import type { Instr, Model } from '../engine/model.js';
-import { cacheMountFix } from './cache-mounts.js';
-import { defineRule } from './rule.js';
-import { callRange, runViews } from './helpers.js';
+import { cleansDir, hasFlag, positionals, type Call } from '../kernel/commands.js';
+import { appendCommand } from '../kernel/edits.js';
+import type { Instr, Model } from '../kernel/model.js';
+import { cacheMountFix } from '../analysis/packages/cache-mounts.js';
+import { defineRule } from '../kernel/rule.js';
+import { callRange, runViews } from '../analysis/run-views.js';
 import { composerFindings } from './composer-cache.js';
-import { homePaths, instrText, mountCovers, optionValue, priorInstrs, wordValue } from './pkg-helpers.js';
+import { homePaths, instrText, mountCovers, optionValue, priorInstrs, wordValue } from '../analysis/packages/manager-commands.js';
 
 const NPM_INSTALL = new Set([
   'install',

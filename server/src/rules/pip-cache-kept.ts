@@ -1,13 +1,13 @@
-import { cleansDir, hasFlag, positionals, type Call } from '../engine/commands.js';
-import { insertAfterWord } from '../engine/edits.js';
-import type { Instr, Model } from '../engine/model.js';
-import { docStart, type RunScript } from '../engine/run-script.js';
-import type { Word } from '../engine/shell/parser.js';
-import { cacheMountFix } from './cache-mounts.js';
-import { defineRule } from './rule.js';
-import { callRange, runViews } from './helpers.js';
-import { exportedBefore, homePaths, instrText, mountCovers, optionValue, wordValue } from './pkg-helpers.js';
-import { anyBefore } from '../engine/stage-index.js';
+import { cleansDir, hasFlag, positionals, type Call } from '../kernel/commands.js';
+import { insertAfterWord } from '../kernel/edits.js';
+import type { Instr, Model } from '../kernel/model.js';
+import { docStart, type RunScript } from '../kernel/run-script.js';
+import type { Word } from '../kernel/shell/parser.js';
+import { cacheMountFix } from '../analysis/packages/cache-mounts.js';
+import { defineRule } from '../kernel/rule.js';
+import { callRange, runViews } from '../analysis/run-views.js';
+import { exportedBefore, homePaths, instrText, mountCovers, optionValue, wordValue } from '../analysis/packages/manager-commands.js';
+import { anyBefore } from '../kernel/stage-index.js';
 
 /** pip's global options that take a separate value (they may come before `install`). */
 const PIP_VALUE_OPTS = new Set([

@@ -1,8 +1,8 @@
-import { deletedPaths, positionals, removes, type Call } from '../engine/commands.js';
-import { appendCommand } from '../engine/edits.js';
-import { defineRule } from './rule.js';
-import { callRange, runViews } from './helpers.js';
-import { mountCovers } from './pkg-helpers.js';
+import { deletedPaths, positionals, removes, type Call } from '../kernel/commands.js';
+import { appendCommand } from '../kernel/edits.js';
+import { defineRule } from '../kernel/rule.js';
+import { callRange, runViews } from '../analysis/run-views.js';
+import { mountCovers } from '../analysis/packages/manager-commands.js';
 
 interface Manager {
   /** Subcommands that download repository metadata or packages into the cache. */

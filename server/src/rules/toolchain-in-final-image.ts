@@ -1,8 +1,8 @@
-import { defineRule } from './rule.js';
-import { imageRange, type ToolchainKind } from './base-images.js';
-import { convert } from './multi-stage.js';
-import { goSpec, rustSpec } from './multi-stage-specs.js';
-import { reportedToolchain } from './convert-stack.js';
+import { defineRule } from '../kernel/rule.js';
+import { imageRange, type ToolchainKind } from '../analysis/images/base-images.js';
+import { convert } from '../conversion/multi-stage.js';
+import { goSpec, rustSpec } from '../conversion/multi-stage-specs.js';
+import { reportedToolchain } from '../conversion/convert-stack.js';
 
 const WHAT: Record<ToolchainKind, string> = {
   go: 'the Go toolchain (about 800 MB)',

@@ -7,7 +7,7 @@
  *   gcc:12 → debian:bookworm-slim, debian:bookworm → debian:bookworm-slim, ubuntu:22.04 stays.
  * A prefix such as `local/` or `registry.example.com/library/` is kept (our tests tag local images so).
  */
-import type { Stage } from '../engine/model.js';
+import type { Stage } from '../../kernel/model.js';
 
 interface Split {
   /** Everything up to and including the last `/` of the repository (`local/`, ``). */

@@ -2,8 +2,8 @@
  * What a rule is: one self-describing object (id, name, severity, docs, check and fix together)
  * registered in `rules/index.ts`. Rules only read the model and call `ctx.report`.
  */
-import type { Instr, Model, Stage } from '../engine/model.js';
-import type { Fix, LintOptions, Severity } from '../engine/types.js';
+import type { Instr, Model } from './model.js';
+import type { Fix, LintOptions, Severity } from './types.js';
 
 export interface RuleDocs {
   /** One line: what is wrong. */
@@ -27,8 +27,6 @@ export interface Report {
   fix?: Fix;
   /** Other ways to fix it, offered as extra quick fixes and never applied by fix-all (e.g. a BuildKit cache mount). */
   alternatives?: Fix[];
-  /** Overrides the rule's stage-aware severity choice for this finding. */
-  severity?: Severity;
 }
 
 export interface RuleContext {
@@ -69,9 +67,4 @@ export function defineRule(rule: Rule): Rule {
 export function fileScopeActive(rule: Rule, options: LintOptions): boolean {
   if (rule.scope !== 'file' || options.rules?.[rule.id] === 'off') return false;
   return rule.activeWhen ? rule.activeWhen(options) : true;
-}
-
-/** Does this stage's content end up in the final image? */
-export function ships(stage: Stage | null): boolean {
-  return stage === null || stage.shipped;
 }

@@ -2,12 +2,22 @@
  * The toolchain-specific halves of DS010's conversion: Go (→ scratch, CGO_ENABLED=0, `-o`,
  * `-ldflags="-s -w"`) and Rust (`cargo build --release` → debian-slim / alpine).
  */
-import { expand, type Model, type Stage } from '../engine/model.js';
-import type { Edit } from '../engine/types.js';
-import type { Call } from '../engine/commands.js';
-import { runViews, type RunView } from './helpers.js';
-import type { ImageRef } from './base-images.js';
-import { GO_VALUE_FLAGS, afterSubcommand, checkStrip, encode, goBuilds, lastFlag, producesBinary, stripEdit, type GoBuild } from './go-helpers.js';
+import { expand, type Model, type Stage } from '../kernel/model.js';
+import type { Edit } from '../kernel/types.js';
+import type { Call } from '../kernel/commands.js';
+import { runViews, type RunView } from '../analysis/run-views.js';
+import type { ImageRef } from '../analysis/images/base-images.js';
+import {
+  GO_VALUE_FLAGS,
+  afterSubcommand,
+  checkStrip,
+  encode,
+  goBuilds,
+  lastFlag,
+  producesBinary,
+  stripEdit,
+  type GoBuild,
+} from '../analysis/go/go-commands.js';
 import { blockStartOffset, isConcrete, normJoin, workdirAt, type Spec } from './multi-stage.js';
 
 function stageViews(model: Model, stage: Stage): RunView[] {

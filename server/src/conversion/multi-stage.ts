@@ -5,9 +5,9 @@
  * EXPOSE, LABEL, …) moves there verbatim; ARG/ENV/WORKDIR/USER are repeated so paths, users
  * and configuration stay as they were. The toolchain-specific part is a `Spec`.
  */
-import type { Instr, Model, Stage } from '../engine/model.js';
-import type { Edit } from '../engine/types.js';
-import { imageRange } from './base-images.js';
+import type { Instr, Model, Stage } from '../kernel/model.js';
+import type { Edit } from '../kernel/types.js';
+import { imageRange } from '../analysis/images/base-images.js';
 
 export interface Spec {
   /** Runtime base image and a word for the comment (`the binary`). */

@@ -54,12 +54,6 @@ export function insertAfterWord(instr: Instr, word: Word, text: string): Edit | 
   return { start: at, end: at, text: run.form === 'exec' ? jsonInner(` ${text}`) : ` ${text}` };
 }
 
-/** The document range of a word of a RUN script. */
-export function wordRange(instr: Instr, word: Word): { start: number; end: number } {
-  const run = instr.run as RunScript;
-  return { start: docStart(run, word.start), end: docEnd(run, word.end) };
-}
-
 /** Indentation used by the RUN's continuation lines, or four spaces. */
 function continuationIndent(model: Model, instr: Instr): string {
   if (instr.endLine > instr.line) {

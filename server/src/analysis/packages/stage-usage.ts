@@ -4,10 +4,10 @@
  * on, every stage built FROM it, and the run-time commands (CMD, ENTRYPOINT, HEALTHCHECK) the
  * image inherits.
  */
-import { positionals, type Call } from '../engine/commands.js';
-import type { Instr, Model, Stage } from '../engine/model.js';
-import { runViews } from './helpers.js';
-import { stageChain } from './layer-helpers.js';
+import { positionals, type Call } from '../../kernel/commands.js';
+import type { Instr, Model, Stage } from '../../kernel/model.js';
+import { runViews } from '../run-views.js';
+import { stageChain } from '../layers/contents.js';
 import type { StageUsage } from './recommends.js';
 
 const TLS_PROGRAMS = new Set([

@@ -3,12 +3,12 @@
  * working directories (WORKDIR and `cd` inside a RUN), COPY/ADD destinations and what a RUN
  * deletes. Downloads are in download-helpers.ts, packages in package-ops.ts.
  */
-import { deletedPaths, normPath, removes, type Call } from '../engine/commands.js';
-import { expand, type Instr, type Stage } from '../engine/model.js';
+import { deletedPaths, normPath, removes, type Call } from '../../kernel/commands.js';
+import { expand, type Instr, type Stage } from '../../kernel/model.js';
 import type { Run } from 'dockerfile-ast';
-import { viewOf, type RunView } from './helpers.js';
-import type { Model } from '../engine/model.js';
-import { stateBefore } from '../engine/stage-index.js';
+import { viewOf, type RunView } from '../run-views.js';
+import type { Model } from '../../kernel/model.js';
+import { stateBefore } from '../../kernel/stage-index.js';
 
 /** RUNs with a here-document anywhere (as the script or as data): their text cannot be merged. */
 export function hasHeredoc(instr: Instr): boolean {

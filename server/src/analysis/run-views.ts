@@ -1,7 +1,7 @@
 /** Small helpers most rules share: iterate RUNs with their resolved calls, mounts, ranges. */
-import { calls, isPosixShell, type Call } from '../engine/commands.js';
-import type { Instr, Model } from '../engine/model.js';
-import { docEnd, docStart, type RunScript } from '../engine/run-script.js';
+import { calls, isPosixShell, type Call } from '../kernel/commands.js';
+import type { Instr, Model } from '../kernel/model.js';
+import { docEnd, docStart, type RunScript } from '../kernel/run-script.js';
 
 export interface RunView {
   instr: Instr;

@@ -3,15 +3,15 @@
  * against the release's index on top of the base image and everything earlier RUNs of the
  * stage chain installed. Pure: indexes come from `lookup` (a cache), nothing is fetched here.
  */
-import { hasFlag, type Call } from '../engine/commands.js';
-import { expand, type Instr, type Model, type Stage } from '../engine/model.js';
-import { runViews } from '../rules/helpers.js';
-import { pkgName, pkgOps, type PkgOp } from '../rules/package-ops.js';
-import { baseSet } from '../../../common/src/packages/base-set.js';
-import { releaseOfImage, type BaseRelease } from '../../../common/src/packages/release.js';
-import { resolveInstall, type ResolveResult } from '../../../common/src/packages/resolve.js';
-import { installLayerBytes, packageLayerBytes } from '../../../common/src/packages/layer-size.js';
-import type { PackageIndex } from '../../../common/src/packages/types.js';
+import { hasFlag, type Call } from '../../kernel/commands.js';
+import { expand, type Instr, type Model, type Stage } from '../../kernel/model.js';
+import { runViews } from '../run-views.js';
+import { pkgName, pkgOps, type PkgOp } from './operations.js';
+import { baseSet } from '../../../../common/src/packages/base-set.js';
+import { releaseOfImage, type BaseRelease } from '../../../../common/src/packages/release.js';
+import { resolveInstall, type ResolveResult } from '../../../../common/src/packages/resolve.js';
+import { installLayerBytes, packageLayerBytes } from '../../../../common/src/packages/layer-size.js';
+import type { PackageIndex } from '../../../../common/src/packages/types.js';
 
 export interface InstallEstimate {
   /** The install call (for hovers and DS004). */

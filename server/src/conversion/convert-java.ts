@@ -5,11 +5,11 @@
  * The jar's path comes from CMD/ENTRYPOINT, so the build tool's naming does not matter. System
  * packages, shell tricks, variables or globs in the launcher mean no conversion.
  */
-import type { Model, Stage } from '../engine/model.js';
+import type { Model, Stage } from '../kernel/model.js';
 import { FILE_CMDS, USER_CMDS, convertApp, plainRuns } from './multi-stage-app.js';
 import { isConcrete, launchArgs, normJoin, workdirAt } from './multi-stage.js';
-import { jreFor } from './runtime-images.js';
-import type { Edit } from '../engine/types.js';
+import { jreFor } from '../analysis/images/runtime-images.js';
+import type { Edit } from '../kernel/types.js';
 
 const JAVA_CMDS = new Set(['mvn', 'mvnw', 'gradle', 'gradlew', 'javac', 'jar', 'cd', 'find', 'unzip', 'jlink', 'jdeps']);
 

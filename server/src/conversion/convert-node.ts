@@ -6,13 +6,13 @@
  * variant of the node image. Anything else the stage does (global installs, system packages the
  * app may need, files outside the app directory, launchers we cannot place) means no conversion.
  */
-import type { Model, Stage } from '../engine/model.js';
-import type { Call } from '../engine/commands.js';
-import { isNodeBuild } from './base-images.js';
+import type { Model, Stage } from '../kernel/model.js';
+import type { Call } from '../kernel/commands.js';
+import { isNodeBuild } from '../analysis/images/base-images.js';
 import { FILE_CMDS, USER_CMDS, appDir, buildOnlyPackages, convertApp, copiesInside, insertAfterInstr, plainRuns } from './multi-stage-app.js';
 import { launchArgs, normJoin, workdirAt } from './multi-stage.js';
-import { slimNode } from './runtime-images.js';
-import type { Edit } from '../engine/types.js';
+import { slimNode } from '../analysis/images/runtime-images.js';
+import type { Edit } from '../kernel/types.js';
 
 type Manager = 'npm' | 'yarn' | 'pnpm';
 

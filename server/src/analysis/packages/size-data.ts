@@ -3,14 +3,14 @@
  * Recommends data for recommends.ts, what the flag saves and drops, and what a removal without
  * autoremove leaves behind. Only indexes already loaded (LintOptions.packages); never fetches.
  */
-import type { Call } from '../engine/commands.js';
-import type { Model } from '../engine/model.js';
-import type { LintOptions } from '../engine/types.js';
+import type { Call } from '../../kernel/commands.js';
+import type { Model } from '../../kernel/model.js';
+import type { LintOptions } from '../../kernel/types.js';
 import { estimateModel, type InstallEstimate } from './estimate.js';
 import { formatBytes } from './format.js';
-import { installLayerBytes } from '../../../common/src/packages/layer-size.js';
-import { resolveInstall } from '../../../common/src/packages/resolve.js';
-import type { RecommendsSource } from '../rules/recommends.js';
+import { installLayerBytes } from '../../../../common/src/packages/layer-size.js';
+import { resolveInstall } from '../../../../common/src/packages/resolve.js';
+import type { RecommendsSource } from './recommends.js';
 
 const cache = new WeakMap<Model, { version: number; byCall: Map<Call, InstallEstimate> }>();
 

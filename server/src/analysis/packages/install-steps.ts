@@ -2,7 +2,7 @@
  * Reading package installs and C/C++ install steps from calls (DS010 detection and conversion).
  * Imports only the engine, so base-images.ts can use it without an import cycle.
  */
-import type { Call } from '../engine/commands.js';
+import type { Call } from '../../kernel/commands.js';
 
 /** Apt/apk package names a call installs; null for anything but a plain install (or a variable). */
 export function installedPackages(call: Call): string[] | null {

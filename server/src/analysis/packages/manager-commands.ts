@@ -2,10 +2,10 @@
  * Helpers shared by the package-manager cache rules (DS004, DS006, DS007, DS008): subcommands
  * past global options, what earlier instructions configured, and cache mounts on a directory.
  */
-import { normPath, positionals, type Call } from '../engine/commands.js';
-import { expand, type Instr, type Model } from '../engine/model.js';
-import type { RunScript } from '../engine/run-script.js';
-import type { Command, Word } from '../engine/shell/parser.js';
+import { normPath, positionals, type Call } from '../../kernel/commands.js';
+import { expand, type Instr, type Model } from '../../kernel/model.js';
+import type { RunScript } from '../../kernel/run-script.js';
+import type { Command, Word } from '../../kernel/shell/parser.js';
 
 /** The first positional argument (the subcommand), skipping values of global options. */
 export function subcommand(call: Call, valueOpts: ReadonlySet<string> = new Set()): Word | undefined {

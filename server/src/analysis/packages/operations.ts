@@ -1,8 +1,8 @@
 /** Package installs and removals in RUNs (apk, apt), shared by DS002 and DS014. */
-import { positionals, type Call } from '../engine/commands.js';
-import { expand } from '../engine/model.js';
-import type { Word } from '../engine/shell/parser.js';
-import type { RunView } from './helpers.js';
+import { positionals, type Call } from '../../kernel/commands.js';
+import { expand } from '../../kernel/model.js';
+import type { Word } from '../../kernel/shell/parser.js';
+import type { RunView } from '../run-views.js';
 
 export const APK_VALUE_OPTS = new Set(['-X', '--repository', '-p', '--root', '--arch', '--cache-dir', '-t', '--virtual', '--repositories-file', '--keys-dir']);
 const APT_VALUE_OPTS = new Set(['-o', '--option', '-t', '--target-release', '-c', '--config-file', '-a', '--host-architecture']);

@@ -3,13 +3,13 @@
  * whether the linker strips symbols (`-ldflags="-s -w"`, also via GOFLAGS), and edits that
  * add or extend `-ldflags` while keeping the user's quoting and every existing linker flag.
  */
-import type { Call } from '../engine/commands.js';
-import { expand, type Instr } from '../engine/model.js';
-import { docEnd, docStart, type RunScript } from '../engine/run-script.js';
-import type { Word } from '../engine/shell/parser.js';
-import type { Edit } from '../engine/types.js';
-import type { RunView } from './helpers.js';
-import { stageChain } from './layer-helpers.js';
+import type { Call } from '../../kernel/commands.js';
+import { expand, type Instr } from '../../kernel/model.js';
+import { docEnd, docStart, type RunScript } from '../../kernel/run-script.js';
+import type { Word } from '../../kernel/shell/parser.js';
+import type { Edit } from '../../kernel/types.js';
+import type { RunView } from '../run-views.js';
+import { stageChain } from '../layers/contents.js';
 
 /** `go build` flags that take the next word as their value (when not written `-flag=value`). */
 export const GO_VALUE_FLAGS: ReadonlySet<string> = new Set([

@@ -6,9 +6,9 @@
  * (docker.io 20.10, DOCKER_BUILDKIT=1): BuildKit's built-in Dockerfile frontend accepts cache
  * mounts without a `# syntax=` line, so no frontend image has to be pulled.
  */
-import type { Call } from '../engine/commands.js';
-import type { Instr, Model } from '../engine/model.js';
-import type { Fix } from '../engine/types.js';
+import type { Call } from '../../kernel/commands.js';
+import type { Instr, Model } from '../../kernel/model.js';
+import type { Fix } from '../../kernel/types.js';
 
 export type CacheKind = 'apt' | 'apk' | 'pip' | 'npm' | 'yarn' | 'go' | 'cargo';
 

@@ -7,16 +7,16 @@
  * (its libstdc++ lives in /usr/local and is newer than Debian's), commands after the install that
  * may use installed files, a launcher from the source tree, or shell tricks.
  */
-import type { Model, Stage } from '../engine/model.js';
-import type { Call } from '../engine/commands.js';
-import { docStart } from '../engine/run-script.js';
-import { insertAfterWord } from '../engine/edits.js';
-import type { Edit } from '../engine/types.js';
+import type { Model, Stage } from '../kernel/model.js';
+import type { Call } from '../kernel/commands.js';
+import { docStart } from '../kernel/run-script.js';
+import { insertAfterWord } from '../kernel/edits.js';
+import type { Edit } from '../kernel/types.js';
 import { FILE_CMDS, USER_CMDS, convertApp, plainRuns } from './multi-stage-app.js';
-import { installStep, installedPackages } from './install-steps.js';
+import { installStep, installedPackages } from '../analysis/packages/install-steps.js';
 import { launchArgs, normJoin, workdirAt } from './multi-stage.js';
-import { cRuntime } from './runtime-images.js';
-import type { RunView } from './helpers.js';
+import { cRuntime } from '../analysis/images/runtime-images.js';
+import type { RunView } from '../analysis/run-views.js';
 
 const STAGE_DIR = '/out';
 const BUILD_TOOLS = new Set([

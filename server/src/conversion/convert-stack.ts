@@ -1,7 +1,7 @@
 /** DS010's conversions for Node, Python, Java and C/C++: picks the converter and words the fix title. */
-import type { Model, Stage } from '../engine/model.js';
-import type { Fix } from '../engine/types.js';
-import { finalToolchain, type Toolchain, type ToolchainKind } from './base-images.js';
+import type { Model, Stage } from '../kernel/model.js';
+import type { Fix } from '../kernel/types.js';
+import { finalToolchain, type Toolchain, type ToolchainKind } from '../analysis/images/base-images.js';
 import { convertC } from './convert-c.js';
 import { convertJava } from './convert-java.js';
 import { convertNode } from './convert-node.js';

@@ -1,9 +1,9 @@
 /** Files RUNs download (wget, curl) or clone (git), for DS002 and DS013. */
-import { positionals, type Call } from '../engine/commands.js';
-import { expand } from '../engine/model.js';
-import type { Word } from '../engine/shell/parser.js';
-import type { RunView } from './helpers.js';
-import { callDirs, isUrl, joinPath, SYSTEM_DIRS, urlBasename, type Created } from './layer-helpers.js';
+import { positionals, type Call } from '../../kernel/commands.js';
+import { expand } from '../../kernel/model.js';
+import type { Word } from '../../kernel/shell/parser.js';
+import type { RunView } from '../run-views.js';
+import { callDirs, isUrl, joinPath, SYSTEM_DIRS, urlBasename, type Created } from './contents.js';
 
 const WGET_VALUE_OPTS = new Set(['-O', '-P', '-o', '-a', '-e', '-t', '-T', '-U', '-w', '--header', '--user', '--password', '-i', '-B']);
 const CURL_VALUE_OPTS = new Set([

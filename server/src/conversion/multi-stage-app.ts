@@ -6,12 +6,12 @@
  * WORKDIR and USER are repeated verbatim (references stay references). The stack-specific part
  * is an `AppPlan` from one of the convert-*.ts files.
  */
-import type { Instr, Model, Stage } from '../engine/model.js';
-import type { Edit } from '../engine/types.js';
-import type { Call } from '../engine/commands.js';
-import { imageRange } from './base-images.js';
-import { installedPackages } from './install-steps.js';
-import { runViews, type RunView } from './helpers.js';
+import type { Instr, Model, Stage } from '../kernel/model.js';
+import type { Edit } from '../kernel/types.js';
+import type { Call } from '../kernel/commands.js';
+import { imageRange } from '../analysis/images/base-images.js';
+import { installedPackages } from '../analysis/packages/install-steps.js';
+import { runViews, type RunView } from '../analysis/run-views.js';
 import { MOVE, blockStartOffset, coalesce, normJoin, uniqueName, workdirAt } from './multi-stage.js';
 
 export interface AppPlan {

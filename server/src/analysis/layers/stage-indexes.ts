@@ -3,13 +3,13 @@
  * question about "later RUNs" or "earlier COPYs" does not rescan the stage for every command
  * (issue 17: those rescans made hostile single-stage files take minutes).
  */
-import { normPath, removes } from '../engine/commands.js';
-import type { Instr, Model, Stage } from '../engine/model.js';
-import { PathIndex, SCAN_CAP } from '../engine/path-index.js';
-import { positionIn } from '../engine/stage-index.js';
-import { runViews, type RunView } from './helpers.js';
-import { copyCreations, deletes, deletionsByCall, stageChain, type Created } from './layer-helpers.js';
-import { isRemoval, pkgOps, removedNames } from './package-ops.js';
+import { normPath, removes } from '../../kernel/commands.js';
+import type { Instr, Model, Stage } from '../../kernel/model.js';
+import { PathIndex, SCAN_CAP } from '../../kernel/path-index.js';
+import { positionIn } from '../../kernel/stage-index.js';
+import { runViews, type RunView } from '../run-views.js';
+import { copyCreations, deletes, deletionsByCall, stageChain, type Created } from './contents.js';
+import { isRemoval, pkgOps, removedNames } from '../packages/operations.js';
 
 const stageRunLists = new WeakMap<Stage, RunView[]>();
 

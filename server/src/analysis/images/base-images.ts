@@ -3,10 +3,10 @@
  * official names, the external image the final stage is built on, and whether that image
  * is a compiler toolchain that ships.
  */
-import type { Instr, Model, Stage } from '../engine/model.js';
-import type { Call } from '../engine/commands.js';
-import { runViews } from './helpers.js';
-import { isCSourceBuild } from './install-steps.js';
+import type { Instr, Model, Stage } from '../../kernel/model.js';
+import type { Call } from '../../kernel/commands.js';
+import { runViews } from '../run-views.js';
+import { isCSourceBuild } from '../packages/install-steps.js';
 
 export interface ImageRef {
   /** Everything before the tag: `docker.io/library/python`. */
@@ -33,13 +33,6 @@ export function parseImage(image: string): ImageRef {
     .replace(/^library\//, '')
     .includes('/');
   return { repo, name, tag, digest, official };
-}
-
-/** The stage whose FROM names an external image, following `FROM <stage>` links. */
-export function rootStage(stage: Stage): Stage {
-  let s = stage;
-  for (let guard = 0; s.parent && guard < 64; guard++) s = s.parent;
-  return s;
 }
 
 /** The final stage and the stages it is built FROM, final first. */

@@ -110,11 +110,6 @@ export function hasFlag(call: Call, long: readonly string[], short: readonly str
   return false;
 }
 
-/** The word of a long flag (`--name` or `--name=value`), if present. */
-export function flagWord(call: Call, name: string): Word | undefined {
-  return call.args.find((w) => w.value === `--${name}` || w.value.startsWith(`--${name}=`));
-}
-
 /** Normalises a path for comparison: no trailing slash, no `//`, no `./`. */
 export function normPath(p: string): string {
   let s = p.replace(/\/+/g, '/').replace(/\/\.(?=\/|$)/g, '');

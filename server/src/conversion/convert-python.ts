@@ -6,13 +6,13 @@
  * System packages other than build tools, pip installs outside the venv (`--user`, `--target`,
  * `--prefix`), files outside the app directory or shell tricks mean no conversion.
  */
-import type { Model, Stage } from '../engine/model.js';
-import type { Call } from '../engine/commands.js';
-import { expand } from '../engine/model.js';
+import type { Model, Stage } from '../kernel/model.js';
+import type { Call } from '../kernel/commands.js';
+import { expand } from '../kernel/model.js';
 import { FILE_CMDS, USER_CMDS, appDir, buildOnlyPackages, convertApp, copiesInside, insertBeforeInstr, plainRuns } from './multi-stage-app.js';
 import { isConcrete, launchArgs, normJoin, workdirAt } from './multi-stage.js';
-import { slimPython } from './runtime-images.js';
-import type { Edit } from '../engine/types.js';
+import { slimPython } from '../analysis/images/runtime-images.js';
+import type { Edit } from '../kernel/types.js';
 
 const VENV = '/opt/venv';
 const BUILD_PKGS =

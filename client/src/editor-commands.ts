@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { dockerOptions } from './build-measure.js';
 import { detectBuilder } from './builder.js';
+import { OPEN_CREATED_COMMAND, SHOW_DOCS_COMMAND } from '../../common/src/protocol.js';
 
 export async function showRuleDocs(context: vscode.ExtensionContext, rule: unknown): Promise<void> {
   if (typeof rule !== 'string' || !/^DS\d{3}$/.test(rule)) return;
@@ -30,8 +31,8 @@ export function registerEditorCommands(context: vscode.ExtensionContext, client:
       .catch(() => undefined);
   };
   context.subscriptions.push(
-    vscode.commands.registerCommand('dockerfileSlim.showRuleDocs', (rule: unknown) => showRuleDocs(context, rule)),
-    vscode.commands.registerCommand('dockerfileSlim.openCreatedFile', async (uri: unknown) => {
+    vscode.commands.registerCommand(SHOW_DOCS_COMMAND, (rule: unknown) => showRuleDocs(context, rule)),
+    vscode.commands.registerCommand(OPEN_CREATED_COMMAND, async (uri: unknown) => {
       if (typeof uri !== 'string') return;
       await ready;
       await client.sendNotification('dockerfileSlim/relint');

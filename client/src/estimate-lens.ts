@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { instructionHashes, recordKey, type BuildRecord } from './build-measure.js';
 import { runFetchIndex } from './index-fetch.js';
+import { ESTIMATES_REQUEST, INDEXES_CHANGED } from '../../common/src/protocol.js';
 
 interface WireEstimate {
   line: number;
@@ -52,7 +53,7 @@ class EstimateLensProvider implements vscode.CodeLensProvider {
     if (!cfg.get<boolean>('packages.estimates', true)) return [];
     let res: EstimatesResult;
     try {
-      res = await this.client.sendRequest<EstimatesResult>('dockerfileSlim/estimates', { uri: doc.uri.toString() }, token);
+      res = await this.client.sendRequest<EstimatesResult>(ESTIMATES_REQUEST, { uri: doc.uri.toString() }, token);
     } catch {
       return [];
     }
@@ -95,7 +96,7 @@ class EstimateLensProvider implements vscode.CodeLensProvider {
         if (r.stderr.trim()) this.log.appendLine(r.stderr.trim());
         if (r.error) this.log.appendLine(`dockerfile-slim: fetching package indexes failed: ${r.error} (no size estimates)`);
         if (r.stdout.trim()) this.log.appendLine(r.stdout.trim());
-        void this.client.sendNotification('dockerfileSlim/indexesChanged');
+        void this.client.sendNotification(INDEXES_CHANGED);
         this.changed.fire();
       },
     );

@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { SHOW_DOCS_COMMAND } from '../../common/src/protocol.js';
 
 export const DOCUMENT_SELECTOR = [
   { language: 'dockerfile', scheme: 'file' },
@@ -22,7 +23,7 @@ export function createClient(context: vscode.ExtensionContext, initial: { buildk
     initializationOptions: { buildkit: initial.buildkit, packageIndexDir: path.join(context.globalStorageUri.fsPath, 'packages') },
     diagnosticCollectionName: 'dockerfile-slim',
     // Hovers link to the rule's documentation (this command only).
-    markdown: { isTrusted: { enabledCommands: ['dockerfileSlim.showRuleDocs'] } },
+    markdown: { isTrusted: { enabledCommands: [SHOW_DOCS_COMMAND] } },
   };
   return new LanguageClient('dockerfileSlim', 'Dockerfile Slim', serverOptions, clientOptions);
 }

@@ -8,9 +8,9 @@
  */
 import * as vscode from 'vscode';
 import { mayCreateFile } from './build-guard.js';
+import { FIX_ALL_KIND, OPTIMIZE_UNSAFE_KIND } from '../../common/src/protocol.js';
 
-export const FIX_ALL_KIND = 'source.fixAll.dockerfileSlim';
-export const OPTIMIZE_UNSAFE_KIND = 'source.dockerfileSlim.optimizeUnsafe';
+export { FIX_ALL_KIND, OPTIMIZE_UNSAFE_KIND };
 const CHOICE_KEY = 'dockerfileSlim.optimize.previewChoiceMade';
 
 export interface OptimizeArgs {

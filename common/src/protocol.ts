@@ -1,4 +1,20 @@
-// Custom LSP messages between the client and the language server (one place for the method names and shapes).
+// Every string the client and the language server must agree on, written once: code-action kinds, commands the
+// server's actions and hovers run, and custom LSP messages with their shapes.
+
+/** `editor.codeActionsOnSave` / Optimize: all safe fixes. */
+export const FIX_ALL_KIND = 'source.fixAll.dockerfileSlim';
+/** Optimize including unsafe fixes (multi-stage conversion, base image swaps). */
+export const OPTIMIZE_UNSAFE_KIND = 'source.dockerfileSlim.optimizeUnsafe';
+/** Quick fixes that change behaviour: offered, never applied by fix-all. */
+export const UNSAFE_QUICKFIX_KIND = 'quickfix.dockerfileSlim.unsafe';
+/** Client command a file-creating fix runs: lint again and open the created file. */
+export const OPEN_CREATED_COMMAND = 'dockerfileSlim.openCreatedFile';
+/** Client command that opens a rule's rendered documentation (argument: the rule id). */
+export const SHOW_DOCS_COMMAND = 'dockerfileSlim.showRuleDocs';
+/** Client → server request: size estimates of a document's install RUNs. */
+export const ESTIMATES_REQUEST = 'dockerfileSlim/estimates';
+/** Client → server notification: package indexes were fetched; load them again. */
+export const INDEXES_CHANGED = 'dockerfileSlim/indexesChanged';
 
 /** Client → server notification: what the last build measured for a Dockerfile, per final-stage instruction. */
 export const MEASURED_SIZES_NOTIFICATION = 'dockerfileSlim/measuredSizes';

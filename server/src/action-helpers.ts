@@ -8,10 +8,10 @@ import type { ChangeAnnotation, CodeAction, TextDocumentEdit, WorkspaceEdit, Ann
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Fix } from './kernel/types.js';
 import type { FixGroup, GroupedFix } from './engine/fix-groups.js';
+import { UNSAFE_QUICKFIX_KIND, SHOW_DOCS_COMMAND } from '../../common/src/protocol.js';
 
 /** Unsafe quick fixes: still quick fixes (same menu), but a kind of their own that clients and keybindings can filter. */
-export const UNSAFE_QUICKFIX_KIND = 'quickfix.dockerfileSlim.unsafe';
-export const SHOW_DOCS_COMMAND = 'dockerfileSlim.showRuleDocs';
+export { UNSAFE_QUICKFIX_KIND, SHOW_DOCS_COMMAND };
 
 /** Fixes that only build with BuildKit: `COPY --chmod`, `RUN --mount`, `COPY --link`, or a title saying so. */
 export function needsBuildKit(fix: Fix): boolean {

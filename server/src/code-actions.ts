@@ -11,12 +11,10 @@ import { SOURCE } from './diagnostics.js';
 import { fixAllEdit, ignoreInFileAction, needsBuildKit, shortTitle, showDocsAction, UNSAFE_QUICKFIX_KIND } from './action-helpers.js';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { FIX_ALL_KIND, OPTIMIZE_UNSAFE_KIND, OPEN_CREATED_COMMAND } from '../../common/src/protocol.js';
 
-export const FIX_ALL_KIND = 'source.fixAll.dockerfileSlim';
+export { FIX_ALL_KIND, OPTIMIZE_UNSAFE_KIND, OPEN_CREATED_COMMAND };
 /** Client command run after a fix that creates a file: lint again and open the file. */
-export const OPEN_CREATED_COMMAND = 'dockerfileSlim.openCreatedFile';
-
-export const OPTIMIZE_UNSAFE_KIND = 'source.dockerfileSlim.optimizeUnsafe';
 
 /** One minimal edit turning `before` into `after` (common prefix and suffix kept). */
 export function minimalEdit(doc: TextDocument, before: string, after: string): TextEdit | null {

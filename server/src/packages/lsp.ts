@@ -16,9 +16,9 @@ import { releaseOfImage, type BaseRelease } from '../../../common/src/packages/r
 import { resolveInstall } from '../../../common/src/packages/resolve.js';
 import { defaultIndexDir, IndexStore } from '../../../common/src/packages/store.js';
 import type { PackageIndex, PackageLookup } from '../../../common/src/packages/types.js';
+import { ESTIMATES_REQUEST, INDEXES_CHANGED } from '../../../common/src/protocol.js';
 
-export const ESTIMATES_REQUEST = 'dockerfileSlim/estimates';
-export const INDEXES_CHANGED = 'dockerfileSlim/indexesChanged';
+export { ESTIMATES_REQUEST, INDEXES_CHANGED };
 
 /** What the client's CodeLens gets per install RUN. */
 export interface WireEstimate {

@@ -1,5 +1,10 @@
 // A small push-based tar reader (ustar, GNU long names, pax path/size), enough for `docker save` archives
 // and the layer tars inside them. Written here rather than pulled from npm to keep the VSIX small.
+//
+// Why not npm `tar-stream` (measured 2026-11-30, bench/libraries.ts, docs/decisions.md "Why hand-written"):
+// minified bundle 38.8 KB vs 3.3 KB here, in 3 shipped bundles; 13 packages / 7.4 MB installed; 201 MB
+// tar of 4,000 files: 82 ms vs 30 ms here. Its async streams would mean rewriting image-tar.ts's nested
+// synchronous parsing, and it has no entry-count cap and parses pax `size` with parseInt. Decision: keep.
 
 export interface TarHeader {
   name: string;

@@ -2,6 +2,12 @@
  * A POSIX-sh lexer for RUN bodies. It knows quoting, escapes, `$(…)`, `${…}`, backticks,
  * comments, operators and here-documents, so rules see real words and commands instead of
  * regex matches over text. Offsets are into the "logical" script (continuations removed).
+ *
+ * Why not a library (measured 2026-11-30 over the corpus's 799 RUN scripts, bench/libraries.ts,
+ * docs/decisions.md "Why hand-written"): ours (lexer+parser) 6.1 KB minified, 0.10 ms/script,
+ * sync, never throws; mvdan-sh 1.3 MB, 1.2 ms; bash-parser 215 KB, 3.0 ms, rejects 35 scripts;
+ * sh-syntax 9.6 KB + 749 KB WASM, async only, 40 ms. The parser ships in 4 bundles and runs on
+ * every keystroke with exact offsets for fixes. Decision: keep.
  */
 
 export interface Word {

@@ -8,7 +8,7 @@ import { displayPath, jsonText, oneLine, safeLine, safeLines, terminalText } fro
 import { parseArgs, UsageError, type Args } from './cli/args.js';
 import { readInput } from './cli/read-input.js';
 import { writeAtomic } from './cli/write-file.js';
-import { fix, lintDetailed } from './engine/lint.js';
+import { BudgetedEngine, tooExpensiveMessage } from './cli/budget.js';
 import type { DetailedFinding, LintOptions } from './kernel/types.js';
 import { ruleDocsUrl } from './rule-docs-url.js';
 import { toSarif } from './sarif.js';
@@ -37,20 +37,27 @@ function optionsFor(file: string, context?: string): LintOptions {
   return { dockerignoreExists: fs.existsSync(path.join(dir, '.dockerignore')) || (file !== '-' && fs.existsSync(`${file}.dockerignore`)) };
 }
 
-function lintCommand(args: Args, out: (s: string) => void, err: (s: string) => void): number {
+async function lintCommand(args: Args, out: (s: string) => void, err: (s: string) => void): Promise<number> {
   if (args.files.length === 0) throw new UsageError('lint needs at least one FILE');
   const all: { file: string; f: DetailedFinding }[] = [];
   let ioError = false;
   const packages = cachedPackages(err); // sizes in DS004/DS014 when an index is cached; lint never fetches
+  const engine = new BudgetedEngine(); // big files in a worker with a time and heap budget
   for (const file of args.files) {
     try {
       const { text } = readInput(file);
-      for (const f of lintDetailed(text, { ...optionsFor(file, args.context), packages })) all.push({ file, f });
+      const r = await engine.lint(file, text, { ...optionsFor(file, args.context), packages });
+      if (r.kind === 'done') for (const f of r.value) all.push({ file, f });
+      else {
+        err(`dockerfile-slim: ${oneLine(tooExpensiveMessage(displayPath(file), r.reason))}`);
+        ioError = true;
+      }
     } catch (e) {
       err(`dockerfile-slim: ${oneLine((e as Error).message)}`);
       ioError = true;
     }
   }
+  engine.dispose();
   if (args.format === 'json') {
     const rows = all.map(({ file, f }) => ({
       file,
@@ -83,16 +90,23 @@ function lintCommand(args: Args, out: (s: string) => void, err: (s: string) => v
   return all.some(({ f }) => f.severity === 'error' || f.severity === 'warning') ? 1 : 0;
 }
 
-function fixCommand(args: Args, out: (s: string) => void, err: (s: string) => void): number {
+async function fixCommand(args: Args, out: (s: string) => void, err: (s: string) => void): Promise<number> {
   if (args.files.length === 0) throw new UsageError('fix needs at least one FILE');
   if (args.stdout && args.files.length !== 1) throw new UsageError('--stdout needs exactly one FILE');
   if (args.files.includes('-') && !args.stdout) throw new UsageError('fixing standard input needs --stdout');
   let status = 0;
+  const engine = new BudgetedEngine();
   for (const file of args.files) {
     try {
       const input = readInput(file);
       const { text } = input;
-      const result = fix(text, { ...optionsFor(file, args.context), unsafe: args.unsafe });
+      const r = await engine.fix(file, text, { ...optionsFor(file, args.context), unsafe: args.unsafe });
+      if (r.kind === 'too-expensive') {
+        err(`dockerfile-slim: ${oneLine(tooExpensiveMessage(displayPath(file), r.reason))}`);
+        status = 2;
+        continue;
+      }
+      const result = r.value;
       if (args.stdout) {
         process.stdout.write(process.stdout.isTTY ? terminalText(result.text) : result.text); // redirected: the exact text
         for (const c of result.createFiles) err(`dockerfile-slim: would create ${displayPath(c.path)} (not written with --stdout)`);
@@ -114,6 +128,7 @@ function fixCommand(args: Args, out: (s: string) => void, err: (s: string) => vo
       status = 2;
     }
   }
+  engine.dispose();
   return status;
 }
 
@@ -134,8 +149,8 @@ export async function main(argv: string[], rawOut = (s: string) => console.log(s
     if (argv[0] === 'fetch-index') return await fetchIndexCommand(argv.slice(1), out, err);
     if (argv[0] === 'layers') return await layersCommand(argv.slice(1), out, err, VERSION);
     const args = parseArgs(argv);
-    if (args.command === 'lint') return lintCommand(args, out, err);
-    if (args.command === 'fix') return fixCommand(args, out, err);
+    if (args.command === 'lint') return await lintCommand(args, out, err);
+    if (args.command === 'fix') return await fixCommand(args, out, err);
     if (args.command === 'rules') {
       const { rules } = await import('./rules/index.js');
       for (const r of rules) out(`${r.id}  ${r.name.padEnd(28)} ${r.severity.padEnd(8)} ${r.docs.summary}`);

@@ -77,6 +77,13 @@ class DocWorker {
   }
 }
 
+function withoutPackages<T extends LintOptions>(options: T): T {
+  if (!options.packages) return options;
+  const rest = { ...options };
+  delete rest.packages;
+  return rest;
+}
+
 export class LintPool {
   private readonly inline = new IncrementalLinter();
   private readonly workers = new Map<string, DocWorker>();
@@ -88,6 +95,8 @@ export class LintPool {
   constructor(
     private readonly budget: Budget = DEFAULT_BUDGET,
     private readonly threshold = WORKER_THRESHOLD,
+    /** Where a worker reads cached package indexes (options.packages, functions, stay on this thread). */
+    private readonly packageDir?: string,
   ) {}
 
   /** Lints `text` (version `version` of `uri`); resolves `stale` when a newer version was requested meanwhile. */
@@ -115,7 +124,7 @@ export class LintPool {
       await this.inFlight.get(uri);
       if (this.latest.get(uri) !== version) return { kind: 'stale' };
     }
-    const run = this.workerFor(uri).request({ kind: 'lint', uri, text, options });
+    const run = this.workerFor(uri).request({ kind: 'lint', uri, text, options: withoutPackages(options), packageDir: this.packageDir });
     const flight = run.then(() => undefined);
     this.inFlight.set(uri, flight);
     const r = await run;
@@ -127,9 +136,16 @@ export class LintPool {
 
   /** Whole-document fix (fix-all, Optimize): in the document's worker when it is big. */
   async fix(uri: string, text: string, options: FixOptions): Promise<FixResult | null> {
-    if (text.length < this.threshold) return fix(text, options);
-    const r = await this.workerFor(uri).request({ kind: 'fix', text, options });
-    return 'fixed' in r ? r.fixed : null;
+    const r = await this.fixOutcome(uri, text, options);
+    return r.kind === 'done' ? r.result : null;
+  }
+
+  /** As fix, with the reason when the worker failed or went over its budget. */
+  async fixOutcome(uri: string, text: string, options: FixOptions): Promise<{ kind: 'done'; result: FixResult } | { kind: 'too-expensive'; reason: string }> {
+    if (text.length < this.threshold) return { kind: 'done', result: fix(text, options) };
+    const r = await this.workerFor(uri).request({ kind: 'fix', text, options: withoutPackages(options), packageDir: this.packageDir });
+    if ('fixed' in r) return { kind: 'done', result: r.fixed };
+    return { kind: 'too-expensive', reason: 'error' in r ? r.error : 'no result' };
   }
 
   /** The document closed: its worker (and heap) goes. */

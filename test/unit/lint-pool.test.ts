@@ -68,3 +68,18 @@ test('over its time budget a lint ends as too-expensive, the worker is gone, and
     pool.dispose();
   }
 });
+
+test('options with a package lookup (functions, not cloneable) still lint and fix in a worker', async () => {
+  const pool = new LintPool({ timeMs: 600_000, heapMb: 1024 }, 64);
+  const doc = `${stage(1)}${'# pad\n'.repeat(20)}`;
+  const packages = { version: 0, lookup: () => undefined };
+  try {
+    const r = await pool.lint('file:///pkg', 1, doc, { ...options, packages });
+    assert.equal(r.kind, 'done');
+    assert.deepEqual(r.kind === 'done' && r.findings, lintDetailed(doc, options));
+    const f = await pool.fixOutcome('file:///pkg', doc, { ...options, packages });
+    assert.equal(f.kind, 'done');
+  } finally {
+    pool.dispose();
+  }
+});

@@ -6,6 +6,7 @@ import { defineRule } from '../kernel/rule.js';
 import { callRange, runViews, type RunView } from '../analysis/run-views.js';
 import { callDirs, copyArgs, isUrl, joinPath, type Created } from '../analysis/layers/contents.js';
 import { copiesWithin, runsStrictlyBetween } from '../analysis/layers/stage-indexes.js';
+import { runTreesWithin } from '../analysis/layers/run-trees.js';
 
 /** Past this many copied paths or RUNs in between, the finding names the first ones and offers no fix. */
 const MAX_HITS = 32;
@@ -89,7 +90,7 @@ function check(model: Model, view: RunView, idx: number, call: Call, report: (ms
   // Recursive: everything copied under a target; otherwise only a copied file named exactly (found through a per-stage index).
   const near = [...new Set(abs.flatMap((t) => copiesWithin(stage, view.instr, t, recursive, MAX_HITS)))];
   const hit = near.filter((c) => abs.some((t) => (recursive ? removes(t, c.path) : t === c.path && !contentsCopy(c))));
-  if (hit.length === 0) return;
+  if (hit.length === 0) return checkRunTrees(model, view, call, abs, recursive, report);
   const instrs = [...new Set(hit.map((c) => c.instr))].sort((a, b) => a.start - b.start);
   const more = near.length > MAX_HITS ? ' and more' : '';
   const lines = instrs.map((i) => i.line + 1).join(', ') + more;
@@ -134,6 +135,25 @@ function check(model: Model, view: RunView, idx: number, call: Call, report: (ms
   });
 }
 
+const MADE: Record<Created['how'], string> = { copy: 'copied', download: 'downloaded', clone: 'cloned', unpack: 'unpacked', install: 'installed' };
+
+/** Issue 10: the tree an earlier RUN of the stage downloaded, unpacked, cloned or installed is stored again. No fix. */
+function checkRunTrees(model: Model, view: RunView, call: Call, abs: string[], recursive: boolean, report: (msg: string) => void): void {
+  const stage = view.instr.stage as NonNullable<Instr['stage']>;
+  // Recursive: a tree or file made under a target; otherwise a file (not a directory entry) named exactly.
+  const near = [...new Set(abs.flatMap((t) => runTreesWithin(model, stage, view.instr, t, recursive, MAX_HITS)))];
+  const hit = near.filter((c) => abs.some((t) => (recursive ? removes(t, c.path) : t === c.path && !c.dir)));
+  const first = hit[0];
+  if (!first) return;
+  const runs = [...new Set(hit.map((c) => c.instr.line + 1))].join(', ') + (near.length > MAX_HITS ? ' and more' : '');
+  const what = hit.every((c) => !c.dir) ? 'the file' : 'the tree';
+  const how = [...new Set(hit.map((c) => MADE[c.how]))].join('/');
+  report(
+    `\`${call.name}${recursive ? ' -R' : ''}\` rewrites ${what} that the RUN at line ${runs} ${how}, storing it again in this layer: ` +
+      `set its ${call.name === 'chown' ? 'owner' : 'mode'} in the RUN that creates it.`,
+  );
+}
+
 export default defineRule({
   id: 'DS015',
   name: 'chown-copies-layer',
@@ -141,14 +161,16 @@ export default defineRule({
   stageAware: true,
   fixable: 'sometimes',
   docs: {
-    summary: '`RUN chown -R` / `chmod -R` on files an earlier COPY/ADD created',
+    summary: '`RUN chown -R` / `chmod -R` on files an earlier COPY/ADD or RUN created',
     why: 'Changing owner or mode rewrites every file it touches into a new layer: the copied bytes ship twice (once from COPY, once from the chown layer).',
     bad: 'WORKDIR /app\nCOPY . .\nRUN chown -R app:app /app',
     good: 'WORKDIR /app\nCOPY --chown=app:app . .\nRUN chown app:app /app',
     notes:
       'Relative targets and COPY destinations are resolved against WORKDIR (and `cd` inside the RUN). A non-recursive chown/chmod is reported only when it names a single copied file. ' +
       'The fix adds `--chown=` (safe) or `--chmod=` (unsafe: BuildKit only) to those COPY/ADD instructions and removes the command (the whole RUN if it was alone). When the target is a directory that received copied contents (`COPY . .` into a WORKDIR), the directory itself may have existed before and would keep its owner, so the command stays without `-R` (changing one directory entry costs nothing). ' +
-      'No fix when the targets are not exactly the COPY destinations, when a RUN between them writes into the target or creates users, when the owner is not a literal, or when the COPY already has the flag. In stages that do not ship the finding is a hint.',
+      'No fix when the targets are not exactly the COPY destinations, when a RUN between them writes into the target or creates users, when the owner is not a literal, or when the COPY already has the flag. ' +
+      'Trees an earlier RUN of the same stage created are reported too: a download (`curl -o`, `wget`), an archive unpacked with `tar -C`/`unzip -d` or into its own directory, a `git clone`, `pip install --target`, and the `node_modules` of `npm install`/`npm ci`/`yarn`, unless that RUN deleted them again. The finding asks to set owner or mode in the RUN that creates the tree (`chown -R`/`chmod` in that RUN, right after the download, unpack, clone or install); it offers no fix, since moving a command across RUNs may change what runs in between. ' +
+      'A chown/chmod in the same RUN as the creation is not reported (one layer). In stages that do not ship the finding is a hint.',
     seeAlso: ['docker docs: COPY --chown'],
   },
   check(ctx) {

@@ -106,7 +106,7 @@ export interface Created {
   path: string;
   /** A directory whose contents came in (deleting anything inside it counts). */
   dir: boolean;
-  how: 'copy' | 'download' | 'clone' | 'unpack';
+  how: 'copy' | 'download' | 'clone' | 'unpack' | 'install';
   /** For RUN creations: the call that created it and its index in the RUN's calls. */
   call?: Call;
   callIndex?: number;

@@ -52,20 +52,42 @@ function configuresNoRecommends(text: string): boolean {
   return /apt\.conf/.test(text) && CONF_FALSE.test(text);
 }
 
-/** Packages installed explicitly before this call (earlier in the stage chain, or earlier in the RUN). */
-function explicitlyInstalled(model: Model, instr: Instr, call: Call): Set<string> {
-  const out = new Set<string>();
-  const views = runViews(model);
-  for (const v of views) {
-    if (v.instr !== instr && !earlierInstrs(instr).includes(v.instr)) continue;
-    const at = v.instr === instr ? v.calls.indexOf(call) : Infinity;
-    for (const o of pkgOps(v)) if (o.manager === 'apt' && isInstall(o) && o.callIndex < at) installedNames(o, v.instr.env).forEach((n) => out.add(n));
+/** The apt packages each RUN installs explicitly, by call index (once per model: DS004 asks for every install). */
+const aptInstallsCache = new WeakMap<Model, Map<Instr, { callIndex: number; names: string[] }[]>>();
+function aptInstalls(model: Model): Map<Instr, { callIndex: number; names: string[] }[]> {
+  let m = aptInstallsCache.get(model);
+  if (!m) {
+    m = new Map();
+    for (const v of runViews(model)) {
+      const list = pkgOps(v)
+        .filter((o) => o.manager === 'apt' && isInstall(o))
+        .map((o) => ({ callIndex: o.callIndex, names: installedNames(o, v.instr.env) }));
+      if (list.length > 0) m.set(v.instr, list);
+    }
+    aptInstallsCache.set(model, m);
   }
+  return m;
+}
+
+/** Packages installed explicitly before this call (earlier in the stage chain, or earlier in the RUN). */
+function explicitlyInstalled(model: Model, instr: Instr, callIndex: number): Set<string> {
+  const installs = aptInstalls(model);
+  const out = new Set<string>();
+  for (const e of earlierInstrs(instr)) for (const i of installs.get(e) ?? []) i.names.forEach((n) => out.add(n));
+  for (const i of installs.get(instr) ?? []) if (i.callIndex < callIndex) i.names.forEach((n) => out.add(n));
   return out;
 }
 
 /** The fix: the flag, plus the recommended packages the stage still uses; unsafe when the table cannot tell. */
-function recommendsFix(model: Model, instr: Instr, call: Call, sub: Word, flag: string, options: LintOptions): { fix?: Fix; sizes?: string } {
+function recommendsFix(
+  model: Model,
+  instr: Instr,
+  call: Call,
+  callIndex: number,
+  sub: Word,
+  flag: string,
+  options: LintOptions,
+): { fix?: Fix; sizes?: string } {
   const pkgs = positionals(call, APT_VALUE_OPTS).slice(1);
   const last = pkgs[pkgs.length - 1];
   const edit = insertAfterWord(instr, sub, flag);
@@ -78,7 +100,7 @@ function recommendsFix(model: Model, instr: Instr, call: Call, sub: Word, flag: 
     stageUsage(model, instr),
     est && recommendsSource(est),
   );
-  const have = explicitlyInstalled(model, instr, call);
+  const have = explicitlyInstalled(model, instr, callIndex);
   const keep = verdict.keep.filter((p) => !have.has(p));
   const edits = [edit];
   if (keep.length > 0) {
@@ -130,7 +152,7 @@ export default defineRule({
         );
         if (inherited) continue;
         const flag = call.name === 'aptitude' ? '--without-recommends' : '--no-install-recommends';
-        const { fix, sizes } = recommendsFix(model, instr, call, sub, flag, ctx.options);
+        const { fix, sizes } = recommendsFix(model, instr, call, calls.indexOf(call), sub, flag, ctx.options);
         ctx.report({
           instr,
           ...callRange(run, call),

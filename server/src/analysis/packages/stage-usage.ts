@@ -6,7 +6,7 @@
  */
 import { positionals, type Call } from '../../kernel/commands.js';
 import type { Instr, Model, Stage } from '../../kernel/model.js';
-import { runViews } from '../run-views.js';
+import { runViews, type RunView } from '../run-views.js';
 import { stageChain } from '../layers/contents.js';
 import type { StageUsage } from './recommends.js';
 
@@ -138,9 +138,7 @@ function usage(model: Model, onbuild: boolean, runs: (i: Instr) => boolean, runt
   const u: Mutable = { tls: false, ssh: false, pipBuild: false, npmInstall: false, composer: false, cgo: false, compile: false, commands: new Set() };
   for (const v of runViews(model)) {
     if (v.instr.onbuild !== onbuild || !runs(v.instr)) continue;
-    for (const call of v.calls) scanCall(call, v.instr, u);
-    if (v.run.mounts.some((m) => m.type === 'ssh')) u.ssh = true;
-    scanText(model.text.slice(v.instr.argsStart, v.instr.end), u);
+    merge(u, runUsage(model, v));
   }
   for (const i of model.instrs) {
     if (!RUNTIME.has(i.keyword) || !runtime(i)) continue;
@@ -151,6 +149,31 @@ function usage(model: Model, onbuild: boolean, runs: (i: Instr) => boolean, runt
     }
   }
   return u;
+}
+
+/** What one RUN does, scanned once per RUN (DS004 asks about every install's stage: no rescans). */
+const perRun = new WeakMap<RunView, Mutable>();
+function runUsage(model: Model, v: RunView): Mutable {
+  let r = perRun.get(v);
+  if (!r) {
+    r = { tls: false, ssh: false, pipBuild: false, npmInstall: false, composer: false, cgo: false, compile: false, commands: new Set() };
+    for (const call of v.calls) scanCall(call, v.instr, r);
+    if (v.run.mounts.some((m) => m.type === 'ssh')) r.ssh = true;
+    scanText(model.text.slice(v.instr.argsStart, v.instr.end), r);
+    perRun.set(v, r);
+  }
+  return r;
+}
+
+function merge(u: Mutable, r: Mutable): void {
+  u.tls ||= r.tls;
+  u.ssh ||= r.ssh;
+  u.pipBuild ||= r.pipBuild;
+  u.npmInstall ||= r.npmInstall;
+  u.composer ||= r.composer;
+  u.cgo ||= r.cgo;
+  u.compile ||= r.compile;
+  for (const c of r.commands) u.commands.add(c);
 }
 
 function scanText(text: string, u: Mutable): void {

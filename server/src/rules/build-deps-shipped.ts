@@ -114,7 +114,8 @@ export default defineRule({
     if (!(u.compile || u.pipBuild || u.npmInstall || u.cgo)) return;
     for (const view of runViews(ctx.model)) {
       const stage = view.instr.stage;
-      if (stage && !stage.shipped) continue;
+      // Instructions before the first FROM belong to no stage (Docker rejects them): nothing there ships.
+      if (stage ? !stage.shipped : ctx.model.stages.length > 0) continue;
       const ops = pkgOps(view);
       for (const r of removalLeftovers(ctx, view, ops, isBuildPkg)) ctx.report(r);
       for (const op of ops) {

@@ -130,7 +130,9 @@ export function stageUsage(model: Model, from: Instr): StageUsage {
 
 /** What every stage that ships does (RUNs and run-time commands). */
 export function shippedUsage(model: Model): StageUsage {
-  const ships = (i: Instr): boolean => i.stage === null || i.stage.shipped;
+  // Every shipping stage is in the final stage's group (FROM and COPY --from link them), which keeps this
+  // whole-file question answerable by the incremental linter; instructions before the first FROM ship nothing.
+  const ships = (i: Instr): boolean => (i.stage === null ? model.stages.length === 0 : i.stage.shipped);
   return usage(model, false, ships, ships);
 }
 

@@ -13,7 +13,8 @@ export function loadCorpus(): { name: string; text: string }[] {
     .map((name) => ({ name, text: fs.readFileSync(path.join(corpusDir, name), 'utf8') }));
 }
 
-export const lineCount = (t: string): number => t.split('\n').length;
+/** Lines as `wc -l` counts them, plus a last line without a newline (a trailing newline starts no line). */
+export const lineCount = (t: string): number => (t.match(/\n/g)?.length ?? 0) + (t.length > 0 && !t.endsWith('\n') ? 1 : 0);
 
 /** Corpus files with a FROM, concatenated (each keeps its own stages) until `lines` lines. */
 export function stressFile(corpus: readonly { text: string }[], lines: number): string {

@@ -9,7 +9,7 @@ export DEBIAN_FRONTEND=noninteractive
 t0=$(date +%s)
 log() { printf '[setup %4ss] %s\n' "$(( $(date +%s) - t0 ))" "$*"; }
 
-APT_PKGS=(docker.io busybox-static debootstrap bc golang-go chromium ripgrep libkrb5-dev build-essential pkg-config python3 ca-certificates)
+APT_PKGS=(docker.io busybox-static debootstrap bc golang-go chromium ripgrep libkrb5-dev build-essential pkg-config python3 ca-certificates openssl)
 missing=()
 for p in "${APT_PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

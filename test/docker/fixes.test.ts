@@ -58,6 +58,13 @@ type Variant = 'before' | 'safe' | 'unsafe' | 'hand';
 const DOCKER = '/usr/bin/docker';
 const casesDir = path.join(repoRoot, 'test', 'docker', 'cases');
 const cacheDir = path.join(repoRoot, '.cache');
+/**
+ * The test CA and the mirrored files live where the Docker images do (outside the checkout as root, like
+ * scripts/docker-engine.sh), so a fresh clone on the same machine keeps the CA, the derived base image and
+ * Docker's build cache valid; elsewhere they stay in .cache/.
+ */
+const machineCache = process.env.DOCKER_ENGINE_CACHE ?? (process.getuid?.() === 0 ? '/var/cache/dockerfile-slim/docker' : undefined);
+const tlsCacheDir = machineCache ? path.join(path.dirname(machineCache), 'proof') : cacheDir;
 const env = { ...process.env, DOCKER_BUILDKIT: '1' };
 const prefix = `dockerfile-slim-test-${process.pid}`;
 const results: Array<{ name: string; sizes: Partial<Record<Variant, number>>; failed: string[]; fixes: string; unsafe: boolean }> = [];
@@ -123,9 +130,9 @@ before(async () => {
   execFileSync('bash', [script, 'start'], { stdio: 'inherit', timeout: 10 * 60_000 });
   execFileSync('bash', [script, 'images'], { stdio: 'inherit', timeout: 30 * 60_000 });
   if (names.some((n) => readCase(n).mirror)) {
-    const certs = ensureCerts(path.join(cacheDir, 'proof-tls'));
+    const certs = ensureCerts(path.join(tlsCacheDir, 'proof-tls'));
     ensureTestcaBase(certs.ca);
-    mirror = await startMirror(certs, ensureFiles(path.join(cacheDir, 'proof-mirror')), 18443, 60 * 60_000);
+    mirror = await startMirror(certs, ensureFiles(path.join(tlsCacheDir, 'proof-mirror')), 18443, 60 * 60_000);
   }
 });
 

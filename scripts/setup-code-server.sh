@@ -8,6 +8,8 @@
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
+# As root the install lives outside the checkout, so a fresh clone on the same machine reuses it.
+if [ -z "${E2E_ROOT:-}" ] && [ "$(id -u)" = 0 ]; then E2E_ROOT=/var/cache/dockerfile-slim/vscode-e2e; fi
 E2E_ROOT=${E2E_ROOT:-$REPO/.cache/vscode-e2e}
 CS_VERSION=${CS_VERSION:-4.100.3}          # newest code-server whose engines.node is "20"
 PW_VERSION=${PW_VERSION:-1.65.1}           # driver only, never downloads a browser

@@ -7,6 +7,8 @@
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
+# As root the install lives outside the checkout, so a fresh clone on the same machine reuses it.
+if [ -z "${E2E_ROOT:-}" ] && [ "$(id -u)" = 0 ]; then E2E_ROOT=/var/cache/dockerfile-slim/vscode-e2e; fi
 E2E_ROOT=${E2E_ROOT:-$REPO/.cache/vscode-e2e}
 CS="$E2E_ROOT/node_modules/code-server/out/node/entry.js"
 MAX_BYTES=$((2 * 1024 * 1024))

@@ -9,7 +9,8 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const E2E_ROOT = process.env.E2E_ROOT ?? path.join(REPO, '.cache/vscode-e2e');
+/** code-server's install; as root outside the checkout (like scripts/setup-code-server.sh), so clones share it. */
+export const E2E_ROOT = process.env.E2E_ROOT ?? (process.getuid?.() === 0 ? '/var/cache/dockerfile-slim/vscode-e2e' : path.join(REPO, '.cache/vscode-e2e'));
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const CS_ENTRY = path.join(E2E_ROOT, 'node_modules/code-server/out/node/entry.js');
 const T0 = Date.now();

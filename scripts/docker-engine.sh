@@ -66,6 +66,10 @@ cmd_start() {
   fi
   [ "$(id -u)" = 0 ] || die "dockerd must be started as root"
   mkdir -p "$DATA_ROOT"
+  # A daemon pid file left by a dockerd that was killed (a stopped session, a reboot) blocks the next start.
+  local stale
+  stale=$(cat "$CACHE/dockerd.daemon.pid" 2>/dev/null || true)
+  if [ -n "$stale" ] && ! grep -qs dockerd "/proc/$stale/comm"; then rm -f "$CACHE/dockerd.daemon.pid"; fi
   local t0=$SECONDS
   # setsid: the daemon must outlive this script and the shell/job that ran it.
   # shellcheck disable=SC2086

@@ -1,6 +1,6 @@
 // The only module that runs docker/podman. Argument arrays only (never a shell string), a time-out on every
 // call with the child's whole process group killed when it fires, and errors typed so the UI can show a quiet lens instead of a popup.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { resolveExecutable } from './docker-path.js';
 import { ImageArchiveReader, normaliseRow, parseHistoryOutput, type RawHistoryRow, type SavedImage } from '../layers/index.js';
 
@@ -72,16 +72,23 @@ export function killGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL
   }
 }
 
+/**
+ * Starts docker, resolved to an absolute path, in its own process group (so a time-out kills everything it
+ * started). Throws DockerError('not-installed') when it cannot be found.
+ */
+function startDocker(args: readonly string[], opts: DockerOptions, cwd?: string): ChildProcessWithoutNullStreams {
+  return spawn(dockerExecutable(opts), [...args], { cwd, env: opts.env ?? process.env, windowsHide: true, detached: GROUPS });
+}
+
 /** Runs the CLI and returns stdout. Rejects with DockerError. */
 export function runDocker(args: readonly string[], opts: DockerOptions): Promise<string> {
   return new Promise((resolve, reject) => {
-    let exe: string;
+    let child: ChildProcessWithoutNullStreams;
     try {
-      exe = dockerExecutable(opts);
+      child = startDocker(args, opts);
     } catch (e) {
       return reject(e as DockerError);
     }
-    const child = spawn(exe, [...args], { env: opts.env ?? process.env, windowsHide: true, detached: GROUPS });
     const out: Buffer[] = [];
     let size = 0;
     let stderr = '';
@@ -159,13 +166,12 @@ export async function imageLabels(ref: string, opts: DockerOptions): Promise<Rec
 /** Streams `docker save IMAGE` through the archive reader without writing it to disk. */
 export function saveImage(image: string, opts: DockerOptions): Promise<SavedImage> {
   return new Promise((resolve, reject) => {
-    let exe: string;
+    let child: ChildProcessWithoutNullStreams;
     try {
-      exe = dockerExecutable(opts);
+      child = startDocker(['save', '--', image], opts);
     } catch (e) {
       return reject(e as DockerError);
     }
-    const child = spawn(exe, ['save', '--', image], { env: opts.env ?? process.env, windowsHide: true, detached: GROUPS });
     const reader = new ImageArchiveReader();
     let stderr = '';
     let failed: Error | undefined;
@@ -216,13 +222,12 @@ export function buildArgs(req: BuildRequest): string[] {
 /** Runs `docker build --iidfile …`, streaming output lines to `onOutput`. Resolves when the build exits 0. */
 export function runBuild(req: BuildRequest, opts: DockerOptions, onOutput: (text: string) => void, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    let exe: string;
+    let child: ChildProcessWithoutNullStreams;
     try {
-      exe = dockerExecutable(opts);
+      child = startDocker(buildArgs(req), opts, req.context);
     } catch (e) {
       return reject(e as DockerError);
     }
-    const child = spawn(exe, buildArgs(req), { cwd: req.context, env: opts.env ?? process.env, windowsHide: true, detached: GROUPS });
     let stderr = '';
     let timedOut = false;
     const timer = setTimeout(() => {

@@ -6,23 +6,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { instructionHashes, recordKey, type BuildRecord } from './build-measure.js';
 import { runFetchIndex } from './index-fetch.js';
-import { ESTIMATES_REQUEST, INDEXES_CHANGED } from '../../common/src/protocol.js';
-
-interface WireEstimate {
-  line: number;
-  bytes: number;
-  packages: number;
-  release: string;
-  recommends: boolean;
-  withRecommendsBytes: number;
-  withoutRecommendsBytes: number;
-  top: Array<{ name: string; bytes: number }>;
-  dropped: number;
-}
-interface EstimatesResult {
-  runs: WireEstimate[];
-  missing: string[];
-}
+import { ESTIMATES_REQUEST, INDEXES_CHANGED, type EstimatesResult, type WireEstimate } from '../../common/src/protocol.js';
 
 const SHOW = 'dockerfileSlim.showEstimate';
 

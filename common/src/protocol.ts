@@ -41,3 +41,24 @@ export interface MeasuredSizesParams {
   /** Empty: nothing measured (forget earlier figures). */
   instructions: MeasuredInstruction[];
 }
+
+/** What the client's CodeLens gets per install RUN. */
+/** The answer to ESTIMATES_REQUEST, per install RUN. */
+export interface WireEstimate {
+  line: number;
+  bytes: number;
+  packages: number;
+  release: string;
+  recommends: boolean;
+  withRecommendsBytes: number;
+  withoutRecommendsBytes: number;
+  /** Biggest packages added (at most 15). */
+  top: Array<{ name: string; bytes: number }>;
+  dropped: number;
+}
+
+export interface EstimatesResult {
+  runs: WireEstimate[];
+  /** Canonical images (`debian:bookworm`) whose index is not cached: the client may fetch them. */
+  missing: string[];
+}

@@ -16,29 +16,9 @@ import { releaseOfImage, type BaseRelease } from '../../../common/src/packages/r
 import { resolveInstall } from '../../../common/src/packages/resolve.js';
 import { defaultIndexDir, IndexStore } from '../../../common/src/packages/store.js';
 import type { PackageIndex, PackageLookup } from '../../../common/src/packages/types.js';
-import { ESTIMATES_REQUEST, INDEXES_CHANGED } from '../../../common/src/protocol.js';
+import { ESTIMATES_REQUEST, INDEXES_CHANGED, type EstimatesResult, type WireEstimate } from '../../../common/src/protocol.js';
 
-export { ESTIMATES_REQUEST, INDEXES_CHANGED };
-
-/** What the client's CodeLens gets per install RUN. */
-export interface WireEstimate {
-  line: number;
-  bytes: number;
-  packages: number;
-  release: string;
-  recommends: boolean;
-  withRecommendsBytes: number;
-  withoutRecommendsBytes: number;
-  /** Biggest packages added (at most 15). */
-  top: Array<{ name: string; bytes: number }>;
-  dropped: number;
-}
-
-export interface EstimatesResult {
-  runs: WireEstimate[];
-  /** Canonical images (`debian:bookworm`) whose index is not cached: the client may fetch them. */
-  missing: string[];
-}
+export { ESTIMATES_REQUEST, INDEXES_CHANGED, type EstimatesResult, type WireEstimate };
 
 export class PackageKnowledge implements PackageLookup {
   version = 0;

@@ -42,8 +42,7 @@ export interface MeasuredSizesParams {
   instructions: MeasuredInstruction[];
 }
 
-/** What the client's CodeLens gets per install RUN. */
-/** The answer to ESTIMATES_REQUEST, per install RUN. */
+/** The answer to ESTIMATES_REQUEST, per install RUN: what the client's CodeLens shows. */
 export interface WireEstimate {
   line: number;
   bytes: number;

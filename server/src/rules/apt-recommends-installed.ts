@@ -6,7 +6,6 @@ import type { Word } from '../kernel/shell/parser.js';
 import type { Fix } from '../kernel/types.js';
 import { defineRule } from '../kernel/rule.js';
 import { callRange, runViews } from '../analysis/run-views.js';
-import { earlierInstrs } from '../analysis/layers/contents.js';
 import { installedNames, isInstall, pkgName, pkgOps } from '../analysis/packages/operations.js';
 import { instrText, subcommand } from '../analysis/packages/manager-commands.js';
 import { anyBefore } from '../kernel/stage-index.js';
@@ -69,13 +68,12 @@ function aptInstalls(model: Model): Map<Instr, { callIndex: number; names: strin
   return m;
 }
 
-/** Packages installed explicitly before this call (earlier in the stage chain, or earlier in the RUN). */
-function explicitlyInstalled(model: Model, instr: Instr, callIndex: number): Set<string> {
+/** Is `pkg` installed explicitly before this call (earlier in the stage chain, or earlier in the RUN)? */
+function installedBefore(model: Model, instr: Instr, callIndex: number, pkg: string): boolean {
   const installs = aptInstalls(model);
-  const out = new Set<string>();
-  for (const e of earlierInstrs(instr)) for (const i of installs.get(e) ?? []) i.names.forEach((n) => out.add(n));
-  for (const i of installs.get(instr) ?? []) if (i.callIndex < callIndex) i.names.forEach((n) => out.add(n));
-  return out;
+  if (installs.get(instr)?.some((i) => i.callIndex < callIndex && i.names.includes(pkg))) return true;
+  // One fold per kept package name (a handful, from the reviewed table), not a rescan per install.
+  return anyBefore(model, instr, `ds004-installed\u0000${pkg}`, 'same', (i) => installs.get(i)?.some((x) => x.names.includes(pkg)) ?? false);
 }
 
 /** The fix: the flag, plus the recommended packages the stage still uses; unsafe when the table cannot tell. */
@@ -100,8 +98,7 @@ function recommendsFix(
     stageUsage(model, instr),
     est && recommendsSource(est),
   );
-  const have = explicitlyInstalled(model, instr, callIndex);
-  const keep = verdict.keep.filter((p) => !have.has(p));
+  const keep = verdict.keep.filter((p) => !installedBefore(model, instr, callIndex, p));
   const edits = [edit];
   if (keep.length > 0) {
     const add = insertAfterWord(instr, last, keep.join(' '));

@@ -12,46 +12,85 @@ import { installedNames, isInstall, pkgOps } from '../analysis/packages/operatio
 
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh']);
 
-/** How a call consumes a downloaded file, if it does: "unpacks" or "installs". */
-function consumes(call: Call, cwd: string | null, path: string, env: ReadonlyMap<string, string>): string | null {
-  const refs = (): boolean =>
-    call.args.some((w) => {
-      const v = expand(w.value, env);
-      return !/\$\(|`/.test(v) && (v.startsWith('/') ? joinPath('/', v) : cwd !== null ? joinPath(cwd, v) : null) === path;
-    });
+/** How a call consumes a file it names, if it does: "unpacks", "installs" or "runs" (which file: `refPaths`). */
+function consumeKind(call: Call): string | null {
   const first = call.args[0]?.value ?? '';
   switch (call.name) {
     case 'tar':
       // `tar xzf f`, `tar -xf f`, `tar --extract -f f`.
-      return (/^-?[a-zA-Z]*x/.test(first) || hasFlag(call, ['extract', 'get'], ['x'])) && refs() ? 'unpacks' : null;
+      return /^-?[a-zA-Z]*x/.test(first) || hasFlag(call, ['extract', 'get'], ['x']) ? 'unpacks' : null;
     case 'unzip':
     case 'bsdtar':
-      return refs() ? 'unpacks' : null;
+      return 'unpacks';
     case '7z':
     case '7za':
     case '7zr':
-      return (first === 'x' || first === 'e') && refs() ? 'unpacks' : null;
+      return first === 'x' || first === 'e' ? 'unpacks' : null;
     case 'gunzip':
     case 'bunzip2':
     case 'unxz':
     case 'zstd':
     case 'unzstd':
       // Without -k/-c these replace the archive with its content: nothing is left behind.
-      return hasFlag(call, ['keep', 'stdout'], ['k', 'c']) && refs() ? 'unpacks' : null;
+      return hasFlag(call, ['keep', 'stdout'], ['k', 'c']) ? 'unpacks' : null;
     case 'dpkg':
-      return hasFlag(call, ['install'], ['i']) && refs() ? 'installs' : null;
+      return hasFlag(call, ['install'], ['i']) ? 'installs' : null;
     case 'rpm':
-      return hasFlag(call, ['install', 'upgrade'], ['i', 'U']) && refs() ? 'installs' : null;
+      return hasFlag(call, ['install', 'upgrade'], ['i', 'U']) ? 'installs' : null;
     case 'apt-get':
     case 'apt':
     case 'apk':
     case 'pip':
     case 'pip3':
-      return refs() ? 'installs' : null;
+      return 'installs';
     default:
-      if (SHELLS.has(call.name)) return positionals(call)[0] && refs() ? 'runs' : null;
-      return null;
+      return SHELLS.has(call.name) && positionals(call)[0] ? 'runs' : null;
   }
+}
+
+/** The absolute paths a call's arguments name (relative ones need a known `cwd`). */
+function refPaths(call: Call, cwd: string | null, env: ReadonlyMap<string, string>): string[] {
+  const out: string[] = [];
+  for (const w of call.args) {
+    const v = expand(w.value, env);
+    if (/\$\(|`/.test(v)) continue;
+    const p = v.startsWith('/') ? joinPath('/', v) : cwd !== null ? joinPath(cwd, v) : null;
+    if (p !== null) out.push(p);
+  }
+  return out;
+}
+
+function consumes(call: Call, cwd: string | null, path: string, env: ReadonlyMap<string, string>): string | null {
+  const how = consumeKind(call);
+  return how && refPaths(call, cwd, env).includes(path) ? how : null;
+}
+
+interface Use {
+  instr: Instr;
+  how: string;
+  by: string;
+}
+
+/** Every RUN call that unpacks, installs or runs a file, by the file's path, in file order (once per model). */
+const usesCache = new WeakMap<Model, Map<string, Use[]>>();
+function usesByPath(model: Model): Map<string, Use[]> {
+  let m = usesCache.get(model);
+  if (m) return m;
+  m = new Map();
+  for (const v of runViews(model)) {
+    const dirs = callDirs(v);
+    v.calls.forEach((call, i) => {
+      const how = consumeKind(call);
+      if (!how) return;
+      for (const p of new Set(refPaths(call, dirs[i] ?? null, v.instr.env))) {
+        const list = m!.get(p) ?? [];
+        if (list.length === 0) m!.set(p, list);
+        list.push({ instr: v.instr, how, by: call.name });
+      }
+    });
+  }
+  usesCache.set(model, m);
+  return m;
 }
 
 /** Is the path deleted by a later RUN of the same stage? Then DS002 reports it; don't report twice. */
@@ -123,14 +162,10 @@ function downloader(model: Model, instr: Instr): 'wget' | 'curl' | null {
 
 /** The later RUN call (this stage or one built FROM it) that unpacks, installs or runs the ADDed file, if any. */
 function consumedLater(model: Model, instr: Instr, path: string): { how: string; by: string } | null {
-  for (const v of runViews(model)) {
-    if (v.instr.start <= instr.start || v.instr.onbuild !== instr.onbuild) continue;
-    if (instr.stage ? !stageChain(v.instr.stage).includes(instr.stage) : v.instr.stage !== null) continue;
-    const dirs = callDirs(v);
-    for (let i = 0; i < v.calls.length; i++) {
-      const how = consumes(v.calls[i] as Call, dirs[i] ?? null, path, v.instr.env);
-      if (how) return { how, by: (v.calls[i] as Call).name };
-    }
+  for (const u of usesByPath(model).get(path) ?? []) {
+    if (u.instr.start <= instr.start || u.instr.onbuild !== instr.onbuild) continue;
+    if (instr.stage ? !stageChain(u.instr.stage).includes(instr.stage) : u.instr.stage !== null) continue;
+    return { how: u.how, by: u.by };
   }
   return null;
 }

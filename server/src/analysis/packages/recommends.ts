@@ -24,7 +24,7 @@ export interface StageUsage {
   /** A C/C++ build: gcc, cc, g++, make, cmake, ./configure, ninja, meson, `setup.py build`, cargo. */
   compile: boolean;
   /** Program basenames the stage runs (RUN, CMD, ENTRYPOINT, HEALTHCHECK). */
-  commands: ReadonlySet<string>;
+  commands: { has(name: string): boolean };
 }
 
 export interface RecommendsVerdict {

@@ -5,9 +5,8 @@
  * image inherits.
  */
 import { positionals, type Call } from '../../kernel/commands.js';
-import type { Instr, Model, Stage } from '../../kernel/model.js';
+import type { Instr, Model } from '../../kernel/model.js';
 import { runViews, type RunView } from '../run-views.js';
-import { stageChain } from '../layers/contents.js';
 import type { StageUsage } from './recommends.js';
 
 const TLS_PROGRAMS = new Set([
@@ -75,12 +74,6 @@ function cgoOff(call: Call, instr: Instr): boolean {
   return instr.env.get('CGO_ENABLED') === '0' || /\bCGO_ENABLED=0\b/.test(instr.args);
 }
 
-/** Stages whose image contains `stage`'s: itself and every stage built FROM it, directly or not. */
-function derived(model: Model, stage: Stage | null): Stage[] {
-  if (!stage) return [];
-  return model.stages.filter((s) => stageChain(s).includes(stage));
-}
-
 function scanCall(call: Call, instr: Instr, u: Mutable): void {
   u.commands.add(call.name);
   const first = positionals(call)[0]?.value ?? '';
@@ -117,15 +110,92 @@ type Mutable = { -readonly [K in keyof StageUsage]: StageUsage[K] } & { commands
  * FROM it), plus the run-time commands of the image. `from` itself is included.
  */
 export function stageUsage(model: Model, from: Instr): StageUsage {
-  const stages = derived(model, from.stage);
-  const chain = stageChain(from.stage);
-  return usage(
-    model,
-    from.onbuild,
-    (i) =>
-      from.stage === null ? i.stage === null && i.start >= from.start : stages.includes(i.stage as Stage) && (i.stage !== from.stage || i.start >= from.start),
-    (i) => (from.stage === null ? i.stage === null : stages.includes(i.stage as Stage) || chain.includes(i.stage as Stage)),
-  );
+  const has = (token: string): boolean => usedFrom(model, from, token);
+  return {
+    tls: has('tls'),
+    ssh: has('ssh'),
+    pipBuild: has('pipBuild'),
+    npmInstall: has('npmInstall'),
+    composer: has('composer'),
+    cgo: has('cgo'),
+    compile: has('compile'),
+    commands: { has: (c: string) => has(`cmd:${c}`) },
+  };
+}
+
+type Flag = Exclude<keyof StageUsage, 'commands'>;
+const FLAGS: readonly Flag[] = ['tls', 'ssh', 'pipBuild', 'npmInstall', 'composer', 'cgo', 'compile'];
+
+/**
+ * A token is a flag name or `cmd:<program>`. Per stage (index; -1 before the first FROM): where each
+ * token is last seen in its own RUNs (by ONBUILD-ness) and which tokens its run-time instructions have.
+ * DS004 asks for every install; rescanning the rest of the stage and every derived stage each time was
+ * quadratic, and cubic on long FROM chains (issue 17).
+ */
+interface TokenIndex {
+  own: [Map<number, Map<string, number>>, Map<number, Map<string, number>>];
+  runtime: Map<number, Set<string>>;
+  /** Per token and ONBUILD-ness: by stage index, whether a strict descendant's RUNs, or the runtime of the stage's descendants or ancestors, have it. */
+  closure: Map<string, boolean[]>;
+}
+const tokenIndexes = new WeakMap<Model, TokenIndex>();
+
+function tokensOf(u: Mutable): string[] {
+  return [...FLAGS.filter((f) => u[f]), ...[...u.commands].map((c) => `cmd:${c}`)];
+}
+
+function tokenIndex(model: Model): TokenIndex {
+  let idx = tokenIndexes.get(model);
+  if (idx) return idx;
+  idx = { own: [new Map(), new Map()], runtime: new Map(), closure: new Map() };
+  for (const v of runViews(model)) {
+    const k = v.instr.stage?.index ?? -1;
+    const byStage = idx.own[v.instr.onbuild ? 1 : 0];
+    let last = byStage.get(k);
+    if (!last) byStage.set(k, (last = new Map()));
+    for (const t of tokensOf(runUsage(model, v))) last.set(t, Math.max(last.get(t) ?? -1, v.instr.start));
+  }
+  for (const i of model.instrs) {
+    if (!RUNTIME.has(i.keyword)) continue;
+    const k = i.stage?.index ?? -1;
+    let set = idx.runtime.get(k);
+    if (!set) idx.runtime.set(k, (set = new Set()));
+    for (const t of tokensOf(runtimeUsage(i))) set.add(t);
+  }
+  tokenIndexes.set(model, idx);
+  return idx;
+}
+
+function usedFrom(model: Model, from: Instr, token: string): boolean {
+  const idx = tokenIndex(model);
+  const k = from.stage?.index ?? -1;
+  if ((idx.own[from.onbuild ? 1 : 0].get(k)?.get(token) ?? -1) >= from.start) return true;
+  if (k < 0) return idx.runtime.get(-1)?.has(token) ?? false;
+  const key = `${token}\u0000${from.onbuild}`;
+  let closure = idx.closure.get(key);
+  if (!closure) idx.closure.set(key, (closure = closureOf(model, idx, token, from.onbuild)));
+  return closure[k] ?? false;
+}
+
+/** One pass up and one down the FROM forest (a parent is always an earlier stage). */
+function closureOf(model: Model, idx: TokenIndex, token: string, onbuild: boolean): boolean[] {
+  const n = model.stages.length;
+  const own = (i: number): boolean => idx.own[onbuild ? 1 : 0].get(i)?.has(token) ?? false;
+  const rt = (i: number): boolean => idx.runtime.get(i)?.has(token) ?? false;
+  const desc: boolean[] = new Array<boolean>(n).fill(false);
+  const rtDown: boolean[] = Array.from({ length: n }, (_, i) => rt(i));
+  for (let i = n - 1; i >= 0; i--) {
+    const p = model.stages[i]?.parent;
+    if (!p) continue;
+    desc[p.index] ||= own(i) || (desc[i] as boolean);
+    rtDown[p.index] ||= rtDown[i] as boolean;
+  }
+  const rtUp: boolean[] = new Array<boolean>(n).fill(false);
+  for (let i = 0; i < n; i++) {
+    const p = model.stages[i]?.parent;
+    if (p) rtUp[i] = rt(p.index) || (rtUp[p.index] as boolean);
+  }
+  return desc.map((d, i) => d || (rtDown[i] as boolean) || (rtUp[i] as boolean));
 }
 
 /** What every stage that ships does (RUNs and run-time commands). */
@@ -133,22 +203,27 @@ export function shippedUsage(model: Model): StageUsage {
   // Every shipping stage is in the final stage's group (FROM and COPY --from link them), which keeps this
   // whole-file question answerable by the incremental linter; instructions before the first FROM ship nothing.
   const ships = (i: Instr): boolean => (i.stage === null ? model.stages.length === 0 : i.stage.shipped);
-  return usage(model, false, ships, ships);
+  return usageWhere(model, false, ships, ships);
 }
 
-function usage(model: Model, onbuild: boolean, runs: (i: Instr) => boolean, runtime: (i: Instr) => boolean): StageUsage {
+/** Everything the RUNs matching `runs` (of this ONBUILD-ness) and the run-time instructions matching `runtime` do; a plain scan. */
+export function usageWhere(model: Model, onbuild: boolean, runs: (i: Instr) => boolean, runtime: (i: Instr) => boolean): Mutable {
   const u: Mutable = { tls: false, ssh: false, pipBuild: false, npmInstall: false, composer: false, cgo: false, compile: false, commands: new Set() };
   for (const v of runViews(model)) {
     if (v.instr.onbuild !== onbuild || !runs(v.instr)) continue;
     merge(u, runUsage(model, v));
   }
-  for (const i of model.instrs) {
-    if (!RUNTIME.has(i.keyword) || !runtime(i)) continue;
-    scanText(i.args, u);
-    for (const w of i.args.split(/[\s"',[\]]+/)) {
-      const name = w.slice(w.lastIndexOf('/') + 1);
-      if (/^[A-Za-z0-9_.+-]+$/.test(name)) u.commands.add(name);
-    }
+  for (const i of model.instrs) if (RUNTIME.has(i.keyword) && runtime(i)) merge(u, runtimeUsage(i));
+  return u;
+}
+
+/** What a CMD, ENTRYPOINT or HEALTHCHECK runs. */
+function runtimeUsage(i: Instr): Mutable {
+  const u: Mutable = { tls: false, ssh: false, pipBuild: false, npmInstall: false, composer: false, cgo: false, compile: false, commands: new Set() };
+  scanText(i.args, u);
+  for (const w of i.args.split(/[\s"',[\]]+/)) {
+    const name = w.slice(w.lastIndexOf('/') + 1);
+    if (/^[A-Za-z0-9_.+-]+$/.test(name)) u.commands.add(name);
   }
   return u;
 }

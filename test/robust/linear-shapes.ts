@@ -25,6 +25,10 @@ export const SHAPES: Record<string, (n: number) => string> = {
   'many ADD downloads and deletions': (n) =>
     'FROM alpine\nRUN apk add --no-cache curl\n' +
     Array.from({ length: n }, (_, i) => `ADD http://example.com/a${i}.tgz /tmp/\nRUN rm -f /tmp/a${i}.tgz\n`).join(''),
+  'a long FROM chain, each stage installing': (n) =>
+    'FROM debian AS s0\n' + Array.from({ length: n }, (_, i) => `FROM s${i} AS s${i + 1}\nRUN apt-get install -y p${i}\n`).join(''),
+  'many archives into one system directory, each deleted later': (n) =>
+    'FROM debian\n' + Array.from({ length: n }, (_, i) => `ADD a${i}.tar.gz /opt/\nRUN rm -rf /opt/a${i}\n`).join(''),
 };
 
 interface Cost {

@@ -8,8 +8,10 @@
  * (linked to its ancestors) and at stage names (every FROM is in every partial model). An edit
  * re-lints only the groups whose chunks changed, on a partial model of the preamble, every FROM
  * and the group's own instructions; other groups' findings are moved with their chunks. Anything
- * that could reach across groups (a changed skeleton or preamble, a global ignore pragma, an active
- * rule whose metadata declares `scope: 'file'`, a rule crash) falls back to a full lint of the chunk-parsed model.
+ * that could reach across groups (a changed skeleton or preamble, a global ignore pragma, a rule
+ * crash) falls back to a full lint of the chunk-parsed model. Rules whose metadata declares
+ * `scope: 'file'` (DS012 without a .dockerignore) run on their own over the whole chunk-parsed model
+ * after every edit, beside the incremental lint of the other rules: they are cheap, the rest is not.
  */
 import { ChunkCache, chunkText, parsedFromChunks, type Chunk, type ParsedChunk } from './kernel/chunks.js';
 import { lintModel, MAX_TEXT_LENGTH } from './engine/lint.js';
@@ -17,7 +19,7 @@ import { buildModel, type Model } from './kernel/model.js';
 import type { DetailedFinding, LintOptions } from './kernel/types.js';
 import { Groups, shiftFindings, type Placement } from './incremental-shift.js';
 import { rules } from './rules/index.js';
-import { fileScopeActive } from './kernel/rule.js';
+import { fileScopeActive, type Rule } from './kernel/rule.js';
 
 interface GroupEntry {
   findings: DetailedFinding[];
@@ -27,6 +29,9 @@ interface GroupEntry {
 interface Entry {
   text: string;
   optionsKey: string;
+  escape: string;
+  chunks: Chunk[];
+  /** What `lint` returned: the groups' findings, plus those of whole-file rules. */
   findings: DetailedFinding[];
   cache: ChunkCache;
   signature: string;
@@ -66,9 +71,10 @@ function factsOf(p: ParsedChunk): ChunkFacts {
   return f;
 }
 
-/** A rule whose metadata says its findings can depend on the whole file (e.g. DS012 without a .dockerignore) is active. */
-function wholeFileRulesActive(options: LintOptions): boolean {
-  return rules.some((r) => fileScopeActive(r, options));
+/** Options with only the rules `keep` accepts (the others turned off). */
+function onlyRules(options: LintOptions, keep: (r: Rule) => boolean): LintOptions {
+  const off = Object.fromEntries(rules.filter((r) => !keep(r)).map((r) => [r.id, 'off' as const]));
+  return { ...options, rules: { ...options.rules, ...off } };
 }
 
 type Result = { findings: DetailedFinding[]; groups: Map<string, GroupEntry>; members: number[][]; signature: string };
@@ -86,12 +92,29 @@ export class IncrementalLinter {
       this.entries.delete(uri);
       return [];
     }
+    const fileScoped = (r: Rule): boolean => fileScopeActive(r, options);
+    if (!rules.some(fileScoped)) return this.lintStages(uri, text, options, optionsKey, prev);
+    // Whole-file rules: the incremental lint without them, then them alone on the whole model (same result as one full lint).
+    const local = this.lintStages(uri, text, onlyRules(options, (r) => !fileScoped(r)), optionsKey, prev);
+    const entry = this.entries.get(uri) as Entry;
+    const model = buildModel(text, parsedFromChunks(entry.escape, entry.chunks));
+    const whole = lintModel(model, onlyRules(options, fileScoped));
+    if (whole.some((f) => f.ruleCrashed)) {
+      this.entries.delete(uri);
+      return lintModel(model, options);
+    }
+    entry.findings = [...local, ...whole].sort((x, y) => x.start - y.start || x.rule.localeCompare(y.rule));
+    return entry.findings;
+  }
+
+  /** The incremental lint proper (rules of `stage` scope, or all rules when none is file-scoped). */
+  private lintStages(uri: string, text: string, options: LintOptions, optionsKey: string, prev: Entry | undefined): DetailedFinding[] {
     const cache = prev?.cache ?? new ChunkCache();
     const { escape, chunks } = chunkText(text, cache);
     const ids = chunks.map((c) => factsOf(c.parsed).id);
     const head = [optionsKey, escape, text.includes('\r\n')].join('\u0000');
     let result: Result | null = null;
-    if (prev && prev.optionsKey === optionsKey && prev.ids.length === ids.length && !wholeFileRulesActive(options)) {
+    if (prev && prev.optionsKey === optionsKey && prev.ids.length === ids.length) {
       result = this.partial(prev, text, escape, chunks, ids, head, options);
     }
     if (result) this.stats.partial++;
@@ -100,6 +123,8 @@ export class IncrementalLinter {
     this.entries.set(uri, {
       text,
       optionsKey,
+      escape,
+      chunks,
       findings: result.findings,
       cache,
       signature: result.signature,

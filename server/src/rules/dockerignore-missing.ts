@@ -1,6 +1,6 @@
 import type { Instr } from '../kernel/model.js';
 import { defineRule } from '../kernel/rule.js';
-import { runViews } from '../analysis/run-views.js';
+import { runViewOf } from '../analysis/run-views.js';
 
 /** Source words of a COPY/ADD: everything but flags and the destination (shell or JSON form). */
 function sources(args: string): string[] | null {
@@ -79,13 +79,18 @@ export default defineRule({
   check(ctx) {
     if (ctx.options.dockerignoreExists !== false) return;
     const copies = ctx.model.instrs.filter(copiesWholeContext);
-    // Ignore node_modules only when every stage that copies the context installs its own.
+    if (copies.length === 0) return;
+    // Ignore node_modules only when every stage that copies the context installs its own. Only the RUNs of
+    // those stages that mention a node package manager are parsed: the editor runs this rule alone over the
+    // whole file on every keystroke.
+    const stages = new Set(copies.map((i) => i.stage));
     const installers = new Set(
-      runViews(ctx.model)
-        .filter((v) => v.calls.some((c) => NODE_PMS.has(c.name) && INSTALL.has(c.args[0]?.value ?? '')))
-        .map((v) => v.instr.stage),
+      ctx.model.instrs
+        .filter((i) => i.keyword === 'RUN' && stages.has(i.stage) && /\b(npm|yarn|pnpm)\b|\$/.test(i.args))
+        .filter((i) => runViewOf(i)?.calls.some((c) => NODE_PMS.has(c.name) && INSTALL.has(c.args[0]?.value ?? '')))
+        .map((i) => i.stage),
     );
-    const node = copies.length > 0 && copies.every((i) => installers.has(i.stage));
+    const node = copies.every((i) => installers.has(i.stage));
     const file = { path: '.dockerignore', content: content(node) };
     for (const instr of copies) {
       ctx.report({

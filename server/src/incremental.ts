@@ -9,7 +9,8 @@
  * re-lints only the groups whose chunks changed, on a partial model of the preamble, every FROM
  * and the group's own instructions; other groups' findings are moved with their chunks. Anything
  * that could reach across groups (a changed skeleton or preamble, a global ignore pragma, an active
- * rule whose metadata declares `scope: 'file'`, a rule crash) falls back to a full lint of the chunk-parsed model.
+ * rule whose metadata declares `scope: 'file'`, a rule crash, a here-document dockerfile-ast sees no end of)
+ * falls back to a full lint of the chunk-parsed model.
  * A rule with one file-wide decision (DS012's .dockerignore) is stage-scoped with a `combine` step instead:
  * groups keep their own findings and the joined findings are combined.
  */
@@ -47,6 +48,8 @@ interface ChunkFacts {
   pragmas: string;
   /** Indices of its FROM instructions. */
   froms: Set<number>;
+  /** A here-document dockerfile-ast sees no end of: fixes after it are withheld file-wide (lint's openHeredocAt). */
+  openHeredoc: boolean;
 }
 
 const facts = new WeakMap<ParsedChunk, ChunkFacts>();
@@ -62,7 +65,18 @@ function factsOf(p: ParsedChunk): ChunkFacts {
     const pragmas = lines.filter((l, i) => /ignore/.test(l) && (i >= tailFrom || /^\s*#\s*\S+\s+global\s/.test(l))).join('\n');
     const froms = new Set<number>();
     p.nodes.forEach((n, i) => n.getKeyword().toUpperCase() === 'FROM' && froms.add(i));
-    f = { id: nextId++, breaks: lines.length - 1, refs, pragmas, froms };
+    let openHeredoc = false;
+    if (p.text.includes('<<')) {
+      for (const n of p.nodes) {
+        if (!/^(RUN|COPY|ADD)$/i.test(n.getKeyword())) continue;
+        try {
+          openHeredoc ||= (n as unknown as { getHeredocs(): { getDelimiterRange(): unknown }[] }).getHeredocs().some((h) => !h.getDelimiterRange());
+        } catch {
+          /* as lint's openHeredocAt: a body the library cannot describe counts as none */
+        }
+      }
+    }
+    f = { id: nextId++, breaks: lines.length - 1, refs, pragmas, froms, openHeredoc };
     facts.set(p, f);
   }
   return f;
@@ -135,6 +149,8 @@ export class IncrementalLinter {
    * other groups' findings. Null when the skeleton changed or the result might differ from a full lint.
    */
   private partial(prev: Entry, text: string, escape: string, chunks: Chunk[], ids: number[], head: string, options: LintOptions): Result | null {
+    // An open here-document withholds every later fix (lint's openHeredocAt): not a per-group question.
+    if (chunks.some((c) => factsOf(c.parsed).openHeredoc)) return null;
     const dirty = new Set<number>();
     for (const m of prev.members) if (m.some((i) => ids[i] !== prev.ids[i])) for (const i of m) dirty.add(i);
     const partialModel = (take: ReadonlySet<number>): Model => {

@@ -51,3 +51,30 @@ test("merging RUNs keeps a comment line inside the next RUN's continuation", () 
   assert.match(out, /# keep this note/);
   assert.match(out, /echo done/);
 });
+
+test('a download named with a variable nobody defines is deleted by the same name: no DS013, nothing appended', () => {
+  const text = 'FROM debian\nRUN wget https://x/redis-${V}.tar.gz && tar -xzf redis-${V}.tar.gz && rm redis-${V}.tar.gz\n';
+  assert.deepEqual(
+    lint(text).filter((f) => f.rule === 'DS013'),
+    [],
+  );
+  const kept = 'FROM debian\nRUN wget https://x/redis-${V}.tar.gz && tar -xzf redis-${V}.tar.gz\n';
+  assert.equal(fix(fix(kept).text).text, fix(kept).text);
+  assert.match(fix(kept).text, /tar -xzf redis-\$\{V\}\.tar\.gz && rm -f "redis-\$\{V\}\.tar\.gz"\n$/);
+});
+
+test('an if/case/loop left open (a shell syntax error) gets findings but no edits inside it', () => {
+  const text = 'FROM alpine:3.20\nRUN CGO_ENABLED=0 go build ./... && case $X && echo done\n';
+  const ds016 = lint(text).find((f) => f.rule === 'DS016');
+  assert.ok(ds016, 'still reported');
+  assert.equal(ds016.fix, undefined);
+  assert.equal(fix(text).text, text);
+});
+
+test('FROM image word over a line continuation: reported, never rewritten in place', () => {
+  const text = 'FROM pyt\\\nhon:3.12\nRUN pip install flask\n';
+  const f = lint(text).find((x) => x.rule === 'DS011');
+  assert.ok(f && /python:3\.12/.test(f.message), JSON.stringify(f));
+  assert.equal(f.fix, undefined);
+  assert.ok(fix(text, { unsafe: true }).text.startsWith('FROM pyt\\\nhon:3.12\n'));
+});

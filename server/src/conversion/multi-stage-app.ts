@@ -113,7 +113,7 @@ export function convertApp(model: Model, stage: Stage, plan: AppPlan): Edit[] | 
     if (prog === null || (prog !== '' && !plan.probes.has(prog))) return null; // e.g. curl: not in a slim image
   }
   const img = imageRange(model, stage.from);
-  if (!img) return null;
+  if (!img || img.split) return null;
   const name = stage.name ?? uniqueName(model);
   const eol = model.eol;
   const edits: Edit[] = [...plan.builderEdits];

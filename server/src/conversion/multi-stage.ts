@@ -115,7 +115,7 @@ export function convert(model: Model, stage: Stage, spec: Spec): Edit[] | null {
   const eol = model.eol;
   const edits: Edit[] = [...spec.builderEdits];
   const img = imageRange(model, stage.from);
-  if (!img) return null;
+  if (!img || img.split) return null;
   if (!stage.name) edits.push({ start: img.end, end: img.end, text: ` AS ${name}` });
 
   const entry = [...instrs].reverse().find((i) => i.keyword === 'ENTRYPOINT');

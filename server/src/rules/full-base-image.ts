@@ -102,7 +102,7 @@ export default defineRule({
     if (!range) return;
     const suggested = `${variant.name ?? ref.name}:${variant.tag}`;
     let fix;
-    if (!range.raw.includes('$') && !ref.digest) {
+    if (!range.raw.includes('$') && !ref.digest && !range.split) {
       const prefix = variant.name ? ref.repo.slice(0, ref.repo.length - ref.name.length).replace(/(^|\/)library\/$/, '$1') + variant.name : ref.repo;
       fix = {
         title: `Use ${suggested} (fewer packages)`,

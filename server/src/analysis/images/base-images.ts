@@ -7,6 +7,7 @@ import type { Instr, Model, Stage } from '../../kernel/model.js';
 import type { Call } from '../../kernel/commands.js';
 import { runViews } from '../run-views.js';
 import { isCSourceBuild } from '../packages/install-steps.js';
+import { toLogical } from '../../kernel/run-script.js';
 
 export interface ImageRef {
   /** Everything before the tag: `docker.io/library/python`. */
@@ -108,12 +109,16 @@ export function finalToolchain(model: Model): Toolchain | null {
 }
 
 /** Document range of the image word of a FROM. */
-export function imageRange(model: Model, from: Instr): { start: number; end: number; raw: string } | null {
+export function imageRange(model: Model, from: Instr): { start: number; end: number; raw: string; split: boolean } | null {
+  // Read as Docker does (continuations removed): `FROM pyt\<newline>hon:3` names python:3.
+  const logical = toLogical(model.text, from.argsStart, from.end, model.escape);
   const re = /\S+/g;
-  re.lastIndex = from.argsStart;
-  for (let m = re.exec(model.text); m && m.index < from.end; m = re.exec(model.text)) {
+  for (let m = re.exec(logical.src); m; m = re.exec(logical.src)) {
     if (m[0].startsWith('--')) continue;
-    return { start: m.index, end: m.index + m[0].length, raw: m[0] };
+    const start = logical.map[m.index] as number;
+    const end = (logical.map[m.index + m[0].length - 1] as number) + 1;
+    // split: the word runs over a line continuation, so no edit can replace it in place.
+    return { start, end, raw: m[0], split: model.text.slice(start, end) !== m[0] };
   }
   return null;
 }

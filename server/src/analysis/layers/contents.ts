@@ -186,7 +186,9 @@ export function deletionsByCall(view: RunView): Map<number, string[]> {
   const out = new Map<number, string[]>();
   view.calls.forEach((call, idx) => {
     const cwd = dirs[idx];
-    const paths = deletedPaths(call, view.instr.env).filter((p) => !p.includes('$'));
+    // A variable nobody here defines stays as written: it names the same file as the same text elsewhere
+    // (`wget …/redis-${V}.tar.gz` … `rm redis-${V}.tar.gz`); a command substitution names nothing knowable.
+    const paths = deletedPaths(call, view.instr.env).filter((p) => !/\$\(|`/.test(p));
     if (paths.length === 0) return;
     if (cwd === null || cwd === undefined) {
       const abs = paths.filter((p) => p.startsWith('/'));

@@ -37,7 +37,7 @@ export interface Script {
   commands: Command[];
   /** End offset of the last non-comment token (where to append). */
   contentEnd: number;
-  /** A quote or substitution is left open at the end (see lex). */
+  /** A quote or substitution is left open at the end (see lex), or an if/case/loop/group/subshell is never closed. */
   unterminated?: boolean;
   /** A `<<WORD` at the very end, its body not in this script (normal for `RUN cat <<EOF > f`). */
   pendingHeredoc?: boolean;
@@ -181,5 +181,7 @@ export function parseShell(src: string): Script {
     i++;
   }
   finish(null);
-  return { src, commands, contentEnd, unterminated, pendingHeredoc };
+  // An `if`, `case`, loop, `{` or `(` left open is a syntax error the shell reports; we do not know where its
+  // commands end either (`case $X && cmd` reads cmd as a pattern), so no edit may rely on the structure.
+  return { src, commands, contentEnd, unterminated: unterminated || stack.length > 0, pendingHeredoc };
 }

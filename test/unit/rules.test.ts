@@ -35,7 +35,7 @@ function fixtureFiles(id: string): { name: string; file: string; golden: string 
   ];
 }
 
-for (const rule of rules)
+for (const rule of rules) {
   for (const { name, file, golden: goldenFile } of fixtureFiles(rule.id)) {
     test(`${rule.id} ${rule.name}: fixture${name}`, () => {
       assert.ok(fs.existsSync(file), `every rule needs a fixture: ${path.relative(repoRoot, file)} is missing (npm run new-rule scaffolds one)`);
@@ -89,3 +89,4 @@ for (const rule of rules)
       assert.equal(err, null, err ?? '');
     });
   }
+}

@@ -119,7 +119,7 @@ if (!args.installed && !process.env.E2E_DEV_EXTENSION && !fs.existsSync(path.joi
   console.error('dist/extension.js missing: run `npm run build` first');
   process.exit(2);
 }
-const selected = suites.filter((s) => !args.suite || args.suite.includes(s.name));
+const selected = suites.filter((s) => (args.suite ? args.suite.includes(s.name) : !s.bench));
 if (selected.length === 0) {
   console.error(`no suite named ${args.suite}`);
   process.exit(2);

@@ -8,18 +8,18 @@
  * (linked to its ancestors) and at stage names (every FROM is in every partial model). An edit
  * re-lints only the groups whose chunks changed, on a partial model of the preamble, every FROM
  * and the group's own instructions; other groups' findings are moved with their chunks. Anything
- * that could reach across groups (a changed skeleton or preamble, a global ignore pragma, a rule
- * crash) falls back to a full lint of the chunk-parsed model. Rules whose metadata declares
- * `scope: 'file'` (DS012 without a .dockerignore) run on their own over the whole chunk-parsed model
- * after every edit, beside the incremental lint of the other rules: they are cheap, the rest is not.
+ * that could reach across groups (a changed skeleton or preamble, a global ignore pragma, an active
+ * rule whose metadata declares `scope: 'file'`, a rule crash) falls back to a full lint of the chunk-parsed model.
+ * A rule with one file-wide decision (DS012's .dockerignore) is stage-scoped with a `combine` step instead:
+ * groups keep their own findings and the joined findings are combined.
  */
 import { ChunkCache, chunkText, parsedFromChunks, type Chunk, type ParsedChunk } from './kernel/chunks.js';
-import { lintModel, MAX_TEXT_LENGTH } from './engine/lint.js';
+import { combineFindings, lintModel, MAX_TEXT_LENGTH } from './engine/lint.js';
 import { buildModel, type Model } from './kernel/model.js';
 import type { DetailedFinding, LintOptions } from './kernel/types.js';
 import { Groups, shiftFindings, type Placement } from './incremental-shift.js';
 import { rules } from './rules/index.js';
-import { fileScopeActive, type Rule } from './kernel/rule.js';
+import { fileScopeActive } from './kernel/rule.js';
 
 interface GroupEntry {
   findings: DetailedFinding[];
@@ -29,9 +29,6 @@ interface GroupEntry {
 interface Entry {
   text: string;
   optionsKey: string;
-  escape: string;
-  chunks: Chunk[];
-  /** What `lint` returned: the groups' findings, plus those of whole-file rules. */
   findings: DetailedFinding[];
   cache: ChunkCache;
   signature: string;
@@ -71,10 +68,9 @@ function factsOf(p: ParsedChunk): ChunkFacts {
   return f;
 }
 
-/** Options with only the rules `keep` accepts (the others turned off). */
-function onlyRules(options: LintOptions, keep: (r: Rule) => boolean): LintOptions {
-  const off = Object.fromEntries(rules.filter((r) => !keep(r)).map((r) => [r.id, 'off' as const]));
-  return { ...options, rules: { ...options.rules, ...off } };
+/** A rule whose metadata says its findings can depend on the whole file (e.g. DS012 without a .dockerignore) is active. */
+function wholeFileRulesActive(options: LintOptions): boolean {
+  return rules.some((r) => fileScopeActive(r, options));
 }
 
 type Result = { findings: DetailedFinding[]; groups: Map<string, GroupEntry>; members: number[][]; signature: string };
@@ -92,47 +88,30 @@ export class IncrementalLinter {
       this.entries.delete(uri);
       return [];
     }
-    const fileScoped = (r: Rule): boolean => fileScopeActive(r, options);
-    if (!rules.some(fileScoped)) return this.lintStages(uri, text, options, optionsKey, prev);
-    // Whole-file rules: the incremental lint without them, then them alone on the whole model (same result as one full lint).
-    const local = this.lintStages(uri, text, onlyRules(options, (r) => !fileScoped(r)), optionsKey, prev);
-    const entry = this.entries.get(uri) as Entry;
-    const model = buildModel(text, parsedFromChunks(entry.escape, entry.chunks));
-    const whole = lintModel(model, onlyRules(options, fileScoped));
-    if (whole.some((f) => f.ruleCrashed)) {
-      this.entries.delete(uri);
-      return lintModel(model, options);
-    }
-    entry.findings = [...local, ...whole].sort((x, y) => x.start - y.start || x.rule.localeCompare(y.rule));
-    return entry.findings;
-  }
-
-  /** The incremental lint proper (rules of `stage` scope, or all rules when none is file-scoped). */
-  private lintStages(uri: string, text: string, options: LintOptions, optionsKey: string, prev: Entry | undefined): DetailedFinding[] {
     const cache = prev?.cache ?? new ChunkCache();
     const { escape, chunks } = chunkText(text, cache);
     const ids = chunks.map((c) => factsOf(c.parsed).id);
     const head = [optionsKey, escape, text.includes('\r\n')].join('\u0000');
     let result: Result | null = null;
-    if (prev && prev.optionsKey === optionsKey && prev.ids.length === ids.length) {
+    if (prev && prev.optionsKey === optionsKey && prev.ids.length === ids.length && !wholeFileRulesActive(options)) {
       result = this.partial(prev, text, escape, chunks, ids, head, options);
     }
     if (result) this.stats.partial++;
     else this.stats.full++;
     result ??= this.full(text, escape, chunks, head, options);
+    // Groups keep their rules' own findings; what is published is combined across the file (rule `combine`).
+    const findings = combineFindings(result.findings);
     this.entries.set(uri, {
       text,
       optionsKey,
-      escape,
-      chunks,
-      findings: result.findings,
+      findings,
       cache,
       signature: result.signature,
       groups: result.groups,
       ids,
       members: result.members,
     });
-    return result.findings;
+    return findings;
   }
 
   forget(uri: string): void {
@@ -142,7 +121,7 @@ export class IncrementalLinter {
   private full(text: string, escape: string, chunks: Chunk[], head: string, options: LintOptions): Result {
     const model = buildModel(text, parsedFromChunks(escape, chunks));
     const plan = planGroups(text, chunks, model);
-    const findings = lintModel(model, options);
+    const findings = lintModel(model, options, true);
     const groups = new Map<string, GroupEntry>();
     for (const g of plan.groups) {
       const own = findings.filter((f) => plan.owner(f) === g);
@@ -174,7 +153,7 @@ export class IncrementalLinter {
     const signature = head + plan.skeleton;
     if (signature !== prev.signature) return null;
     const lintOf = (m: Model): DetailedFinding[] | null => {
-      const out = lintModel(m, options);
+      const out = lintModel(m, options, true);
       return out.some((f) => f.ruleCrashed) ? null : out;
     };
     let linted = lintOf(model);

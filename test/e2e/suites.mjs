@@ -8,7 +8,9 @@
 //              suite (e.g. no Docker daemon), any other non-zero exit fails it
 //   requires:  the suite is skipped, with a message, until all of these exist
 
-/** @type {Array<{ name: string, tests: string, workspace: string, env?: Record<string, string>, prepare?: string, requires?: string[] }>} */
+//   bench:     only run when named with --suite (bench/activation.ts), not by `npm test`
+
+/** @type {Array<{ name: string, tests: string, workspace: string, env?: Record<string, string>, prepare?: string, requires?: string[], bench?: boolean }>} */
 export const suites = [
   {
     name: 'diagnostics-fixes-optimize',
@@ -26,5 +28,12 @@ export const suites = [
     workspace: 'test/e2e/workspace-layers',
     prepare: 'prepare.sh',
     requires: ['test/e2e/suite-layers/index.ts'],
+  },
+  // Activation timing for `npm run bench` (issue 14): a fresh window whose first Dockerfile is 100 lines.
+  {
+    name: 'activation',
+    tests: 'out/test/e2e/suite-activation/index.js',
+    workspace: 'test/e2e/workspace-activation',
+    bench: true,
   },
 ];

@@ -145,6 +145,28 @@ test('incremental: an edit in one stage of a big file keeps the other stages cac
   assert.ok(linter.stats.reused > linter.stats.relinted, JSON.stringify(linter.stats));
 });
 
+test('DS012 without a .dockerignore: stage groups are linted apart and its one .dockerignore is settled across them', () => {
+  const opts: LintOptions = { dockerignoreExists: false };
+  const node = (n: number): string => `FROM node:18 AS web${n}\nWORKDIR /app\nCOPY . .\nRUN npm ci\n`;
+  const base = [node(1), node(2), 'FROM debian AS tools\nRUN echo tools\n'].join('\n');
+  const linter = new IncrementalLinter();
+  const ignoreFiles = (fs: ReturnType<typeof lintDetailed>): string[] =>
+    fs.filter((f) => f.rule === 'DS012').map((f) => f.fixDetail?.createFile?.content ?? '');
+  const first = linter.lint('u', base, opts);
+  assert.deepStrictEqual(first, lintDetailed(base, opts));
+  assert.ok(ignoreFiles(first).length === 2 && ignoreFiles(first).every((c) => c.includes('**/node_modules')), 'both stages install: node_modules ignored');
+  // The second stage stops installing: both findings now propose the file without node_modules, and back.
+  const edited = base.replace('RUN npm ci\n\nFROM debian', 'RUN echo built\n\nFROM debian');
+  const second = linter.lint('u', edited, opts);
+  assert.deepStrictEqual(second, lintDetailed(edited, opts));
+  assert.ok(ignoreFiles(second).length === 2 && ignoreFiles(second).every((c) => !c.includes('**/node_modules')), ignoreFiles(second).join('|'));
+  // An edit in the unrelated stage re-uses both web stages' findings.
+  const third = linter.lint('u', edited.replace('echo tools', 'echo more tools'), opts);
+  assert.deepStrictEqual(third, lintDetailed(edited.replace('echo tools', 'echo more tools'), opts));
+  assert.deepStrictEqual(linter.lint('u', base, opts), first);
+  assert.equal(linter.stats.full, 1, JSON.stringify(linter.stats));
+});
+
 test('chunks: a chunk-by-chunk parse builds the same findings as one parse, on every corpus file', { skip: sharedSkip('corpus') }, () => {
   for (const text of corpus) {
     for (const options of [{}, { dockerignoreExists: false }]) {

@@ -10,6 +10,18 @@ export interface RunView {
 }
 
 const cache = new WeakMap<Model, RunView[]>();
+const single = new WeakMap<Instr, RunView | null>();
+
+/** The view of one RUN (undefined for other instructions and non-POSIX shells); computed once per instruction. */
+export function runViewOf(instr: Instr): RunView | undefined {
+  let v = single.get(instr);
+  if (v === undefined) {
+    const run = instr.keyword === 'RUN' ? instr.run : undefined;
+    v = run && (run.form === 'exec' || isPosixShell(instr.shell)) ? { instr, run, calls: calls(run.script.commands, instr.env) } : null;
+    single.set(instr, v);
+  }
+  return v ?? undefined;
+}
 
 /** Every RUN (and ONBUILD RUN) with its calls resolved through wrappers; computed once per model. */
 export function runViews(model: Model): RunView[] {
@@ -17,9 +29,8 @@ export function runViews(model: Model): RunView[] {
   if (!views) {
     views = [];
     for (const instr of model.instrs) {
-      if (instr.run && (instr.run.form === 'exec' || isPosixShell(instr.shell))) {
-        views.push({ instr, run: instr.run, calls: calls(instr.run.script.commands, instr.env) });
-      }
+      const v = runViewOf(instr);
+      if (v) views.push(v);
     }
     cache.set(model, views);
   }

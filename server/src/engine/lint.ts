@@ -63,7 +63,11 @@ export const MAX_FIX_EDITS = 256;
 export const MAX_TOTAL_EDIT_CHARS = 4 * 1024 * 1024;
 
 /** Lints a parsed model. Exposed for adapters that cache models. */
-export function lintModel(model: Model, options: LintOptions = {}): DetailedFinding[] {
+/**
+ * Findings of every enabled rule; `raw` skips the rules' `combine` step (the incremental linter
+ * combines after joining the stage groups' findings).
+ */
+export function lintModel(model: Model, options: LintOptions = {}, raw = false): DetailedFinding[] {
   const out: DetailedFinding[] = [];
   let editChars = 0;
   const withinBudget = (edits: readonly Edit[]): boolean => {
@@ -136,6 +140,21 @@ export function lintModel(model: Model, options: LintOptions = {}): DetailedFind
     }
   }
   out.sort((x, y) => x.start - y.start || x.rule.localeCompare(y.rule));
+  return raw ? out : combineFindings(out);
+}
+
+/** Applies every rule's `combine` to its findings (order kept). */
+export function combineFindings(findings: readonly DetailedFinding[]): DetailedFinding[] {
+  let out = findings as DetailedFinding[];
+  for (const rule of rules) {
+    if (!rule.combine) continue;
+    const idx: number[] = [];
+    findings.forEach((f, i) => f.rule === rule.id && !f.ruleCrashed && idx.push(i));
+    if (idx.length === 0) continue;
+    const combined = rule.combine(idx.map((i) => findings[i] as DetailedFinding));
+    if (out === findings) out = [...findings];
+    idx.forEach((i, k) => (out[i] = combined[k] as DetailedFinding));
+  }
   return out;
 }
 

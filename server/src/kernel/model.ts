@@ -187,8 +187,12 @@ export function buildModel(text: string, parsed?: ParsedDockerfile): Model {
       }
     }
     if (keyword === 'RUN') {
-      const heredoc = onbuild ? null : heredocOf(node as Run, lines, text.slice(start, end));
-      ins.run = buildRunScript(text, bodyFrom, end, escape, heredoc);
+      // Parsed on first use: a model built only for a few rules (the editor's whole-file pass) skips the shell parse of other RUNs.
+      let script: RunScript | undefined;
+      Object.defineProperty(ins, 'run', {
+        enumerable: true,
+        get: () => (script ??= buildRunScript(text, bodyFrom, end, escape, onbuild ? null : heredocOf(node as Run, lines, text.slice(start, end)))),
+      });
     }
     if (stage && ins.stage === null) ins.stage = stage;
     stage?.instrs.push(ins);

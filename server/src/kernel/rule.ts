@@ -3,7 +3,7 @@
  * registered in `rules/index.ts`. Rules only read the model and call `ctx.report`.
  */
 import type { Instr, Model } from './model.js';
-import type { Fix, LintOptions, Severity } from './types.js';
+import type { DetailedFinding, Fix, LintOptions, Severity } from './types.js';
 
 export interface RuleDocs {
   /** One line: what is wrong. */
@@ -53,6 +53,13 @@ export interface Rule {
   scope?: 'stage' | 'file';
   /** For `file` rules: whether the rule can report at all under these options (default: unless turned off). */
   activeWhen?: (options: LintOptions) => boolean;
+  /**
+   * For a `stage` rule whose findings share one file-wide decision (DS012: one .dockerignore for the
+   * whole file): `check` reports each finding from its own stage's view, and this reconciles all of the
+   * file's findings of the rule (pure: changed findings are new objects). The editor lints stage groups
+   * separately and combines them, so such a rule does not force whole-file lints.
+   */
+  combine?: (findings: readonly DetailedFinding[]) => DetailedFinding[];
   /** hadolint rule ids whose `# hadolint ignore=` pragma also silences this rule. */
   hadolint?: string[];
   docs: RuleDocs;

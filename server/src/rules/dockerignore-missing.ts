@@ -1,6 +1,6 @@
 import type { Instr } from '../kernel/model.js';
 import { defineRule } from '../kernel/rule.js';
-import { runViews } from '../analysis/run-views.js';
+import { runViewOf } from '../analysis/run-views.js';
 
 /** Source words of a COPY/ADD: everything but flags and the destination (shell or JSON form). */
 function sources(args: string): string[] | null {
@@ -62,9 +62,16 @@ export default defineRule({
   severity: 'warning',
   stageAware: true,
   fixable: 'always',
-  // One .dockerignore for the file: its content depends on every stage that copies the context.
-  scope: 'file',
-  activeWhen: (options) => options.dockerignoreExists === false,
+  // One .dockerignore for the file: each finding proposes it from its own stage's view, and `combine`
+  // settles the content for the whole file (so DS012 does not force whole-file lints in the editor).
+  combine: (findings) => {
+    const nodeModules = findings.every((f) => f.fixDetail?.createFile?.content === content(true));
+    const want = content(nodeModules);
+    return findings.map((f) => {
+      const d = f.fixDetail;
+      return d?.createFile && d.createFile.content !== want ? { ...f, fixDetail: { ...d, createFile: { ...d.createFile, content: want } } } : f;
+    });
+  },
   docs: {
     summary: '`COPY . .` / `ADD . …` with no `.dockerignore` in the build context',
     why: 'Without a `.dockerignore`, copying the whole context also copies `.git` (often larger than the source), editor folders, logs, caches and local `node_modules` into the layer, and every change to them breaks the layer cache.',
@@ -79,21 +86,22 @@ export default defineRule({
   check(ctx) {
     if (ctx.options.dockerignoreExists !== false) return;
     const copies = ctx.model.instrs.filter(copiesWholeContext);
-    // Ignore node_modules only when every stage that copies the context installs its own.
+    if (copies.length === 0) return;
+    // node_modules is ignored only when every stage that copies the context installs its own: this stage's
+    // view here, the file's in `combine`. Only RUNs that mention a node package manager are parsed.
     const installers = new Set(
-      runViews(ctx.model)
-        .filter((v) => v.calls.some((c) => NODE_PMS.has(c.name) && INSTALL.has(c.args[0]?.value ?? '')))
-        .map((v) => v.instr.stage),
+      ctx.model.instrs
+        .filter((i) => i.keyword === 'RUN' && /\b(npm|yarn|pnpm)\b|\$/.test(i.args))
+        .filter((i) => runViewOf(i)?.calls.some((c) => NODE_PMS.has(c.name) && INSTALL.has(c.args[0]?.value ?? '')))
+        .map((i) => i.stage),
     );
-    const node = copies.length > 0 && copies.every((i) => installers.has(i.stage));
-    const file = { path: '.dockerignore', content: content(node) };
     for (const instr of copies) {
       ctx.report({
         instr,
         start: instr.start,
         end: Math.min(instr.end, ctx.model.lines.lineEnd(instr.line)),
         message: `\`${instr.keyword} .\` copies the whole build context, and there is no .dockerignore: .git, logs and caches end up in the image.`,
-        fix: { title: 'Create .dockerignore', safe: true, edits: [], createFile: file },
+        fix: { title: 'Create .dockerignore', safe: true, edits: [], createFile: { path: '.dockerignore', content: content(installers.has(instr.stage)) } },
       });
     }
   },

@@ -2,14 +2,17 @@
 # Dockerfile Slim: local stack base images for the multi-stage real-build tests (test/docker/multistage.test.ts),
 # made from Debian bookworm packages on local/debian:bookworm (scripts/docker-engine.sh images). No registry.
 #
-#   scripts/stack-images.sh [node|python|java|c ...]     (default: all)
+#   scripts/stack-images.sh [node|python|java|c|rust ...]     (default: all)
 #
 # Naming scheme (the tags the DS010 conversion maps full → slim, as it does for the official images):
 #   local/node:18                  nodejs + npm                         → local/node:18-slim            nodejs only
 #   local/python:3.11              python3 + venv + pip + build-essential → local/python:3.11-slim      python3 only
 #   local/eclipse-temurin:17-jdk   default-jdk-headless                 → local/eclipse-temurin:17-jre  default-jre-headless
 #   local/gcc:12                   build-essential                      → local/debian:bookworm-slim    (= local/debian:bookworm)
-# Bookworm ships Node 18, Python 3.11, OpenJDK 17 and GCC 12, hence the version numbers. Each full image is built
+#   local/rust:1.63-bookworm       gcc:12 + rustc, cargo, ca-certificates → local/debian:bookworm-slim  (glibc binary)
+# The CMake case needs no image of its own: it installs build-essential and cmake on local/debian:bookworm itself, as
+# the Dockerfiles DS010 converts do (cmake on the gcc image is C++ with a /usr/local libstdc++: never converted).
+# Bookworm ships Node 18, Python 3.11, OpenJDK 17, GCC 12 and Rust 1.63, hence the version numbers. Each full image is built
 # FROM its slim one (shared layers, fewer downloads). Idempotent: an image with the current label is skipped.
 set -euo pipefail
 DOCKER=/usr/bin/docker
@@ -66,6 +69,12 @@ $(apt_install default-jre-headless)"
 $(apt_install default-jdk-headless)"
 }
 
+image_rust() {
+  image_c # rustc links with gcc: build-essential's layers are shared
+  build local/rust:1.63-bookworm "FROM local/gcc:12
+$(apt_install rustc cargo ca-certificates)"
+}
+
 image_c() {
   "$DOCKER" image inspect local/debian:bookworm-slim >/dev/null 2>&1 || "$DOCKER" tag local/debian:bookworm local/debian:bookworm-slim
   build local/gcc:12 "FROM local/debian:bookworm
@@ -73,9 +82,9 @@ $(apt_install build-essential)"
 }
 
 "$DOCKER" image inspect local/debian:bookworm >/dev/null 2>&1 || { log "ERROR: local/debian:bookworm missing (scripts/docker-engine.sh images)"; exit 1; }
-for s in ${@:-node python java c}; do
+for s in ${@:-node python java c rust}; do
   case $s in
-    node | python | java | c) "image_$s" ;;
-    *) log "unknown stack '$s' (node, python, java, c)"; exit 2 ;;
+    node | python | java | c | rust) "image_$s" ;;
+    *) log "unknown stack '$s' (node, python, java, c, rust)"; exit 2 ;;
   esac
 done

@@ -23,7 +23,7 @@ import { repoRoot } from '../helpers/paths.js';
 
 interface Case {
   about: string;
-  stack: 'node' | 'python' | 'java' | 'c' | 'go';
+  stack: 'node' | 'python' | 'java' | 'c' | 'go' | 'rust';
   expect: string;
   /** Tool's saving ÷ hand-optimised saving must be at least this. */
   minShare: number;

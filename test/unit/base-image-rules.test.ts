@@ -123,6 +123,12 @@ test('DS010 Rust: cargo build --release → debian slim matching the builder', (
     'FROM rust:1.80-alpine3.20\nWORKDIR /app\nCOPY . .\nRUN cargo build --release --bin api\nCMD ["cargo", "run", "--release", "--bin", "api", "--", "--port", "80"]\n',
   );
   assert.match(run, /FROM alpine:3\.20\n[^]*COPY --from=builder \/app\/target\/release\/api \/api\nCMD \["\/api", "--port", "80"\]\n$/);
+  const local = convert('FROM local/rust:1.63-bookworm\nWORKDIR /src\nCOPY . .\nRUN cargo build --release --offline\nCMD ["./target/release/hello"]\n');
+  assert.match(local, /\nFROM local\/debian:bookworm-slim\n/, 'a registry prefix stays, as for the other stacks');
+  assert.match(
+    convert('FROM docker.io/library/rust:1.75-bookworm\nWORKDIR /src\nCOPY . .\nRUN cargo build --release\nCMD ["./target/release/hello"]\n'),
+    /\nFROM debian:bookworm-slim\n/,
+  );
   assert.equal(
     lint('FROM rust:1.80\nRUN cargo build --release\nCMD ["cargo", "run", "--release"]\n').find((f) => f.rule === 'DS010')?.fix,
     undefined,

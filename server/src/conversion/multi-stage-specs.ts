@@ -177,7 +177,11 @@ export function rustSpec(model: Model, stage: Stage, ref: ImageRef): Spec | null
   const codename = /(bookworm|bullseye|buster|trixie|forky)/.exec(tag)?.[1];
   // A musl target links statically: nothing but the binary (and CA certificates) is needed.
   const musl = b.triple?.includes('musl') ?? false;
-  const runtimeImage = musl ? 'scratch' : alpine ? `alpine:${alpine[1] ?? 'latest'}` : codename ? `debian:${codename}-slim` : 'debian:stable-slim';
+  // A registry prefix stays, as for the other stacks (`local/rust:1.63-bookworm` → `local/debian:bookworm-slim`).
+  const prefix = ref.official ? '' : ref.repo.slice(0, ref.repo.lastIndexOf('/') + 1);
+  const runtimeImage = musl
+    ? 'scratch'
+    : `${prefix}${alpine ? `alpine:${alpine[1] ?? 'latest'}` : codename ? `debian:${codename}-slim` : 'debian:stable-slim'}`;
   const name = bin;
   return {
     runtimeImage,

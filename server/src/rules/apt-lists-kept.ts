@@ -59,7 +59,8 @@ export default defineRule({
     good: 'RUN apt-get update && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*',
     notes:
       'Any `rm` (or `find … -delete`) that really removes `/var/lib/apt/lists` counts: `rm -rf /var/lib/apt/lists/*`, `rm -fr /var/lib/apt/lists`, `rm -rf /var/lib/apt`. Unlike hadolint, an unrelated `rm -rf /tmp/x` does not count, and `rm -fr /var/lib/apt/lists` is accepted. `apt-get clean` alone does not delete the lists. A cache or tmpfs mount on `/var/lib/apt` exempts the RUN. In stages that do not ship (builder stages copied from selectively) the finding is a hint. ' +
-      'When a later RUN of the stage (or of a stage built FROM it) runs `apt-get install` (or upgrade, source, `apt-cache show`…) without its own `apt-get update`, deleting the lists here would break it: the fix then also puts `apt-get update && ` in front of that RUN (safe), or, when that RUN is a here-document or exec form, is not offered.',
+      'When a later RUN of the stage (or of a stage built FROM it) runs `apt-get install` (or upgrade, source, `apt-cache show`…) without its own `apt-get update`, deleting the lists here would break it: the fix then also puts `apt-get update && ` in front of that RUN (safe), or, when that RUN is a here-document or exec form, is not offered.' +
+      " Alternative quick fix, offered beside the cleanup (unsafe, BuildKit only: never applied by fix-all, Optimize or `fix`): `RUN --mount=type=cache,target=/var/cache/apt,sharing=locked --mount=type=cache,target=/var/lib/apt/lists,sharing=locked` keeps the cache out of the layer and reuses it in the next build. Docker 20.10's built-in Dockerfile frontend accepts it with `DOCKER_BUILDKIT=1` and no `# syntax=` line; the legacy builder rejects `--mount`.",
     seeAlso: ['hadolint DL3009'],
   },
   check(ctx) {

@@ -6,6 +6,7 @@ import type { Edit, Fix } from '../kernel/types.js';
 import { defineRule } from '../kernel/rule.js';
 import { callRange, runViews, stageInstrs, type RunView } from '../analysis/run-views.js';
 import { homePaths, mountCovers, optionValue, priorInstrs, wordValue } from '../analysis/packages/manager-commands.js';
+import { cacheMountFix, cargoHomeDefault } from '../analysis/packages/cache-mounts.js';
 
 /** What one build command leaves behind, and how to drop it. */
 interface CacheUse {
@@ -77,11 +78,13 @@ function goUse(model: Model, view: RunView, call: Call): CacheUse | undefined {
 function cargoUse(model: Model, view: RunView, call: Call): CacheUse | undefined {
   const sub = call.name === 'cargo' ? positionals(call, new Set(['--config', '-Z', '-C']))[0]?.value : undefined;
   if (!sub || !CARGO_BUILDS.has(sub)) return undefined;
-  const cargoHome = setting(call, view.instr.env, 'CARGO_HOME');
+  // The official rust images set CARGO_HOME=/usr/local/cargo in their own ENV.
+  const imageHome = cargoHomeDefault(view.instr);
+  const cargoHome = setting(call, view.instr.env, 'CARGO_HOME') ?? imageHome ?? undefined;
   const ref = view.instr.env.has('CARGO_HOME') && !call.cmd.assigns.some((w) => w.value.startsWith('CARGO_HOME=')) ? '$CARGO_HOME' : cargoHome;
   const base = ref ?? `${home(model, view.instr)}/.cargo`;
   const dirs = cargoHome ? [`${cargoHome}/registry`] : homePaths('.cargo/registry');
-  if (ref === '$CARGO_HOME') dirs.push('$CARGO_HOME/registry', '${CARGO_HOME}/registry');
+  if (ref === '$CARGO_HOME' || (imageHome && cargoHome === imageHome)) dirs.push('$CARGO_HOME/registry', '${CARGO_HOME}/registry');
   return {
     tool: 'cargo',
     what: `cargo ${sub}`,
@@ -162,6 +165,24 @@ function usedLater(model: Model, view: RunView, use: CacheUse): Instr | undefine
   return instrs.slice(instrs.indexOf(view.instr) + 1).find((i) => views.get(i)?.calls.some((c) => use.programs.test(c.name)));
 }
 
+/** Another RUN of the stage (or of a stage it is built FROM) runs the tool: it may need the downloads in the layer. */
+function usedElsewhere(model: Model, view: RunView, use: CacheUse): boolean {
+  const views = new Map(runViews(model).map((v) => [v.instr, v]));
+  const runs = (i: Instr): boolean => views.get(i)?.calls.some((c) => use.programs.test(c.name)) ?? false;
+  return usedLater(model, view, use) !== undefined || priorInstrs(model, view.instr).some(runs);
+}
+
+/**
+ * The BuildKit alternative (never fix-all): a cache mount on Go's build cache (and its module cache, and cargo's
+ * registry, only when no other RUN needs what they download).
+ */
+function mountAlternative(model: Model, view: RunView, call: Call, use: CacheUse): Fix[] | undefined {
+  if (use.tool !== 'go' && use.tool !== 'cargo') return undefined;
+  const elsewhere = usedElsewhere(model, view, use);
+  if (use.tool === 'cargo') return elsewhere ? undefined : cacheMountFix(model, view.instr, 'cargo', call);
+  return cacheMountFix(model, view.instr, 'go', call, elsewhere ? ['GOMODCACHE'] : []);
+}
+
 /** CMD/ENTRYPOINT of the RUN's stage runs the tool (`go run`, `mvn spring-boot:run`): the cache is used at run time. */
 function usedAtRunTime(model: Model, view: RunView, use: CacheUse): boolean {
   return stageInstrs(model, view.instr).some(
@@ -203,7 +224,8 @@ export default defineRule({
     good: 'RUN go build -o /usr/local/bin/app . && go clean -cache\n# or, with BuildKit:\nRUN --mount=type=cache,target=/root/.cache/go-build go build -o /usr/local/bin/app .',
     notes:
       'Covers `go build|install|test|run|vet|get` (GOCACHE, XDG_CACHE_HOME; `GOCACHE=off` is not flagged), `cargo build|install|fetch|test|run` (CARGO_HOME, as in the rust images), `mvn`/`mvnw` with goals (`-Dmaven.repo.local`), `gradle`/`gradlew` with tasks (GRADLE_USER_HOME) and `pip wheel`/`pip download` (`pip install` is DS006). Not flagged with a BuildKit cache or tmpfs mount on the cache directory (or a parent), or when the same RUN deletes it later (`rm -rf`, `go clean -cache`, `pip cache purge`). ' +
-      'The fix appends the cleanup to the RUN (`go clean -cache`, `rm -rf <dir>`; `--no-cache-dir` for pip). Dropping a cache that only speeds builds up (Go, Gradle, pip) is always safe. Dropping downloaded dependencies (cargo registry, Maven repository) is offered as unsafe when a later RUN of the stage runs the tool again, since an offline invocation would need them. Not flagged when CMD or ENTRYPOINT runs the tool (`go run`, `mvn spring-boot:run`): then the cache is used at run time. The `target/` directory of `cargo build` is not touched: the program may run from it. In stages that do not ship the finding is a hint: a builder stage copied from selectively keeps its cache out of the image anyway.',
+      'The fix appends the cleanup to the RUN (`go clean -cache`, `rm -rf <dir>`; `--no-cache-dir` for pip). Dropping a cache that only speeds builds up (Go, Gradle, pip) is always safe. Dropping downloaded dependencies (cargo registry, Maven repository) is offered as unsafe when a later RUN of the stage runs the tool again, since an offline invocation would need them. Not flagged when CMD or ENTRYPOINT runs the tool (`go run`, `mvn spring-boot:run`): then the cache is used at run time. The `target/` directory of `cargo build` is not touched: the program may run from it. In stages that do not ship the finding is a hint: a builder stage copied from selectively keeps its cache out of the image anyway.' +
+      " Alternative quick fix, offered beside the cleanup (unsafe, BuildKit only: never applied by fix-all, Optimize or `fix`): for Go, `RUN --mount=type=cache,target=/root/.cache/go-build` (or `GOCACHE`, `$XDG_CACHE_HOME/go-build`) and, when no other RUN of the stage runs `go`, `--mount=type=cache,target=/go/pkg/mod` (`GOMODCACHE`, `$GOPATH/pkg/mod`); for cargo, `$CARGO_HOME/registry` and `$CARGO_HOME/git` (`/usr/local/cargo` in the official rust images, else `/root/.cargo`), only when no other RUN of the stage runs cargo: a mount hides what an earlier `go mod download` or `cargo fetch` put in the layer, and a later offline build would not find what went into the mount. `target/` is never mounted (the program is built there). Not offered after a non-root `USER` (the mount belongs to root), when the command itself sets these variables, or for Maven, Gradle and pip. The mount keeps the cache out of the layer and reuses it in the next build. Docker 20.10's built-in Dockerfile frontend accepts it with `DOCKER_BUILDKIT=1` and no `# syntax=` line; the legacy builder rejects `--mount`.",
     seeAlso: ['DS006', 'DS010'],
   },
   check(ctx) {
@@ -222,6 +244,7 @@ export default defineRule({
           ...callRange(run, call),
           message: `\`${use.what}\` leaves its build cache (${use.label}) in this layer: drop it in the same RUN, or use a cache mount.`,
           fix: cacheFix(model, view, use),
+          alternatives: mountAlternative(model, view, call, use),
         });
       });
     }

@@ -26,6 +26,8 @@ function severityFor(rule: Rule, options: LintOptions, shipped: boolean): Severi
   return rule.stageAware && !shipped ? 'hint' : base;
 }
 
+const LONE_CR = /\r(?!\n)/;
+
 /** Where an unterminated here-document starts swallowing the rest of the file; text added there would be inside it. */
 function openHeredocAt(model: Model): number {
   let at = Infinity;
@@ -78,6 +80,7 @@ export function lintModel(model: Model, options: LintOptions = {}, raw = false):
     return true;
   };
   const openHeredoc = openHeredocAt(model);
+  const loneCrs = LONE_CR.test(model.text);
   const sup = readSuppressions(model, hadolintMap);
   for (const rule of enabledRules(options)) {
     if (sup.global.has(rule.id)) continue;
@@ -105,12 +108,14 @@ export function lintModel(model: Model, options: LintOptions = {}, raw = false):
           instrLine: r.instr.line,
         };
         if (rule.stageAware && !shipped) f.unshipped = true;
-        // An open quote or substitution in the RUN: no edit position in it can be trusted.
-        if (r.fix && !r.instr.run?.script.unterminated && r.fix.edits.every((e) => editAllowed(model.text, e, openHeredoc)) && withinBudget(r.fix.edits)) {
+        // An open quote or substitution in the RUN, or a lone CR in the instruction (a line break for the
+        // parser, none for Docker): no edit position in it can be trusted.
+        const untrusted = !!r.instr.run?.script.unterminated || (loneCrs && LONE_CR.test(model.text.slice(r.instr.start, r.instr.end)));
+        if (r.fix && !untrusted && r.fix.edits.every((e) => editAllowed(model.text, e, openHeredoc)) && withinBudget(r.fix.edits)) {
           f.fix = { title: r.fix.title, safe: r.fix.safe };
           f.fixDetail = r.fix;
         }
-        const alts = r.instr.run?.script.unterminated
+        const alts = untrusted
           ? []
           : (r.alternatives ?? []).filter((a) => a.edits.every((e) => editAllowed(model.text, e, openHeredoc)));
         if (alts.length) f.alternatives = alts;

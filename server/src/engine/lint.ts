@@ -115,9 +115,7 @@ export function lintModel(model: Model, options: LintOptions = {}, raw = false):
           f.fix = { title: r.fix.title, safe: r.fix.safe };
           f.fixDetail = r.fix;
         }
-        const alts = untrusted
-          ? []
-          : (r.alternatives ?? []).filter((a) => a.edits.every((e) => editAllowed(model.text, e, openHeredoc)));
+        const alts = untrusted ? [] : (r.alternatives ?? []).filter((a) => a.edits.every((e) => editAllowed(model.text, e, openHeredoc)));
         if (alts.length) f.alternatives = alts;
         out.push(f);
       },

@@ -37,6 +37,15 @@ export function runViews(model: Model): RunView[] {
   return views;
 }
 
+const indexes = new WeakMap<Model, Map<Instr, number>>();
+
+/** Position of a RUN in `runViews(model)` (-1 for other instructions): "later RUNs" loops start after it. */
+export function viewIndex(model: Model, instr: Instr): number {
+  let m = indexes.get(model);
+  if (!m) indexes.set(model, (m = new Map(runViews(model).map((v, k) => [v.instr, k]))));
+  return m.get(instr) ?? -1;
+}
+
 const viewMaps = new WeakMap<Model, Map<Instr, RunView>>();
 
 /** The RunView of a RUN instruction (undefined for other instructions), without scanning the model. */

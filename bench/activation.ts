@@ -15,6 +15,8 @@ import { ms, repoRoot, stats } from './workloads.js';
 interface Sample {
   lines: number;
   openMs: number;
+  loadedMs: number;
+  activateMs: number;
   activeMs: number;
   readyMs: number;
   firstDiagnosticsMs: number;
@@ -47,7 +49,7 @@ function main(): void {
   const d = stats(samples.map((s) => s.firstDiagnosticsMs));
   console.log(
     `Activation in a real extension host (code-server 4.100.3 = VS Code 1.100.3, ${rounds} fresh windows): opening a ${samples[0]?.lines}-line Dockerfile → first diagnostics ` +
-      `p50 ${ms(d.p50)} ms, max ${ms(Math.max(...samples.map((s) => s.firstDiagnosticsMs)))} ms (target ≤ 300 ms: ${d.p50 <= 300 ? 'met' : 'MISSED'}); samples ${samples.map((s) => ms(s.firstDiagnosticsMs)).join(', ')} ms; of which activate() returned after ${samples.map((s) => ms(s.activeMs)).join(', ')} ms and the server answered initialize after ${samples.map((s) => ms(s.readyMs)).join(', ')} ms`,
+      `p50 ${ms(d.p50)} ms, max ${ms(Math.max(...samples.map((s) => s.firstDiagnosticsMs)))} ms (target ≤ 300 ms: ${d.p50 <= 300 ? 'met' : 'MISSED'}); samples ${samples.map((s) => ms(s.firstDiagnosticsMs)).join(', ')} ms; of which the extension bundle had loaded after ${samples.map((s) => ms(s.loadedMs)).join(', ')} ms, activate() itself took ${samples.map((s) => ms(s.activateMs)).join(', ')} ms, the extension counted as active after ${samples.map((s) => ms(s.activeMs)).join(', ')} ms and the server answered initialize after ${samples.map((s) => ms(s.readyMs)).join(', ')} ms`,
   );
   const resultsFile = path.join(repoRoot, 'out', 'bench', 'results.json');
   const results = (fs.existsSync(resultsFile) ? JSON.parse(fs.readFileSync(resultsFile, 'utf8')) : {}) as Record<string, unknown>;

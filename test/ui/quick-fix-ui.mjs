@@ -77,10 +77,25 @@ try {
   // 4. Ctrl+. opens the quick fix menu, which offers "Add --no-cache"
   await page.mouse.move(5, 5);
   await page.keyboard.press('Escape');
-  await page.keyboard.press('Control+.');
   const menu = page.locator('.action-widget');
   const item = menu.locator('.monaco-list-row', { hasText: /--no-cache/ }).first();
-  await item.waitFor();
+  // Ctrl+. can reach the workbench while the hover still holds the keyboard (seen once in a CI run): then put the
+  // cursor back on the finding, as a user would, and press it again.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Control+.');
+    try {
+      await item.waitFor({ timeout: attempt < 3 ? 10_000 : 30_000 });
+      break;
+    } catch (e) {
+      if (attempt >= 3) throw e;
+      log(`quick fix menu not shown (attempt ${attempt}): focusing the line again`);
+      await page.keyboard.press('Escape');
+      await hoverTarget.click({ position: { x: 60, y: 5 } });
+      await page.keyboard.press('Home');
+      for (let k = 0; k < 5; k++) await page.keyboard.press('ArrowRight');
+      await page.mouse.move(5, 5);
+    }
+  }
   const entries = (await menu.locator('.monaco-list-row').allInnerTexts()).map((s) => s.replace(/\s+/g, ' ').trim());
   log(`quick fix menu: ${JSON.stringify(entries)}`);
   await shot('ui-2-quick-fix-menu');

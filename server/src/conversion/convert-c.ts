@@ -14,7 +14,7 @@ import { insertAfterWord } from '../kernel/edits.js';
 import type { Edit } from '../kernel/types.js';
 import { FILE_CMDS, USER_CMDS, convertApp, plainRuns } from './multi-stage-app.js';
 import { installStep, installedPackages } from '../analysis/packages/install-steps.js';
-import { launchArgs, normJoin, workdirAt } from './multi-stage.js';
+import { launchArgs, launcherOf, normJoin, workdirAt } from './multi-stage.js';
 import { cRuntime } from '../analysis/images/runtime-images.js';
 import type { RunView } from '../analysis/run-views.js';
 
@@ -116,9 +116,7 @@ export function convertC(model: Model, stage: Stage, gccImage: boolean): CResult
   }
   if (!installed) return null;
 
-  const entry = [...stage.instrs].reverse().find((i) => i.keyword === 'ENTRYPOINT');
-  const cmd = [...stage.instrs].reverse().find((i) => i.keyword === 'CMD');
-  const launcher = entry ?? cmd;
+  const launcher = launcherOf(stage.instrs);
   if (!launcher) return null;
   const prog = launchArgs(launcher)?.args[0];
   if (!prog) return null;

@@ -10,7 +10,7 @@ import type { Model, Stage } from '../kernel/model.js';
 import type { Call } from '../kernel/commands.js';
 import { isNodeBuild } from '../analysis/images/base-images.js';
 import { FILE_CMDS, USER_CMDS, appDir, buildOnlyPackages, convertApp, copiesInside, insertAfterInstr, plainRuns } from './multi-stage-app.js';
-import { launchArgs, normJoin, workdirAt } from './multi-stage.js';
+import { launchArgs, launcherOf, normJoin, workdirAt } from './multi-stage.js';
 import { slimNode } from '../analysis/images/runtime-images.js';
 import type { Edit } from '../kernel/types.js';
 
@@ -71,9 +71,7 @@ export function convertNode(model: Model, stage: Stage): NodePlanResult | null {
   if (managers.size !== 1 || !lastNodeRun) return null;
   const manager = [...managers][0] as Manager;
 
-  const entry = [...stage.instrs].reverse().find((i) => i.keyword === 'ENTRYPOINT');
-  const cmd = [...stage.instrs].reverse().find((i) => i.keyword === 'CMD');
-  const launcher = entry ?? cmd;
+  const launcher = launcherOf(stage.instrs);
   if (!launcher) return null; // the base image's CMD (a REPL) is not what the app runs
   const la = launchArgs(launcher);
   const prog = la?.args[0];

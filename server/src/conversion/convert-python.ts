@@ -10,7 +10,7 @@ import type { Model, Stage } from '../kernel/model.js';
 import type { Call } from '../kernel/commands.js';
 import { expand } from '../kernel/model.js';
 import { FILE_CMDS, USER_CMDS, appDir, buildOnlyPackages, convertApp, copiesInside, insertBeforeInstr, plainRuns } from './multi-stage-app.js';
-import { isConcrete, launchArgs, normJoin, workdirAt } from './multi-stage.js';
+import { isConcrete, launchArgs, launcherOf, normJoin, workdirAt } from './multi-stage.js';
 import { slimPython } from '../analysis/images/runtime-images.js';
 import type { Edit } from '../kernel/types.js';
 
@@ -96,9 +96,7 @@ export function convertPython(model: Model, stage: Stage): PythonResult | null {
   if (!copiesInside(stage, [dir, env])) return null;
   if (dir === env || dir.startsWith(env + '/') || env.startsWith(dir + '/')) return null;
 
-  const entry = [...stage.instrs].reverse().find((i) => i.keyword === 'ENTRYPOINT');
-  const cmd = [...stage.instrs].reverse().find((i) => i.keyword === 'CMD');
-  const launcher = entry ?? cmd;
+  const launcher = launcherOf(stage.instrs);
   if (!launcher) return null;
   const prog = launchArgs(launcher)?.args[0];
   if (!prog) return null;

@@ -18,7 +18,7 @@ import {
   stripEdit,
   type GoBuild,
 } from '../analysis/go/go-commands.js';
-import { blockStartOffset, isConcrete, normJoin, workdirAt, type Spec } from './multi-stage.js';
+import { blockStartOffset, isConcrete, launcherOf, normJoin, workdirAt, type Spec } from './multi-stage.js';
 
 function stageViews(model: Model, stage: Stage): RunView[] {
   return runViews(model).filter((v) => v.instr.stage === stage);
@@ -163,7 +163,7 @@ export function rustSpec(model: Model, stage: Stage, ref: ImageRef): Spec | null
   if (!dir || !isConcrete(dir)) return null;
   const outDir = normJoin(dir, `target/${b.triple ? `${b.triple}/` : ''}${b.profile}`);
   // The binary's name: --bin/-p, else the launcher (`./target/release/app`, `/usr/local/bin/app`, `app`).
-  const launcher = [...stage.instrs].reverse().find((i) => i.keyword === 'ENTRYPOINT') ?? [...stage.instrs].reverse().find((i) => i.keyword === 'CMD');
+  const launcher = launcherOf(stage.instrs);
   let bin = b.bin;
   if (!bin && launcher) {
     const m = /^\[?\s*"?([^\s",\]]+)/.exec(launcher.args.trim());

@@ -54,6 +54,17 @@ export function isConcrete(path: string): boolean {
   return path.startsWith('/') && !/[$<>]/.test(path);
 }
 
+/** What the image runs: the last ENTRYPOINT, else the last CMD (undefined: the base image's). */
+export function launcherOf(instrs: readonly Instr[]): Instr | undefined {
+  let cmd: Instr | undefined;
+  for (let k = instrs.length - 1; k >= 0; k--) {
+    const i = instrs[k] as Instr;
+    if (i.keyword === 'ENTRYPOINT') return i;
+    if (i.keyword === 'CMD') cmd ??= i;
+  }
+  return cmd;
+}
+
 /** CMD/ENTRYPOINT arguments; null for shell syntax we will not split. */
 export function launchArgs(instr: Instr): { args: string[]; exec: boolean } | null {
   const a = instr.args.trim();

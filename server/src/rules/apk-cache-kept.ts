@@ -3,8 +3,8 @@ import { appendCommand, insertAfterWord } from '../kernel/edits.js';
 import type { Instr, Model } from '../kernel/model.js';
 import { defineRule } from '../kernel/rule.js';
 import { cacheMountFix } from '../analysis/packages/cache-mounts.js';
-import { callRange, hasCacheMount, runViews, viewIndex, type RunView } from '../analysis/run-views.js';
-import { stageChain } from '../analysis/layers/contents.js';
+import { callRange, hasCacheMount, runViews } from '../analysis/run-views.js';
+import { laterRuns } from '../analysis/layers/contents.js';
 
 const APK_VALUE_OPTS = new Set(['-X', '--repository', '-p', '--root', '--arch', '--cache-dir', '-t', '--virtual', '--repositories-file', '--keys-dir']);
 
@@ -12,11 +12,7 @@ const sub = (call: Call): string | undefined => (call.name === 'apk' ? positiona
 
 /** A later RUN (this stage or one built FROM it) whose `apk add` without `--no-cache` reads the index `apk update` left. */
 function laterReader(model: Model, instr: Instr): Instr | undefined {
-  const views = runViews(model);
-  for (let k = viewIndex(model, instr) + 1; k < views.length; k++) {
-    const v = views[k] as RunView;
-    if (v.instr.start <= instr.start || v.instr.onbuild !== instr.onbuild) continue;
-    if (instr.stage ? !stageChain(v.instr.stage).includes(instr.stage) : v.instr.stage !== null) continue;
+  for (const v of laterRuns(model, instr)) {
     for (const c of v.calls) {
       if (sub(c) === 'update') {
         if (v.instr.stage === instr.stage) return undefined; // a fresh index from here on

@@ -3,8 +3,8 @@ import { appendCommand } from '../kernel/edits.js';
 import type { Instr, Model } from '../kernel/model.js';
 import type { Edit } from '../kernel/types.js';
 import { defineRule } from '../kernel/rule.js';
-import { callRange, hasCacheMount, runViews, viewIndex, type RunView } from '../analysis/run-views.js';
-import { stageChain } from '../analysis/layers/contents.js';
+import { callRange, hasCacheMount, runViews, type RunView } from '../analysis/run-views.js';
+import { laterRuns } from '../analysis/layers/contents.js';
 import { cacheMountFix } from '../analysis/packages/cache-mounts.js';
 
 const APT = new Set(['apt-get', 'apt', 'aptitude']);
@@ -21,12 +21,7 @@ function readsLists(c: Call): boolean {
 
 /** The first later RUN of the stage (or of a stage built FROM it) that reads the lists without its own `apt-get update`. */
 function laterReader(model: Model, instr: Instr): RunView | undefined {
-  const views = runViews(model);
-  // From the RUN after this one (not from the top: a file of many updates was quadratic).
-  for (let k = viewIndex(model, instr) + 1; k < views.length; k++) {
-    const v = views[k] as RunView;
-    if (v.instr.start <= instr.start || v.instr.onbuild !== instr.onbuild) continue;
-    if (instr.stage ? !stageChain(v.instr.stage).includes(instr.stage) : v.instr.stage !== null) continue;
+  for (const v of laterRuns(model, instr)) {
     if (hasCacheMount(v.run, ['/var/lib/apt'])) continue;
     const read = v.calls.findIndex(readsLists);
     const update = v.calls.findIndex(isUpdate);

@@ -7,7 +7,7 @@ import { defineRule } from '../kernel/rule.js';
 import { callRange, runViews, viewOf, type RunView } from '../analysis/run-views.js';
 import { deletedByLaterRun } from '../analysis/layers/stage-indexes.js';
 import { lastBefore } from '../kernel/stage-index.js';
-import { callDirs, copyArgs, deletedInSameRun, isUrl, joinPath, stageChain, workdirAt, type Created } from '../analysis/layers/contents.js';
+import { buildsOn, callDirs, copyArgs, deletedInSameRun, isUrl, joinPath, stageChain, workdirAt, type Created } from '../analysis/layers/contents.js';
 import { installedNames, isInstall, pkgOps } from '../analysis/packages/operations.js';
 
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh']);
@@ -163,9 +163,7 @@ function downloader(model: Model, instr: Instr): 'wget' | 'curl' | null {
 /** The later RUN call (this stage or one built FROM it) that unpacks, installs or runs the ADDed file, if any. */
 function consumedLater(model: Model, instr: Instr, path: string): { how: string; by: string } | null {
   for (const u of usesByPath(model).get(path) ?? []) {
-    if (u.instr.start <= instr.start || u.instr.onbuild !== instr.onbuild) continue;
-    if (instr.stage ? !stageChain(u.instr.stage).includes(instr.stage) : u.instr.stage !== null) continue;
-    return { how: u.how, by: u.by };
+    if (buildsOn(u.instr, instr)) return { how: u.how, by: u.by };
   }
   return null;
 }

@@ -6,7 +6,7 @@
 import { deletedPaths, normPath, removes, type Call } from '../../kernel/commands.js';
 import { expand, type Instr, type Stage } from '../../kernel/model.js';
 import type { Run } from 'dockerfile-ast';
-import { viewOf, type RunView } from '../run-views.js';
+import { runViews, viewIndex, viewOf, type RunView } from '../run-views.js';
 import type { Model } from '../../kernel/model.js';
 import { stateBefore } from '../../kernel/stage-index.js';
 
@@ -41,6 +41,21 @@ export function stageChain(stage: Stage | null): Stage[] {
   const out: Stage[] = [];
   for (let s = stage; s && !out.includes(s); s = s.parent) out.push(s);
   return out;
+}
+
+/** Does `later` run on top of `instr`'s layer: after it, in its stage or a stage built FROM it, with the same ONBUILD-ness? */
+export function buildsOn(later: Instr, instr: Instr): boolean {
+  if (later.start <= instr.start || later.onbuild !== instr.onbuild) return false;
+  return instr.stage ? stageChain(later.stage).includes(instr.stage) : later.stage === null;
+}
+
+/** The RUNs that build on `instr`'s layer, in file order (searched from `instr` on, not from the top). */
+export function* laterRuns(model: Model, instr: Instr): Generator<RunView> {
+  const views = runViews(model);
+  for (let k = viewIndex(model, instr) + 1; k < views.length; k++) {
+    const v = views[k] as RunView;
+    if (buildsOn(v.instr, instr)) yield v;
+  }
 }
 
 /** Instructions before `instr` in its stage and the stage's FROM ancestors, in build order. */

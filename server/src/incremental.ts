@@ -16,7 +16,7 @@
  */
 import { ChunkCache, chunkText, parsedFromChunks, type Chunk, type ParsedChunk } from './kernel/chunks.js';
 import { combineFindings, lintModel, MAX_TEXT_LENGTH } from './engine/lint.js';
-import { buildModel, type Model } from './kernel/model.js';
+import { buildModel, unclosedHeredocs, type Model } from './kernel/model.js';
 import type { DetailedFinding, LintOptions } from './kernel/types.js';
 import { Groups, shiftFindings, type Placement } from './incremental-shift.js';
 import { rules } from './rules/index.js';
@@ -65,17 +65,7 @@ function factsOf(p: ParsedChunk): ChunkFacts {
     const pragmas = lines.filter((l, i) => /ignore/.test(l) && (i >= tailFrom || /^\s*#\s*\S+\s+global\s/.test(l))).join('\n');
     const froms = new Set<number>();
     p.nodes.forEach((n, i) => n.getKeyword().toUpperCase() === 'FROM' && froms.add(i));
-    let openHeredoc = false;
-    if (p.text.includes('<<')) {
-      for (const n of p.nodes) {
-        if (!/^(RUN|COPY|ADD)$/i.test(n.getKeyword())) continue;
-        try {
-          openHeredoc ||= (n as unknown as { getHeredocs(): { getDelimiterRange(): unknown }[] }).getHeredocs().some((h) => !h.getDelimiterRange());
-        } catch {
-          /* as lint's openHeredocAt: a body the library cannot describe counts as none */
-        }
-      }
-    }
+    const openHeredoc = p.text.includes('<<') && p.nodes.some((n) => unclosedHeredocs(n).length > 0);
     f = { id: nextId++, breaks: lines.length - 1, refs, pragmas, froms, openHeredoc };
     facts.set(p, f);
   }

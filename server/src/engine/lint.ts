@@ -2,10 +2,9 @@
  * The engine's two operations. `lint` runs every enabled rule over the model; `fix` applies
  * non-conflicting fixes round by round until nothing fixable is left, so fix(fix(x)) == fix(x).
  */
-import type { Heredoc } from 'dockerfile-ast';
 import { rules } from '../rules/index.js';
 import type { Rule } from '../kernel/rule.js';
-import { buildModel, type Model } from '../kernel/model.js';
+import { buildModel, unclosedHeredocs, type Model } from '../kernel/model.js';
 import { ChunkCache, chunkText, parsedFromChunks } from '../kernel/chunks.js';
 import { readSuppressions } from '../kernel/suppress.js';
 import type { CreateFile, DetailedFinding, Edit, Finding, FixOptions, FixResult, LintOptions, Severity } from '../kernel/types.js';
@@ -32,15 +31,8 @@ const LONE_CR = /\r(?!\n)/;
 function openHeredocAt(model: Model): number {
   let at = Infinity;
   for (const ins of model.instrs) {
-    if (!/^(RUN|COPY|ADD)$/i.test(ins.ast.getKeyword())) continue; // getHeredocs throws on other instructions
     if (!model.text.slice(ins.start, ins.end).includes('<<')) continue; // no here-document possible: skip the re-scan
-    try {
-      for (const h of (ins.ast as unknown as { getHeredocs(): Heredoc[] }).getHeredocs()) {
-        if (!h.getDelimiterRange()) at = Math.min(at, model.lines.offsetAt(h.getNameRange().end));
-      }
-    } catch {
-      /* a parse the library cannot describe: no here-document known */
-    }
+    for (const h of unclosedHeredocs(ins.ast)) at = Math.min(at, model.lines.offsetAt(h.getNameRange().end));
   }
   return at;
 }

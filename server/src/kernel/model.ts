@@ -3,7 +3,7 @@
  * ship in the final image), the ARG/ENV values known at each instruction, and the parsed
  * shell script of every RUN (including ONBUILD RUN).
  */
-import { DockerfileParser, type Instruction, type Onbuild, type Run } from 'dockerfile-ast';
+import { DockerfileParser, type Heredoc, type Instruction, type Onbuild, type Run } from 'dockerfile-ast';
 import { buildRunScript, toLogical, type HeredocInfo, type RunScript } from './run-script.js';
 import { LineIndex } from './text.js';
 import type { ParsedDockerfile } from './chunks.js';
@@ -51,6 +51,19 @@ export interface Model {
   instrs: Instr[];
   stages: Stage[];
   eol: string;
+}
+
+/**
+ * The here-documents of a RUN, COPY or ADD that dockerfile-ast sees no end of; none when the library
+ * cannot describe the body. Such a document swallows the rest of the file, so no fix may edit after it.
+ */
+export function unclosedHeredocs(node: Instruction): Heredoc[] {
+  if (!/^(RUN|COPY|ADD)$/i.test(node.getKeyword())) return []; // getHeredocs throws on other instructions
+  try {
+    return (node as unknown as { getHeredocs(): Heredoc[] }).getHeredocs().filter((h) => !h.getDelimiterRange());
+  } catch {
+    return []; // a parse the library cannot describe: no here-document known
+  }
 }
 
 function heredocOf(ins: Run, lines: LineIndex, raw: string): HeredocInfo | null {

@@ -154,7 +154,7 @@ export function estimateModel(model: Model, lookup: (base: BaseRelease) => Packa
     const root = chainOf(stage)[0] as Stage;
     const base = releaseOfImage(root.imageExpanded);
     if (!base) continue;
-    const hasInstall = stage.instrs.some((i) => i.run && /\bapt(?:-get|itude)?\b[\s\S]*\binstall\b/.test(i.args));
+    const hasInstall = stage.instrs.some((i) => i.keyword === 'RUN' && /\bapt(?:-get|itude)?\b[\s\S]*\binstall\b/.test(i.args));
     if (!hasInstall) continue;
     const index = lookup(base);
     if (!index) {

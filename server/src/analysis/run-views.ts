@@ -1,6 +1,6 @@
 /** Small helpers most rules share: iterate RUNs with their resolved calls, mounts, ranges. */
 import { calls, isPosixShell, type Call } from '../kernel/commands.js';
-import type { Instr, Model } from '../kernel/model.js';
+import type { Instr, Model, Stage } from '../kernel/model.js';
 import { docEnd, docStart, type RunScript } from '../kernel/run-script.js';
 
 export interface RunView {
@@ -48,11 +48,32 @@ export function viewIndex(model: Model, instr: Instr): number {
 
 const viewMaps = new WeakMap<Model, Map<Instr, RunView>>();
 
-/** The RunView of a RUN instruction (undefined for other instructions), without scanning the model. */
-export function viewOf(model: Model, instr: Instr): RunView | undefined {
+/** RUN views by instruction, once per model. */
+export function viewMap(model: Model): ReadonlyMap<Instr, RunView> {
   let m = viewMaps.get(model);
   if (!m) viewMaps.set(model, (m = new Map(runViews(model).map((v) => [v.instr, v]))));
-  return m.get(instr);
+  return m;
+}
+
+/** The RunView of a RUN instruction (undefined for other instructions), without scanning the model. */
+export function viewOf(model: Model, instr: Instr): RunView | undefined {
+  return viewMap(model).get(instr);
+}
+
+const byStage = new WeakMap<Model, Map<Stage | null, RunView[]>>();
+
+/** The RUN views of one stage (null: before the first FROM), in order; grouped once per model. */
+export function stageRunViews(model: Model, stage: Stage | null): RunView[] {
+  let m = byStage.get(model);
+  if (!m) {
+    byStage.set(model, (m = new Map()));
+    for (const v of runViews(model)) {
+      const l = m.get(v.instr.stage);
+      if (l) l.push(v);
+      else m.set(v.instr.stage, [v]);
+    }
+  }
+  return m.get(stage) ?? [];
 }
 
 /** A BuildKit cache or tmpfs mount whose target contains one of the fragments. */

@@ -11,7 +11,7 @@ import type { Edit } from '../kernel/types.js';
 import type { Call } from '../kernel/commands.js';
 import { imageRange } from '../analysis/images/base-images.js';
 import { installedPackages } from '../analysis/packages/install-steps.js';
-import { runViews, type RunView } from '../analysis/run-views.js';
+import { stageRunViews, type RunView } from '../analysis/run-views.js';
 import { MOVE, blockStartOffset, coalesce, normJoin, uniqueName, workdirAt } from './multi-stage.js';
 
 export interface AppPlan {
@@ -39,7 +39,7 @@ export const FILE_CMDS: ReadonlySet<string> = new Set(['mkdir', 'cp', 'mv', 'rm'
 
 /** The RUNs of the stage, or null when one uses shell syntax the conversion does not follow. */
 export function plainRuns(model: Model, stage: Stage): RunView[] | null {
-  const views = runViews(model).filter((v) => v.instr.stage === stage);
+  const views = stageRunViews(model, stage);
   const runs = stage.instrs.filter((i) => i.keyword === 'RUN');
   if (views.length !== runs.length) return null; // a RUN under a non-POSIX SHELL
   for (const v of views) {
@@ -119,7 +119,7 @@ export function convertApp(model: Model, stage: Stage, plan: AppPlan): Edit[] | 
   const edits: Edit[] = [...plan.builderEdits];
   if (!stage.name) edits.push({ start: img.end, end: img.end, text: ` AS ${name}` });
 
-  const views = runViews(model).filter((v) => v.instr.stage === stage);
+  const views = stageRunViews(model, stage);
   const userRuns = views.filter((v) => v.calls.length > 0 && v.calls.every((c) => USER_CMDS.has(c.name) || c.name === 'mkdir' || c.name === 'chown'));
   const named = instrs.some((i) => i.keyword === 'USER' && !/^\d+(:\d+)?$/.test(i.args.trim()));
   const createsElsewhere = views.some((v) => !userRuns.includes(v) && v.calls.some((c) => USER_CMDS.has(c.name)));

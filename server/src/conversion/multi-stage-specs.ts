@@ -5,7 +5,7 @@
 import { expand, type Model, type Stage } from '../kernel/model.js';
 import type { Edit } from '../kernel/types.js';
 import type { Call } from '../kernel/commands.js';
-import { runViews, type RunView } from '../analysis/run-views.js';
+import { stageRunViews, type RunView } from '../analysis/run-views.js';
 import type { ImageRef } from '../analysis/images/base-images.js';
 import {
   GO_VALUE_FLAGS,
@@ -21,7 +21,7 @@ import {
 import { blockStartOffset, isConcrete, launcherOf, normJoin, workdirAt, type Spec } from './multi-stage.js';
 
 function stageViews(model: Model, stage: Stage): RunView[] {
-  return runViews(model).filter((v) => v.instr.stage === stage);
+  return stageRunViews(model, stage);
 }
 
 /** Working directory of a call: WORKDIR, then `cd` earlier in the same RUN. Null when unknown. */

@@ -4,7 +4,7 @@
  */
 import { rules } from '../rules/index.js';
 import type { Rule } from '../kernel/rule.js';
-import { buildModel, unclosedHeredocs, type Model } from '../kernel/model.js';
+import { buildModel, scannedModel, unclosedHeredocs, type Model } from '../kernel/model.js';
 import { ChunkCache, chunkText, parsedFromChunks } from '../kernel/chunks.js';
 import { readSuppressions } from '../kernel/suppress.js';
 import type { CreateFile, DetailedFinding, Edit, Finding, FixOptions, FixResult, LintOptions, Severity } from '../kernel/types.js';
@@ -154,16 +154,23 @@ export function combineFindings(findings: readonly DetailedFinding[]): DetailedF
 }
 
 /**
- * From this size on, the text is parsed stage by stage (engine/chunks.ts): dockerfile-ast's comment
+ * Where the scanner cannot read the text, from this size on it is parsed stage by stage (kernel/chunks.ts): dockerfile-ast's comment
  * organisation is comments × stages on a whole file. Both parses give the same model (test/unit/incremental.test.ts).
  */
 export const CHUNKED_PARSE_FROM = 32 * 1024;
 
 export function lintDetailed(text: string, options: LintOptions = {}): DetailedFinding[] {
   if (text.length > MAX_TEXT_LENGTH) return [];
-  if (text.length < CHUNKED_PARSE_FROM) return lintModel(buildModel(text), options);
+  return lintModel(modelOf(text), options);
+}
+
+/** The fast scanner's model when it can read the text (kernel/scan.ts); else dockerfile-ast's, chunked for big files. */
+export function modelOf(text: string): Model {
+  if (text.length < CHUNKED_PARSE_FROM) return buildModel(text);
+  const fast = scannedModel(text);
+  if (fast) return fast;
   const { escape, chunks } = chunkText(text, new ChunkCache());
-  return lintModel(buildModel(text, parsedFromChunks(escape, chunks)), options);
+  return buildModel(text, parsedFromChunks(escape, chunks));
 }
 
 /** The contract's `lint`: plain findings. */

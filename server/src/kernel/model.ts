@@ -7,6 +7,7 @@ import { DockerfileParser, type Heredoc, type Instruction, type Onbuild, type Ru
 import { buildRunScript, toLogical, type HeredocInfo, type RunScript } from './run-script.js';
 import { LineIndex } from './text.js';
 import type { ParsedDockerfile } from './chunks.js';
+import { scanInstructions } from './scan.js';
 
 export interface Stage {
   index: number;
@@ -35,7 +36,8 @@ export interface Instr {
   args: string;
   argsStart: number;
   stage: Stage | null;
-  ast: Instruction;
+  /** dockerfile-ast's node; absent when the fast scanner read the file (then it has no here-document or ONBUILD). */
+  ast?: Instruction;
   onbuild: boolean;
   /** ARG/ENV values visible to this instruction. */
   env: ReadonlyMap<string, string>;
@@ -57,8 +59,8 @@ export interface Model {
  * The here-documents of a RUN, COPY or ADD that dockerfile-ast sees no end of; none when the library
  * cannot describe the body. Such a document swallows the rest of the file, so no fix may edit after it.
  */
-export function unclosedHeredocs(node: Instruction): Heredoc[] {
-  if (!/^(RUN|COPY|ADD)$/i.test(node.getKeyword())) return []; // getHeredocs throws on other instructions
+export function unclosedHeredocs(node: Instruction | undefined): Heredoc[] {
+  if (!node || !/^(RUN|COPY|ADD)$/i.test(node.getKeyword())) return []; // getHeredocs throws on other instructions
   try {
     return (node as unknown as { getHeredocs(): Heredoc[] }).getHeredocs().filter((h) => !h.getDelimiterRange());
   } catch {
@@ -104,18 +106,90 @@ export function expand(value: string, env: ReadonlyMap<string, string>): string 
  * first escape from the parser: same length, so every offset stays valid; arguments are read from
  * the original text.
  */
-export function parseDockerfile(text: string): ReturnType<typeof DockerfileParser.parse> {
-  const ast = DockerfileParser.parse(text);
-  const e = ast.getEscapeCharacter().replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+function withoutMissedEscapes(text: string, escape: string): string {
+  const e = escape.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
   const missed = new RegExp(`(?<=[^\\r\\n])${e}(?=[ \\t]+${e}[ \\t]*(?:\\r|\\n|$))`, 'g');
-  return missed.test(text) ? DockerfileParser.parse(text.replace(missed, '_')) : ast;
+  return missed.test(text) ? text.replace(missed, '_') : text;
 }
 
-/** `parsed` lets callers supply the parse (e.g. chunk by chunk, see chunks.ts); by default the text is parsed whole. */
+export function parseDockerfile(text: string): ReturnType<typeof DockerfileParser.parse> {
+  const ast = DockerfileParser.parse(text);
+  const prepared = withoutMissedEscapes(text, ast.getEscapeCharacter());
+  return prepared === text ? ast : DockerfileParser.parse(prepared);
+}
+
+/** One instruction as buildModel reads it, from dockerfile-ast's node or from the scanner. */
+interface RawInstr {
+  start: number;
+  end: number;
+  kwEnd: number;
+  keyword: string;
+  node?: Instruction;
+}
+
+function fromNode(node: Instruction, lines: LineIndex): RawInstr {
+  const range = node.getRange();
+  return {
+    start: lines.offsetAt(range.start),
+    end: lines.offsetAt(range.end),
+    kwEnd: lines.offsetAt(node.getInstructionRange().end),
+    keyword: node.getKeyword().toUpperCase(),
+    node,
+  };
+}
+
+/**
+ * The parser directives (escape character, and where instructions may start) read by dockerfile-ast
+ * from the leading comment block only, then the fast scanner; null when only the library can tell.
+ */
+function scanned(text: string, lines: LineIndex): { escape: string; raws: RawInstr[] } | null {
+  let escape = '\\';
+  let from = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  if (/^\s*#/.test(text)) {
+    let end = 0;
+    for (;;) {
+      const nl = text.indexOf('\n', end);
+      if (!/^\s*#/.test(text.slice(end, nl < 0 ? text.length : nl))) break;
+      end = nl < 0 ? text.length : nl + 1;
+      if (nl < 0) break;
+    }
+    const head = DockerfileParser.parse(text.slice(0, end));
+    escape = head.getEscapeCharacter();
+    const count = head.getDirectives().length;
+    if (count > 0) from = lines.offsetAt({ line: count, character: 0 });
+  }
+  const found = scanInstructions(withoutMissedEscapes(text, escape), from, escape);
+  if (!found) return null;
+  // Offsets as dockerfile-ast's positions give them back (never between the CR and LF of a line break).
+  const norm = (o: number): number => (o > 0 && text.charCodeAt(o) === 10 && text.charCodeAt(o - 1) === 13 ? o - 1 : o);
+  return { escape, raws: found.map((f) => ({ start: norm(f.start), end: norm(f.end), kwEnd: norm(f.kwEnd), keyword: f.keyword })) };
+}
+
+/**
+ * `parsed` lets callers supply the parse (e.g. chunk by chunk, see chunks.ts); by default the fast
+ * scanner reads the text, or dockerfile-ast parses it whole where the scanner cannot.
+ */
 export function buildModel(text: string, parsed?: ParsedDockerfile): Model {
-  const ast = parsed ?? parseDockerfile(text);
   const lines = new LineIndex(text);
-  const escape = ast.getEscapeCharacter();
+  const fast = parsed ? null : scanned(text, lines);
+  if (fast) return assemble(text, lines, fast.escape, fast.raws);
+  const ast = parsed ?? parseDockerfile(text);
+  return assemble(
+    text,
+    lines,
+    ast.getEscapeCharacter(),
+    ast.getInstructions().map((n) => fromNode(n, lines)),
+  );
+}
+
+/** The model from the fast scanner alone; null when only dockerfile-ast can read the text. */
+export function scannedModel(text: string): Model | null {
+  const lines = new LineIndex(text);
+  const fast = scanned(text, lines);
+  return fast && assemble(text, lines, fast.escape, fast.raws);
+}
+
+function assemble(text: string, lines: LineIndex, escape: string, raws: readonly RawInstr[]): Model {
   const instrs: Instr[] = [];
   const stages: Stage[] = [];
   const globalArgs = new Map<string, string>();
@@ -123,16 +197,12 @@ export function buildModel(text: string, parsed?: ParsedDockerfile): Model {
   let stage: Stage | null = null;
   let shell = '/bin/sh';
 
-  for (const node of ast.getInstructions()) {
-    const range = node.getRange();
-    const start = lines.offsetAt(range.start);
-    const end = lines.offsetAt(range.end);
-    const kwRange = node.getInstructionRange();
-    const argsStart = lines.offsetAt(kwRange.end);
-    let keyword = node.getKeyword().toUpperCase();
+  for (const raw of raws) {
+    const { start, end, node } = raw;
+    let keyword = raw.keyword;
     let onbuild = false;
-    let bodyFrom = argsStart;
-    if (keyword === 'ONBUILD') {
+    let bodyFrom = raw.kwEnd;
+    if (keyword === 'ONBUILD' && node) {
       const trig = (node as Onbuild).getTriggerRange?.();
       if (trig) {
         keyword = ((node as Onbuild).getTrigger() ?? '').toUpperCase();
@@ -145,8 +215,8 @@ export function buildModel(text: string, parsed?: ParsedDockerfile): Model {
       keyword,
       start,
       end,
-      line: range.start.line,
-      endLine: range.end.line,
+      line: lines.positionAt(start).line,
+      endLine: lines.positionAt(end).line,
       args,
       argsStart: bodyFrom,
       stage,
@@ -204,7 +274,7 @@ export function buildModel(text: string, parsed?: ParsedDockerfile): Model {
       let script: RunScript | undefined;
       Object.defineProperty(ins, 'run', {
         enumerable: true,
-        get: () => (script ??= buildRunScript(text, bodyFrom, end, escape, onbuild ? null : heredocOf(node as Run, lines, text.slice(start, end)))),
+        get: () => (script ??= buildRunScript(text, bodyFrom, end, escape, onbuild || !node ? null : heredocOf(node as Run, lines, text.slice(start, end)))),
       });
     }
     if (stage && ins.stage === null) ins.stage = stage;

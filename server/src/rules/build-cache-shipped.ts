@@ -4,7 +4,8 @@ import { expand, type Instr, type Model } from '../kernel/model.js';
 import type { Word } from '../kernel/shell/parser.js';
 import type { Edit, Fix } from '../kernel/types.js';
 import { defineRule } from '../kernel/rule.js';
-import { callRange, runViews, stageInstrs, type RunView } from '../analysis/run-views.js';
+import { callRange, runViews, stageInstrs, viewOf, type RunView } from '../analysis/run-views.js';
+import { positionIn } from '../kernel/stage-index.js';
 import { homePaths, mountCovers, optionValue, priorInstrs, wordValue } from '../analysis/packages/manager-commands.js';
 import { cacheMountFix, cargoHomeDefault } from '../analysis/packages/cache-mounts.js';
 
@@ -161,14 +162,13 @@ function cleanedByTool(calls: readonly Call[], from: number, use: CacheUse): boo
 /** A later RUN of the stage that runs the tool again. */
 function usedLater(model: Model, view: RunView, use: CacheUse): Instr | undefined {
   const instrs = stageInstrs(model, view.instr);
-  const views = new Map(runViews(model).map((v) => [v.instr, v]));
-  return instrs.slice(instrs.indexOf(view.instr) + 1).find((i) => views.get(i)?.calls.some((c) => use.programs.test(c.name)));
+  const at = view.instr.stage ? positionIn(view.instr.stage, view.instr) : instrs.indexOf(view.instr);
+  return instrs.slice(at + 1).find((i) => viewOf(model, i)?.calls.some((c) => use.programs.test(c.name)));
 }
 
 /** Another RUN of the stage (or of a stage it is built FROM) runs the tool: it may need the downloads in the layer. */
 function usedElsewhere(model: Model, view: RunView, use: CacheUse): boolean {
-  const views = new Map(runViews(model).map((v) => [v.instr, v]));
-  const runs = (i: Instr): boolean => views.get(i)?.calls.some((c) => use.programs.test(c.name)) ?? false;
+  const runs = (i: Instr): boolean => viewOf(model, i)?.calls.some((c) => use.programs.test(c.name)) ?? false;
   return usedLater(model, view, use) !== undefined || priorInstrs(model, view.instr).some(runs);
 }
 

@@ -3,7 +3,7 @@ import type { Instr, Model, Stage } from '../kernel/model.js';
 import type { Fix } from '../kernel/types.js';
 import { runCreations } from '../analysis/layers/downloads.js';
 import { defineRule } from '../kernel/rule.js';
-import { callRange, runViews, type RunView } from '../analysis/run-views.js';
+import { callRange, runViews, viewMap, type RunView } from '../analysis/run-views.js';
 import { copyCreations, deletedInSameRun, deletes, deletionsByCall, pragmaBetween, stageChain, type Created } from '../analysis/layers/contents.js';
 import { PathIndex } from '../kernel/path-index.js';
 import { positionIn } from '../kernel/stage-index.js';
@@ -135,7 +135,7 @@ function origins(model: Model, view: RunView, idx: number, deletions: Map<number
  * origin), or null when the RUN cleans nothing up.
  */
 export function cleanupOrigins(model: Model, instr: Instr): Instr[] | null {
-  const views = viewsOf(model);
+  const views = viewMap(model);
   const view = views.get(instr);
   if (!view) return null;
   const deletions = deletionsByCall(view);
@@ -145,14 +145,6 @@ export function cleanupOrigins(model: Model, instr: Instr): Instr[] | null {
   if (deletions.size === 0 && removalIdx.length === 0) return null;
   const idxs = new Set([...deletions.keys(), ...removalIdx]);
   return [...new Set([...idxs].flatMap((idx) => origins(model, view, idx, deletions, views).map((o) => o.instr)))];
-}
-
-/** RUN views by instruction, once per model (DS001 asks for every RUN). */
-const viewMaps = new WeakMap<Model, ReadonlyMap<Instr, RunView>>();
-function viewsOf(model: Model): ReadonlyMap<Instr, RunView> {
-  let m = viewMaps.get(model);
-  if (!m) viewMaps.set(model, (m = new Map(runViews(model).map((v) => [v.instr, v]))));
-  return m;
 }
 
 export default defineRule({
@@ -172,7 +164,7 @@ export default defineRule({
     seeAlso: ['DS001', 'DS013', 'dive (wasted space)'],
   },
   check(ctx) {
-    const views = viewsOf(ctx.model);
+    const views = viewMap(ctx.model);
     for (const view of runViews(ctx.model)) {
       const deletions = deletionsByCall(view);
       const removalIdx = pkgOps(view)

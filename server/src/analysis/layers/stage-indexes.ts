@@ -7,17 +7,13 @@ import { normPath, removes } from '../../kernel/commands.js';
 import type { Instr, Model, Stage } from '../../kernel/model.js';
 import { PathIndex, SCAN_CAP } from '../../kernel/path-index.js';
 import { positionIn } from '../../kernel/stage-index.js';
-import { runViews, type RunView } from '../run-views.js';
+import { runViews, stageRunViews, type RunView } from '../run-views.js';
 import { copyCreations, deletes, deletionsByCall, stageChain, type Created } from './contents.js';
 import { isRemoval, pkgOps, removedNames } from '../packages/operations.js';
 
-const stageRunLists = new WeakMap<Stage, RunView[]>();
-
 /** The stage's RUN views in order. */
 export function stageRuns(model: Model, stage: Stage): RunView[] {
-  let l = stageRunLists.get(stage);
-  if (!l) stageRunLists.set(stage, (l = runViews(model).filter((v) => v.instr.stage === stage)));
-  return l;
+  return stageRunViews(model, stage);
 }
 
 /** The stage's RUNs strictly between two of its instructions, or null when there are more than `max`. */

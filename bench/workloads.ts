@@ -18,6 +18,11 @@ export const lineCount = (t: string): number => (t.match(/\n/g)?.length ?? 0) + 
 
 /** Corpus files with a FROM, concatenated (each keeps its own stages) until `lines` lines. */
 export function stressFile(corpus: readonly { text: string }[], lines: number): string {
+  return stressParts(corpus, lines).join('\n\n') + '\n';
+}
+
+/** The corpus files `stressFile` joins. */
+export function stressParts(corpus: readonly { text: string }[], lines: number): string[] {
   const withFrom = corpus.filter((f) => /^\s*FROM\s/im.test(f.text));
   const parts: string[] = [];
   let n = 0;
@@ -26,7 +31,26 @@ export function stressFile(corpus: readonly { text: string }[], lines: number): 
     parts.push(t);
     n += lineCount(t);
   }
-  return parts.join('\n\n') + '\n';
+  return parts;
+}
+
+/** The same content cut into files of about `lines` lines each (whole corpus files, joined as `stressFile` joins them). */
+export function partition(parts: readonly string[], lines: number): string[] {
+  const files: string[] = [];
+  let cur: string[] = [];
+  let n = 0;
+  for (const p of parts) {
+    cur.push(p);
+    n += lineCount(p) + 1;
+    if (n >= lines) {
+      files.push(cur.join('\n\n') + '\n');
+      cur = [];
+      n = 0;
+    }
+  }
+  if (cur.length && n < lines / 2 && files.length > 0) files[files.length - 1] = `${(files.pop() as string).replace(/\n$/, '')}\n\n${cur.join('\n\n')}\n`;
+  else if (cur.length) files.push(cur.join('\n\n') + '\n');
+  return files;
 }
 
 let unique = 0;

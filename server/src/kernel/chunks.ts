@@ -8,8 +8,9 @@
  * chunk starts with FROM on its first line, and the previous one does not end inside a
  * continuation or an unterminated here-document. Otherwise the chunks are merged.
  */
-import { DockerfileParser, type Instruction } from 'dockerfile-ast';
+import type { Instruction } from 'dockerfile-ast';
 import { parseDockerfile } from './model.js';
+import { directivesOf } from './scan.js';
 
 export interface Span {
   /** Document offset and 0-based line where the chunk starts (a line start). */
@@ -48,19 +49,7 @@ const HEREDOC = /<<(-?)[ \t]*(["']?)([A-Za-z0-9_.-]+)\2/g;
 
 /** The escape character of the `# escape=` directive at the top of the file ('\\' by default). */
 export function escapeOf(text: string): string {
-  if (!/^\s*#/.test(text)) return '\\';
-  let end = 0;
-  // Directives sit in the leading comment block: parse just that block.
-  for (;;) {
-    const nl = text.indexOf('\n', end);
-    if (!/^\s*#/.test(text.slice(end, nl < 0 ? text.length : nl))) break;
-    if (nl < 0) {
-      end = text.length;
-      break;
-    }
-    end = nl + 1;
-  }
-  return DockerfileParser.parse(text.slice(0, end)).getEscapeCharacter();
+  return directivesOf(text).escape;
 }
 
 /** Candidate chunk boundaries: lines starting a FROM instruction (outside continuations and here-documents). */

@@ -7,7 +7,7 @@ import { DockerfileParser, type Heredoc, type Instruction, type Onbuild, type Ru
 import { buildRunScript, toLogical, type HeredocInfo, type RunScript } from './run-script.js';
 import { LineIndex } from './text.js';
 import type { ParsedDockerfile } from './chunks.js';
-import { scanInstructions } from './scan.js';
+import { scanDocument, withoutMissedEscapes } from './scan.js';
 
 export interface Stage {
   index: number;
@@ -100,18 +100,6 @@ export function expand(value: string, env: ReadonlyMap<string, string>): string 
   );
 }
 
-/**
- * dockerfile-ast skips the character after an escaped blank (`\ `), so in `a \ \<newline>` it misses
- * the continuation Docker sees (and a fix would append into the middle of the command). Hide that
- * first escape from the parser: same length, so every offset stays valid; arguments are read from
- * the original text.
- */
-function withoutMissedEscapes(text: string, escape: string): string {
-  const e = escape.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
-  const missed = new RegExp(`(?<=[^\\r\\n])${e}(?=[ \\t]+${e}[ \\t]*(?:\\r|\\n|$))`, 'g');
-  return missed.test(text) ? text.replace(missed, '_') : text;
-}
-
 export function parseDockerfile(text: string): ReturnType<typeof DockerfileParser.parse> {
   const ast = DockerfileParser.parse(text);
   const prepared = withoutMissedEscapes(text, ast.getEscapeCharacter());
@@ -138,31 +126,10 @@ function fromNode(node: Instruction, lines: LineIndex): RawInstr {
   };
 }
 
-/**
- * The parser directives (escape character, and where instructions may start) read by dockerfile-ast
- * from the leading comment block only, then the fast scanner; null when only the library can tell.
- */
+/** The scanner's instructions as buildModel reads them; null when only dockerfile-ast can tell. */
 function scanned(text: string, lines: LineIndex): { escape: string; raws: RawInstr[] } | null {
-  let escape = '\\';
-  let from = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  if (/^\s*#/.test(text)) {
-    let end = 0;
-    for (;;) {
-      const nl = text.indexOf('\n', end);
-      if (!/^\s*#/.test(text.slice(end, nl < 0 ? text.length : nl))) break;
-      end = nl < 0 ? text.length : nl + 1;
-      if (nl < 0) break;
-    }
-    const head = DockerfileParser.parse(text.slice(0, end));
-    escape = head.getEscapeCharacter();
-    const count = head.getDirectives().length;
-    if (count > 0) from = lines.offsetAt({ line: count, character: 0 });
-  }
-  const found = scanInstructions(withoutMissedEscapes(text, escape), from, escape);
-  if (!found) return null;
-  // Offsets as dockerfile-ast's positions give them back (never between the CR and LF of a line break).
-  const norm = (o: number): number => (o > 0 && text.charCodeAt(o) === 10 && text.charCodeAt(o - 1) === 13 ? o - 1 : o);
-  return { escape, raws: found.map((f) => ({ start: norm(f.start), end: norm(f.end), kwEnd: norm(f.kwEnd), keyword: f.keyword })) };
+  const doc = scanDocument(text, lines);
+  return doc && { escape: doc.escape, raws: doc.instrs };
 }
 
 /**

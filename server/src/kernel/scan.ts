@@ -8,6 +8,8 @@
  * Where only the library's argument tokeniser can tell (here-documents, ONBUILD triggers), the
  * scanner gives up and the caller parses with dockerfile-ast.
  */
+import { DockerfileParser } from 'dockerfile-ast';
+import type { LineIndex } from './text.js';
 
 export interface ScannedInstr {
   /** Offsets in the text: the keyword's first character, the keyword's end, the instruction's end. */
@@ -165,4 +167,44 @@ export function scanInstructions(text: string, from: number, escape: string): Sc
     i = ins.end;
   }
   return out;
+}
+
+/**
+ * dockerfile-ast skips the character after an escaped blank (`\ `), so in `a \ \<newline>` it misses
+ * the continuation Docker sees (and a fix would append into the middle of the command). Hide that
+ * first escape from the parser: same length, so every offset stays valid; arguments are read from
+ * the original text.
+ */
+export function withoutMissedEscapes(text: string, escape: string): string {
+  const e = escape.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+  const missed = new RegExp(`(?<=[^\\r\\n])${e}(?=[ \\t]+${e}[ \\t]*(?:\\r|\\n|$))`, 'g');
+  return missed.test(text) ? text.replace(missed, '_') : text;
+}
+
+/** The parser directives as dockerfile-ast reads them, from the leading comment block only: escape character and count. */
+export function directivesOf(text: string): { escape: string; count: number } {
+  if (!/^\s*#/.test(text)) return { escape: '\\', count: 0 };
+  let end = 0;
+  for (;;) {
+    const nl = text.indexOf('\n', end);
+    if (!/^\s*#/.test(text.slice(end, nl < 0 ? text.length : nl))) break;
+    if (nl < 0) {
+      end = text.length;
+      break;
+    }
+    end = nl + 1;
+  }
+  const head = DockerfileParser.parse(text.slice(0, end));
+  return { escape: head.getEscapeCharacter(), count: head.getDirectives().length };
+}
+
+/** The directives, then the fast scanner from where dockerfile-ast starts reading instructions; null when only the library can tell. */
+export function scanDocument(text: string, lines: LineIndex): { escape: string; instrs: ScannedInstr[] } | null {
+  const { escape, count } = directivesOf(text);
+  const from = count > 0 ? lines.offsetAt({ line: count, character: 0 }) : text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const found = scanInstructions(withoutMissedEscapes(text, escape), from, escape);
+  if (!found) return null;
+  // Offsets as dockerfile-ast's positions give them back (never between the CR and LF of a line break).
+  const norm = (o: number): number => (o > 0 && text.charCodeAt(o) === 10 && text.charCodeAt(o - 1) === 13 ? o - 1 : o);
+  return { escape, instrs: found.map((f) => ({ start: norm(f.start), end: norm(f.end), kwEnd: norm(f.kwEnd), keyword: f.keyword })) };
 }

@@ -190,7 +190,7 @@ function shifted<T>(value: T, shift: Shift, seen: WeakMap<object, unknown>): T {
 }
 
 /** The last document-positioned view of each chunk's instructions (chunks mostly keep their place between edits). */
-const lastMoved = new WeakMap<ParsedChunk, { delta: number; nodes: Instruction[] }>();
+const lastMoved = new WeakMap<ParsedChunk, { delta: number; nodes: (Instruction | undefined)[]; seen: WeakMap<object, unknown> }>();
 
 /** The instructions of some chunks (in order), positioned in the whole document. */
 export function instructionsOf(chunks: readonly Chunk[], filter?: (chunk: Chunk, node: Instruction, index: number) => boolean): Instruction[] {
@@ -199,13 +199,13 @@ export function instructionsOf(chunks: readonly Chunk[], filter?: (chunk: Chunk,
     const delta = c.line - c.parsed.prefixLines;
     let moved = lastMoved.get(c.parsed);
     if (!moved || moved.delta !== delta) {
-      const seen = new WeakMap<object, unknown>();
-      moved = { delta, nodes: delta === 0 ? c.parsed.nodes : c.parsed.nodes.map((n) => shifted(n, (l) => l + delta, seen)) };
+      moved = { delta, nodes: delta === 0 ? c.parsed.nodes : [], seen: new WeakMap<object, unknown>() };
       lastMoved.set(c.parsed, moved);
     }
-    const nodes = moved.nodes;
-    nodes.forEach((n, i) => {
-      if (!filter || filter(c, c.parsed.nodes[i] as Instruction, i)) out.push(n);
+    const { nodes, seen } = moved;
+    // Wrapped on first use: a partial model takes few of a chunk's instructions.
+    c.parsed.nodes.forEach((n, i) => {
+      if (!filter || filter(c, n, i)) out.push((nodes[i] ??= shifted(n, (l) => l + delta, seen)));
     });
   }
   return out;

@@ -73,11 +73,13 @@ export function calls(cmds: readonly Command[], env?: ReadonlyMap<string, string
   return out;
 }
 
+const NO_OPTIONS: ReadonlySet<string> = new Set();
+
 /**
  * Positional arguments (not options), skipping the values of options listed in `valueOpts`
  * (e.g. `-o Dpkg::Options=x` for apt-get). Stops treating words as options after `--`.
  */
-export function positionals(call: Call, valueOpts: ReadonlySet<string> = new Set()): Word[] {
+export function positionals(call: Call, valueOpts: ReadonlySet<string> = NO_OPTIONS): Word[] {
   const out: Word[] = [];
   let optsDone = false;
   for (let i = 0; i < call.args.length; i++) {
@@ -112,6 +114,7 @@ export function hasFlag(call: Call, long: readonly string[], short: readonly str
 
 /** Normalises a path for comparison: no trailing slash, no `//`, no `./`. */
 export function normPath(p: string): string {
+  if (!p.includes('//') && !p.includes('/.') && !(p.length > 1 && p.endsWith('/'))) return p; // already normal (most paths)
   let s = p.replace(/\/+/g, '/').replace(/\/\.(?=\/|$)/g, '');
   while (s.length > 1 && s.endsWith('/')) s = s.slice(0, -1);
   return s;

@@ -4,7 +4,7 @@
  * shell script of every RUN (including ONBUILD RUN).
  */
 import { DockerfileParser, type Heredoc, type Instruction, type Onbuild, type Run } from 'dockerfile-ast';
-import { buildRunScript, toLogical, type HeredocInfo, type RunScript } from './run-script.js';
+import { buildRunScript, logicalText, type HeredocInfo, type RunScript } from './run-script.js';
 import { LineIndex } from './text.js';
 import type { ParsedDockerfile } from './chunks.js';
 import { scanDocument, withoutMissedEscapes } from './scan.js';
@@ -136,8 +136,14 @@ function scanned(text: string, lines: LineIndex): { escape: string; raws: RawIns
  * `parsed` lets callers supply the parse (e.g. chunk by chunk, see chunks.ts); by default the fast
  * scanner reads the text, or dockerfile-ast parses it whole where the scanner cannot.
  */
+/** The last text's line index: the editor builds several (partial) models of one text per edit. */
+let lastLines: LineIndex | undefined;
+function linesOf(text: string): LineIndex {
+  return lastLines?.text === text ? lastLines : (lastLines = new LineIndex(text));
+}
+
 export function buildModel(text: string, parsed?: ParsedDockerfile): Model {
-  const lines = new LineIndex(text);
+  const lines = linesOf(text);
   const fast = parsed ? null : scanned(text, lines);
   if (fast) return assemble(text, lines, fast.escape, fast.raws);
   const ast = parsed ?? parseDockerfile(text);
@@ -151,7 +157,7 @@ export function buildModel(text: string, parsed?: ParsedDockerfile): Model {
 
 /** The model from the fast scanner alone; null when only dockerfile-ast can read the text. */
 export function scannedModel(text: string): Model | null {
-  const lines = new LineIndex(text);
+  const lines = linesOf(text);
   const fast = scanned(text, lines);
   return fast && assemble(text, lines, fast.escape, fast.raws);
 }
@@ -159,6 +165,8 @@ export function scannedModel(text: string): Model | null {
 function assemble(text: string, lines: LineIndex, escape: string, raws: readonly RawInstr[]): Model {
   const instrs: Instr[] = [];
   const stages: Stage[] = [];
+  /** Earlier stages by lower-case name (the first of a name wins, as a search from the top finds it). */
+  const byName = new Map<string, Stage>();
   const globalArgs = new Map<string, string>();
   let env = new Map<string, string>();
   let stage: Stage | null = null;
@@ -177,7 +185,7 @@ function assemble(text: string, lines: LineIndex, escape: string, raws: readonly
         bodyFrom = lines.offsetAt(trig.end);
       }
     }
-    const args = toLogical(text, bodyFrom, end, escape).src.trim();
+    const args = logicalText(text, bodyFrom, end, escape).trim();
     const ins: Instr = {
       keyword,
       start,
@@ -198,12 +206,13 @@ function assemble(text: string, lines: LineIndex, escape: string, raws: readonly
       const image = words[0] ?? '';
       const name = words[1]?.toLowerCase() === 'as' ? (words[2] ?? null) : null;
       const imageExpanded = expand(image, globalArgs);
-      const parent = stages.find((s) => s.name !== null && s.name.toLowerCase() === imageExpanded.toLowerCase()) ?? null;
+      const parent = byName.get(imageExpanded.toLowerCase()) ?? null;
       env = new Map(parent ? lastEnv(parent) : []);
       shell = parent ? (parent.instrs[parent.instrs.length - 1]?.shell ?? '/bin/sh') : '/bin/sh';
       ins.shell = shell;
       stage = { index: stages.length, name, image, imageExpanded, from: ins, instrs: [], parent, final: false, shipped: false };
       stages.push(stage);
+      if (name !== null && !byName.has(name.toLowerCase())) byName.set(name.toLowerCase(), stage);
       ins.stage = stage;
       ins.env = env;
     } else if ((keyword === 'ARG' || keyword === 'ENV') && !onbuild) {

@@ -48,6 +48,16 @@ export interface Logical {
 
 const LINE_BREAK = /\r\n?|\n/g;
 
+/** `toLogical(…).src` without the offset map: most instructions are one plain line, copied as they are. */
+export function logicalText(text: string, start: number, end: number, escape: string): string {
+  const esc = escape.charCodeAt(0);
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === esc || c === 13) return toLogical(text, start, end, escape).src;
+  }
+  return text.slice(start, end);
+}
+
 /** Docker's view of a (possibly continued) instruction body from document offsets [start, end). */
 export function toLogical(text: string, start: number, end: number, escape: string): Logical {
   // Copied in runs between escape characters and CRs (character by character, this was a tenth of a lint).

@@ -1,6 +1,6 @@
 /**
  * Long single-stage shapes from issue 17 (hostile repositories): each is linted at n and 8n units,
- * and the rules' time per unit, the number of fix edits per unit and the size of the findings
+ * and the time per unit (model and rules), the number of fix edits per unit and the size of the findings
  * (what JSON/SARIF output prints) per unit must not grow like n. A growth-ratio guard, not a timed
  * test: a quadratic rule is ~8x slower per unit at 8n, a linear one ~1x (load moves that by < 4x).
  */
@@ -29,6 +29,8 @@ export const SHAPES: Record<string, (n: number) => string> = {
     'FROM debian AS s0\n' + Array.from({ length: n }, (_, i) => `FROM s${i} AS s${i + 1}\nRUN apt-get install -y p${i}\n`).join(''),
   'many archives into one system directory, each deleted later': (n) =>
     'FROM debian\n' + Array.from({ length: n }, (_, i) => `ADD a${i}.tar.gz /opt/\nRUN rm -rf /opt/a${i}\n`).join(''),
+  'many ENV and ARG settings (the model copied its environment at each)': (n) =>
+    'FROM debian\n' + Array.from({ length: 3 * n }, (_, i) => `ENV V${i}=x${i}\nARG A${i}=$V${i}\n`).join('') + 'RUN echo $V1 $A2 > /x\n',
 };
 
 interface Cost {
@@ -42,9 +44,8 @@ function cost(text: string, reps: number): Cost {
   let edits = 0;
   let chars = 0;
   for (let r = 0; r < reps; r++) {
-    const model = buildModel(text);
     const t0 = process.hrtime.bigint();
-    const findings = lintModel(model, { dockerignoreExists: false });
+    const findings = lintModel(buildModel(text), { dockerignoreExists: false });
     ms = Math.min(ms, Number(process.hrtime.bigint() - t0) / 1e6);
     edits = findings.reduce((s, f) => s + (f.fixDetail?.edits.length ?? 0), 0);
     chars = JSON.stringify(findings.map(({ fixDetail, ...f }) => ({ ...f, edits: fixDetail?.edits }))).length;
@@ -57,15 +58,16 @@ export function linearShapeTests(): void {
   for (const [name, make] of Object.entries(SHAPES)) {
     test(`linear in n: ${name} (${small} and ${8 * small} units)`, () => {
       cost(make(small), 1); // warm-up (JIT)
-      const a = cost(make(small), 3);
-      const b = cost(make(8 * small), 3);
-      record([]);
       const per = (c: Cost, n: number): Cost => ({ ms: c.ms / n, edits: c.edits / n, chars: c.chars / n });
-      const [pa, pb] = [per(a, small), per(b, 8 * small)];
+      const measure = (reps: number): Cost[] => [per(cost(make(small), reps), small), per(cost(make(8 * small), reps), 8 * small)];
+      let [pa, pb] = measure(3) as [Cost, Cost];
+      // A pause on a loaded machine can hit every rep of one size; real growth shows again on a second, longer look.
+      if (pb.ms > 4 * Math.max(pa.ms, 0.01)) [pa, pb] = measure(7) as [Cost, Cost];
+      record([]);
       console.log(
-        `${name}: rules ${pa.ms.toFixed(3)} → ${pb.ms.toFixed(3)} ms/unit, edits ${pa.edits.toFixed(1)} → ${pb.edits.toFixed(1)}/unit, output ${pa.chars.toFixed(0)} → ${pb.chars.toFixed(0)} chars/unit`,
+        `${name}: model and rules ${pa.ms.toFixed(3)} → ${pb.ms.toFixed(3)} ms/unit, edits ${pa.edits.toFixed(1)} → ${pb.edits.toFixed(1)}/unit, output ${pa.chars.toFixed(0)} → ${pb.chars.toFixed(0)} chars/unit`,
       );
-      assert.ok(pb.ms <= 4 * Math.max(pa.ms, 0.01), `rules time per unit grew ${(pb.ms / pa.ms).toFixed(2)}x from n to 8n`);
+      assert.ok(pb.ms <= 4 * Math.max(pa.ms, 0.01), `time per unit grew ${(pb.ms / pa.ms).toFixed(2)}x from n to 8n`);
       assert.ok(pb.edits <= 1.5 * pa.edits + 1, `fix edits per unit grew from ${pa.edits.toFixed(1)} to ${pb.edits.toFixed(1)}`);
       assert.ok(pb.chars <= 1.5 * pa.chars + 50, `output per unit grew from ${pa.chars.toFixed(0)} to ${pb.chars.toFixed(0)} characters`);
     });

@@ -7,6 +7,7 @@ import { DockerfileParser, type Heredoc, type Instruction, type Onbuild, type Ru
 import { buildRunScript, logicalText, type HeredocInfo, type RunScript } from './run-script.js';
 import { LineIndex } from './text.js';
 import type { ParsedDockerfile } from './chunks.js';
+import { Env } from './env.js';
 import { scanDocument, withoutMissedEscapes } from './scan.js';
 
 export interface Stage {
@@ -40,7 +41,7 @@ export interface Instr {
   ast?: Instruction;
   onbuild: boolean;
   /** ARG/ENV values visible to this instruction. */
-  env: ReadonlyMap<string, string>;
+  env: Env;
   /** The program RUN's shell form runs under (SHELL instruction; default /bin/sh). */
   shell: string;
   run?: RunScript;
@@ -86,7 +87,7 @@ function heredocOf(ins: Run, lines: LineIndex, raw: string): HeredocInfo | null 
 }
 
 /** Substitutes `$X` / `${X}` / `${X:-d}` with known values; unknown ones stay as written. */
-export function expand(value: string, env: ReadonlyMap<string, string>): string {
+export function expand(value: string, env: { get(name: string): string | undefined }): string {
   if (!value.includes('$')) return value;
   return value.replace(
     /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?([-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g,
@@ -168,7 +169,7 @@ function assemble(text: string, lines: LineIndex, escape: string, raws: readonly
   /** Earlier stages by lower-case name (the first of a name wins, as a search from the top finds it). */
   const byName = new Map<string, Stage>();
   const globalArgs = new Map<string, string>();
-  let env = new Map<string, string>();
+  let env = Env.EMPTY;
   let stage: Stage | null = null;
   let shell = '/bin/sh';
 
@@ -207,7 +208,7 @@ function assemble(text: string, lines: LineIndex, escape: string, raws: readonly
       const name = words[1]?.toLowerCase() === 'as' ? (words[2] ?? null) : null;
       const imageExpanded = expand(image, globalArgs);
       const parent = byName.get(imageExpanded.toLowerCase()) ?? null;
-      env = new Map(parent ? lastEnv(parent) : []);
+      env = parent ? lastEnv(parent) : Env.EMPTY;
       shell = parent ? (parent.instrs[parent.instrs.length - 1]?.shell ?? '/bin/sh') : '/bin/sh';
       ins.shell = shell;
       stage = { index: stages.length, name, image, imageExpanded, from: ins, instrs: [], parent, final: false, shipped: false };
@@ -216,25 +217,26 @@ function assemble(text: string, lines: LineIndex, escape: string, raws: readonly
       ins.stage = stage;
       ins.env = env;
     } else if ((keyword === 'ARG' || keyword === 'ENV') && !onbuild) {
-      env = new Map(env);
-      for (const m of args.matchAll(/([A-Za-z_][A-Za-z0-9_.-]*)(?:=("[^"]*"|'[^']*'|\S*))?/g)) {
-        const name = m[1] ?? '';
-        let value = m[2];
-        if (keyword === 'ENV' && value === undefined) {
-          // Legacy `ENV NAME value` form: the rest of the line is the value.
-          const rest = args.slice((m.index ?? 0) + name.length).trim();
-          if (!args.includes('=')) {
-            env.set(name, rest);
-            break;
+      env = env.extend((env) => {
+        for (const m of args.matchAll(/([A-Za-z_][A-Za-z0-9_.-]*)(?:=("[^"]*"|'[^']*'|\S*))?/g)) {
+          const name = m[1] ?? '';
+          let value = m[2];
+          if (keyword === 'ENV' && value === undefined) {
+            // Legacy `ENV NAME value` form: the rest of the line is the value.
+            const rest = args.slice((m.index ?? 0) + name.length).trim();
+            if (!args.includes('=')) {
+              env.set(name, rest);
+              break;
+            }
           }
+          if (value !== undefined) value = value.replace(/^(["'])(.*)\1$/, '$2');
+          if (!stage && keyword === 'ARG') {
+            if (value !== undefined) globalArgs.set(name, value);
+            else if (!globalArgs.has(name)) globalArgs.set(name, '');
+          } else if (value !== undefined) env.set(name, expand(value, env));
+          else if (keyword === 'ARG' && globalArgs.has(name) && !env.has(name)) env.set(name, globalArgs.get(name) ?? '');
         }
-        if (value !== undefined) value = value.replace(/^(["'])(.*)\1$/, '$2');
-        if (!stage && keyword === 'ARG') {
-          if (value !== undefined) globalArgs.set(name, value);
-          else if (!globalArgs.has(name)) globalArgs.set(name, '');
-        } else if (value !== undefined) env.set(name, expand(value, env));
-        else if (keyword === 'ARG' && globalArgs.has(name) && !env.has(name)) env.set(name, globalArgs.get(name) ?? '');
-      }
+      });
       ins.env = env;
     }
     if (keyword === 'SHELL' && !onbuild) {
@@ -261,8 +263,8 @@ function assemble(text: string, lines: LineIndex, escape: string, raws: readonly
   return { text, lines, escape, instrs, stages, eol: lines.eol() };
 }
 
-function lastEnv(stage: Stage): ReadonlyMap<string, string> {
-  return stage.instrs[stage.instrs.length - 1]?.env ?? new Map();
+function lastEnv(stage: Stage): Env {
+  return stage.instrs[stage.instrs.length - 1]?.env ?? Env.EMPTY;
 }
 
 /** The final stage ships, so do its FROM ancestors and stages it copies wholesale (`COPY --from=x / /`). */

@@ -9,21 +9,42 @@ export const DOCUMENT_SELECTOR = [
   { language: 'dockerfile', scheme: 'untitled' },
 ];
 
-/** `initial.buildkit`: whether the configured builder has BuildKit, when known at start (undefined: unknown). */
-export function createClient(context: vscode.ExtensionContext, initial: { buildkit?: boolean } = {}): LanguageClient {
-  const module = context.asAbsolutePath(path.join('dist', 'server.js'));
+export interface ClientInit {
+  /** The cache of package indexes; undefined: the server waits for PACKAGE_INDEX_DIR_NOTIFICATION before reading any. */
+  packageIndexDir?: string;
+  /** Whether the configured builder has BuildKit, when known at start (undefined: unknown). */
+  buildkit?: boolean;
+}
+
+/** The client for `serverModule` (dist/server.js); `onFirstDiagnostics` runs once, after the first diagnostics are shown. */
+export function createClient(serverModule: string, init: ClientInit, onFirstDiagnostics?: () => void): LanguageClient {
+  const module = serverModule;
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
+  let first = onFirstDiagnostics;
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
     // A created or deleted .dockerignore changes DS012 at once (the server lints again).
     synchronize: { configurationSection: 'dockerfileSlim', fileEvents: vscode.workspace.createFileSystemWatcher('**/{.dockerignore,*.dockerignore}') },
-    initializationOptions: { buildkit: initial.buildkit, packageIndexDir: path.join(context.globalStorageUri.fsPath, 'packages') },
+    initializationOptions: { buildkit: init.buildkit, packageIndexDir: init.packageIndexDir, packageIndexDirLater: init.packageIndexDir === undefined },
     diagnosticCollectionName: 'dockerfile-slim',
     // Hovers link to the rule's documentation (this command only).
     markdown: { isTrusted: { enabledCommands: [SHOW_DOCS_COMMAND] } },
+    middleware: {
+      handleDiagnostics: (uri, diagnostics, next) => {
+        next(uri, diagnostics);
+        const f = first;
+        first = undefined;
+        f?.();
+      },
+    },
   };
   return new LanguageClient('dockerfileSlim', 'Dockerfile Slim', serverOptions, clientOptions);
+}
+
+/** dist/server.js next to this bundle (dist/extension.js). */
+export function serverModule(): string {
+  return path.join(__dirname, 'server.js');
 }

@@ -1,8 +1,9 @@
 /** Starts the language server (dist/server.js over IPC) for Dockerfiles. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { LanguageClient, State, type LanguageClientOptions } from 'vscode-languageclient/node';
 import { SHOW_DOCS_COMMAND } from '../../common/src/protocol.js';
+import { serverRuntime } from './server-transport.js';
 
 export const DOCUMENT_SELECTOR = [
   { language: 'dockerfile', scheme: 'file' },
@@ -18,11 +19,8 @@ export interface ClientInit {
 
 /** The client for `serverModule` (dist/server.js); `onFirstDiagnostics` runs once, after the first diagnostics are shown. */
 export function createClient(serverModule: string, init: ClientInit, onFirstDiagnostics?: () => void): LanguageClient {
-  const module = serverModule;
-  const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
-  };
+  // The server's stderr goes to the client's output channel (the client exists by the time the server runs).
+  const runtime = serverRuntime(serverModule, (text) => client.outputChannel.append(text));
   let first = onFirstDiagnostics;
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
@@ -41,7 +39,12 @@ export function createClient(serverModule: string, init: ClientInit, onFirstDiag
       },
     },
   };
-  return new LanguageClient('dockerfileSlim', 'Dockerfile Slim', serverOptions, clientOptions);
+  const client = new LanguageClient('dockerfileSlim', 'Dockerfile Slim', runtime.options, clientOptions);
+  // Stopped for good or before a restart: the old server's worker goes (a restart starts a new one).
+  client.onDidChangeState((e) => {
+    if (e.newState === State.Stopped) runtime.dispose();
+  });
+  return client;
 }
 
 /** dist/server.js next to this bundle (dist/extension.js). */

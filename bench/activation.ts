@@ -23,6 +23,7 @@ interface Sample {
   readyMs: number;
   firstDiagnosticsMs: number;
   shownMs: number;
+  codeCache: boolean;
 }
 
 function round(): Sample | string {
@@ -62,7 +63,8 @@ function main(): void {
     `Activation in a real extension host (code-server 4.100.3 = VS Code 1.100.3, ${rounds} fresh windows): opening a ${samples[0]?.lines}-line Dockerfile → first diagnostics ` +
       `p50 ${ms(d.p50)} ms, max ${ms(Math.max(...samples.map((s) => s.firstDiagnosticsMs)))} ms (target ≤ 300 ms: ${d.p50 <= 300 ? 'met' : 'MISSED'}); samples ${list((s) => s.firstDiagnosticsMs)} ms. ` +
       `Steps (ms after the open): bundle loaded ${list((s) => s.loadedMs)}; client started ${list((s) => s.clientStartMs)}; server answered initialize ${list((s) => s.readyMs)}; ` +
-      `VS Code called activate() ${list((s) => s.activateStartMs)} (which took ${list((s) => s.activateMs)}); extension counted active ${list((s) => s.activeMs)}; editor shown ${list((s) => s.shownMs)}`,
+      `VS Code called activate() ${list((s) => s.activateStartMs)} (which took ${list((s) => s.activateMs)}); extension counted active ${list((s) => s.activeMs)}; editor shown ${list((s) => s.shownMs)}; ` +
+      `server code cache present ${samples.map((s) => (s.codeCache ? 'yes' : 'no')).join(', ')}`,
   );
   const resultsFile = path.join(repoRoot, 'out', 'bench', 'results.json');
   const results = (fs.existsSync(resultsFile) ? JSON.parse(fs.readFileSync(resultsFile, 'utf8')) : {}) as Record<string, unknown>;

@@ -8,9 +8,11 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as inspector from 'node:inspector';
+import * as path from 'node:path';
 import { describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import { EXTENSION_ID, fixtureUri, waitForDiagnostics } from '../support/vscode-helpers';
+import { userCacheDir } from '../../../common/src/platform/user-cache';
 
 describe('activation', () => {
   it('opening the first Dockerfile activates the extension and publishes diagnostics', async function () {
@@ -33,6 +35,14 @@ describe('activation', () => {
       await post('Profiler.setSamplingInterval', { interval: 250 });
       await post('Profiler.start');
     }
+    // Whether the server starts from a V8 code cache (server/src/cached-start.ts): a start after the first has one.
+    const codeCache = (() => {
+      try {
+        return fs.readdirSync(path.join(userCacheDir(), 'code-cache')).some((f) => f.endsWith('.v8'));
+      } catch {
+        return false;
+      }
+    })();
     const t0 = performance.now();
     // Subscribed before the open; the editor showing is VS Code's work and runs alongside.
     const diagnosed = waitForDiagnostics(uri, (d) => d.length > 0, 'first diagnostics').then((ds) => ({ ds, at: performance.now() }));
@@ -68,6 +78,7 @@ describe('activation', () => {
       readyMs: at(own?.serverReady),
       firstDiagnosticsMs: firstDiagnostics - t0,
       shownMs: shownAt - t0,
+      codeCache,
       diagnostics: ds.length,
     };
     if (out) fs.writeFileSync(out, JSON.stringify(result));

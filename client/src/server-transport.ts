@@ -1,21 +1,12 @@
-// Where the language server runs: dist/server.js, unchanged, in a worker thread of the extension host, speaking
+// Where the language server runs: dist/server.js (through its code-cache loader dist/server-cached.js) in a worker thread of the extension host, speaking
 // LSP over the worker's stdin/stdout (`--stdio`). A worker starts in about half the time a new Node process
 // needs (measured 70-100 ms against 150-220 ms on the 2-core test machine; in code-server the server's code
 // ran 130-170 ms after the client started instead of 240-310 ms). It still has its own event loop and heap, so
-// linting never blocks the extension host. When the extension host runs under a debugger, and if a worker cannot start, the
-// server runs as a child process instead (vscode-languageclient's own IPC transport).
-import { fork, type ChildProcess } from 'node:child_process';
+// linting never blocks the extension host. When the extension host runs under a debugger (or has no worker threads),
+// the server runs as a child process instead, started by vscode-languageclient (its IPC transport).
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import {
-  IPCMessageReader,
-  IPCMessageWriter,
-  StreamMessageReader,
-  StreamMessageWriter,
-  TransportKind,
-  type MessageTransports,
-  type ServerOptions,
-} from 'vscode-languageclient/node';
+import { StreamMessageReader, StreamMessageWriter, TransportKind, type MessageTransports, type ServerOptions } from 'vscode-languageclient/node';
 
 /** The extension host was started with --inspect: keep a separate, debuggable server process. */
 function debugging(): boolean {
@@ -37,41 +28,21 @@ export function serverRuntime(module: string, log: (text: string) => void): Serv
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
-  if (debugging()) return { options: processOptions, dispose: () => undefined };
+  if (debugging() || typeof Worker !== 'function') return { options: processOptions, dispose: () => undefined };
   const entry = path.join(path.dirname(module), 'server-cached.js');
   let worker: Worker | undefined;
-  let child: ChildProcess | undefined;
   const end = (): void => {
     void worker?.terminate();
-    child?.kill();
     worker = undefined;
-    child = undefined;
   };
-  const inWorker = (): MessageTransports => {
+  const options = (): Promise<MessageTransports> => {
+    end();
     const w = new Worker(entry, { argv: ['--stdio', `--clientProcessId=${process.pid}`], stdin: true, stdout: true, stderr: true });
     worker = w;
     w.stderr.on('data', (d: Buffer) => log(d.toString()));
     // A worker that fails (out of memory, an uncaught error) ends its stdout: the client sees the connection close.
     w.on('error', (e) => log(`dockerfile-slim: the language server stopped: ${e.message}\n`));
-    return { reader: new StreamMessageReader(w.stdout), writer: new StreamMessageWriter(w.stdin as NodeJS.WritableStream) };
-  };
-  const inProcess = (): MessageTransports => {
-    // As vscode-languageclient forks a module (ELECTRON_RUN_AS_NODE: desktop VS Code's executable is Electron).
-    const env = { ...process.env, ELECTRON_RUN_AS_NODE: '1', ELECTRON_NO_ASAR: '1' };
-    const c = fork(entry, ['--node-ipc', `--clientProcessId=${process.pid}`], { silent: true, execArgv: [], env });
-    child = c;
-    c.stderr?.on('data', (d: Buffer) => log(d.toString()));
-    c.stdout?.on('data', (d: Buffer) => log(d.toString()));
-    return { reader: new IPCMessageReader(c), writer: new IPCMessageWriter(c) };
-  };
-  const options = (): Promise<MessageTransports> => {
-    end();
-    try {
-      return Promise.resolve(inWorker());
-    } catch (e) {
-      log(`dockerfile-slim: no worker thread for the language server (${String(e)}); running it as a process\n`);
-      return Promise.resolve(inProcess());
-    }
+    return Promise.resolve({ reader: new StreamMessageReader(w.stdout), writer: new StreamMessageWriter(w.stdin as NodeJS.WritableStream) });
   };
   return { options, dispose: end };
 }

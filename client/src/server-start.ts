@@ -11,7 +11,7 @@ export interface StartedClient {
   client: LanguageClient;
   /** Resolves when the server answered `initialize` (rejects if it could not start). */
   ready: Promise<void>;
-  /** Resolves after the first diagnostics were shown, or a moment after `ready` if none come: then the rest may start. */
+  /** Resolves once the first diagnostics are out and a Dockerfile editor is visible, or a moment after `ready`: then the rest may start. */
   settled: Promise<void>;
   /** Whether the server still waits for the package-index folder (started before the context existed). */
   needsIndexDir: boolean;
@@ -37,7 +37,22 @@ export function startClient(init: ClientInit): StartedClient {
     () => new Promise<void>((r) => setTimeout(r, SETTLE_FALLBACK_MS)),
     () => undefined,
   );
-  return { client, ready, settled: Promise.race([shown, fallback]), needsIndexDir: init.packageIndexDir === undefined };
+  // The first diagnostics are out and VS Code shows the Dockerfile: what remains no longer competes with either.
+  const settled = Promise.race([shown.then(dockerfileVisible), fallback]);
+  return { client, ready, settled, needsIndexDir: init.packageIndexDir === undefined };
+}
+
+/** Resolves once an editor shows a Dockerfile (at once if one does). */
+function dockerfileVisible(): Promise<void> {
+  const visible = (): boolean => vscode.window.visibleTextEditors.some((e) => e.document.languageId === 'dockerfile');
+  if (visible()) return Promise.resolve();
+  return new Promise((resolve) => {
+    const sub = vscode.window.onDidChangeVisibleTextEditors(() => {
+      if (!visible()) return;
+      sub.dispose();
+      resolve();
+    });
+  });
 }
 
 let early: StartedClient | undefined;

@@ -1,4 +1,4 @@
-/** Starts the language server (dist/server.js over IPC) for Dockerfiles. */
+/** The language client for Dockerfiles; the server (dist/server.js) runs as server-transport.ts decides. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, State, type LanguageClientOptions } from 'vscode-languageclient/node';

@@ -1,6 +1,6 @@
 // Starting the language server as early as possible. VS Code loads this bundle as soon as a Dockerfile opens, but
 // calls activate() only once the extension's context (global and workspace state) has come back from the window,
-// which took 0.5-1 s in a busy code-server window. The language client needs no context, so it starts while the
+// which took 0.5-1.4 s in a busy code-server window. The language client needs no context, so it starts while the
 // bundle loads and the server boots meanwhile; activate() takes the running client over and sends the package-index
 // folder (from the context) afterwards. See README "Activation in a real extension host".
 import * as vscode from 'vscode';

@@ -19,6 +19,8 @@ const common = {
 const entries = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
+  // The editor starts the server through this loader (a V8 code cache of dist/server.js).
+  { entryPoints: ['server/src/cached-start.ts'], outfile: 'dist/server-cached.js' },
   // The server lints big documents in worker threads (server/src/lint-pool.ts loads it next to server.js).
   { entryPoints: ['server/src/lint-worker.ts'], outfile: 'dist/lint-worker.js' },
   { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },

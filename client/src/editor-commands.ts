@@ -21,7 +21,8 @@ export async function showRuleDocs(context: vscode.ExtensionContext, rule: unkno
   await vscode.commands.executeCommand('markdown.showPreview', uri).then(undefined, () => vscode.window.showTextDocument(uri, { preview: true }));
 }
 
-export function registerEditorCommands(context: vscode.ExtensionContext, client: LanguageClient, ready: Promise<void>): void {
+/** `probeAfter`: when to ask `docker version` the first time (after the first diagnostics; default at once). */
+export function registerEditorCommands(context: vscode.ExtensionContext, client: LanguageClient, ready: Promise<void>, probeAfter?: Promise<unknown>): void {
   const tellBuilder = (): void => {
     void detectBuilder(dockerOptions())
       .then(async (b) => {
@@ -48,5 +49,6 @@ export function registerEditorCommands(context: vscode.ExtensionContext, client:
     vscode.workspace.onDidGrantWorkspaceTrust(tellBuilder),
   );
   // Only asks `docker version` (never builds); once per activation and when the docker path changes.
-  tellBuilder();
+  if (probeAfter) void probeAfter.then(tellBuilder, tellBuilder);
+  else tellBuilder();
 }

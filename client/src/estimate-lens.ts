@@ -7,6 +7,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { instructionHashes, recordKey, type BuildRecord } from './build-measure.js';
 import { runFetchIndex } from './index-fetch.js';
 import { ESTIMATES_REQUEST, INDEXES_CHANGED, type EstimatesResult, type WireEstimate } from '../../common/src/protocol.js';
+import { registerWhenSettled } from './after-settled.js';
 
 const SHOW = 'dockerfileSlim.showEstimate';
 
@@ -97,11 +98,16 @@ async function showEstimate(r: WireEstimate): Promise<void> {
   });
 }
 
-export function registerEstimateFeatures(context: vscode.ExtensionContext, client: LanguageClient): void {
+export function registerEstimateFeatures(context: vscode.ExtensionContext, client: LanguageClient, providersAfter?: Promise<unknown>): void {
   const log = vscode.window.createOutputChannel('Dockerfile Slim: packages');
   const provider = new EstimateLensProvider(context, client, log);
   context.subscriptions.push(
     log,
+    vscode.commands.registerCommand(SHOW, (r: WireEstimate) => showEstimate(r)),
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('dockerfileSlim.packages') && provider.refresh()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => provider.refresh()),
+  );
+  registerWhenSettled(context, providersAfter, () => [
     vscode.languages.registerCodeLensProvider(
       [
         { language: 'dockerfile', scheme: 'file' },
@@ -109,8 +115,5 @@ export function registerEstimateFeatures(context: vscode.ExtensionContext, clien
       ],
       provider,
     ),
-    vscode.commands.registerCommand(SHOW, (r: WireEstimate) => showEstimate(r)),
-    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('dockerfileSlim.packages') && provider.refresh()),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => provider.refresh()),
-  );
+  ]);
 }

@@ -1,28 +1,35 @@
 /** Activation: start the language server, register commands and the layer-size CodeLens. */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { createClient } from './language-client.js';
 import { optimize, type OptimizeArgs } from './optimize-command.js';
 import { registerLayerFeatures } from './layer-lens.js';
 import { registerEstimateFeatures } from './estimate-lens.js';
 import { registerEditorCommands } from './editor-commands.js';
+import { startClient, startEarly, takeEarlyClient, timings } from './server-start.js';
+import { PACKAGE_INDEX_DIR_NOTIFICATION } from '../../common/src/protocol.js';
 
 let client: LanguageClient | undefined;
-/** performance.now() when this bundle finished loading, and around activate(): the activation benchmark reads them. */
-const timings = { loaded: performance.now(), activateStart: NaN, activateEnd: NaN };
+timings.loaded = performance.now();
 
 export function activate(context: vscode.ExtensionContext): { ready: Promise<void>; timings: typeof timings } {
   timings.activateStart = performance.now();
-  client = createClient(context);
-  const ready = client.start();
+  const packageIndexDir = path.join(context.globalStorageUri.fsPath, 'packages');
+  const started = takeEarlyClient() ?? startClient({ packageIndexDir });
+  const { ready, settled } = started;
+  client = started.client;
+  const c = client;
+  if (started.needsIndexDir) void ready.then(() => c.sendNotification(PACKAGE_INDEX_DIR_NOTIFICATION, { dir: packageIndexDir })).catch(() => undefined);
+  // Commands at once (the command palette works immediately); CodeLens, hovers and the `docker version` probe
+  // once the first diagnostics are out, so they do not compete with the server's start.
   context.subscriptions.push(
     vscode.commands.registerCommand('dockerfileSlim.optimize', (args?: OptimizeArgs) => optimize(args, context.globalState)),
     vscode.commands.registerCommand('dockerfileSlim.optimizeUnsafe', (args?: OptimizeArgs) => optimize({ ...args, unsafe: true }, context.globalState)),
-    { dispose: () => void client?.stop() },
+    { dispose: () => void c.stop() },
   );
-  registerLayerFeatures(context, (method, params) => client?.sendNotification(method, params));
-  registerEstimateFeatures(context, client);
-  registerEditorCommands(context, client, ready);
+  registerLayerFeatures(context, (method, params) => client?.sendNotification(method, params), settled);
+  registerEstimateFeatures(context, c, settled);
+  registerEditorCommands(context, c, ready, settled);
   timings.activateEnd = performance.now();
   return { ready, timings };
 }
@@ -31,3 +38,6 @@ export async function deactivate(): Promise<void> {
   await client?.stop();
   client = undefined;
 }
+
+// While the bundle loads, before VS Code has the context ready for activate() (see server-start.ts).
+startEarly();

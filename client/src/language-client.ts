@@ -1,29 +1,53 @@
-/** Starts the language server (dist/server.js over IPC) for Dockerfiles. */
+/** The language client for Dockerfiles; the server (dist/server.js) runs as server-transport.ts decides. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { LanguageClient, State, type LanguageClientOptions } from 'vscode-languageclient/node';
 import { SHOW_DOCS_COMMAND } from '../../common/src/protocol.js';
+import { serverRuntime } from './server-transport.js';
 
 export const DOCUMENT_SELECTOR = [
   { language: 'dockerfile', scheme: 'file' },
   { language: 'dockerfile', scheme: 'untitled' },
 ];
 
-/** `initial.buildkit`: whether the configured builder has BuildKit, when known at start (undefined: unknown). */
-export function createClient(context: vscode.ExtensionContext, initial: { buildkit?: boolean } = {}): LanguageClient {
-  const module = context.asAbsolutePath(path.join('dist', 'server.js'));
-  const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
-  };
+export interface ClientInit {
+  /** The cache of package indexes; undefined: the server waits for PACKAGE_INDEX_DIR_NOTIFICATION before reading any. */
+  packageIndexDir?: string;
+  /** Whether the configured builder has BuildKit, when known at start (undefined: unknown). */
+  buildkit?: boolean;
+}
+
+/** The client for `serverModule` (dist/server.js); `onFirstDiagnostics` runs once, after the first diagnostics are shown. */
+export function createClient(serverModule: string, init: ClientInit, onFirstDiagnostics?: () => void): LanguageClient {
+  // The server's stderr goes to the client's output channel (the client exists by the time the server runs).
+  const runtime = serverRuntime(serverModule, (text) => client.outputChannel.append(text));
+  let first = onFirstDiagnostics;
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
     // A created or deleted .dockerignore changes DS012 at once (the server lints again).
     synchronize: { configurationSection: 'dockerfileSlim', fileEvents: vscode.workspace.createFileSystemWatcher('**/{.dockerignore,*.dockerignore}') },
-    initializationOptions: { buildkit: initial.buildkit, packageIndexDir: path.join(context.globalStorageUri.fsPath, 'packages') },
+    initializationOptions: { buildkit: init.buildkit, packageIndexDir: init.packageIndexDir, packageIndexDirLater: init.packageIndexDir === undefined },
     diagnosticCollectionName: 'dockerfile-slim',
     // Hovers link to the rule's documentation (this command only).
     markdown: { isTrusted: { enabledCommands: [SHOW_DOCS_COMMAND] } },
+    middleware: {
+      handleDiagnostics: (uri, diagnostics, next) => {
+        next(uri, diagnostics);
+        const f = first;
+        first = undefined;
+        f?.();
+      },
+    },
   };
-  return new LanguageClient('dockerfileSlim', 'Dockerfile Slim', serverOptions, clientOptions);
+  const client = new LanguageClient('dockerfileSlim', 'Dockerfile Slim', runtime.options, clientOptions);
+  // Stopped for good or before a restart: the old server's worker goes (a restart starts a new one).
+  client.onDidChangeState((e) => {
+    if (e.newState === State.Stopped) runtime.dispose();
+  });
+  return client;
+}
+
+/** dist/server.js next to this bundle (dist/extension.js). */
+export function serverModule(): string {
+  return path.join(__dirname, 'server.js');
 }

@@ -11,6 +11,7 @@ import { MeasuredSync, type SendNotification } from './measured-sync.js';
 import { deltaSuffix } from './size-chart.js';
 import { attributeLayers, finalStage, formatBytes, type RawHistoryRow, type SavedImage } from '../../common/src/layers/index.js';
 import { details, hideLens, layerHover, showLayerFiles, wasteSuffix, type LayerDetail } from './layer-details.js';
+import { registerWhenSettled } from './after-settled.js';
 
 type Load<T> = { state: 'loading' } | { state: 'ready'; value: T } | { state: 'error'; error: DockerError; at: number };
 
@@ -179,7 +180,7 @@ class LayerLensProvider implements vscode.CodeLensProvider {
   }
 }
 
-export function registerLayerFeatures(context: vscode.ExtensionContext, notifyServer?: SendNotification): void {
+export function registerLayerFeatures(context: vscode.ExtensionContext, notifyServer?: SendNotification, providersAfter?: Promise<unknown>): void {
   const sizes = new SizeHistory(context);
   context.subscriptions.push(sizes);
   const provider = new LayerLensProvider(context, sizes, notifyServer && new MeasuredSync(notifyServer));
@@ -188,8 +189,6 @@ export function registerLayerFeatures(context: vscode.ExtensionContext, notifySe
     { scheme: 'file', pattern: '**/{Dockerfile,Containerfile,*.Dockerfile,*.dockerfile,Dockerfile.*}' },
   ];
   context.subscriptions.push(
-    vscode.languages.registerCodeLensProvider(selector, provider),
-    vscode.languages.registerHoverProvider(selector, { provideHover: layerHover }),
     vscode.commands.registerCommand('dockerfileSlim.buildAndMeasure', (uri?: vscode.Uri) => buildAndMeasure(context, () => provider.refresh(), uri)),
     vscode.commands.registerCommand('dockerfileSlim.refreshLayers', () => provider.refresh()),
     vscode.commands.registerCommand('dockerfileSlim.showLayerFiles', showLayerFiles),
@@ -197,4 +196,8 @@ export function registerLayerFeatures(context: vscode.ExtensionContext, notifySe
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('dockerfileSlim') && provider.refresh()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => provider.refresh()),
   );
+  registerWhenSettled(context, providersAfter, () => [
+    vscode.languages.registerCodeLensProvider(selector, provider),
+    vscode.languages.registerHoverProvider(selector, { provideHover: layerHover }),
+  ]);
 }

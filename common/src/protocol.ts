@@ -15,6 +15,11 @@ export const SHOW_DOCS_COMMAND = 'dockerfileSlim.showRuleDocs';
 export const ESTIMATES_REQUEST = 'dockerfileSlim/estimates';
 /** Client → server notification: package indexes were fetched; load them again. */
 export const INDEXES_CHANGED = 'dockerfileSlim/indexesChanged';
+/**
+ * Client → server notification `{ dir }`: the package-index cache, for a server started with the initialization
+ * option `packageIndexDirLater` (the client starts it before VS Code gives the extension its storage folder).
+ */
+export const PACKAGE_INDEX_DIR_NOTIFICATION = 'dockerfileSlim/packageIndexDir';
 
 /** Client → server notification: what the last build measured for a Dockerfile, per final-stage instruction. */
 export const MEASURED_SIZES_NOTIFICATION = 'dockerfileSlim/measuredSizes';

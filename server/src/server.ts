@@ -42,10 +42,12 @@ const abilities: ClientAbilities = {};
 connection.onInitialize((params) => {
   pullConfig = !!params.capabilities.workspace?.configuration;
   abilities.annotations = !!params.capabilities.workspace?.workspaceEdit?.changeAnnotationSupport;
-  const init = (params.initializationOptions ?? {}) as { buildkit?: unknown; packageIndexDir?: string };
+  const init = (params.initializationOptions ?? {}) as { buildkit?: unknown; packageIndexDir?: string; packageIndexDirLater?: unknown };
   if (typeof init.buildkit === 'boolean') abilities.buildkit = init.buildkit;
   workspaceFolders = (params.workspaceFolders ?? []).map((f) => f.uri).concat(params.rootUri ? [params.rootUri] : []);
-  packages = registerPackageFeatures(connection, documents, init.packageIndexDir, () => documents.all().forEach(schedule));
+  // packageIndexDirLater: the client sends the folder once it knows it (PACKAGE_INDEX_DIR_NOTIFICATION).
+  const indexDir = typeof init.packageIndexDir === 'string' ? init.packageIndexDir : init.packageIndexDirLater === true ? null : undefined;
+  packages = registerPackageFeatures(connection, documents, indexDir, () => documents.all().forEach(schedule));
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,

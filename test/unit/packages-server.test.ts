@@ -63,3 +63,35 @@ test('server: estimates request, package hover, DS004 with sizes once the cached
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('server started before the client knows the index folder (packageIndexDirLater): no package knowledge until the folder arrives, then a lint with sizes', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsl-pkgindex-later-'));
+  const base = releaseOfImage('debian:bookworm');
+  assert.ok(base);
+  fs.writeFileSync(cacheFile(dir, base), buildCache(base, [fs.readFileSync(EXCERPT, 'utf8')], ['test'], Date.now()));
+  const c = new LspClient();
+  try {
+    await c.request('initialize', {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: { workspace: { configuration: true } },
+      initializationOptions: { packageIndexDirLater: true },
+    });
+    c.notify('initialized', {});
+    c.notify('textDocument/didOpen', { textDocument: { uri: URI, languageId: 'dockerfile', version: 1, text: TEXT } });
+    const first = await c.waitFor((m) => m.method === 'textDocument/publishDiagnostics');
+    assert.match(JSON.stringify(first.params), /DS004/, 'the first lint needs no package index');
+    assert.doesNotMatch(JSON.stringify(first.params), /here the flag saves/);
+    // No folder yet: no estimates, and nothing named missing (the client would fetch into a folder it does not know).
+    assert.deepEqual(await c.request('dockerfileSlim/estimates', { uri: URI }), { runs: [], missing: [] });
+    c.notify('dockerfileSlim/packageIndexDir', { dir });
+    const msg = await c.waitFor((m) => m.method === 'textDocument/publishDiagnostics' && JSON.stringify(m.params).includes('here the flag saves'));
+    assert.match(JSON.stringify(msg.params), /drops \d+ packages/);
+    const est = await c.request<{ runs: Array<{ release: string }>; missing: string[] }>('dockerfileSlim/estimates', { uri: URI });
+    assert.equal(est.runs[0]?.release, 'debian/bookworm');
+    assert.deepEqual(est.missing, []);
+  } finally {
+    await c.shutdown();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -4,12 +4,12 @@
  * Reading the cache never touches the network; `ensure` fetches only when allowed.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { CompactIndex, IndexBuilder } from './compact.js';
 import { parseDebianPackages } from './deb-parse.js';
 import { fetchGzipText, type FetchOptions } from './fetch.js';
 import type { BaseRelease } from './release.js';
+import { userCacheDir } from '../platform/user-cache.js';
 
 export const REFRESH_MS = 7 * 24 * 3600 * 1000;
 export const DEFAULT_MIRRORS = { debian: 'http://deb.debian.org/debian', ubuntu: 'http://archive.ubuntu.com/ubuntu' } as const;
@@ -31,10 +31,7 @@ export interface StoreOptions {
 
 /** The user cache directory for indexes, per platform. */
 export function defaultIndexDir(): string {
-  const home = os.homedir();
-  if (process.platform === 'win32') return path.join(process.env.LOCALAPPDATA || path.join(home, 'AppData', 'Local'), 'dockerfile-slim', 'Cache', 'packages');
-  if (process.platform === 'darwin') return path.join(home, 'Library', 'Caches', 'dockerfile-slim', 'packages');
-  return path.join(process.env.XDG_CACHE_HOME || path.join(home, '.cache'), 'dockerfile-slim', 'packages');
+  return path.join(userCacheDir(), 'packages');
 }
 
 export function sourceUrls(base: BaseRelease, mirrors: StoreOptions['mirrors'] = {}): string[] {

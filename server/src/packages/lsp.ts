@@ -16,7 +16,7 @@ import { releaseOfImage, type BaseRelease } from '../../../common/src/packages/r
 import { resolveInstall } from '../../../common/src/packages/resolve.js';
 import { defaultIndexDir, IndexStore } from '../../../common/src/packages/store.js';
 import type { PackageIndex, PackageLookup } from '../../../common/src/packages/types.js';
-import { ESTIMATES_REQUEST, INDEXES_CHANGED, type EstimatesResult, type WireEstimate } from '../../../common/src/protocol.js';
+import { ESTIMATES_REQUEST, INDEXES_CHANGED, PACKAGE_INDEX_DIR_NOTIFICATION, type EstimatesResult, type WireEstimate } from '../../../common/src/protocol.js';
 
 export { ESTIMATES_REQUEST, INDEXES_CHANGED, type EstimatesResult, type WireEstimate };
 
@@ -24,18 +24,37 @@ export class PackageKnowledge implements PackageLookup {
   version = 0;
   private readonly indexes = new Map<string, PackageIndex | null>();
   private readonly loading = new Set<string>();
-  readonly store: IndexStore;
+  /** Undefined until the client names the cache folder (a server started before the client knew it). */
+  private store: IndexStore | undefined;
+  /** A lookup found no store yet: lint again once there is one. */
+  private askedEarly = false;
 
+  /** `dir` null: wait for useDir() and know no package until then; undefined: the default cache. */
   constructor(
-    dir: string | undefined,
+    dir: string | null | undefined,
     private readonly log: (m: string) => void,
     private readonly changed: () => void,
   ) {
-    this.store = new IndexStore({ dir: dir || defaultIndexDir(), offline: true, log });
+    if (dir !== null) this.store = this.storeAt(dir);
+  }
+
+  private storeAt(dir: string | undefined): IndexStore {
+    return new IndexStore({ dir: dir || defaultIndexDir(), offline: true, log: this.log });
+  }
+
+  /** Reads indexes from `dir` (undefined or empty: the default cache) from now on. */
+  useDir(dir: string | undefined): void {
+    this.store = this.storeAt(dir);
+    if (this.askedEarly || this.indexes.size) this.reload();
+    this.askedEarly = false;
   }
 
   /** The loaded index, or undefined; a miss schedules a background load from the disk cache. */
   lookup(base: BaseRelease): PackageIndex | undefined {
+    if (!this.store) {
+      this.askedEarly = true;
+      return undefined;
+    }
     const hit = this.indexes.get(base.release);
     if (hit === undefined) this.loadSoon(base);
     return hit ?? undefined;
@@ -48,7 +67,7 @@ export class PackageKnowledge implements PackageLookup {
       this.loading.delete(base.release);
       let index: PackageIndex | undefined;
       try {
-        index = this.store.cached(base);
+        index = this.store?.cached(base);
       } catch (e) {
         this.log(`package index for ${base.release}: ${(e as Error).message}`);
       }
@@ -71,13 +90,14 @@ export class PackageKnowledge implements PackageLookup {
 
   /** Estimates for a document; releases not loaded yet are loaded now (this is a request, not a keystroke). */
   estimates(text: string): EstimatesResult {
-    if (text.length > MAX_TEXT_LENGTH) return { runs: [], missing: [] };
+    const store = this.store;
+    if (text.length > MAX_TEXT_LENGTH || !store) return { runs: [], missing: [] };
     const model = buildModel(text);
     const missing: string[] = [];
     const { runs } = estimateModel(model, (base) => {
       let index = this.indexes.get(base.release) ?? undefined;
       if (!index) {
-        index = this.store.cached(base);
+        index = store.cached(base);
         if (index) this.indexes.set(base.release, index);
       }
       if (!index) missing.push(`${base.distro}:${base.codename}`);
@@ -170,7 +190,7 @@ function toWire(r: RunEstimate): WireEstimate {
 export function registerPackageFeatures(
   connection: Connection,
   documents: TextDocuments<TextDocument>,
-  dir: string | undefined,
+  dir: string | null | undefined,
   relintAll: () => void,
 ): PackageKnowledge {
   const knowledge = new PackageKnowledge(dir, (m) => connection.console.info(`dockerfile-slim: ${m}`), relintAll);
@@ -185,5 +205,6 @@ export function registerPackageFeatures(
     }
   });
   connection.onNotification(INDEXES_CHANGED, () => knowledge.reload());
+  connection.onNotification(PACKAGE_INDEX_DIR_NOTIFICATION, (p: { dir?: unknown }) => knowledge.useDir(typeof p?.dir === 'string' ? p.dir : undefined));
   return knowledge;
 }

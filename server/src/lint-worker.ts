@@ -3,9 +3,8 @@
  * 50k-line file never blocks the server's main thread (other files' diagnostics, code actions).
  * It keeps that document's incremental state; see lint-pool.ts for scheduling and budgets.
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import { parentPort } from 'node:worker_threads';
+import { lowerThisThreadPriority } from './thread-priority.js';
 import { fix } from './engine/lint.js';
 import type { DetailedFinding, FixOptions, FixResult, LintOptions } from './kernel/types.js';
 import { IncrementalLinter } from './incremental.js';
@@ -36,14 +35,8 @@ function packagesIn(dir: string | undefined): PackageLookup | undefined {
   return p;
 }
 
-// Linux: lower this thread's priority (setpriority on its thread id), so on a busy machine the server's
-// main thread, which answers the editor, wins the CPU over a long lint. Best effort elsewhere.
-try {
-  const tid = Number(fs.readlinkSync('/proc/thread-self').split('/').pop());
-  if (tid > 0) os.setPriority(tid, 10);
-} catch {
-  /* not Linux, or not allowed: keep the default priority */
-}
+// The server's main thread, which answers the editor, wins the CPU over a long lint.
+lowerThisThreadPriority();
 
 parentPort?.on('message', (req: WorkerRequest) => {
   try {

@@ -12,7 +12,8 @@ import { EXCERPT } from './packages-fixtures.js';
 const URI = 'file:///tmp/dsl-pkgindex-test/Dockerfile';
 const TEXT = 'FROM debian:bookworm\nRUN apt-get update && apt-get install -y libpsl5 curl && rm -rf /var/lib/apt/lists/*\n';
 
-test('server: estimates request, package hover, DS004 with sizes once the cached index is loaded', async () => {
+/** A server with a folder holding the recorded bookworm index, `TEXT` open; `init` gets the folder. */
+async function withIndexedServer(init: (dir: string) => Record<string, unknown>, body: (c: LspClient, dir: string) => Promise<void>): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsl-pkgindex-srv-'));
   const base = releaseOfImage('debian:bookworm');
   assert.ok(base);
@@ -23,75 +24,71 @@ test('server: estimates request, package hover, DS004 with sizes once the cached
       processId: process.pid,
       rootUri: null,
       capabilities: { workspace: { configuration: true } },
-      initializationOptions: { packageIndexDir: dir },
+      initializationOptions: init(dir),
     });
     c.notify('initialized', {});
     c.notify('textDocument/didOpen', { textDocument: { uri: URI, languageId: 'dockerfile', version: 1, text: TEXT } });
-    // The index loads in the background; then the file is linted again and DS004 carries the saving.
-    const msg = await c.waitFor((m) => m.method === 'textDocument/publishDiagnostics' && JSON.stringify(m.params).includes('here the flag saves'));
-    assert.match(JSON.stringify(msg.params), /drops \d+ packages/);
-    const est = await c.request<{ runs: Array<{ line: number; bytes: number; packages: number; release: string; top: unknown[] }>; missing: string[] }>(
-      'dockerfileSlim/estimates',
-      { uri: URI },
-    );
-    assert.equal(est.runs.length, 1);
-    assert.equal(est.runs[0]?.line, 2);
-    assert.equal(est.runs[0]?.release, 'debian/bookworm');
-    assert.ok((est.runs[0]?.packages ?? 0) > 10 && (est.runs[0]?.bytes ?? 0) > 1e6);
-    assert.deepEqual(est.missing, []);
-    const col = TEXT.split('\n')[1]?.indexOf('curl') ?? 0;
-    const hover = await c.request<{ contents: { value: string } } | null>('textDocument/hover', {
-      textDocument: { uri: URI },
-      position: { line: 1, character: col + 1 },
-    });
-    assert.match(hover?.contents.value ?? '', /\*\*curl\*\* \(debian\/bookworm\): .* installed/);
-    assert.match(hover?.contents.value ?? '', /With its dependencies: ≈/);
-    const runHover = await c.request<{ contents: { value: string } } | null>('textDocument/hover', {
-      textDocument: { uri: URI },
-      position: { line: 1, character: 1 },
-    });
-    assert.match(runHover?.contents.value ?? '', /Estimate before a build/);
-    // A release without a cached index: named as missing, no estimate, no error.
-    const uri2 = 'file:///tmp/dsl-pkgindex-test/ubuntu.Dockerfile';
-    c.notify('textDocument/didOpen', {
-      textDocument: { uri: uri2, languageId: 'dockerfile', version: 1, text: 'FROM ubuntu:24.04\nRUN apt-get install -y curl\n' },
-    });
-    const est2 = await c.request<{ runs: unknown[]; missing: string[] }>('dockerfileSlim/estimates', { uri: uri2 });
-    assert.deepEqual(est2, { runs: [], missing: ['ubuntu:noble'] });
+    await body(c, dir);
   } finally {
     await c.shutdown();
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+test('server: estimates request, package hover, DS004 with sizes once the cached index is loaded', async () => {
+  await withIndexedServer(
+    (dir) => ({ packageIndexDir: dir }),
+    async (c) => {
+      // The index loads in the background; then the file is linted again and DS004 carries the saving.
+      const msg = await c.waitFor((m) => m.method === 'textDocument/publishDiagnostics' && JSON.stringify(m.params).includes('here the flag saves'));
+      assert.match(JSON.stringify(msg.params), /drops \d+ packages/);
+      const est = await c.request<{ runs: Array<{ line: number; bytes: number; packages: number; release: string; top: unknown[] }>; missing: string[] }>(
+        'dockerfileSlim/estimates',
+        { uri: URI },
+      );
+      assert.equal(est.runs.length, 1);
+      assert.equal(est.runs[0]?.line, 2);
+      assert.equal(est.runs[0]?.release, 'debian/bookworm');
+      assert.ok((est.runs[0]?.packages ?? 0) > 10 && (est.runs[0]?.bytes ?? 0) > 1e6);
+      assert.deepEqual(est.missing, []);
+      const col = TEXT.split('\n')[1]?.indexOf('curl') ?? 0;
+      const hover = await c.request<{ contents: { value: string } } | null>('textDocument/hover', {
+        textDocument: { uri: URI },
+        position: { line: 1, character: col + 1 },
+      });
+      assert.match(hover?.contents.value ?? '', /\*\*curl\*\* \(debian\/bookworm\): .* installed/);
+      assert.match(hover?.contents.value ?? '', /With its dependencies: ≈/);
+      const runHover = await c.request<{ contents: { value: string } } | null>('textDocument/hover', {
+        textDocument: { uri: URI },
+        position: { line: 1, character: 1 },
+      });
+      assert.match(runHover?.contents.value ?? '', /Estimate before a build/);
+      // A release without a cached index: named as missing, no estimate, no error.
+      const uri2 = 'file:///tmp/dsl-pkgindex-test/ubuntu.Dockerfile';
+      c.notify('textDocument/didOpen', {
+        textDocument: { uri: uri2, languageId: 'dockerfile', version: 1, text: 'FROM ubuntu:24.04\nRUN apt-get install -y curl\n' },
+      });
+      const est2 = await c.request<{ runs: unknown[]; missing: string[] }>('dockerfileSlim/estimates', { uri: uri2 });
+      assert.deepEqual(est2, { runs: [], missing: ['ubuntu:noble'] });
+    },
+  );
 });
 
 test('server started before the client knows the index folder (packageIndexDirLater): no package knowledge until the folder arrives, then a lint with sizes', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsl-pkgindex-later-'));
-  const base = releaseOfImage('debian:bookworm');
-  assert.ok(base);
-  fs.writeFileSync(cacheFile(dir, base), buildCache(base, [fs.readFileSync(EXCERPT, 'utf8')], ['test'], Date.now()));
-  const c = new LspClient();
-  try {
-    await c.request('initialize', {
-      processId: process.pid,
-      rootUri: null,
-      capabilities: { workspace: { configuration: true } },
-      initializationOptions: { packageIndexDirLater: true },
-    });
-    c.notify('initialized', {});
-    c.notify('textDocument/didOpen', { textDocument: { uri: URI, languageId: 'dockerfile', version: 1, text: TEXT } });
-    const first = await c.waitFor((m) => m.method === 'textDocument/publishDiagnostics');
-    assert.match(JSON.stringify(first.params), /DS004/, 'the first lint needs no package index');
-    assert.doesNotMatch(JSON.stringify(first.params), /here the flag saves/);
-    // No folder yet: no estimates, and nothing named missing (the client would fetch into a folder it does not know).
-    assert.deepEqual(await c.request('dockerfileSlim/estimates', { uri: URI }), { runs: [], missing: [] });
-    c.notify('dockerfileSlim/packageIndexDir', { dir });
-    const msg = await c.waitFor((m) => m.method === 'textDocument/publishDiagnostics' && JSON.stringify(m.params).includes('here the flag saves'));
-    assert.match(JSON.stringify(msg.params), /drops \d+ packages/);
-    const est = await c.request<{ runs: Array<{ release: string }>; missing: string[] }>('dockerfileSlim/estimates', { uri: URI });
-    assert.equal(est.runs[0]?.release, 'debian/bookworm');
-    assert.deepEqual(est.missing, []);
-  } finally {
-    await c.shutdown();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  await withIndexedServer(
+    () => ({ packageIndexDirLater: true }),
+    async (c, dir) => {
+      const first = await c.waitFor((m) => m.method === 'textDocument/publishDiagnostics');
+      assert.match(JSON.stringify(first.params), /DS004/, 'the first lint needs no package index');
+      assert.doesNotMatch(JSON.stringify(first.params), /here the flag saves/);
+      // No folder yet: no estimates, and nothing named missing (the client would fetch into a folder it does not know).
+      assert.deepEqual(await c.request('dockerfileSlim/estimates', { uri: URI }), { runs: [], missing: [] });
+      c.notify('dockerfileSlim/packageIndexDir', { dir });
+      const msg = await c.waitFor((m) => m.method === 'textDocument/publishDiagnostics' && JSON.stringify(m.params).includes('here the flag saves'));
+      assert.match(JSON.stringify(msg.params), /drops \d+ packages/);
+      const est = await c.request<{ runs: Array<{ release: string }>; missing: string[] }>('dockerfileSlim/estimates', { uri: URI });
+      assert.equal(est.runs[0]?.release, 'debian/bookworm');
+      assert.deepEqual(est.missing, []);
+    },
+  );
 });

@@ -56,9 +56,8 @@ function editAllowed(text: string, e: Edit, openHeredoc: number): boolean {
 export const MAX_FIX_EDITS = 256;
 export const MAX_TOTAL_EDIT_CHARS = 4 * 1024 * 1024;
 
-/** Lints a parsed model. Exposed for adapters that cache models. */
 /**
- * Findings of every enabled rule; `raw` skips the rules' `combine` step (the incremental linter
+ * Lints a parsed model (exposed for adapters that cache models): findings of every enabled rule; `raw` skips the rules' `combine` step (the incremental linter
  * combines after joining the stage groups' findings).
  */
 export function lintModel(model: Model, options: LintOptions = {}, raw = false): DetailedFinding[] {
@@ -154,8 +153,9 @@ export function combineFindings(findings: readonly DetailedFinding[]): DetailedF
 }
 
 /**
- * Where the scanner cannot read the text, from this size on it is parsed stage by stage (kernel/chunks.ts): dockerfile-ast's comment
- * organisation is comments × stages on a whole file. Both parses give the same model (test/unit/incremental.test.ts).
+ * Where the scanner cannot read the text, from this size on it is parsed stage by stage (kernel/chunks.ts):
+ * dockerfile-ast's comment organisation is comments × stages on a whole file. Both parses give the same
+ * model (test/unit/incremental.test.ts).
  */
 export const CHUNKED_PARSE_FROM = 32 * 1024;
 

@@ -127,26 +127,20 @@ function fromNode(node: Instruction, lines: LineIndex): RawInstr {
   };
 }
 
-/** The scanner's instructions as buildModel reads them; null when only dockerfile-ast can tell. */
-function scanned(text: string, lines: LineIndex): { escape: string; raws: RawInstr[] } | null {
-  const doc = scanDocument(text, lines);
-  return doc && { escape: doc.escape, raws: doc.instrs };
-}
-
-/**
- * `parsed` lets callers supply the parse (e.g. chunk by chunk, see chunks.ts); by default the fast
- * scanner reads the text, or dockerfile-ast parses it whole where the scanner cannot.
- */
 /** The last text's line index: the editor builds several (partial) models of one text per edit. */
 let lastLines: LineIndex | undefined;
 function linesOf(text: string): LineIndex {
   return lastLines?.text === text ? lastLines : (lastLines = new LineIndex(text));
 }
 
+/**
+ * `parsed` lets callers supply the parse (e.g. chunk by chunk, see chunks.ts); by default the fast
+ * scanner reads the text, or dockerfile-ast parses it whole where the scanner cannot.
+ */
 export function buildModel(text: string, parsed?: ParsedDockerfile): Model {
+  const fast = parsed ? null : scannedModel(text);
+  if (fast) return fast;
   const lines = linesOf(text);
-  const fast = parsed ? null : scanned(text, lines);
-  if (fast) return assemble(text, lines, fast.escape, fast.raws);
   const ast = parsed ?? parseDockerfile(text);
   return assemble(
     text,
@@ -159,8 +153,8 @@ export function buildModel(text: string, parsed?: ParsedDockerfile): Model {
 /** The model from the fast scanner alone; null when only dockerfile-ast can read the text. */
 export function scannedModel(text: string): Model | null {
   const lines = linesOf(text);
-  const fast = scanned(text, lines);
-  return fast && assemble(text, lines, fast.escape, fast.raws);
+  const doc = scanDocument(text, lines);
+  return doc && assemble(text, lines, doc.escape, doc.instrs);
 }
 
 function assemble(text: string, lines: LineIndex, escape: string, raws: readonly RawInstr[]): Model {

@@ -20,10 +20,6 @@ import {
 } from '../analysis/go/go-commands.js';
 import { blockStartOffset, isConcrete, launcherOf, normJoin, workdirAt, type Spec } from './multi-stage.js';
 
-function stageViews(model: Model, stage: Stage): RunView[] {
-  return stageRunViews(model, stage);
-}
-
 /** Working directory of a call: WORKDIR, then `cd` earlier in the same RUN. Null when unknown. */
 function callDir(stage: Stage, view: RunView, call: Call, initial: string): string | null {
   let wd = workdirAt(stage, view.instr, initial);
@@ -52,7 +48,7 @@ function goDefaultName(build: GoBuild): string | null {
 }
 
 export function goSpec(model: Model, stage: Stage, ref: ImageRef): Spec | null {
-  const views = stageViews(model, stage);
+  const views = stageRunViews(model, stage);
   const all = views.flatMap((v) => goBuilds(v)).filter(producesBinary);
   const builds = all.filter((b) => b.kind === 'build');
   if (builds.length !== 1 || all.length !== 1) return null;
@@ -154,7 +150,7 @@ function cargoBuild(call: Call): { profile: string; triple?: string; bin?: strin
 }
 
 export function rustSpec(model: Model, stage: Stage, ref: ImageRef): Spec | null {
-  const views = stageViews(model, stage);
+  const views = stageRunViews(model, stage);
   const found = views.flatMap((v) => v.calls.filter((c) => c.name === 'cargo').map((c) => ({ v, c, b: cargoBuild(c) }))).filter((x) => x.b);
   if (found.length !== 1) return null;
   const { v, c, b } = found[0] as { v: RunView; c: Call; b: NonNullable<ReturnType<typeof cargoBuild>> };

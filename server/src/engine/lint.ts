@@ -57,8 +57,8 @@ export const MAX_FIX_EDITS = 256;
 export const MAX_TOTAL_EDIT_CHARS = 4 * 1024 * 1024;
 
 /**
- * Lints a parsed model (exposed for adapters that cache models): findings of every enabled rule; `raw` skips the rules' `combine` step (the incremental linter
- * combines after joining the stage groups' findings).
+ * Lints a parsed model (exposed for adapters that cache models): findings of every enabled rule; `raw`
+ * skips the rules' `combine` step (the incremental linter combines after joining the stage groups' findings).
  */
 export function lintModel(model: Model, options: LintOptions = {}, raw = false): DetailedFinding[] {
   const out: DetailedFinding[] = [];

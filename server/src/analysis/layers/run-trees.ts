@@ -6,10 +6,9 @@
 import type { Call } from '../../kernel/commands.js';
 import { expand, type Instr, type Model, type Stage } from '../../kernel/model.js';
 import { PathIndex } from '../../kernel/path-index.js';
-import type { RunView } from '../run-views.js';
 import { callDirs, deletedInSameRun, joinPath, type Created } from './contents.js';
 import { runCreations } from './downloads.js';
-import { stageRuns } from './stage-indexes.js';
+import { stageRunViews, type RunView } from '../run-views.js';
 
 const PIP = /^pip[0-9.]*$/;
 
@@ -67,7 +66,7 @@ export function runTreesWithin(model: Model, stage: Stage, instr: Instr, target:
   let c = indexes.get(stage);
   if (!c) {
     c = { index: new PathIndex<Created>(), before: new Map() };
-    const runs = new Map(stageRuns(model, stage).map((v) => [v.instr, v]));
+    const runs = new Map(stageRunViews(model, stage).map((v) => [v.instr, v]));
     for (const i of stage.instrs) {
       c.before.set(i, c.index.items.length);
       const view = runs.get(i);

@@ -11,14 +11,9 @@ import { runViews, stageRunViews, type RunView } from '../run-views.js';
 import { copyCreations, deletes, deletionsByCall, stageChain, type Created } from './contents.js';
 import { isRemoval, pkgOps, removedNames } from '../packages/operations.js';
 
-/** The stage's RUN views in order. */
-export function stageRuns(model: Model, stage: Stage): RunView[] {
-  return stageRunViews(model, stage);
-}
-
 /** The stage's RUNs strictly between two of its instructions, or null when there are more than `max`. */
 export function runsStrictlyBetween(model: Model, stage: Stage, a: Instr, b: Instr, max: number): RunView[] | null {
-  const runs = stageRuns(model, stage);
+  const runs = stageRunViews(model, stage);
   const pa = positionIn(stage, a);
   const pb = positionIn(stage, b);
   const first = lowerBound(runs, (v) => positionIn(stage, v.instr) > pa);
@@ -56,7 +51,7 @@ function deletionsOf(model: Model, stage: Stage): Deletions {
   let d = deletionIndex.get(stage);
   if (d) return d;
   d = { plain: new Map(), inside: new Map(), globs: [] };
-  for (const v of stageRuns(model, stage)) {
+  for (const v of stageRunViews(model, stage)) {
     const at = positionIn(stage, v.instr);
     for (const targets of deletionsByCall(v).values()) {
       for (const target of targets) {

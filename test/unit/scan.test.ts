@@ -44,7 +44,7 @@ function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = path.join(dir, e.name);
-    return e.isDirectory() ? filesUnder(p) : /Dockerfile|\.golden$/.test(e.name) && !e.name.endsWith('.golden') ? [p] : [];
+    return e.isDirectory() ? filesUnder(p) : e.name.includes('Dockerfile') && !e.name.endsWith('.golden') ? [p] : [];
   });
 }
 

@@ -18,7 +18,7 @@ export const lineCount = (t: string): number => (t.match(/\n/g)?.length ?? 0) + 
 
 /** Corpus files with a FROM, concatenated (each keeps its own stages) until `lines` lines. */
 export function stressFile(corpus: readonly { text: string }[], lines: number): string {
-  return stressParts(corpus, lines).join('\n\n') + '\n';
+  return joinParts(stressParts(corpus, lines));
 }
 
 /** The corpus files `stressFile` joins. */
@@ -34,23 +34,27 @@ export function stressParts(corpus: readonly { text: string }[], lines: number):
   return parts;
 }
 
+const joinParts = (parts: readonly string[]): string => parts.join('\n\n') + '\n';
+
 /** The same content cut into files of about `lines` lines each (whole corpus files, joined as `stressFile` joins them). */
 export function partition(parts: readonly string[], lines: number): string[] {
-  const files: string[] = [];
+  const groups: string[][] = [];
   let cur: string[] = [];
   let n = 0;
   for (const p of parts) {
     cur.push(p);
     n += lineCount(p) + 1;
     if (n >= lines) {
-      files.push(cur.join('\n\n') + '\n');
+      groups.push(cur);
       cur = [];
       n = 0;
     }
   }
-  if (cur.length && n < lines / 2 && files.length > 0) files[files.length - 1] = `${(files.pop() as string).replace(/\n$/, '')}\n\n${cur.join('\n\n')}\n`;
-  else if (cur.length) files.push(cur.join('\n\n') + '\n');
-  return files;
+  // A short rest joins the last file rather than being a small file of its own.
+  const last = groups[groups.length - 1];
+  if (cur.length && n < lines / 2 && last) last.push(...cur);
+  else if (cur.length) groups.push(cur);
+  return groups.map(joinParts);
 }
 
 let unique = 0;

@@ -17,7 +17,9 @@ const common = {
 
 /** @type {import('esbuild').BuildOptions[]} */
 const entries = [
-  { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  // What VS Code loads: provisional diagnostics first, then dist/client.js (the rest of the extension).
+  { entryPoints: ['client/src/entry.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
   { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
   // The editor starts the server through this loader (a V8 code cache of dist/server.js).
   { entryPoints: ['server/src/cached-start.ts'], outfile: 'dist/server-cached.js' },

@@ -1,4 +1,4 @@
-/** Activation: start the language server, register commands and the layer-size CodeLens. */
+/** Activation (dist/client.js, loaded by entry.ts): start the language server, register commands and the layer-size CodeLens. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
@@ -6,7 +6,7 @@ import { optimize, type OptimizeArgs } from './optimize-command.js';
 import { registerLayerFeatures } from './layer-lens.js';
 import { registerEstimateFeatures } from './estimate-lens.js';
 import { registerEditorCommands } from './editor-commands.js';
-import { startClient, startEarly, takeEarlyClient, timings } from './server-start.js';
+import { startClient, takeEarlyClient, timings } from './server-start.js';
 import { PACKAGE_INDEX_DIR_NOTIFICATION } from '../../common/src/protocol.js';
 
 let client: LanguageClient | undefined;
@@ -39,5 +39,5 @@ export async function deactivate(): Promise<void> {
   client = undefined;
 }
 
-// While the bundle loads, before VS Code has the context ready for activate() (see server-start.ts).
-startEarly();
+// Called by entry.ts (dist/extension.js) once this bundle has loaded, before VS Code has the context ready for activate().
+export { startEarly } from './server-start.js';

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, State, type LanguageClientOptions } from 'vscode-languageclient/node';
 import { SHOW_DOCS_COMMAND } from '../../common/src/protocol.js';
 import { serverRuntime } from './server-transport.js';
+import type { Provisional } from './provisional.js';
 
 export const DOCUMENT_SELECTOR = [
   { language: 'dockerfile', scheme: 'file' },
@@ -17,8 +18,11 @@ export interface ClientInit {
   buildkit?: boolean;
 }
 
-/** The client for `serverModule` (dist/server.js); `onFirstDiagnostics` runs once, after the first diagnostics are shown. */
-export function createClient(serverModule: string, init: ClientInit, onFirstDiagnostics?: () => void): LanguageClient {
+/**
+ * The client for `serverModule` (dist/server.js); `onFirstDiagnostics` runs once, after the first diagnostics are
+ * shown. The server's diagnostics for a document replace `provisional`'s in the same tick.
+ */
+export function createClient(serverModule: string, init: ClientInit, onFirstDiagnostics?: () => void, provisional?: Provisional): LanguageClient {
   // The server's stderr goes to the client's output channel (the client exists by the time the server runs).
   const runtime = serverRuntime(serverModule, (text) => client.outputChannel.append(text));
   let first = onFirstDiagnostics;
@@ -32,7 +36,11 @@ export function createClient(serverModule: string, init: ClientInit, onFirstDiag
     markdown: { isTrusted: { enabledCommands: [SHOW_DOCS_COMMAND] } },
     middleware: {
       handleDiagnostics: (uri, diagnostics, next) => {
-        next(uri, diagnostics);
+        try {
+          provisional?.takeOver(uri);
+        } finally {
+          next(uri, diagnostics);
+        }
         const f = first;
         first = undefined;
         f?.();
@@ -42,7 +50,9 @@ export function createClient(serverModule: string, init: ClientInit, onFirstDiag
   const client = new LanguageClient('dockerfileSlim', 'Dockerfile Slim', runtime.options, clientOptions);
   // Stopped for good or before a restart: the old server's worker goes (a restart starts a new one).
   client.onDidChangeState((e) => {
-    if (e.newState === State.Stopped) runtime.dispose();
+    if (e.newState !== State.Stopped) return;
+    runtime.dispose();
+    provisional?.dispose();
   });
   return client;
 }

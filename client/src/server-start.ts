@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { createClient, serverModule, type ClientInit } from './language-client.js';
+import type { Provisional } from './provisional.js';
 
 export interface StartedClient {
   client: LanguageClient;
@@ -17,21 +18,46 @@ export interface StartedClient {
   needsIndexDir: boolean;
 }
 
+let provisionalShown = (): number => NaN;
+
 /** performance.now() at the steps of activation: the activation benchmark reads them (exports.timings). */
-export const timings = { loaded: NaN, clientStart: NaN, activateStart: NaN, activateEnd: NaN, serverReady: NaN };
+export const timings = {
+  /** dist/extension.js (entry.ts) started to load. */
+  entry: NaN,
+  /** This bundle (dist/client.js) loaded. */
+  loaded: NaN,
+  clientStart: NaN,
+  activateStart: NaN,
+  activateEnd: NaN,
+  serverReady: NaN,
+  /** The server's first diagnostics were shown. */
+  serverDiagnostics: NaN,
+  /** The first provisional diagnostics were set (provisional.ts); NaN if none were. */
+  get provisionalShown(): number {
+    return provisionalShown();
+  },
+};
 
 /** How long after `ready` the features that wait for the first diagnostics start anyway. */
 const SETTLE_FALLBACK_MS = 2000;
 
-export function startClient(init: ClientInit): StartedClient {
+/** `provisional`: the diagnostics shown until the server's replace them (it hears when the server is up, or failed). */
+export function startClient(init: ClientInit, provisional?: Provisional): StartedClient {
   let firstShown!: () => void;
   const shown = new Promise<void>((r) => (firstShown = r));
-  const client = createClient(serverModule(), init, () => firstShown());
+  const onFirst = (): void => {
+    if (Number.isNaN(timings.serverDiagnostics)) timings.serverDiagnostics = performance.now();
+    firstShown();
+  };
+  const client = createClient(serverModule(), init, onFirst, provisional);
   timings.clientStart = performance.now();
   const ready = client.start();
   void ready.then(
-    () => (timings.serverReady = performance.now()),
-    () => undefined,
+    () => {
+      timings.serverReady = performance.now();
+      provisional?.serverReady();
+    },
+    () => provisional?.dispose(),
   );
   const fallback = ready.then(
     () => new Promise<void>((r) => setTimeout(r, SETTLE_FALLBACK_MS)),
@@ -58,16 +84,20 @@ function dockerfileVisible(): Promise<void> {
 let early: StartedClient | undefined;
 
 /**
- * Called while the bundle loads: starts the client if this is a real extension host (a stand-in `vscode`, as in
- * bench/protocol.ts, has no document list). Never throws: on any failure activate() starts the client itself.
+ * Called once the bundles have loaded (entry.ts): starts the client if this is a real extension host (a stand-in
+ * `vscode`, as in bench/protocol.ts, has no document list). Never throws: on any failure activate() starts the
+ * client itself (and the provisional diagnostics go).
  */
-export function startEarly(): void {
+export function startEarly(provisional: Provisional | undefined, entered: number): void {
+  timings.entry = entered;
+  provisionalShown = () => provisional?.firstShownAt ?? NaN;
   try {
     if (!Array.isArray(vscode.workspace.textDocuments)) return;
-    early = startClient({});
+    early = startClient({}, provisional);
     early.ready.catch(() => undefined);
   } catch {
     early = undefined;
+    provisional?.dispose();
   }
 }
 

@@ -1,20 +1,20 @@
-/** Engine findings -> LSP diagnostics, and the link to each rule's generated doc. */
+/**
+ * Engine findings -> LSP diagnostics, and the link to each rule's generated doc. Shared by the server and by the
+ * client's provisional diagnostics (client/src/provisional), so both show the same thing: type-only LSP imports.
+ */
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
+import type { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DetailedFinding, Severity } from './kernel/types.js';
-import { focusRange, plainMessage } from './diagnostic-shaping.js';
+import { focusRange, groupConsecutive, plainMessage } from './diagnostic-shaping.js';
 
 export const SOURCE = 'dockerfile-slim';
 
-const SEVERITY: Record<Severity, DiagnosticSeverity> = {
-  error: DiagnosticSeverity.Error,
-  warning: DiagnosticSeverity.Warning,
-  info: DiagnosticSeverity.Information,
-  hint: DiagnosticSeverity.Hint,
-};
+// DiagnosticSeverity's values (Error 1 … Hint 4), written out so that no LSP library code is bundled.
+const SEVERITY: Record<Severity, DiagnosticSeverity> = { error: 1, warning: 2, info: 3, hint: 4 };
 
-/** docs/rules/ of the installed extension (dist/server.js lives one folder below the root). */
+/** docs/rules/ of the installed extension (dist/server.js and dist/extension.js live one folder below the root). */
 const docsDir = path.resolve(__dirname, '..', 'docs', 'rules');
 
 export function docsUrl(rule: string): string {
@@ -34,4 +34,10 @@ export function toDiagnostic(f: DetailedFinding, toPos: (offset: number) => { li
     data: { rule: f.rule, start: f.start, end: f.end },
   };
   return d;
+}
+
+/** What the editor shows for `findings` of `doc` (whose text is `text`): shaped, then consecutive repeats grouped. */
+export function editorDiagnostics(doc: TextDocument, text: string, findings: readonly DetailedFinding[]): Diagnostic[] {
+  const items = findings.map((f) => ({ f, d: toDiagnostic(f, (o) => doc.positionAt(o), text) }));
+  return groupConsecutive(doc, items);
 }

@@ -2,9 +2,6 @@
  * The language server: wiring only. Lints on open/change (stale results are never published
  * over newer text), pulls settings per resource, and answers code actions from the engine.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   CodeActionKind,
   createConnection,
@@ -17,15 +14,14 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { codeActions, FIX_ALL_KIND, OPTIMIZE_UNSAFE_KIND, type ClientAbilities, type Fixer } from './code-actions.js';
 import { UNSAFE_QUICKFIX_KIND } from './action-helpers.js';
-import { toDiagnostic } from './diagnostics.js';
-import { groupConsecutive } from './diagnostic-shaping.js';
+import { editorDiagnostics } from './diagnostics.js';
 import { hoverAt } from './hover.js';
 import { LintPool, WORKER_THRESHOLD } from './lint-pool.js';
 import { listenForMeasuredSizes, withMeasuredSavings } from './measured-savings.js';
 import { defaults, normalise, type Settings } from './settings.js';
 import type { DetailedFinding, LintOptions } from './kernel/types.js';
 import { MAX_TEXT_LENGTH } from './engine/lint.js';
-import { resolveBuildContext } from '../../common/src/workspace/confine.js';
+import { buildContextOf, dockerignoreExists } from './build-context.js';
 import { registerPackageFeatures, type PackageKnowledge } from './packages/lsp.js';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -74,37 +70,25 @@ function settingsFor(uri: string): Promise<Settings> {
 
 const refusedContexts = new Set<string>();
 
-/**
- * The build context folder: the setting is relative to the workspace folder; empty means the Dockerfile's
- * folder. '' when the setting leaves the workspace or names a UNC path: such a folder is never touched.
- */
-export function contextDir(uri: string, context: string): string {
-  const file = fileURLToPath(uri);
-  const folder = workspaceFolders.find((f) => uri.startsWith(f.endsWith('/') ? f : `${f}/`));
-  const r = resolveBuildContext(context, file, folder ? fileURLToPath(folder) : undefined);
-  if (r.ok) return r.dir;
-  if (!refusedContexts.has(context)) {
+/** Warns once per refused build.context setting (such a folder is never touched). */
+function refusedContext(context: string): (reason: string) => void {
+  return (reason) => {
+    if (refusedContexts.has(context)) return;
     refusedContexts.add(context);
-    connection.console.warn(`dockerfile-slim: build.context ${JSON.stringify(context)} ignored: ${r.reason}`);
-  }
+    connection.console.warn(`dockerfile-slim: build.context ${JSON.stringify(context)} ignored: ${reason}`);
+  };
+}
+
+/** The build context folder ('' when the setting leaves the workspace or names a UNC path). */
+export function contextDir(uri: string, context: string): string {
+  const r = buildContextOf(uri, context, workspaceFolders);
+  if (r.ok) return r.dir;
+  refusedContext(context)(r.reason);
   return '';
 }
 
-/** Does the build context hold a .dockerignore (or `<Dockerfile>.dockerignore`)? Unknown for non-file URIs. */
-function dockerignoreExists(uri: string, context: string): boolean | undefined {
-  if (!uri.startsWith('file:')) return undefined;
-  try {
-    const file = fileURLToPath(uri);
-    const dir = contextDir(uri, context);
-    if (!dir) return undefined; // unknown: DS012 stays quiet rather than look outside the workspace
-    return fs.existsSync(path.join(dir, '.dockerignore')) || fs.existsSync(`${file}.dockerignore`);
-  } catch {
-    return undefined;
-  }
-}
-
 function optionsFor(uri: string, s: Settings): LintOptions {
-  return { rules: s.rules, dockerignoreExists: dockerignoreExists(uri, s.buildContext), packages };
+  return { rules: s.rules, dockerignoreExists: dockerignoreExists(uri, s.buildContext, workspaceFolders, refusedContext(s.buildContext)), packages };
 }
 
 async function validate(doc: TextDocument): Promise<void> {
@@ -143,8 +127,7 @@ async function validate(doc: TextDocument): Promise<void> {
   }
   const findings = withMeasuredSavings(doc.uri, text, outcome.findings);
   lastLint.set(doc.uri, { version: doc.version, findings });
-  const items = findings.map((f) => ({ f, d: toDiagnostic(f, (o) => doc.positionAt(o), text) }));
-  void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: groupConsecutive(doc, items) });
+  void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: editorDiagnostics(doc, text, findings) });
 }
 
 /** Coalesces bursts of changes: only the newest text of a document is linted. */

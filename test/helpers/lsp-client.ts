@@ -91,8 +91,9 @@ export class LspClient {
     });
   }
 
-  async initialize(withConfiguration = true): Promise<void> {
-    await this.request('initialize', { processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: withConfiguration } } });
+  /** `extra`: more `initialize` params (workspaceFolders, initializationOptions). */
+  async initialize(withConfiguration = true, extra: Json = {}): Promise<void> {
+    await this.request('initialize', { processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: withConfiguration } }, ...extra });
     this.notify('initialized', {});
   }
 

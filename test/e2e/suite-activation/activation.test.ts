@@ -1,9 +1,9 @@
 /**
- * Activation cost in a real extension host (issue 14), run by `npm run bench` (bench/activation.ts),
- * not by `npm test`: the first Dockerfile opened in a fresh window fires `onLanguage:dockerfile`;
- * the time from opening it to our first diagnostics covers loading the extension, starting the
- * language server and the first lint. The number goes to DSLIM_BENCH_OUT; the only assertions are
- * functional (inactive before, diagnostics after), never a time limit.
+ * Activation in a real extension host (issue 14): the first Dockerfile opened in a fresh window fires
+ * `onLanguage:dockerfile`. Checked (npm test): the first diagnostics are the provisional ones of the extension host
+ * (client/src/provisional.ts), and the server's that replace them are the same. Timed (npm run bench,
+ * bench/activation.ts): each step from opening the document to the server's diagnostics; the numbers go to
+ * DSLIM_BENCH_OUT. No time limit is asserted.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -11,7 +11,7 @@ import * as inspector from 'node:inspector';
 import * as path from 'node:path';
 import { describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import { EXTENSION_ID, fixtureUri, waitForDiagnostics } from '../support/vscode-helpers';
+import { EXTENSION_ID, fixtureUri, ours, waitForDiagnostics } from '../support/vscode-helpers';
 import { userCacheDir } from '../../../common/src/platform/user-cache';
 
 describe('activation', () => {
@@ -45,7 +45,18 @@ describe('activation', () => {
     })();
     const t0 = performance.now();
     // Subscribed before the open; the editor showing is VS Code's work and runs alongside.
-    const diagnosed = waitForDiagnostics(uri, (d) => d.length > 0, 'first diagnostics').then((ds) => ({ ds, at: performance.now() }));
+    // Polled as well as awaited: onDidChangeDiagnostics fires 50 ms after a change (VS Code debounces it), while
+    // getDiagnostics has them (and the window has been sent them) at once.
+    const diagnosed = Promise.race([
+      waitForDiagnostics(uri, (d) => d.length > 0, 'first diagnostics').then((ds) => ({ ds, at: performance.now() })),
+      (async (): Promise<{ ds: vscode.Diagnostic[]; at: number }> => {
+        for (;;) {
+          const ds = ours(uri);
+          if (ds.length > 0) return { ds, at: performance.now() };
+          await new Promise((r) => setTimeout(r, 2));
+        }
+      })(),
+    ]);
     const doc = await vscode.workspace.openTextDocument(uri);
     const opened = performance.now();
     // When VS Code counted the extension active (activate() returned and the activation finished).
@@ -58,24 +69,39 @@ describe('activation', () => {
     const { ds, at: firstDiagnostics } = await diagnosed;
     const shownAt = await shown;
     await phases;
+    type Timings = Record<
+      'entry' | 'loaded' | 'clientStart' | 'activateStart' | 'activateEnd' | 'serverReady' | 'serverDiagnostics' | 'provisionalShown',
+      number
+    >;
+    const own = (ext.exports as { timings?: Timings }).timings;
+    // The first squiggles came from the extension host (client/src/provisional.ts); the server's replace them and
+    // must be the same (else they would jump on screen). Wait for the server's, then compare.
+    const provisional = ds.map(shape);
+    while (!Number.isFinite(own?.serverDiagnostics)) await new Promise((r) => setTimeout(r, 5));
+    const server = ours(uri).map(shape);
     if (session && profile) {
       const r = (await post('Profiler.stop')) as { profile: unknown };
       fs.writeFileSync(profile, JSON.stringify(r.profile));
       session.disconnect();
     }
     assert.equal(ext.isActive, true);
+    assert.ok(Number.isFinite(own?.provisionalShown), 'the first diagnostics were the provisional ones');
+    assert.ok((own?.provisionalShown ?? NaN) < (own?.serverDiagnostics ?? NaN), "the provisional diagnostics came before the server's");
+    assert.deepEqual(provisional, server, "the server's diagnostics equal the provisional ones");
     const out = process.env['DSLIM_BENCH_OUT'];
-    const own = (ext.exports as { timings?: Record<'loaded' | 'clientStart' | 'activateStart' | 'activateEnd' | 'serverReady', number> }).timings;
     const at = (x: number | undefined): number => (x === undefined ? NaN : x - t0);
     const result = {
       lines: doc.lineCount,
       openMs: opened - t0,
+      entryMs: at(own?.entry),
+      provisionalMs: at(own?.provisionalShown),
       loadedMs: at(own?.loaded),
       clientStartMs: at(own?.clientStart),
       activateStartMs: at(own?.activateStart),
       activateMs: own ? own.activateEnd - own.activateStart : NaN,
       activeMs,
       readyMs: at(own?.serverReady),
+      serverDiagnosticsMs: at(own?.serverDiagnostics),
       firstDiagnosticsMs: firstDiagnostics - t0,
       shownMs: shownAt - t0,
       codeCache,
@@ -85,3 +111,11 @@ describe('activation', () => {
     console.log(`activation: ${JSON.stringify(result)}`);
   });
 });
+
+/** What a user sees of a diagnostic. */
+function shape(d: vscode.Diagnostic): unknown {
+  const code = typeof d.code === 'object' ? { value: d.code.value, target: d.code.target.toString() } : d.code;
+  const r = (x: vscode.Range): number[] => [x.start.line, x.start.character, x.end.line, x.end.character];
+  const related = d.relatedInformation?.map((i) => ({ uri: i.location.uri.toString(), range: r(i.location.range), message: i.message }));
+  return { range: r(d.range), message: d.message, severity: d.severity, code, source: d.source, related, tags: d.tags };
+}

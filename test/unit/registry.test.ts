@@ -107,3 +107,17 @@ test('package.json dockerfileSlim.rules schema is generated from rule metadata',
   assert.deepEqual(prop.default, setting.default, 'package.json rules default (every rule listed) is stale: run UPDATE_GOLDEN=1 npm test');
   assert.equal(prop.markdownDescription, setting.markdownDescription, 'package.json rules description is stale: run UPDATE_GOLDEN=1 npm test');
 });
+
+test('every setting declares a scope: the language client and the provisional diagnostics read the whole section per document', () => {
+  // VS Code warns ("Accessing a window scoped configuration for a resource is not expected") for each read of
+  // `dockerfileSlim` with a resource while any of its settings has no scope (window scope).
+  const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+    contributes: { configuration: { properties: Record<string, { scope?: string }> } | { properties: Record<string, { scope?: string }> }[] };
+  };
+  const props = [pkg.contributes.configuration].flat().flatMap((c) => Object.entries(c.properties));
+  assert.ok(props.length > 5);
+  const unscoped = props
+    .filter(([, v]) => !['resource', 'machine', 'machine-overridable', 'language-overridable', 'application'].includes(v.scope ?? ''))
+    .map(([k]) => k);
+  assert.deepEqual(unscoped, []);
+});

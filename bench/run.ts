@@ -184,25 +184,31 @@ results.incremental = {
 
 /**
  * Cost per 1k lines as files grow, on the same content: the 50k-line stress file's corpus files cut
- * into files of about 1k, 5k, 20k lines (or left whole), each pass linting all of them once on fresh
- * texts after a full GC, so every pass covers the same 51k lines and counts its own garbage collection.
+ * into files of about 1k, 5k, 20k lines (or left whole). Each pass lints every set once on fresh texts
+ * after a full GC (so every set covers the same 51k lines and counts its own garbage collection); the
+ * sets take turns within a pass, in a rotating order, so drifting machine load does not favour one size.
  */
-function sustained(files: readonly string[]): number {
-  const passes: number[] = [];
-  for (let p = 0; p < 5; p++) {
-    const texts = files.map((f) => fresh(f));
-    gc();
-    const t0 = performance.now();
-    for (const x of texts) ours(x);
-    passes.push(performance.now() - t0);
-  }
-  return stats(passes).p50 / (files.reduce((a, f) => a + lineCount(f), 0) / 1000);
+function timeSet(files: readonly string[]): number {
+  const texts = files.map((f) => fresh(f));
+  gc();
+  const t0 = performance.now();
+  for (const x of texts) ours(x);
+  return performance.now() - t0;
 }
 const parts50k = stressParts(corpus, 50000);
-const sizes = [1000, 5000, 20000, 50000].map((n) => {
-  const files = partition(parts50k, n);
-  return { n, files: files.length, perKLines: sustained(files) };
-});
+const sets = [1000, 5000, 20000, 50000].map((n) => ({ n, files: partition(parts50k, n), passes: [] as number[] }));
+const SUSTAINED_PASSES = 7;
+for (let p = 0; p < SUSTAINED_PASSES; p++) {
+  for (let i = 0; i < sets.length; i++) {
+    const set = sets[(i + p) % sets.length];
+    if (set) set.passes.push(timeSet(set.files));
+  }
+}
+const sizes = sets.map((x) => ({
+  n: x.n,
+  files: x.files.length,
+  perKLines: stats(x.passes).p50 / (x.files.reduce((a, f) => a + lineCount(f), 0) / 1000),
+}));
 results.sustained = sizes;
 console.log(
   `Ours per 1k lines on the same 51k lines cut into files of about 1k / 5k / 20k / 50k lines (${sizes.map((x) => x.files).join(' / ')} files; GC counted): ${sizes.map((x) => ms(x.perKLines)).join(' / ')} ms\n`,

@@ -36,6 +36,18 @@ const texts = [
   .map((f) => ({ name: path.relative(repoRoot, f), text: fs.readFileSync(f, 'utf8') }))
   .filter((t) => t.text.length <= PROVISIONAL_MAX_CHARS);
 
+// Line ends, a BOM and hostile input change offsets and positions: the shaping must still agree.
+const variants = texts.filter((_, i) => i % 4 === 0);
+texts.push(
+  ...variants.map((t) => ({ name: `${t.name} (CRLF)`, text: t.text.replace(/\r?\n/g, '\r\n') })),
+  ...variants.map((t) => ({ name: `${t.name} (BOM)`, text: `\uFEFF${t.text}` })),
+  { name: 'escape directive', text: '# escape=`\nFROM debian:12\nRUN apt-get update && `\n    apt-get install -y curl\n' },
+  { name: 'here-document', text: 'FROM alpine:3.20\nRUN <<EOF\napk add curl\nEOF\nRUN apk add git\n' },
+  { name: 'half-typed', text: 'FROM debian:12\nRUN apt-get install -y \\\n' },
+  { name: 'lone CR', text: 'FROM alpine\rRUN apk add curl\nRUN apk add git\r\n' },
+  { name: 'binary', text: Buffer.from(Array.from({ length: 600 }, (_, i) => (i * 37 + 11) % 256)).toString('latin1') },
+);
+
 /** Two build contexts in one workspace folder: `with/` has a .dockerignore, `without/` has none. */
 function workspace(): { root: string; folderUri: string } {
   const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'dslim-parity-')));

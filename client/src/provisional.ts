@@ -6,7 +6,8 @@
  * document, its diagnostics replace these in the same tick (the client's middleware calls `takeOver`), and this
  * document is never linted here again; once the server is up, newly opened documents are left to it.
  * Never a stale result: a change re-lints the document here until the server took it over. Never a blocked editor:
- * only documents of at most 32 KB, each lint one short task.
+ * only documents of at most 32 KB, each lint one short task. These carry no `data` (only the language client's own
+ * diagnostics send it back), so a quick fix may wait for the server's diagnostics, a fraction of a second later.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';

@@ -8,6 +8,7 @@ import { instructionHashes, recordKey, type BuildRecord } from './build-measure.
 import { runFetchIndex } from './index-fetch.js';
 import { ESTIMATES_REQUEST, INDEXES_CHANGED, type EstimatesResult, type WireEstimate } from '../../common/src/protocol.js';
 import { registerWhenSettled } from './after-settled.js';
+import { DOCUMENT_SELECTOR } from './document-selector.js';
 
 const SHOW = 'dockerfileSlim.showEstimate';
 
@@ -107,13 +108,5 @@ export function registerEstimateFeatures(context: vscode.ExtensionContext, clien
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('dockerfileSlim.packages') && provider.refresh()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => provider.refresh()),
   );
-  registerWhenSettled(context, providersAfter, () => [
-    vscode.languages.registerCodeLensProvider(
-      [
-        { language: 'dockerfile', scheme: 'file' },
-        { language: 'dockerfile', scheme: 'untitled' },
-      ],
-      provider,
-    ),
-  ]);
+  registerWhenSettled(context, providersAfter, () => [vscode.languages.registerCodeLensProvider(DOCUMENT_SELECTOR, provider)]);
 }

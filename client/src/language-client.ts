@@ -5,11 +5,7 @@ import { LanguageClient, State, type LanguageClientOptions } from 'vscode-langua
 import { SHOW_DOCS_COMMAND } from '../../common/src/protocol.js';
 import { serverRuntime } from './server-transport.js';
 import type { Provisional } from './provisional.js';
-
-export const DOCUMENT_SELECTOR = [
-  { language: 'dockerfile', scheme: 'file' },
-  { language: 'dockerfile', scheme: 'untitled' },
-];
+import { DOCUMENT_SELECTOR } from './document-selector.js';
 
 export interface ClientInit {
   /** The cache of package indexes; undefined: the server waits for PACKAGE_INDEX_DIR_NOTIFICATION before reading any. */

@@ -14,6 +14,7 @@ import * as vscode from 'vscode';
 import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver/node';
 import { loadWithCodeCache } from '../../common/src/platform/code-cache.js';
 import { provisionalDiagnostics, type LintDetailed } from './provisional-lint.js';
+import { DOCUMENT_SELECTOR } from './document-selector.js';
 
 export interface Provisional {
   /** The server published for `uri`: its diagnostics replace ours, and this document is not linted here again. */
@@ -25,9 +26,9 @@ export interface Provisional {
   readonly firstShownAt: number | undefined;
 }
 
-/** The selector of the language client (language-client.ts DOCUMENT_SELECTOR), as a test. */
+/** Whether the language client will sync `doc` (it matches documents to its selector the same way). */
 function selected(doc: vscode.TextDocument): boolean {
-  return doc.languageId === 'dockerfile' && (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled');
+  return vscode.languages.match(DOCUMENT_SELECTOR, doc) > 0;
 }
 
 function severity(lsp: number | undefined): vscode.DiagnosticSeverity {

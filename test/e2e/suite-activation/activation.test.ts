@@ -11,7 +11,7 @@ import * as inspector from 'node:inspector';
 import * as path from 'node:path';
 import { describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import { EXTENSION_ID, fixtureUri, ours, waitForDiagnostics } from '../support/vscode-helpers';
+import { EXTENSION_ID, fixtureUri, ours, WAIT_MS } from '../support/vscode-helpers';
 import { userCacheDir } from '../../../common/src/platform/user-cache';
 
 describe('activation', () => {
@@ -45,30 +45,20 @@ describe('activation', () => {
     })();
     const t0 = performance.now();
     // Subscribed before the open; the editor showing is VS Code's work and runs alongside.
-    // Polled as well as awaited: onDidChangeDiagnostics fires 50 ms after a change (VS Code debounces it), while
+    // Polled, not awaited through onDidChangeDiagnostics: VS Code fires that event 50 ms after a change, while
     // getDiagnostics has them (and the window has been sent them) at once.
-    const diagnosed = Promise.race([
-      waitForDiagnostics(uri, (d) => d.length > 0, 'first diagnostics').then((ds) => ({ ds, at: performance.now() })),
-      (async (): Promise<{ ds: vscode.Diagnostic[]; at: number }> => {
-        for (;;) {
-          const ds = ours(uri);
-          if (ds.length > 0) return { ds, at: performance.now() };
-          await new Promise((r) => setTimeout(r, 2));
-        }
-      })(),
-    ]);
+    const diagnosed = poll(() => {
+      const ds = ours(uri);
+      return ds.length > 0 ? { ds, at: performance.now() } : undefined;
+    }, 'the first diagnostics');
     const doc = await vscode.workspace.openTextDocument(uri);
     const opened = performance.now();
     // When VS Code counted the extension active (activate() returned and the activation finished).
-    let activeMs = NaN;
-    const phases = (async (): Promise<void> => {
-      while (!ext.isActive) await new Promise((r) => setTimeout(r, 5));
-      activeMs = performance.now() - t0;
-    })();
+    const phases = poll(() => (ext.isActive ? performance.now() - t0 : undefined), 'the extension to count as active', 5);
     const shown = Promise.resolve(vscode.window.showTextDocument(doc, { preview: false })).then(() => performance.now());
     const { ds, at: firstDiagnostics } = await diagnosed;
     const shownAt = await shown;
-    await phases;
+    const activeMs = await phases;
     type Timings = Record<
       'entry' | 'loaded' | 'clientStart' | 'activateStart' | 'activateEnd' | 'serverReady' | 'serverDiagnostics' | 'provisionalShown',
       number
@@ -77,7 +67,7 @@ describe('activation', () => {
     // The first squiggles came from the extension host (client/src/provisional.ts); the server's replace them and
     // must be the same (else they would jump on screen). Wait for the server's, then compare.
     const provisional = ds.map(shape);
-    while (!Number.isFinite(own?.serverDiagnostics)) await new Promise((r) => setTimeout(r, 5));
+    await poll(() => (Number.isFinite(own?.serverDiagnostics) ? true : undefined), "the server's diagnostics", 5);
     const server = ours(uri).map(shape);
     if (session && profile) {
       const r = (await post('Profiler.stop')) as { profile: unknown };
@@ -118,4 +108,15 @@ function shape(d: vscode.Diagnostic): unknown {
   const r = (x: vscode.Range): number[] => [x.start.line, x.start.character, x.end.line, x.end.character];
   const related = d.relatedInformation?.map((i) => ({ uri: i.location.uri.toString(), range: r(i.location.range), message: i.message }));
   return { range: r(d.range), message: d.message, severity: d.severity, code, source: d.source, related, tags: d.tags };
+}
+
+/** `get()` every `everyMs` until it is not undefined; fails after WAIT_MS. */
+async function poll<T>(get: () => T | undefined, what: string, everyMs = 2): Promise<T> {
+  const deadline = performance.now() + WAIT_MS;
+  for (;;) {
+    const v = get();
+    if (v !== undefined) return v;
+    if (performance.now() > deadline) throw new Error(`timed out after ${WAIT_MS} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
 }

@@ -71,24 +71,26 @@ function settingsFor(uri: string): Promise<Settings> {
 const refusedContexts = new Set<string>();
 
 /** Warns once per refused build.context setting (such a folder is never touched). */
-function refusedContext(context: string): (reason: string) => void {
-  return (reason) => {
-    if (refusedContexts.has(context)) return;
-    refusedContexts.add(context);
-    connection.console.warn(`dockerfile-slim: build.context ${JSON.stringify(context)} ignored: ${reason}`);
-  };
+function warnRefused(context: string, reason: string): void {
+  if (refusedContexts.has(context)) return;
+  refusedContexts.add(context);
+  connection.console.warn(`dockerfile-slim: build.context ${JSON.stringify(context)} ignored: ${reason}`);
 }
 
 /** The build context folder ('' when the setting leaves the workspace or names a UNC path). */
 export function contextDir(uri: string, context: string): string {
   const r = buildContextOf(uri, context, workspaceFolders);
   if (r.ok) return r.dir;
-  refusedContext(context)(r.reason);
+  warnRefused(context, r.reason);
   return '';
 }
 
 function optionsFor(uri: string, s: Settings): LintOptions {
-  return { rules: s.rules, dockerignoreExists: dockerignoreExists(uri, s.buildContext, workspaceFolders, refusedContext(s.buildContext)), packages };
+  return {
+    rules: s.rules,
+    dockerignoreExists: dockerignoreExists(uri, s.buildContext, workspaceFolders, (reason) => warnRefused(s.buildContext, reason)),
+    packages,
+  };
 }
 
 async function validate(doc: TextDocument): Promise<void> {

@@ -20,14 +20,14 @@ const entries = [
   // What VS Code loads: provisional diagnostics first, then dist/client.js (the rest of the extension).
   { entryPoints: ['client/src/entry.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
-  { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
+  { entryPoints: ['server/src/lsp/server.ts'], outfile: 'dist/server.js' },
   // The editor starts the server through this loader (a V8 code cache of dist/server.js).
-  { entryPoints: ['server/src/cached-start.ts'], outfile: 'dist/server-cached.js' },
-  // The server lints big documents in worker threads (server/src/lint-pool.ts loads it next to server.js).
-  { entryPoints: ['server/src/lint-worker.ts'], outfile: 'dist/lint-worker.js' },
-  { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: ['server/src/lsp/cached-start.ts'], outfile: 'dist/server-cached.js' },
+  // The server lints big documents in worker threads (server/src/runner/lint-pool.ts loads it next to server.js).
+  { entryPoints: ['server/src/runner/lint-worker.ts'], outfile: 'dist/lint-worker.js' },
+  { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: ['server/src/engine/index.ts'], outfile: 'dist/engine.js' },
-  { entryPoints: ['common/src/layers/index.ts'], outfile: 'dist/layers.js' },
+  { entryPoints: ['common/src/image-layers/index.ts'], outfile: 'dist/layers.js' },
 ];
 
 const contexts = await Promise.all(entries.map((e) => esbuild.context({ ...common, ...e })));

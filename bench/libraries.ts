@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { Readable } from 'node:stream';
 import * as esbuild from 'esbuild';
-import { TarStream } from '../common/src/layers/tar-stream.js';
+import { TarStream } from '../common/src/image-layers/tar-stream.js';
 import { buildModel } from '../server/src/kernel/model.js';
 import { parseShell } from '../server/src/kernel/shell/parser.js';
 
@@ -123,7 +123,7 @@ function bundleSizes(): void {
   const dir = process.env.DSL_BENCH_LIBS ? path.resolve(process.env.DSL_BENCH_LIBS, '..') : undefined;
   const repo = path.resolve(__dirname, '..', '..');
   const entries: [string, string, string | undefined][] = [
-    ['ours: tar-stream.ts', `export { TarStream } from './common/src/layers/tar-stream';`, repo],
+    ['ours: tar-stream.ts', `export { TarStream } from './common/src/image-layers/tar-stream';`, repo],
     ['ours: shell lexer+parser', `export { parseShell } from './server/src/kernel/shell/parser';`, repo],
     ['tar-stream', `module.exports = require('tar-stream').extract;`, dir],
     ['sh-syntax (+ main.wasm, separate file)', `module.exports = require('sh-syntax').parse;`, dir],

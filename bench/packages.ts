@@ -6,11 +6,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CompactIndex, IndexBuilder } from '../common/src/packages/compact.js';
-import { parseDebianPackages } from '../common/src/packages/deb-parse.js';
-import { fetchGzipText } from '../common/src/packages/fetch.js';
-import { baseSet } from '../common/src/packages/base-set.js';
-import { resolveInstall } from '../common/src/packages/resolve.js';
+import { CompactIndex, IndexBuilder } from '../common/src/package-index/compact.js';
+import { parseDebianPackages } from '../common/src/package-index/deb-parse.js';
+import { fetchGzipText } from '../common/src/package-index/fetch.js';
+import { baseSet } from '../common/src/package-index/base-set.js';
+import { resolveInstall } from '../common/src/package-index/resolve.js';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 const gc = (globalThis as { gc?: () => void }).gc ?? ((): void => undefined);

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { validate } from 'dockerfile-utils';
 import { lintDetailed } from '../server/src/engine/lint.js';
 import type { LintOptions } from '../server/src/kernel/types.js';
-import { IncrementalLinter } from '../server/src/incremental.js';
+import { IncrementalLinter } from '../server/src/runner/incremental.js';
 import { fresh, lineCount, loadCorpus, mb, ms, partition, repoRoot, stats, stressFile, stressParts, table } from './workloads.js';
 
 /** Every rule on: DS012 only reports when told there is no .dockerignore. */

@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildArgs, DockerError, runBuild, type DockerOptions } from '../../common/src/docker/docker-cli.js';
-import { finalStage } from '../../common/src/layers/index.js';
+import { finalStage } from '../../common/src/image-layers/index.js';
 import { planBuild, workspaceDirs } from './build-guard.js';
 import { BUILDKIT_UNAVAILABLE, detectBuilder, elapsed, StepTracker } from './builder.js';
 

@@ -1,4 +1,4 @@
-// Size estimates before a build (vscode glue only; the work is in the server and common/src/packages).
+// Size estimates before a build (vscode glue only; the work is in the server and common/src/package-index).
 // A CodeLens "≈ 245 MB est. · 81 packages" on install RUNs that have no build measurement; clicking it lists the
 // biggest packages. Missing indexes are fetched by a child process (`dist/cli.js fetch-index`), with a progress
 // notification, only when the setting allows it and the workspace is trusted; the editor never waits for it.

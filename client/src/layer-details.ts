@@ -4,7 +4,7 @@
 // - a markdown hover on the instruction keyword: size, top files, what removed them, a link to Show Layer Files;
 // - Show Layer Files: a list whose items do something (go to the line that removed a file, or copy its path).
 import * as vscode from 'vscode';
-import { formatBytes, type LineWaste } from '../../common/src/layers/index.js';
+import { formatBytes, type LineWaste } from '../../common/src/image-layers/index.js';
 import { makesNoLayer } from './lens-words.js';
 
 export { wasteSuffix } from './lens-words.js';

@@ -1,5 +1,5 @@
 // CodeLens above each final-stage instruction with its layer's size from the last build (vscode glue only; the
-// work is in common/src/layers and common/src/docker). Docker calls run off the provider's path, cached by image id, and every
+// work is in common/src/image-layers and common/src/docker). Docker calls run off the provider's path, cached by image id, and every
 // failure becomes one quiet lens instead of a popup.
 import * as vscode from 'vscode';
 import { buildAndMeasure, dockerOptions, instructionHashes, recordKey, type BuildRecord } from './build-measure.js';
@@ -9,7 +9,7 @@ import { tooLargeForLenses, TOO_LARGE_TITLE, UNREADABLE_TITLE, WasteCache } from
 import { SizeHistory } from './size-history.js';
 import { MeasuredSync, type SendNotification } from './measured-sync.js';
 import { deltaSuffix } from './size-chart.js';
-import { attributeLayers, finalStage, formatBytes, type RawHistoryRow, type SavedImage } from '../../common/src/layers/index.js';
+import { attributeLayers, finalStage, formatBytes, type RawHistoryRow, type SavedImage } from '../../common/src/image-layers/index.js';
 import { details, hideLens, layerHover, showLayerFiles, wasteSuffix, type LayerDetail } from './layer-details.js';
 import { registerWhenSettled } from './after-settled.js';
 

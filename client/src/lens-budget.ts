@@ -2,7 +2,7 @@
 // cap gets one quiet lens instead of a parse, and wasted bytes are computed once per built image and
 // Dockerfile, not once per keystroke: later edits only move the results to the lines that now hold the
 // same instructions.
-import { attributeWaste, type FinalStage, type LineWaste, type SavedImage } from '../../common/src/layers/index.js';
+import { attributeWaste, type FinalStage, type LineWaste, type SavedImage } from '../../common/src/image-layers/index.js';
 
 /** Largest Dockerfile the lens parses (the largest of 274 real-world Dockerfiles is 30 KB). */
 export const LENS_MAX_CHARS = 128 * 1024;

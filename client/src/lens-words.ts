@@ -1,6 +1,6 @@
 // The layer lens's words, pure (no VS Code): which instructions make no layer, and "removed later" (files
 // deleted) vs "replaced later" (files overwritten), never pointing at the lens's own line.
-import { formatBytes, type LineWaste } from '../../common/src/layers/index.js';
+import { formatBytes, type LineWaste } from '../../common/src/image-layers/index.js';
 
 /** Instructions that only change image metadata: Docker makes no layer (or an empty one) for them. */
 const METADATA = new Set([

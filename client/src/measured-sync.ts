@@ -1,7 +1,7 @@
 // Tells the language server what the last build measured per instruction (once per document and image), so
 // quick fixes can say "(saves 21.0 MB, measured)". Protocol: common/src/protocol.ts.
 import type * as vscode from 'vscode';
-import { measuredInstructions, type SavedImage } from '../../common/src/layers/index.js';
+import { measuredInstructions, type SavedImage } from '../../common/src/image-layers/index.js';
 import { MEASURED_SIZES_NOTIFICATION, type MeasuredSizesParams } from '../../common/src/protocol.js';
 
 export type SendNotification = (method: string, params: MeasuredSizesParams) => Promise<void> | void;

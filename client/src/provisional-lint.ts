@@ -5,9 +5,9 @@
  */
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic } from 'vscode-languageserver/node';
-import { editorDiagnostics } from '../../server/src/diagnostics.js';
-import { dockerignoreExists } from '../../server/src/build-context.js';
-import { normalise } from '../../server/src/settings.js';
+import { editorDiagnostics } from '../../server/src/lsp/diagnostics.js';
+import { dockerignoreExists } from '../../server/src/lsp/build-context.js';
+import { normalise } from '../../server/src/lsp/settings.js';
 import type { DetailedFinding, LintOptions } from '../../server/src/kernel/types.js';
 
 /** dist/engine.js's lintDetailed. */

@@ -1,6 +1,6 @@
 // Size history per Dockerfile (pure: no vscode): the last measurements, the change of each line since the
 // previous build, and the "Show Size History" page (inline SVG chart, no script, no remote resource).
-import { formatBytes } from '../../common/src/layers/index.js';
+import { formatBytes } from '../../common/src/image-layers/index.js';
 
 export interface SizeLine {
   line: number;

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
-import { entriesOldestFirst, finalStage, formatBytes, type RawHistoryRow } from '../../common/src/layers/index.js';
+import { entriesOldestFirst, finalStage, formatBytes, type RawHistoryRow } from '../../common/src/image-layers/index.js';
 import { hashText } from './build-measure.js';
 import { lineDelta, previousOf, pushMeasurement, renderHistoryHtml, signedBytes, type SizeLine, type SizeMeasurement } from './size-chart.js';
 

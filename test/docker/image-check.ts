@@ -4,7 +4,7 @@
  * filesystem. Pure functions over a SavedImage, plus the `docker save` reader.
  */
 import { spawn } from 'node:child_process';
-import { attributeWaste, ImageArchiveReader, type LayerFiles, type SavedImage } from '../../common/src/layers/index.js';
+import { attributeWaste, ImageArchiveReader, type LayerFiles, type SavedImage } from '../../common/src/image-layers/index.js';
 import type { DetailedFinding } from '../../server/src/engine/index.js';
 
 export const MB = 1_000_000;

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, createReadStream, cpS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DockerfileParser } from 'dockerfile-ast';
-import { attributeLayers, attributeWaste, readImageArchive } from '../../common/src/layers/index.js';
+import { attributeLayers, attributeWaste, readImageArchive } from '../../common/src/image-layers/index.js';
 import { DockerError, imageHistory, imageId, saveImage, type DockerOptions } from '../../common/src/docker/docker-cli.js';
 import { ociFromDockerSave } from './oci-repack.js';
 

@@ -9,9 +9,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { buildModel } from '../../server/src/kernel/model.js';
-import { estimateModel } from '../../server/src/analysis/packages/estimate.js';
-import { IndexStore } from '../../common/src/packages/store.js';
-import { releaseOfImage } from '../../common/src/packages/release.js';
+import { estimateModel } from '../../server/src/analysis/package-managers/estimate.js';
+import { IndexStore } from '../../common/src/package-index/store.js';
+import { releaseOfImage } from '../../common/src/package-index/release.js';
 
 const DOCKER = '/usr/bin/docker';
 const SKIP = process.env['DOCKER_TESTS'] === '0';

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DockerError, imageHistory, imageId, saveImage, type DockerErrorKind, type DockerOptions } from '../../common/src/docker/docker-cli.js';
-import { attributeLayers, parseHistoryOutput } from '../../common/src/layers/index.js';
+import { attributeLayers, parseHistoryOutput } from '../../common/src/image-layers/index.js';
 
 const unhandled: unknown[] = [];
 const onUnhandled = (e: unknown): void => void unhandled.push(e);

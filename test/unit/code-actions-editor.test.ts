@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AnnotatedTextEdit, CodeAction, CodeActionParams, Diagnostic, TextDocumentEdit } from 'vscode-languageserver/node';
 import { lintDetailed } from '../../server/src/engine/index.js';
-import { codeActions } from '../../server/src/code-actions.js';
-import { shortTitle } from '../../server/src/action-helpers.js';
-import { toDiagnostic } from '../../server/src/diagnostics.js';
+import { codeActions } from '../../server/src/lsp/code-actions.js';
+import { shortTitle } from '../../server/src/lsp/action-helpers.js';
+import { toDiagnostic } from '../../server/src/lsp/diagnostics.js';
 
 const uri = 'file:///tmp/dsl-editor/Dockerfile';
 const params = (doc: TextDocument, diagnostics: Diagnostic[], only?: string[]): CodeActionParams => ({

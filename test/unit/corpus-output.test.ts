@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { main } from '../../server/src/cli.js';
+import { main } from '../../server/src/cli/main.js';
 import { sharedDir } from '../helpers/paths.js';
 
 const dir = path.join(sharedDir, 'corpus', 'files');

@@ -3,9 +3,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { lintDetailed } from '../../server/src/engine/index.js';
-import { focusRange, groupConsecutive, plainMessage } from '../../server/src/diagnostic-shaping.js';
-import { toDiagnostic } from '../../server/src/diagnostics.js';
-import { hoverAt } from '../../server/src/hover.js';
+import { focusRange, groupConsecutive, plainMessage } from '../../server/src/lsp/diagnostic-shaping.js';
+import { toDiagnostic } from '../../server/src/lsp/diagnostics.js';
+import { hoverAt } from '../../server/src/lsp/hover.js';
 
 const pkgList = Array.from({ length: 16 }, (_, i) => `    pkg${i} \\`).join('\n');
 const text = `FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y \\\n${pkgList}\n    curl\n`;

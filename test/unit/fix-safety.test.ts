@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fix, lint, lintDetailed, selectFixes } from '../../server/src/engine/index.js';
-import { recommendsToKeep, type StageUsage } from '../../server/src/analysis/packages/recommends.js';
+import { recommendsToKeep, type StageUsage } from '../../server/src/analysis/package-managers/recommends.js';
 
 const none: StageUsage = { tls: false, ssh: false, pipBuild: false, npmInstall: false, composer: false, cgo: false, compile: false, commands: new Set() };
 

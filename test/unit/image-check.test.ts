@@ -2,7 +2,7 @@
 // whiteouts and opaque directories, and which build caches ship.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { LayerFiles, SavedImage } from '../../common/src/layers/index.js';
+import type { LayerFiles, SavedImage } from '../../common/src/image-layers/index.js';
 import { finalFiles, flaggedAt, shippedCaches } from '../docker/image-check.js';
 import type { DetailedFinding } from '../../server/src/engine/index.js';
 

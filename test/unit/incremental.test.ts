@@ -14,7 +14,7 @@ import { lintDetailed } from '../../server/src/engine/lint.js';
 import { buildModel } from '../../server/src/kernel/model.js';
 import { chunkText, parseChunked, splitStages } from '../../server/src/kernel/chunks.js';
 import { lintModel } from '../../server/src/engine/lint.js';
-import { IncrementalLinter } from '../../server/src/incremental.js';
+import { IncrementalLinter } from '../../server/src/runner/incremental.js';
 import type { LintOptions } from '../../server/src/kernel/types.js';
 import { dockerfile } from '../helpers/dockerfile-arb.js';
 import { propertyRuns, sharedDir, sharedSkip } from '../helpers/paths.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { attributeLayers, parseHistoryOutput, rowsFromConfigHistory } from '../../common/src/layers/index.js';
+import { attributeLayers, parseHistoryOutput, rowsFromConfigHistory } from '../../common/src/image-layers/index.js';
 import { loadFixture, positionalOracle } from './layers-fixtures.js';
 
 const RECORDED = ['apk-del-later.buildkit', 'apk-del-later.legacy', 'kitchen-sink.buildkit', 'kitchen-sink.legacy'];

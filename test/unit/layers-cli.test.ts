@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { finalStage, layerReport } from '../../common/src/layers/index.js';
+import { finalStage, layerReport } from '../../common/src/image-layers/index.js';
 import { evaluateBudgets, makeBaseline, parseBaseline, parseBudgets, parseByteSize, LayersUsageError } from '../../server/src/cli/layers-budget.js';
 import { renderMarkdown, renderSarif, renderText, type RenderInput } from '../../server/src/cli/layers-render.js';
 import { repoRoot } from '../helpers/paths.js';

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DockerfileParser } from 'dockerfile-ast';
-import type { RawHistoryRow } from '../../common/src/layers/index.js';
+import type { RawHistoryRow } from '../../common/src/image-layers/index.js';
 
 export interface RecordedFixture {
   recorded: string;

@@ -7,8 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
-import { ImageArchiveError, ImageArchiveReader, readImageArchive, TarParseError, TarStream } from '../../common/src/layers/index.js';
-import { MAX_META_BYTES } from '../../common/src/layers/tar-stream.js';
+import { ImageArchiveError, ImageArchiveReader, readImageArchive, TarParseError, TarStream } from '../../common/src/image-layers/index.js';
+import { MAX_META_BYTES } from '../../common/src/image-layers/tar-stream.js';
 import { chunked, tar, type TarItem } from './layers-tar-helper.js';
 
 /** One 512-byte header with a raw (possibly bogus) size field and a correct checksum. */

@@ -10,7 +10,7 @@ import {
   parseSize,
   readImageArchive,
   TarParseError,
-} from '../../common/src/layers/index.js';
+} from '../../common/src/image-layers/index.js';
 import { chunked, dockerSaveLegacy, ociArchive, tar, type FakeImage } from './layers-tar-helper.js';
 
 const MB = 1_000_000;

@@ -1,7 +1,7 @@
 /** Bounded CodeLens work (issue 17): a size cap checked before parsing, and wasted bytes computed once per build. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { finalStage, readImageArchive, type SavedImage } from '../../common/src/layers/index.js';
+import { finalStage, readImageArchive, type SavedImage } from '../../common/src/image-layers/index.js';
 import { LENS_MAX_CHARS, tooLargeForLenses, WasteCache } from '../../client/src/lens-budget.js';
 import { chunked, dockerSaveLegacy } from './layers-tar-helper.js';
 

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makesNoLayer, wasteSuffix } from '../../client/src/lens-words.js';
-import type { LineWaste } from '../../common/src/layers/index.js';
+import type { LineWaste } from '../../common/src/image-layers/index.js';
 
 const waste = (over: Partial<LineWaste>): LineWaste => ({ line: 2, bytes: 0, wastedBytes: 0, removedAt: [], topFiles: [], topWasted: [], ...over });
 

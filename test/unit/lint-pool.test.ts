@@ -1,8 +1,8 @@
-/** The server's lint scheduling (server/src/lint-pool.ts): big documents in a worker of their own, stale results dropped, budgets. */
+/** The server's lint scheduling (server/src/runner/lint-pool.ts): big documents in a worker of their own, stale results dropped, budgets. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lintDetailed } from '../../server/src/engine/lint.js';
-import { LintPool } from '../../server/src/lint-pool.js';
+import { LintPool } from '../../server/src/runner/lint-pool.js';
 
 const stage = (i: number): string => `FROM debian:bookworm AS s${i}\nRUN apt-get update && apt-get install -y curl${i}\nCOPY . /app\nRUN rm -rf /tmp/x\n`;
 const big = Array.from({ length: 3000 }, (_, i) => stage(i)).join('');

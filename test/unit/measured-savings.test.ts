@@ -1,9 +1,9 @@
 // Measured savings in quick fixes: what a saved image's layer tars say each instruction would save
-// (common/src/layers/measured.ts), and the language server (dist/server.js over LSP) putting
+// (common/src/image-layers/measured.ts), and the language server (dist/server.js over LSP) putting
 // "(saves 21.0 MB, measured)" into the DS002/DS003/DS013 messages and fix titles once the client sends them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { measuredInstructions, readImageArchive } from '../../common/src/layers/index.js';
+import { measuredInstructions, readImageArchive } from '../../common/src/image-layers/index.js';
 import { MEASURED_SIZES_NOTIFICATION, type MeasuredSizesParams } from '../../common/src/protocol.js';
 import { LspClient } from '../helpers/lsp-client.js';
 import { dockerSaveLegacy, type FakeImage } from './layers-tar-helper.js';

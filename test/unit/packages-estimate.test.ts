@@ -1,12 +1,12 @@
-/** Size estimates per RUN (server/src/packages/estimate.ts) against the recorded bookworm excerpt. */
+/** Size estimates per RUN (server/src/analysis/package-managers/estimate.ts) against the recorded bookworm excerpt. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { buildModel } from '../../server/src/kernel/model.js';
-import { estimateModel } from '../../server/src/analysis/packages/estimate.js';
-import { baseSet } from '../../common/src/packages/base-set.js';
-import { resolveInstall } from '../../common/src/packages/resolve.js';
-import { installLayerBytes } from '../../common/src/packages/layer-size.js';
+import { estimateModel } from '../../server/src/analysis/package-managers/estimate.js';
+import { baseSet } from '../../common/src/package-index/base-set.js';
+import { resolveInstall } from '../../common/src/package-index/resolve.js';
+import { installLayerBytes } from '../../common/src/package-index/layer-size.js';
 import { EXCERPT, indexOf } from './packages-fixtures.js';
 
 const idx = indexOf(fs.readFileSync(EXCERPT, 'utf8'));

@@ -10,9 +10,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import type { AddressInfo } from 'node:net';
-import { releaseOfImage } from '../../common/src/packages/release.js';
-import { fetchGzipText, gunzipIndex } from '../../common/src/packages/fetch.js';
-import { cacheFile, IndexStore, REFRESH_MS, sourceUrls } from '../../common/src/packages/store.js';
+import { releaseOfImage } from '../../common/src/package-index/release.js';
+import { fetchGzipText, gunzipIndex } from '../../common/src/package-index/fetch.js';
+import { cacheFile, IndexStore, REFRESH_MS, sourceUrls } from '../../common/src/package-index/store.js';
 import { EXCERPT } from './packages-fixtures.js';
 
 test('release from the base image tag', () => {

@@ -1,7 +1,7 @@
 /** Shared fixtures of the package-index tests. */
 import * as path from 'node:path';
-import { CompactIndex, IndexBuilder } from '../../common/src/packages/compact.js';
-import { parseDebianPackages } from '../../common/src/packages/deb-parse.js';
+import { CompactIndex, IndexBuilder } from '../../common/src/package-index/compact.js';
+import { parseDebianPackages } from '../../common/src/package-index/deb-parse.js';
 import { fixturesDir } from '../helpers/paths.js';
 
 /** Recorded from http://deb.debian.org/debian dists/bookworm/main/binary-amd64/Packages.gz (2026-11-30), fields trimmed. */

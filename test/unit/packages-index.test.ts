@@ -5,10 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { CompactIndex, IndexBuilder } from '../../common/src/packages/compact.js';
-import { IndexFormatError, parseDebianPackages, parseRelations } from '../../common/src/packages/deb-parse.js';
-import { resolveInstall } from '../../common/src/packages/resolve.js';
-import { minbase } from '../../common/src/packages/base-set.js';
+import { CompactIndex, IndexBuilder } from '../../common/src/package-index/compact.js';
+import { IndexFormatError, parseDebianPackages, parseRelations } from '../../common/src/package-index/deb-parse.js';
+import { resolveInstall } from '../../common/src/package-index/resolve.js';
+import { minbase } from '../../common/src/package-index/base-set.js';
 import { EXCERPT, indexOf } from './packages-fixtures.js';
 
 /** Installed-Size (KiB) of every paragraph, read with a regex independent of the parser. */

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { lint } from '../../server/src/engine/index.js';
-import type { PackageLookup } from '../../common/src/packages/types.js';
+import type { PackageLookup } from '../../common/src/package-index/types.js';
 import { EXCERPT, indexOf } from './packages-fixtures.js';
 
 const idx = indexOf(fs.readFileSync(EXCERPT, 'utf8'));

@@ -5,8 +5,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LspClient } from '../helpers/lsp-client.js';
-import { buildCache, cacheFile } from '../../common/src/packages/store.js';
-import { releaseOfImage } from '../../common/src/packages/release.js';
+import { buildCache, cacheFile } from '../../common/src/package-index/store.js';
+import { releaseOfImage } from '../../common/src/package-index/release.js';
 import { EXCERPT } from './packages-fixtures.js';
 
 const URI = 'file:///tmp/dsl-pkgindex-test/Dockerfile';

@@ -6,8 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildModel } from '../../server/src/engine/index.js';
-import { stageChain } from '../../server/src/analysis/layers/contents.js';
-import { stageUsage, usageWhere } from '../../server/src/analysis/packages/stage-usage.js';
+import { stageChain } from '../../server/src/analysis/layer-contents/contents.js';
+import { stageUsage, usageWhere } from '../../server/src/analysis/package-managers/stage-usage.js';
 import type { Instr, Model, Stage } from '../../server/src/kernel/model.js';
 
 function reference(model: Model, from: Instr): ReturnType<typeof usageWhere> {

@@ -2,7 +2,7 @@
 // call with the child's whole process group killed when it fires, and errors typed so the UI can show a quiet lens instead of a popup.
 import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { resolveExecutable } from './docker-path.js';
-import { ImageArchiveReader, normaliseRow, parseHistoryOutput, type RawHistoryRow, type SavedImage } from '../layers/index.js';
+import { ImageArchiveReader, normaliseRow, parseHistoryOutput, type RawHistoryRow, type SavedImage } from '../image-layers/index.js';
 
 export type DockerErrorKind = 'not-installed' | 'daemon-down' | 'image-not-found' | 'timed-out' | 'malformed-output' | 'failed';
 

@@ -3,7 +3,7 @@
  * (loading the bundle and whatever ran in its first 1.5 s, such as the first lint), kept in the user's cache folder
  * under a hash of the bundle and the Node version. Without a usable cache (first load, new version, unreadable or
  * unwritable folder, V8 rejecting the data) the bundle is compiled as usual and a cache is written 1.5 s later.
- * Used for the language server (server/src/cached-start.ts) and for the engine in the extension host
+ * Used for the language server (server/src/lsp/cached-start.ts) and for the engine in the extension host
  * (client/src/provisional.ts). Only for bundles that `require` nothing but Node's own modules and their own files.
  */
 import { createHash } from 'node:crypto';

@@ -5,10 +5,10 @@
  * on the main thread (no worker start-up cost). Budget overrides: DOCKERFILE_SLIM_TIME_BUDGET_MS,
  * DOCKERFILE_SLIM_HEAP_BUDGET_MB.
  */
-import { defaultIndexDir } from '../../../common/src/packages/store.js';
+import { defaultIndexDir } from '../../../common/src/package-index/store.js';
 import { fix, lintDetailed } from '../engine/lint.js';
 import type { DetailedFinding, FixOptions, FixResult, LintOptions } from '../kernel/types.js';
-import { DEFAULT_BUDGET, LintPool, WORKER_THRESHOLD, type Budget } from '../lint-pool.js';
+import { DEFAULT_BUDGET, LintPool, WORKER_THRESHOLD, type Budget } from '../runner/lint-pool.js';
 
 export type Budgeted<T> = { kind: 'done'; value: T } | { kind: 'too-expensive'; reason: string };
 

@@ -1,7 +1,7 @@
 // Size budgets for `dockerfile-slim layers`: parsing `--budget total=120MB,layer=50MB,wasted=0,growth=5%`,
 // the baseline file (`--baseline` / `--write-baseline`), and which lines exceed what.
 import { createHash } from 'node:crypto';
-import { formatBytes, type LayerReport } from '../../../common/src/layers/index.js';
+import { formatBytes, type LayerReport } from '../../../common/src/image-layers/index.js';
 
 export class LayersUsageError extends Error {}
 

@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import { DockerError, imageHistory, saveImage, type DockerOptions } from '../../../common/src/docker/docker-cli.js';
-import { finalStage, layerReport } from '../../../common/src/layers/index.js';
+import { finalStage, layerReport } from '../../../common/src/image-layers/index.js';
 import { buildImage } from './layers-build.js';
 import { evaluateBudgets, LayersUsageError, makeBaseline, parseBaseline, parseBudgets, type Baseline } from './layers-budget.js';
 import { renderJson, renderMarkdown, renderSarif, renderText, safeText, type RenderInput } from './layers-render.js';

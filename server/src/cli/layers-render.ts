@@ -1,6 +1,6 @@
 // Output of `dockerfile-slim layers`: text (a table, biggest first), json (the contract in spec.md), sarif
 // (results on the lines that exceed a budget or waste bytes) and markdown (for a pull-request comment).
-import { formatBytes, type LayerReport } from '../../../common/src/layers/index.js';
+import { formatBytes, type LayerReport } from '../../../common/src/image-layers/index.js';
 import type { Baseline, Budgets, Excess } from './layers-budget.js';
 import { lineGrowth } from './layers-budget.js';
 

@@ -13,7 +13,7 @@ import { docStart } from '../kernel/run-script.js';
 import { insertAfterWord } from '../kernel/edits.js';
 import type { Edit } from '../kernel/types.js';
 import { FILE_CMDS, USER_CMDS, convertApp, plainRuns } from './multi-stage-app.js';
-import { installStep, installedPackages } from '../analysis/packages/install-steps.js';
+import { installStep, installedPackages } from '../analysis/package-managers/install-steps.js';
 import { launchArgs, launcherOf, normJoin, workdirAt } from './multi-stage.js';
 import { cRuntime } from '../analysis/images/runtime-images.js';
 import type { RunView } from '../analysis/run-views.js';

@@ -10,7 +10,7 @@ import type { Instr, Model, Stage } from '../kernel/model.js';
 import type { Edit } from '../kernel/types.js';
 import type { Call } from '../kernel/commands.js';
 import { imageRange } from '../analysis/images/base-images.js';
-import { installedPackages } from '../analysis/packages/install-steps.js';
+import { installedPackages } from '../analysis/package-managers/install-steps.js';
 import { stageRunViews, type RunView } from '../analysis/run-views.js';
 import { MOVE, blockStartOffset, coalesce, normJoin, uniqueName, workdirAt } from './multi-stage.js';
 

@@ -1,5 +1,5 @@
 /** Public and internal types of the pure engine. Nothing here knows about LSP or VS Code. */
-import type { PackageLookup } from '../../../common/src/packages/types.js';
+import type { PackageLookup } from '../../../common/src/package-index/types.js';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 export type SeveritySetting = Severity | 'off' | 'default';

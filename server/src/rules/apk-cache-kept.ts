@@ -2,9 +2,9 @@ import { cleansDir, hasFlag, positionals, type Call } from '../kernel/commands.j
 import { appendCommand, insertAfterWord } from '../kernel/edits.js';
 import type { Instr, Model } from '../kernel/model.js';
 import { defineRule } from '../kernel/rule.js';
-import { cacheMountFix } from '../analysis/packages/cache-mounts.js';
+import { cacheMountFix } from '../analysis/package-managers/cache-mounts.js';
 import { callRange, hasCacheMount, runViews } from '../analysis/run-views.js';
-import { laterRuns } from '../analysis/layers/contents.js';
+import { laterRuns } from '../analysis/layer-contents/contents.js';
 
 const APK_VALUE_OPTS = new Set(['-X', '--repository', '-p', '--root', '--arch', '--cache-dir', '-t', '--virtual', '--repositories-file', '--keys-dir']);
 

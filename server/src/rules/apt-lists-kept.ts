@@ -4,8 +4,8 @@ import type { Instr, Model } from '../kernel/model.js';
 import type { Edit } from '../kernel/types.js';
 import { defineRule } from '../kernel/rule.js';
 import { callRange, hasCacheMount, runViews, type RunView } from '../analysis/run-views.js';
-import { laterRuns } from '../analysis/layers/contents.js';
-import { cacheMountFix } from '../analysis/packages/cache-mounts.js';
+import { laterRuns } from '../analysis/layer-contents/contents.js';
+import { cacheMountFix } from '../analysis/package-managers/cache-mounts.js';
 
 const APT = new Set(['apt-get', 'apt', 'aptitude']);
 const LISTS = '/var/lib/apt/lists';

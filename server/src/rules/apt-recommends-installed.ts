@@ -6,14 +6,14 @@ import type { Word } from '../kernel/shell/parser.js';
 import type { Fix } from '../kernel/types.js';
 import { defineRule } from '../kernel/rule.js';
 import { callRange, runViews } from '../analysis/run-views.js';
-import { installedNames, isInstall, pkgName, pkgOps } from '../analysis/packages/operations.js';
-import { instrText, subcommand } from '../analysis/packages/manager-commands.js';
+import { installedNames, isInstall, pkgName, pkgOps } from '../analysis/package-managers/operations.js';
+import { instrText, subcommand } from '../analysis/package-managers/manager-commands.js';
 import { anyBefore } from '../kernel/stage-index.js';
-import { recommendsToKeep } from '../analysis/packages/recommends.js';
+import { recommendsToKeep } from '../analysis/package-managers/recommends.js';
 import type { LintOptions } from '../kernel/types.js';
-import { installEstimate, recommendsSource, savings, savingsText } from '../analysis/packages/size-data.js';
-import { stageUsage } from '../analysis/packages/stage-usage.js';
-import { formatBytes } from '../analysis/packages/format.js';
+import { installEstimate, recommendsSource, savings, savingsText } from '../analysis/package-managers/size-data.js';
+import { stageUsage } from '../analysis/package-managers/stage-usage.js';
+import { formatBytes } from '../analysis/package-managers/format.js';
 
 const APT_VALUE_OPTS = new Set([
   '-o',

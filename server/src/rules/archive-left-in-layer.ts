@@ -2,13 +2,13 @@ import { hasFlag, positionals, type Call } from '../kernel/commands.js';
 import { appendCommand } from '../kernel/edits.js';
 import { expand, type Instr, type Model } from '../kernel/model.js';
 import type { Fix } from '../kernel/types.js';
-import { downloadTarget, runCreations } from '../analysis/layers/downloads.js';
+import { downloadTarget, runCreations } from '../analysis/layer-contents/downloads.js';
 import { defineRule } from '../kernel/rule.js';
 import { callRange, runViews, viewOf, type RunView } from '../analysis/run-views.js';
-import { deletedByLaterRun } from '../analysis/layers/stage-indexes.js';
+import { deletedByLaterRun } from '../analysis/layer-contents/stage-indexes.js';
 import { lastBefore } from '../kernel/stage-index.js';
-import { buildsOn, callDirs, copyArgs, deletedInSameRun, isUrl, joinPath, stageChain, workdirAt, type Created } from '../analysis/layers/contents.js';
-import { installedNames, isInstall, pkgOps } from '../analysis/packages/operations.js';
+import { buildsOn, callDirs, copyArgs, deletedInSameRun, isUrl, joinPath, stageChain, workdirAt, type Created } from '../analysis/layer-contents/contents.js';
+import { installedNames, isInstall, pkgOps } from '../analysis/package-managers/operations.js';
 
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh']);
 

@@ -6,8 +6,8 @@ import type { Edit, Fix } from '../kernel/types.js';
 import { defineRule } from '../kernel/rule.js';
 import { callRange, runViews, stageInstrs, viewOf, type RunView } from '../analysis/run-views.js';
 import { positionIn } from '../kernel/stage-index.js';
-import { homePaths, mountCovers, optionValue, priorInstrs, wordValue } from '../analysis/packages/manager-commands.js';
-import { cacheMountFix, cargoHomeDefault } from '../analysis/packages/cache-mounts.js';
+import { homePaths, mountCovers, optionValue, priorInstrs, wordValue } from '../analysis/package-managers/manager-commands.js';
+import { cacheMountFix, cargoHomeDefault } from '../analysis/package-managers/cache-mounts.js';
 
 /** What one build command leaves behind, and how to drop it. */
 interface CacheUse {

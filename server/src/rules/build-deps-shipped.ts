@@ -4,10 +4,10 @@ import { docEnd, docStart } from '../kernel/run-script.js';
 import type { Edit, Fix } from '../kernel/types.js';
 import { defineRule } from '../kernel/rule.js';
 import { callRange, runViews, type RunView } from '../analysis/run-views.js';
-import { removedByLaterRun as laterRemoval } from '../analysis/layers/stage-indexes.js';
-import { isInstall, pkgName, pkgOps, removedLater, type PkgOp } from '../analysis/packages/operations.js';
-import { removalLeftovers } from './apt-remove-leftovers.js';
-import { shippedUsage } from '../analysis/packages/stage-usage.js';
+import { removedByLaterRun as laterRemoval } from '../analysis/layer-contents/stage-indexes.js';
+import { isInstall, pkgName, pkgOps, removedLater, type PkgOp } from '../analysis/package-managers/operations.js';
+import { removalLeftovers } from '../analysis/package-managers/remove-leftovers.js';
+import { shippedUsage } from '../analysis/package-managers/stage-usage.js';
 
 const BUILD_PKGS = new Set([
   'gcc',

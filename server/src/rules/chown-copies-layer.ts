@@ -4,9 +4,9 @@ import { docEnd, docStart } from '../kernel/run-script.js';
 import type { Edit, Fix } from '../kernel/types.js';
 import { defineRule } from '../kernel/rule.js';
 import { callRange, runViews, type RunView } from '../analysis/run-views.js';
-import { callDirs, copyArgs, isUrl, joinPath, type Created } from '../analysis/layers/contents.js';
-import { copiesWithin, runsStrictlyBetween } from '../analysis/layers/stage-indexes.js';
-import { runTreesWithin } from '../analysis/layers/run-trees.js';
+import { callDirs, copyArgs, isUrl, joinPath, type Created } from '../analysis/layer-contents/contents.js';
+import { copiesWithin, runsStrictlyBetween } from '../analysis/layer-contents/stage-indexes.js';
+import { runTreesWithin } from '../analysis/layer-contents/run-trees.js';
 
 /** Past this many copied paths or RUNs in between, the finding names the first ones and offers no fix. */
 const MAX_HITS = 32;

@@ -3,9 +3,9 @@ import { mergeable, mergeRuns } from '../kernel/edits.js';
 import type { Instr, Model } from '../kernel/model.js';
 import { docEnd } from '../kernel/run-script.js';
 import { defineRule } from '../kernel/rule.js';
-import { hasHeredoc, pragmaBetween } from '../analysis/layers/contents.js';
-import { cleanupOrigins } from './cleanup-in-later-layer.js';
-import { isRemoval, pkgOps } from '../analysis/packages/operations.js';
+import { hasHeredoc, pragmaBetween } from '../analysis/layer-contents/contents.js';
+import { cleanupOrigins } from '../analysis/cleanup-origins.js';
+import { isRemoval, pkgOps } from '../analysis/package-managers/operations.js';
 
 /** The first RUN after the group's first one that deletes files or removes packages (its bytes still ship before it). */
 function deleter(group: readonly Instr[]): Instr | undefined {

@@ -1,11 +1,11 @@
 import { cleansDir, hasFlag, positionals, type Call } from '../kernel/commands.js';
 import { appendCommand } from '../kernel/edits.js';
 import type { Instr, Model } from '../kernel/model.js';
-import { cacheMountFix } from '../analysis/packages/cache-mounts.js';
+import { cacheMountFix } from '../analysis/package-managers/cache-mounts.js';
 import { defineRule } from '../kernel/rule.js';
 import { callRange, runViews } from '../analysis/run-views.js';
-import { composerFindings } from './composer-cache.js';
-import { homePaths, instrText, mountCovers, optionValue, priorInstrs, wordValue } from '../analysis/packages/manager-commands.js';
+import { composerFindings } from '../analysis/package-managers/composer-cache.js';
+import { homePaths, instrText, mountCovers, optionValue, priorInstrs, wordValue } from '../analysis/package-managers/manager-commands.js';
 
 const NPM_INSTALL = new Set([
   'install',

@@ -3,10 +3,10 @@ import { insertAfterWord } from '../kernel/edits.js';
 import type { Instr, Model } from '../kernel/model.js';
 import { docStart, type RunScript } from '../kernel/run-script.js';
 import type { Word } from '../kernel/shell/parser.js';
-import { cacheMountFix } from '../analysis/packages/cache-mounts.js';
+import { cacheMountFix } from '../analysis/package-managers/cache-mounts.js';
 import { defineRule } from '../kernel/rule.js';
 import { callRange, runViews } from '../analysis/run-views.js';
-import { exportedBefore, homePaths, instrText, mountCovers, optionValue, wordValue } from '../analysis/packages/manager-commands.js';
+import { exportedBefore, homePaths, instrText, mountCovers, optionValue, wordValue } from '../analysis/package-managers/manager-commands.js';
 import { anyBefore } from '../kernel/stage-index.js';
 
 /** pip's global options that take a separate value (they may come before `install`). */

@@ -2,7 +2,7 @@ import { deletedPaths, positionals, removes, type Call } from '../kernel/command
 import { appendCommand } from '../kernel/edits.js';
 import { defineRule } from '../kernel/rule.js';
 import { callRange, runViews } from '../analysis/run-views.js';
-import { mountCovers } from '../analysis/packages/manager-commands.js';
+import { mountCovers } from '../analysis/package-managers/manager-commands.js';
 
 interface Manager {
   /** Subcommands that download repository metadata or packages into the cache. */

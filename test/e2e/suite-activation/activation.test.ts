@@ -35,7 +35,7 @@ describe('activation', () => {
       await post('Profiler.setSamplingInterval', { interval: 250 });
       await post('Profiler.start');
     }
-    // Whether the server starts from a V8 code cache (server/src/cached-start.ts): a start after the first has one.
+    // Whether the server starts from a V8 code cache (server/src/lsp/cached-start.ts): a start after the first has one.
     const codeCache = (() => {
       try {
         return fs.readdirSync(path.join(userCacheDir(), 'code-cache')).some((f) => f.endsWith('.v8'));

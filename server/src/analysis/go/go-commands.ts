@@ -9,7 +9,7 @@ import { docEnd, docStart, type RunScript } from '../../kernel/run-script.js';
 import type { Word } from '../../kernel/shell/parser.js';
 import type { Edit } from '../../kernel/types.js';
 import type { RunView } from '../run-views.js';
-import { stageChain } from '../layers/contents.js';
+import { stageChain } from '../layer-contents/contents.js';
 
 /** `go build` flags that take the next word as their value (when not written `-flag=value`). */
 export const GO_VALUE_FLAGS: ReadonlySet<string> = new Set([

@@ -6,7 +6,7 @@
 import type { Instr, Model, Stage } from '../../kernel/model.js';
 import type { Call } from '../../kernel/commands.js';
 import { runViews } from '../run-views.js';
-import { isCSourceBuild } from '../packages/install-steps.js';
+import { isCSourceBuild } from '../package-managers/install-steps.js';
 import { toLogical } from '../../kernel/run-script.js';
 
 export interface ImageRef {

@@ -5,13 +5,13 @@
  */
 import { CodeActionKind, type CodeAction, type CodeActionParams, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { DetailedFinding, FixOptions, FixResult } from './kernel/types.js';
-import { fixGroups } from './engine/fix-groups.js';
+import type { DetailedFinding, FixOptions, FixResult } from '../kernel/types.js';
+import { fixGroups } from '../engine/fix-groups.js';
 import { SOURCE } from './diagnostics.js';
 import { fixAllEdit, ignoreInFileAction, needsBuildKit, shortTitle, showDocsAction, UNSAFE_QUICKFIX_KIND } from './action-helpers.js';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { FIX_ALL_KIND, OPTIMIZE_UNSAFE_KIND, OPEN_CREATED_COMMAND } from '../../common/src/protocol.js';
+import { FIX_ALL_KIND, OPTIMIZE_UNSAFE_KIND, OPEN_CREATED_COMMAND } from '../../../common/src/protocol.js';
 
 export { FIX_ALL_KIND, OPTIMIZE_UNSAFE_KIND, OPEN_CREATED_COMMAND };
 /** Client command run after a fix that creates a file: lint again and open the file. */

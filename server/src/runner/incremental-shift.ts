@@ -4,7 +4,7 @@
  * name lines ("at line 12", "lines 3, 4") are rebased too; when a number could be a line but
  * is not written as one, the findings are not reused (the caller lints the group again).
  */
-import type { DetailedFinding, Edit } from './kernel/types.js';
+import type { DetailedFinding, Edit } from '../kernel/types.js';
 
 /** Where one chunk of a group sat (old) and sits (new). */
 export interface Placement {

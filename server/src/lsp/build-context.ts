@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { resolveBuildContext, type Confined } from '../../common/src/workspace/confine.js';
+import { resolveBuildContext, type Confined } from '../../../common/src/workspace/confine.js';
 
 /**
  * The build context folder of the Dockerfile at `uri` (a file: URI): `context` is relative to the workspace folder

@@ -1,7 +1,7 @@
 /** SARIF 2.1.0 output for code-scanning UIs, with fixes as SARIF `fixes`. */
-import { rules } from './rules/index.js';
+import { rules } from '../rules/index.js';
 import { ruleDocsUrl } from './rule-docs-url.js';
-import type { DetailedFinding, Severity } from './kernel/types.js';
+import type { DetailedFinding, Severity } from '../kernel/types.js';
 
 const LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
 

@@ -3,12 +3,12 @@
  * in spec.md) and the helper `fetch-index --index-dir DIR IMAGE...` the editor runs in a child
  * process (downloading and parsing an index takes seconds; the editor must not wait for it).
  */
-import { parseFlags } from '../cli/args.js';
+import { parseFlags } from './args.js';
 import { buildModel } from '../kernel/model.js';
-import { formatBytes } from '../analysis/packages/format.js';
-import { estimateModel } from '../analysis/packages/estimate.js';
-import { releaseOfImage, type BaseRelease } from '../../../common/src/packages/release.js';
-import { defaultIndexDir, IndexStore } from '../../../common/src/packages/store.js';
+import { formatBytes } from '../analysis/package-managers/format.js';
+import { estimateModel } from '../analysis/package-managers/estimate.js';
+import { releaseOfImage, type BaseRelease } from '../../../common/src/package-index/release.js';
+import { defaultIndexDir, IndexStore } from '../../../common/src/package-index/store.js';
 
 class EstimateUsage extends Error {}
 

@@ -6,9 +6,9 @@
  */
 import type { ChangeAnnotation, CodeAction, TextDocumentEdit, WorkspaceEdit, AnnotatedTextEdit } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Fix } from './kernel/types.js';
-import type { FixGroup, GroupedFix } from './engine/fix-groups.js';
-import { UNSAFE_QUICKFIX_KIND, SHOW_DOCS_COMMAND } from '../../common/src/protocol.js';
+import type { Fix } from '../kernel/types.js';
+import type { FixGroup, GroupedFix } from '../engine/fix-groups.js';
+import { UNSAFE_QUICKFIX_KIND, SHOW_DOCS_COMMAND } from '../../../common/src/protocol.js';
 
 /** Unsafe quick fixes: still quick fixes (same menu), but a kind of their own that clients and keybindings can filter. */
 export { UNSAFE_QUICKFIX_KIND, SHOW_DOCS_COMMAND };

@@ -7,8 +7,8 @@
  */
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { fix } from './engine/lint.js';
-import type { DetailedFinding, FixOptions, FixResult, LintOptions } from './kernel/types.js';
+import { fix } from '../engine/lint.js';
+import type { DetailedFinding, FixOptions, FixResult, LintOptions } from '../kernel/types.js';
 import { IncrementalLinter } from './incremental.js';
 import type { WorkerReply, WorkerRequest } from './lint-worker.js';
 

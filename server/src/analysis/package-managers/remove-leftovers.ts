@@ -3,16 +3,16 @@
  * `apt-get autoremove` after it in the RUN) removes only the named packages; the compilers and
  * libraries they pulled in stay in the layer. With a cached package index the finding names them.
  */
-import { hasFlag } from '../kernel/commands.js';
-import { docEnd, docStart } from '../kernel/run-script.js';
-import { expand } from '../kernel/model.js';
-import type { Fix } from '../kernel/types.js';
-import type { Report } from '../kernel/rule.js';
-import type { RuleContext } from '../kernel/rule.js';
-import { callRange, type RunView } from '../analysis/run-views.js';
-import { isInstall, pkgName, type PkgOp } from '../analysis/packages/operations.js';
-import { installEstimate, leftBehind } from '../analysis/packages/size-data.js';
-import { formatBytes } from '../analysis/packages/format.js';
+import { hasFlag } from '../../kernel/commands.js';
+import { docEnd, docStart } from '../../kernel/run-script.js';
+import { expand } from '../../kernel/model.js';
+import type { Fix } from '../../kernel/types.js';
+import type { Report } from '../../kernel/rule.js';
+import type { RuleContext } from '../../kernel/rule.js';
+import { callRange, type RunView } from '../run-views.js';
+import { isInstall, pkgName, type PkgOp } from './operations.js';
+import { installEstimate, leftBehind } from './size-data.js';
+import { formatBytes } from './format.js';
 
 const autoRemoves = (op: PkgOp): boolean => op.sub.value === 'autoremove' || hasFlag(op.call, ['auto-remove', 'autoremove']);
 

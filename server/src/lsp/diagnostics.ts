@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { DetailedFinding, Severity } from './kernel/types.js';
+import type { DetailedFinding, Severity } from '../kernel/types.js';
 import { focusRange, groupConsecutive, plainMessage } from './diagnostic-shaping.js';
 
 export const SOURCE = 'dockerfile-slim';

@@ -7,11 +7,11 @@ import { hasFlag, type Call } from '../../kernel/commands.js';
 import { expand, type Instr, type Model, type Stage } from '../../kernel/model.js';
 import { runViews } from '../run-views.js';
 import { pkgName, pkgOps, type PkgOp } from './operations.js';
-import { baseSet } from '../../../../common/src/packages/base-set.js';
-import { releaseOfImage, type BaseRelease } from '../../../../common/src/packages/release.js';
-import { resolveInstall, type ResolveResult } from '../../../../common/src/packages/resolve.js';
-import { installLayerBytes, packageLayerBytes } from '../../../../common/src/packages/layer-size.js';
-import type { PackageIndex } from '../../../../common/src/packages/types.js';
+import { baseSet } from '../../../../common/src/package-index/base-set.js';
+import { releaseOfImage, type BaseRelease } from '../../../../common/src/package-index/release.js';
+import { resolveInstall, type ResolveResult } from '../../../../common/src/package-index/resolve.js';
+import { installLayerBytes, packageLayerBytes } from '../../../../common/src/package-index/layer-size.js';
+import type { PackageIndex } from '../../../../common/src/package-index/types.js';
 
 export interface InstallEstimate {
   /** The install call (for hovers and DS004). */

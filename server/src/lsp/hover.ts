@@ -5,8 +5,8 @@
  */
 import type { Hover, Position } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { rules } from './rules/index.js';
-import type { DetailedFinding } from './kernel/types.js';
+import { rules } from '../rules/index.js';
+import type { DetailedFinding } from '../kernel/types.js';
 import { focusRange } from './diagnostic-shaping.js';
 import { shortTitle, SHOW_DOCS_COMMAND } from './action-helpers.js';
 

@@ -4,7 +4,7 @@
  * `defaults`, read it in `normalise`, and declare it in package.json `contributes.configuration`
  * (the registry test checks the `rules` enum against the rule list).
  */
-import type { SeveritySetting } from './kernel/types.js';
+import type { SeveritySetting } from '../kernel/types.js';
 
 export interface Settings {
   enable: boolean;

@@ -2,9 +2,9 @@
 // (MEASURED_SIZES_NOTIFICATION); findings whose fix recovers bytes that the build measured say so in the
 // message and the fix title: "… (saves 21.0 MB, measured)".
 import type { Connection } from 'vscode-languageserver/node';
-import { finalStage, formatBytes } from '../../common/src/layers/index.js';
-import { MEASURED_SIZES_NOTIFICATION, type MeasuredInstruction, type MeasuredSizesParams } from '../../common/src/protocol.js';
-import type { DetailedFinding } from './kernel/types.js';
+import { finalStage, formatBytes } from '../../../common/src/image-layers/index.js';
+import { MEASURED_SIZES_NOTIFICATION, type MeasuredInstruction, type MeasuredSizesParams } from '../../../common/src/protocol.js';
+import type { DetailedFinding } from '../kernel/types.js';
 
 const MAX_DOCUMENTS = 200;
 const measured = new Map<string, Map<string, MeasuredInstruction>>();

@@ -4,17 +4,17 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { displayPath, jsonText, oneLine, safeLine, safeLines, terminalText } from '../../common/src/text/sanitize.js';
-import { parseArgs, UsageError, type Args } from './cli/args.js';
-import { readInput } from './cli/read-input.js';
-import { writeAtomic } from './cli/write-file.js';
-import { BudgetedEngine, tooExpensiveMessage } from './cli/budget.js';
-import type { DetailedFinding, LintOptions } from './kernel/types.js';
+import { displayPath, jsonText, oneLine, safeLine, safeLines, terminalText } from '../../../common/src/text/sanitize.js';
+import { parseArgs, UsageError, type Args } from './args.js';
+import { readInput } from './read-input.js';
+import { writeAtomic } from './write-file.js';
+import { BudgetedEngine, tooExpensiveMessage } from './budget.js';
+import type { DetailedFinding, LintOptions } from '../kernel/types.js';
 import { ruleDocsUrl } from './rule-docs-url.js';
 import { toSarif } from './sarif.js';
-import { ESTIMATE_USAGE, estimateCommand, fetchIndexCommand } from './packages/estimate-cli.js';
-import { LAYERS_USAGE, layersCommand } from './cli/layers-command.js';
-import { cachedPackages } from './packages/cli-lookup.js';
+import { ESTIMATE_USAGE, estimateCommand, fetchIndexCommand } from './estimate-command.js';
+import { LAYERS_USAGE, layersCommand } from './layers-command.js';
+import { cachedPackages } from './package-lookup.js';
 
 const VERSION = '0.1.0';
 const USAGE = `Usage:
@@ -152,7 +152,7 @@ export async function main(argv: string[], rawOut = (s: string) => console.log(s
     if (args.command === 'lint') return await lintCommand(args, out, err);
     if (args.command === 'fix') return await fixCommand(args, out, err);
     if (args.command === 'rules') {
-      const { rules } = await import('./rules/index.js');
+      const { rules } = await import('../rules/index.js');
       for (const r of rules) out(`${r.id}  ${r.name.padEnd(28)} ${r.severity.padEnd(8)} ${r.docs.summary}`);
       return 0;
     }

@@ -16,13 +16,13 @@ import { codeActions, FIX_ALL_KIND, OPTIMIZE_UNSAFE_KIND, type ClientAbilities, 
 import { UNSAFE_QUICKFIX_KIND } from './action-helpers.js';
 import { editorDiagnostics } from './diagnostics.js';
 import { hoverAt } from './hover.js';
-import { LintPool, WORKER_THRESHOLD } from './lint-pool.js';
+import { LintPool, WORKER_THRESHOLD } from '../runner/lint-pool.js';
 import { listenForMeasuredSizes, withMeasuredSavings } from './measured-savings.js';
 import { defaults, normalise, type Settings } from './settings.js';
-import type { DetailedFinding, LintOptions } from './kernel/types.js';
-import { MAX_TEXT_LENGTH } from './engine/lint.js';
+import type { DetailedFinding, LintOptions } from '../kernel/types.js';
+import { MAX_TEXT_LENGTH } from '../engine/lint.js';
 import { buildContextOf, dockerignoreExists } from './build-context.js';
-import { registerPackageFeatures, type PackageKnowledge } from './packages/lsp.js';
+import { registerPackageFeatures, type PackageKnowledge } from './package-features.js';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);

@@ -9,7 +9,7 @@ import { PathIndex, SCAN_CAP } from '../../kernel/path-index.js';
 import { positionIn } from '../../kernel/stage-index.js';
 import { runViews, stageRunViews, type RunView } from '../run-views.js';
 import { copyCreations, deletes, deletionsByCall, stageChain, type Created } from './contents.js';
-import { isRemoval, pkgOps, removedNames } from '../packages/operations.js';
+import { isRemoval, pkgOps, removedNames } from '../package-managers/operations.js';
 
 /** The stage's RUNs strictly between two of its instructions, or null when there are more than `max`. */
 export function runsStrictlyBetween(model: Model, stage: Stage, a: Instr, b: Instr, max: number): RunView[] | null {

@@ -8,8 +8,8 @@ import type { Model } from '../../kernel/model.js';
 import type { LintOptions } from '../../kernel/types.js';
 import { estimateModel, type InstallEstimate } from './estimate.js';
 import { formatBytes } from './format.js';
-import { installLayerBytes } from '../../../../common/src/packages/layer-size.js';
-import { resolveInstall } from '../../../../common/src/packages/resolve.js';
+import { installLayerBytes } from '../../../../common/src/package-index/layer-size.js';
+import { resolveInstall } from '../../../../common/src/package-index/resolve.js';
 import type { RecommendsSource } from './recommends.js';
 
 const cache = new WeakMap<Model, { version: number; byCall: Map<Call, InstallEstimate> }>();

@@ -3,12 +3,12 @@
  * downloaded archive in `$COMPOSER_HOME/cache` (`/root/.composer/cache`, `~/.cache/composer`),
  * and without `--no-dev` also install the dev dependencies.
  */
-import { cleansDir, hasFlag, positionals, type Call } from '../kernel/commands.js';
-import { appendCommand } from '../kernel/edits.js';
-import type { Model } from '../kernel/model.js';
-import type { Fix } from '../kernel/types.js';
-import type { RunView } from '../analysis/run-views.js';
-import { homePaths, mountCovers } from '../analysis/packages/manager-commands.js';
+import { cleansDir, hasFlag, positionals, type Call } from '../../kernel/commands.js';
+import { appendCommand } from '../../kernel/edits.js';
+import type { Model } from '../../kernel/model.js';
+import type { Fix } from '../../kernel/types.js';
+import type { RunView } from '../run-views.js';
+import { homePaths, mountCovers } from './manager-commands.js';
 
 const INSTALLS = new Set(['install', 'require', 'update', 'create-project']);
 

@@ -5,8 +5,8 @@
  */
 import * as path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
-import { lowerThisThreadPriority } from './thread-priority.js';
-import { loadWithCodeCache } from '../../common/src/platform/code-cache.js';
+import { lowerThisThreadPriority } from '../runner/thread-priority.js';
+import { loadWithCodeCache } from '../../../common/src/platform/code-cache.js';
 
 // In the extension host's worker thread, the server starts while VS Code is still opening the editor: both want
 // the CPU at once, and the editor should win (measured: the editor appeared 0.4-0.9 s later at normal priority).

@@ -22,9 +22,9 @@ export function repositoryWebUrl(repository: unknown): string | null {
   return /^https:\/\/[^\s]+$/.test(url) ? url : null;
 }
 
-/** package.json of this package: next to dist/ (bundled) or three folders up (compiled to out/server/src). */
+/** package.json of this package: next to dist/ (bundled) or four folders up (compiled to out/server/src/cli). */
 function readBase(): string | null {
-  for (const rel of ['..', '../..', '../../..']) {
+  for (const rel of ['..', '../..', '../../..', '../../../..']) {
     const file = path.resolve(__dirname, rel, 'package.json');
     try {
       const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; repository?: unknown };

@@ -6,7 +6,7 @@
  */
 import type { Diagnostic, DiagnosticRelatedInformation } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { DetailedFinding } from './kernel/types.js';
+import type { DetailedFinding } from '../kernel/types.js';
 
 /** The word a rule's squiggle belongs on, searched in the finding's text. */
 const FOCUS: Record<string, RegExp> = {

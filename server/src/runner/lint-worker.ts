@@ -5,11 +5,11 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { lowerThisThreadPriority } from './thread-priority.js';
-import { fix } from './engine/lint.js';
-import type { DetailedFinding, FixOptions, FixResult, LintOptions } from './kernel/types.js';
+import { fix } from '../engine/lint.js';
+import type { DetailedFinding, FixOptions, FixResult, LintOptions } from '../kernel/types.js';
 import { IncrementalLinter } from './incremental.js';
-import { IndexStore } from '../../common/src/packages/store.js';
-import type { PackageLookup } from '../../common/src/packages/types.js';
+import { IndexStore } from '../../../common/src/package-index/store.js';
+import type { PackageLookup } from '../../../common/src/package-index/types.js';
 
 /**
  * `options.packages` (functions) cannot cross to a worker: a request's options never carry it; with

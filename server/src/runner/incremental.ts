@@ -14,13 +14,13 @@
  * A rule with one file-wide decision (DS012's .dockerignore) is stage-scoped with a `combine` step instead:
  * groups keep their own findings and the joined findings are combined.
  */
-import { ChunkCache, chunkText, parsedFromChunks, type Chunk, type ParsedChunk } from './kernel/chunks.js';
-import { combineFindings, lintModel, MAX_TEXT_LENGTH } from './engine/lint.js';
-import { buildModel, unclosedHeredocs, type Model } from './kernel/model.js';
-import type { DetailedFinding, LintOptions } from './kernel/types.js';
+import { ChunkCache, chunkText, parsedFromChunks, type Chunk, type ParsedChunk } from '../kernel/chunks.js';
+import { combineFindings, lintModel, MAX_TEXT_LENGTH } from '../engine/lint.js';
+import { buildModel, unclosedHeredocs, type Model } from '../kernel/model.js';
+import type { DetailedFinding, LintOptions } from '../kernel/types.js';
 import { Groups, shiftFindings, type Placement } from './incremental-shift.js';
-import { rules } from './rules/index.js';
-import { fileScopeActive } from './kernel/rule.js';
+import { rules } from '../rules/index.js';
+import { fileScopeActive } from '../kernel/rule.js';
 
 interface GroupEntry {
   findings: DetailedFinding[];

@@ -1,0 +1,147 @@
+/** What a cleanup RUN removes and which earlier instructions created it (DS002's analysis; DS001 reads cleanupOrigins too). */
+import { MAX_MERGE_RUNS } from '../kernel/edits.js';
+import type { Instr, Model, Stage } from '../kernel/model.js';
+import { runCreations } from './layer-contents/downloads.js';
+import { viewMap, type RunView } from './run-views.js';
+import { copyCreations, deletedInSameRun, deletes, deletionsByCall, pragmaBetween, stageChain, type Created } from './layer-contents/contents.js';
+import { PathIndex } from '../kernel/path-index.js';
+import { positionIn } from '../kernel/stage-index.js';
+import { installedNames, isInstall, isRemoval, opAt, pkgOps, removedLater, removedNames, type PkgOp } from './package-managers/operations.js';
+
+export interface Origin {
+  instr: Instr;
+  what: string;
+}
+
+/** The creator RUNs up to the cleaner, when only RUNs (and comments) sit between them in one stage. */
+export function runsBetween(model: Model, creator: Instr, cleaner: Instr): Instr[] | null {
+  const stage = cleaner.stage;
+  if (!stage || creator.stage !== stage || creator.keyword !== 'RUN') return null;
+  const a = positionIn(stage, creator);
+  const b = positionIn(stage, cleaner);
+  if (a < 0 || b <= a || b - a >= MAX_MERGE_RUNS) return null;
+  const slice = stage.instrs.slice(a, b + 1);
+  if (slice.some((i, k) => k > 0 && pragmaBetween(model, slice[k - 1] as Instr, i))) return null;
+  return slice.every((i) => i.keyword === 'RUN' && i.onbuild === cleaner.onbuild) ? slice : null;
+}
+
+/** Everything earlier layers of the stage (and its FROM ancestors) created: paths and package installs. */
+interface Install {
+  op: PkgOp;
+  /** Names still installed when its RUN ends. */
+  names: string[];
+}
+
+interface Left {
+  paths: Created[];
+  installs: Install[];
+}
+
+const leftCache = new WeakMap<Instr, Left>();
+
+/** What one instruction leaves in its layer (computed once per instruction). */
+function leftBy(model: Model, ins: Instr, view: RunView | undefined): Left {
+  let left = leftCache.get(ins);
+  if (left) return left;
+  left = { paths: [], installs: [] };
+  if ((ins.keyword === 'COPY' || ins.keyword === 'ADD') && !ins.onbuild) left.paths.push(...copyCreations(ins));
+  if (view) {
+    left.paths.push(...runCreations(view).filter((c) => !deletedInSameRun(model, c, view)));
+    const ops = pkgOps(view);
+    for (const o of ops) {
+      if (!isInstall(o)) continue;
+      // Installed and removed in the same RUN: nothing left over (an apk virtual name takes its packages along).
+      if (o.virtual && removedLater(ops, o.manager, o.virtual, ins.env, o.callIndex)) continue;
+      const names = installedNames(o, ins.env).filter((n) => !removedLater(ops, o.manager, n, ins.env, o.callIndex));
+      if (names.length > 0) left.installs.push({ op: o, names });
+    }
+  }
+  leftCache.set(ins, left);
+  return left;
+}
+
+/** What each stage's instructions left, indexed for "nearest earlier" queries (built once per stage). */
+interface StageLeft {
+  paths: PathIndex<Created>;
+  /** Items added before each instruction of the stage (by position), for the query limit. */
+  pathsBefore: Map<Instr, number>;
+  installs: Map<string, { at: number; install: Install }[]>;
+}
+
+const stageLeft = new WeakMap<Stage, Map<boolean, StageLeft>>();
+
+function leftOfStage(model: Model, stage: Stage, onbuild: boolean, views: ReadonlyMap<Instr, RunView>): StageLeft {
+  let byFlag = stageLeft.get(stage);
+  if (!byFlag) stageLeft.set(stage, (byFlag = new Map()));
+  let s = byFlag.get(onbuild);
+  if (s) return s;
+  s = { paths: new PathIndex<Created>(), pathsBefore: new Map(), installs: new Map() };
+  stage.instrs.forEach((ins, at) => {
+    const st = s as StageLeft;
+    st.pathsBefore.set(ins, st.paths.items.length);
+    if (ins.onbuild !== onbuild) return;
+    const left = leftBy(model, ins, views.get(ins));
+    for (const p of left.paths) st.paths.add(p);
+    for (const i of left.installs) {
+      for (const n of i.names) {
+        const k = `${i.op.manager}\u0000${n}`;
+        const list = st.installs.get(k) ?? [];
+        if (list[list.length - 1]?.install !== i) list.push({ at, install: i });
+        st.installs.set(k, list);
+      }
+    }
+  });
+  byFlag.set(onbuild, s);
+  return s;
+}
+
+/** The earlier stages' states, nearest first: the cleaner's own stage (up to it), then its FROM ancestors. */
+function chainLeft(model: Model, cleaner: Instr, views: ReadonlyMap<Instr, RunView>): { left: StageLeft; limit: number; at: number }[] {
+  return stageChain(cleaner.stage).map((stage) => {
+    const left = leftOfStage(model, stage, cleaner.onbuild, views);
+    const own = stage === cleaner.stage;
+    return { left, limit: own ? (left.pathsBefore.get(cleaner) ?? 0) : Infinity, at: own ? positionIn(stage, cleaner) : Infinity };
+  });
+}
+
+/** Where the things a cleanup call removes came from (nearest earlier creation per target). */
+export function origins(model: Model, view: RunView, idx: number, deletions: Map<number, string[]>, views: ReadonlyMap<Instr, RunView>): Origin[] {
+  const out: Origin[] = [];
+  const chain = chainLeft(model, view.instr, views);
+  for (const target of deletions.get(idx) ?? []) {
+    let c: Created | undefined;
+    for (const { left, limit } of chain) if ((c = left.paths.nearest(target, limit, deletes))) break;
+    const how = c?.how === 'copy' ? 'copied' : c?.how === 'clone' ? 'cloned' : c?.how === 'unpack' ? 'unpacked' : 'downloaded';
+    if (c && !out.some((o) => o.what === `${target} (${how}`)) out.push({ instr: c.instr, what: `${target} (${how}` });
+  }
+  const op = opAt(view, idx);
+  if (op && isRemoval(op)) {
+    for (const name of removedNames(op, view.instr.env)) {
+      let inst: Install | undefined;
+      for (const { left, at } of chain) {
+        const list = left.installs.get(`${op.manager}\u0000${name}`) ?? [];
+        for (let k = list.length - 1; k >= 0 && !inst; k--) if ((list[k]?.at ?? Infinity) < at) inst = list[k]?.install;
+        if (inst) break;
+      }
+      if (inst) out.push({ instr: inst.op.view.instr, what: `${name} (installed` });
+    }
+  }
+  return out;
+}
+
+/**
+ * The instructions that created what this RUN deletes or uninstalls (empty when it deletes things of unknown
+ * origin), or null when the RUN cleans nothing up.
+ */
+export function cleanupOrigins(model: Model, instr: Instr): Instr[] | null {
+  const views = viewMap(model);
+  const view = views.get(instr);
+  if (!view) return null;
+  const deletions = deletionsByCall(view);
+  const removalIdx = pkgOps(view)
+    .filter(isRemoval)
+    .map((o) => o.callIndex);
+  if (deletions.size === 0 && removalIdx.length === 0) return null;
+  const idxs = new Set([...deletions.keys(), ...removalIdx]);
+  return [...new Set([...idxs].flatMap((idx) => origins(model, view, idx, deletions, views).map((o) => o.instr)))];
+}

@@ -43,7 +43,7 @@ test('initialize, didOpen → diagnostics with rule id, doc link and the command
     const mount = actions.find((a) => a.title === 'Use a cache mount for /var/cache/apk (unsafe, BuildKit)') as
       { isPreferred?: boolean; edit?: { documentChanges?: { edits: { newText: string }[] }[] } } | undefined;
     assert.ok(mount && !mount.isPreferred, `cache mount offered: ${actions.map((a) => a.title).join(' | ')}`);
-    assert.equal(mount.edit?.documentChanges?.[0]?.edits[0]?.newText, '--mount=type=cache,target=/var/cache/apk ');
+    assert.equal(mount.edit?.documentChanges?.[0]?.edits[0]?.newText, '--mount=type=cache,id=apk,target=/var/cache/apk ');
 
     // source.fixAll for codeActionsOnSave.
     const all = await c.request<{ kind: string; edit: unknown }[]>('textDocument/codeAction', {

@@ -24,7 +24,7 @@ test('Go: build cache and module cache mounted when go runs only in this RUN; th
   assert.ok(r);
   assert.match(
     r.after,
-    /\n# build\nRUN --mount=type=cache,target=\/root\/.cache\/go-build --mount=type=cache,target=\/go\/pkg\/mod CGO_ENABLED=0 go build -ldflags="-s -w" -o \/usr\/local\/bin\/app \.\n/,
+    /\n# build\nRUN --mount=type=cache,id=go-build,target=\/root\/.cache\/go-build --mount=type=cache,id=go-mod,target=\/go\/pkg\/mod CGO_ENABLED=0 go build -ldflags="-s -w" -o \/usr\/local\/bin\/app \.\n/,
   );
   assert.ok(!lint(r.after).some((f) => f.rule === 'DS016'), r.after);
   assert.ok(!fix(text, { unsafe: true }).text.includes('--mount'), 'fix-all never adds a mount');
@@ -37,7 +37,7 @@ test('Go: an earlier `go mod download` keeps the module cache out of the mount (
 });
 
 test('Go: GOCACHE, XDG_CACHE_HOME and GOPATH from ENV are followed; set on the command or for another user, no mount', () => {
-  assert.match(alt('FROM golang:1.22\nENV GOCACHE=/cache/go\nRUN go build -o /app .\n')?.after ?? '', /--mount=type=cache,target=\/cache\/go /);
+  assert.match(alt('FROM golang:1.22\nENV GOCACHE=/cache/go\nRUN go build -o /app .\n')?.after ?? '', /--mount=type=cache,id=go-build,target=\/cache\/go /);
   assert.match(alt('FROM golang:1.22\nENV XDG_CACHE_HOME=/xdg\nRUN go build -o /app .\n')?.after ?? '', /target=\/xdg\/go-build /);
   assert.match(alt('FROM golang:1.22\nENV GOPATH=/gopath\nRUN go build -o /app .\n')?.after ?? '', /target=\/gopath\/pkg\/mod /);
   assert.equal(alt('FROM golang:1.22\nRUN GOCACHE=/tmp/c go build -o /app .\n'), null);
@@ -49,7 +49,7 @@ test('Go: exec form gets the mount flag too, and $VAR references and comments st
   const r = alt(text);
   assert.match(
     r?.after ?? '',
-    /\n# the build\nRUN --mount=type=cache,target=\/root\/.cache\/go-build --mount=type=cache,target=\/go\/pkg\/mod \["go", "build"/,
+    /\n# the build\nRUN --mount=type=cache,id=go-build,target=\/root\/.cache\/go-build --mount=type=cache,id=go-mod,target=\/go\/pkg\/mod \["go", "build"/,
   );
   assert.match(r?.after ?? '', /RUN echo \$OUT\n$/);
 });
@@ -58,11 +58,11 @@ test('cargo: registry and git mounted in CARGO_HOME (the official image’s /usr
   const official = alt('FROM rust:1.79\nWORKDIR /src\nCOPY . .\nRUN cargo build --release\nCMD ["./target/release/app"]\n');
   assert.match(
     official?.after ?? '',
-    /RUN --mount=type=cache,target=\/usr\/local\/cargo\/registry --mount=type=cache,target=\/usr\/local\/cargo\/git cargo build/,
+    /RUN --mount=type=cache,id=cargo-registry,target=\/usr\/local\/cargo\/registry --mount=type=cache,id=cargo-git,target=\/usr\/local\/cargo\/git cargo build/,
   );
   assert.ok(!lint(official?.after ?? '').some((f) => f.rule === 'DS016'), 'the mount silences DS016');
   const debian = alt('FROM local/rust:1.63-bookworm\nWORKDIR /src\nCOPY . .\nRUN cargo build --release --offline\nCMD ["./target/release/app"]\n');
-  assert.match(debian?.after ?? '', /RUN --mount=type=cache,target=\/root\/.cargo\/registry --mount=type=cache,target=\/root\/.cargo\/git cargo build/);
+  assert.match(debian?.after ?? '', /RUN --mount=type=cache,id=cargo-registry,target=\/root\/.cargo\/registry --mount=type=cache,id=cargo-git,target=\/root\/.cargo\/git cargo build/);
   const env = alt('FROM rust:1.79\nENV CARGO_HOME=/opt/cargo\nRUN cargo build --release\n');
   assert.match(env?.title ?? '', /\/opt\/cargo\/registry and \/opt\/cargo\/git/);
   for (const a of [official, debian, env]) assert.ok(!a?.after.includes('target=/src/target') && !/target\/release,/.test(a?.after ?? ''));

@@ -215,7 +215,7 @@ test('cache mounts: an alternative fix beside the cleanup, never applied by fix-
   assert.ok(!fix(text, { unsafe: true }).text.includes('--mount'), 'fix-all never adds a mount');
   assert.match(
     applyEdits(text, found[0]!.alternatives![0]!.edits),
-    /^RUN --mount=type=cache,target=\/var\/cache\/apt,sharing=locked --mount=type=cache,target=\/var\/lib\/apt\/lists,sharing=locked apt-get/m,
+    /^RUN --mount=type=cache,id=apt-cache,target=\/var\/cache\/apt,sharing=locked --mount=type=cache,id=apt-lists,target=\/var\/lib\/apt\/lists,sharing=locked mv \/etc\/apt\/apt.conf.d\/docker-clean \/etc\/apt\/docker-clean.dockerfile-slim 2>\/dev\/null; apt-get/m,
   );
   const user = lintDetailed('FROM python:3.12\nUSER app\nRUN pip install flask\n').find((f) => f.rule === 'DS006');
   assert.ok(user && !user.alternatives, 'another user’s home: no mount target we can name');

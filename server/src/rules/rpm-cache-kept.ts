@@ -3,6 +3,7 @@ import { appendCommand } from '../kernel/edits.js';
 import { defineRule } from '../kernel/rule.js';
 import { callRange, runViews } from '../analysis/run-views.js';
 import { mountCovers } from '../analysis/package-managers/manager-commands.js';
+import { cacheMountFix, type CacheKind } from '../analysis/package-managers/cache-mounts.js';
 
 interface Manager {
   /** Subcommands that download repository metadata or packages into the cache. */
@@ -16,6 +17,8 @@ interface Manager {
   /** Does this call clean the cache? */
   cleans(sub: string, rest: string[]): boolean;
   clean: string;
+  /** The cache-mount alternative's directories. */
+  mount: CacheKind;
 }
 
 const YUM_DNF_OPTS = new Set([
@@ -82,6 +85,7 @@ const MANAGERS: Record<string, Manager> = {
     valueOpts: YUM_DNF_OPTS,
     cleans: cleanAll,
     clean: 'yum clean all',
+    mount: 'yum',
   },
   dnf: {
     verbs: new Set(DNF_VERBS),
@@ -90,8 +94,17 @@ const MANAGERS: Record<string, Manager> = {
     valueOpts: YUM_DNF_OPTS,
     cleans: cleanAll,
     clean: 'dnf clean all',
+    mount: 'dnf',
   },
-  dnf5: { verbs: new Set(DNF_VERBS), pairs: GROUP_MODULE, dirs: ['/var/cache/libdnf5'], valueOpts: YUM_DNF_OPTS, cleans: cleanAll, clean: 'dnf5 clean all' },
+  dnf5: {
+    verbs: new Set(DNF_VERBS),
+    pairs: GROUP_MODULE,
+    dirs: ['/var/cache/libdnf5'],
+    valueOpts: YUM_DNF_OPTS,
+    cleans: cleanAll,
+    clean: 'dnf5 clean all',
+    mount: 'dnf5',
+  },
   microdnf: {
     verbs: new Set(['install', 'reinstall', 'upgrade', 'update', 'makecache', 'swap']),
     pairs: { module: new Set(['enable']) },
@@ -99,6 +112,7 @@ const MANAGERS: Record<string, Manager> = {
     valueOpts: YUM_DNF_OPTS,
     cleans: cleanAll,
     clean: 'microdnf clean all',
+    mount: 'yum',
   },
   zypper: {
     verbs: new Set([
@@ -133,6 +147,7 @@ const MANAGERS: Record<string, Manager> = {
     ]),
     cleans: (sub) => sub === 'clean' || sub === 'cc',
     clean: 'zypper clean --all',
+    mount: 'zypper',
   },
 };
 
@@ -170,7 +185,8 @@ export default defineRule({
     bad: 'RUN dnf install -y nginx',
     good: 'RUN dnf install -y nginx && dnf clean all',
     notes:
-      'Install-like subcommands count: install, reinstall, update/upgrade, distro-sync, makecache, group/module install (and the short forms dnf and zypper accept, e.g. `dnf in`, `zypper in`, `zypper up`, `zypper dup`, `zypper patch`, `zypper ref`). The cleanup must come *after* the last such command of the same manager: `<manager> clean all` (`zypper clean`/`cc`), or an `rm` that really removes the cache directory (`/var/cache/yum`, `/var/cache/dnf`, `/var/cache/libdnf5`, `/var/cache/zypp`, or a parent). Unlike hadolint, an unrelated `rm -rf /tmp/x` does not count, and a cleanup *before* the install does not count (hadolint issues #1250 and #957). Deliberate difference: after `dnf`, removing `/var/cache/yum` does not count, because dnf keeps its cache in `/var/cache/dnf` (dnf 4) or `/var/cache/libdnf5` (dnf 5); hadolint accepts any `rm -rf`. For `yum` (which is dnf on RHEL 8+) and `microdnf`, any of the three directories counts. A cache or tmpfs mount on the cache directory exempts the RUN. The fix appends `<manager> clean all` (no fix when the install sits inside an `if`/`case`/loop, where the manager might not exist) (`zypper clean --all`, which also drops the metadata that plain `zypper clean` keeps). In stages that do not ship the finding is a hint.',
+      'Install-like subcommands count: install, reinstall, update/upgrade, distro-sync, makecache, group/module install (and the short forms dnf and zypper accept, e.g. `dnf in`, `zypper in`, `zypper up`, `zypper dup`, `zypper patch`, `zypper ref`). The cleanup must come *after* the last such command of the same manager: `<manager> clean all` (`zypper clean`/`cc`), or an `rm` that really removes the cache directory (`/var/cache/yum`, `/var/cache/dnf`, `/var/cache/libdnf5`, `/var/cache/zypp`, or a parent). Unlike hadolint, an unrelated `rm -rf /tmp/x` does not count, and a cleanup *before* the install does not count (hadolint issues #1250 and #957). Deliberate difference: after `dnf`, removing `/var/cache/yum` does not count, because dnf keeps its cache in `/var/cache/dnf` (dnf 4) or `/var/cache/libdnf5` (dnf 5); hadolint accepts any `rm -rf`. For `yum` (which is dnf on RHEL 8+) and `microdnf`, any of the three directories counts. A cache or tmpfs mount on the cache directory exempts the RUN. The fix appends `<manager> clean all` (no fix when the install sits inside an `if`/`case`/loop, where the manager might not exist) (`zypper clean --all`, which also drops the metadata that plain `zypper clean` keeps). In stages that do not ship the finding is a hint.' +
+      ' Alternative quick fix, offered beside the cleanup (unsafe, BuildKit only: never applied by fix-all, Optimize or `fix`): a cache mount with `sharing=locked` (these managers lock their cache) on `/var/cache/dnf` (dnf), `/var/cache/libdnf5` (dnf5), `/var/cache/zypp` (zypper), or all three of yum/dnf/libdnf5 for `yum` and `microdnf`, each with an `id` of its own. Not offered with `--cachedir`, `--installroot` or `--root`.',
     seeAlso: ['hadolint DL3032', 'hadolint DL3036', 'hadolint DL3040'],
   },
   check(ctx) {
@@ -190,6 +206,7 @@ export default defineRule({
           ...callRange(run, call),
           message: `\`${call.name}\` leaves its package cache and repository metadata (often 50–200 MB) in this layer: run \`${m.clean}\` at the end of the same RUN.`,
           fix: edit ? { title: `Append \`${m.clean}\``, safe: true, edits: [edit] } : undefined,
+          alternatives: cacheMountFix(ctx.model, instr, m.mount, call),
         });
       });
     }

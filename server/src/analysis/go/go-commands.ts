@@ -285,3 +285,19 @@ export function stripEdit(build: GoBuild, check: StripCheck): Edit | null {
   }
   return insertEdit(run, word.start + rawAt, `"${add}"`);
 }
+
+/**
+ * `-trimpath` (file paths in the binary become module paths: smaller and reproducible) next to the strip edit, as one
+ * alternative. Null when it is there already (flag or GOFLAGS). Unsafe: code that finds files through
+ * `runtime.Caller` paths, which we cannot see, no longer finds them.
+ */
+export function trimpathEdits(build: GoBuild, strip: Edit, stageRuns: readonly RunView[]): Edit[] | null {
+  if (build.flags.some((f) => f.name === 'trimpath') || goflagsValues(build, stageRuns).some((v) => /(^|\s)-?-trimpath(\s|=|$)/.test(v))) return null;
+  const { run } = build.view;
+  const plainExec = run.form === 'exec' && !run.execShell;
+  const at = afterSubcommand(build);
+  const text = plainExec ? ', "-trimpath"' : encode(run, ' -trimpath');
+  // The fresh `-ldflags` goes to the same place: one edit, `-trimpath` first.
+  if (strip.start === at && strip.end === at) return [{ start: at, end: at, text: text + strip.text }];
+  return [{ start: at, end: at, text }, strip];
+}

@@ -13,30 +13,55 @@
  */
 import type { Call } from '../../kernel/commands.js';
 import type { Instr, Model } from '../../kernel/model.js';
-import type { Fix } from '../../kernel/types.js';
+import { appendCommand } from '../../kernel/edits.js';
+import type { Edit, Fix } from '../../kernel/types.js';
 import { parseImage } from '../images/base-images.js';
 
-export type CacheKind = 'apt' | 'apk' | 'pip' | 'npm' | 'yarn' | 'go' | 'cargo';
+export type CacheKind = 'apt' | 'apk' | 'pip' | 'npm' | 'yarn' | 'go' | 'cargo' | 'dnf' | 'dnf5' | 'yum' | 'zypper' | 'composer';
 
-/** Default cache directories (as root), and the variable that moves each. */
-const TARGETS: Record<CacheKind, { dir: string; env?: string; locked?: boolean }[]> = {
-  // apt takes a lock in both: concurrent builds must not share them unlocked.
+interface Target {
+  dir: string;
+  /** The cache's own id, so two managers (or apt's two directories) never share one cache. */
+  id: string;
+  env?: string;
+  /** The manager takes a lock there: concurrent builds must not share the cache unlocked. */
+  locked?: boolean;
+}
+
+/**
+ * Default cache directories (as root), and the variable that moves each: the directories each manager's own
+ * documentation names (apt(8) Dir::Cache and Dir::State::Lists, dnf.conf cachedir, zypper's /var/cache/zypp,
+ * composer's COMPOSER_CACHE_DIR default `$COMPOSER_HOME/cache`). test/unit/cache-mounts-managers.test.ts
+ * holds the reviewed table.
+ */
+const TARGETS: Record<CacheKind, Target[]> = {
   apt: [
-    { dir: '/var/cache/apt', locked: true },
-    { dir: '/var/lib/apt/lists', locked: true },
+    { dir: '/var/cache/apt', id: 'apt-cache', locked: true },
+    { dir: '/var/lib/apt/lists', id: 'apt-lists', locked: true },
   ],
-  apk: [{ dir: '/var/cache/apk' }],
-  pip: [{ dir: '/root/.cache/pip', env: 'PIP_CACHE_DIR' }],
-  npm: [{ dir: '/root/.npm', env: 'npm_config_cache' }],
-  yarn: [{ dir: '/usr/local/share/.cache/yarn', env: 'YARN_CACHE_FOLDER' }],
+  apk: [{ dir: '/var/cache/apk', id: 'apk' }],
+  pip: [{ dir: '/root/.cache/pip', id: 'pip', env: 'PIP_CACHE_DIR' }],
+  npm: [{ dir: '/root/.npm', id: 'npm', env: 'npm_config_cache' }],
+  yarn: [{ dir: '/usr/local/share/.cache/yarn', id: 'yarn', env: 'YARN_CACHE_FOLDER' }],
+  // dnf 4 and yum (dnf on RHEL 8+) lock their cache; dnf 5 keeps it in /var/cache/libdnf5.
+  dnf: [{ dir: '/var/cache/dnf', id: 'dnf', locked: true }],
+  dnf5: [{ dir: '/var/cache/libdnf5', id: 'dnf5', locked: true }],
+  // `yum` is dnf on RHEL 8+ and microdnf may be libdnf or libdnf5: mount every place their cache may be.
+  yum: [
+    { dir: '/var/cache/yum', id: 'yum', locked: true },
+    { dir: '/var/cache/dnf', id: 'dnf', locked: true },
+    { dir: '/var/cache/libdnf5', id: 'dnf5', locked: true },
+  ],
+  zypper: [{ dir: '/var/cache/zypp', id: 'zypper', locked: true }],
+  composer: [{ dir: '/root/.composer/cache', id: 'composer', env: 'COMPOSER_CACHE_DIR' }],
   go: [
-    { dir: '/root/.cache/go-build', env: 'GOCACHE' },
-    { dir: '/go/pkg/mod', env: 'GOMODCACHE' },
+    { dir: '/root/.cache/go-build', id: 'go-build', env: 'GOCACHE' },
+    { dir: '/go/pkg/mod', id: 'go-mod', env: 'GOMODCACHE' },
   ],
   // cargo's default home is ~/.cargo; the official rust images set CARGO_HOME=/usr/local/cargo (cargoHomeDefault).
   cargo: [
-    { dir: '/root/.cargo/registry', env: 'CARGO_HOME' },
-    { dir: '/root/.cargo/git', env: 'CARGO_HOME' },
+    { dir: '/root/.cargo/registry', id: 'cargo-registry', env: 'CARGO_HOME' },
+    { dir: '/root/.cargo/git', id: 'cargo-git', env: 'CARGO_HOME' },
   ],
 };
 
@@ -44,15 +69,21 @@ const TARGETS: Record<CacheKind, { dir: string; env?: string; locked?: boolean }
 const MOVERS: Partial<Record<CacheKind, RegExp>> = {
   go: /^(GOCACHE|GOMODCACHE|GOPATH|XDG_CACHE_HOME|HOME)=/,
   cargo: /^(CARGO_HOME|HOME)=/,
+  composer: /^(COMPOSER_HOME|COMPOSER_CACHE_DIR|HOME)=/,
 };
 
-/** CARGO_HOME the base image sets: /usr/local/cargo for the official rust images, else none (~/.cargo). */
-export function cargoHomeDefault(instr: Instr): string | null {
+/** The official image the stage's chain starts from ('rust', 'composer', …), or null. */
+function officialRoot(instr: Instr): string | null {
   let s = instr.stage;
   for (let guard = 0; s?.parent && guard < 64; guard++) s = s.parent;
   if (!s) return null;
   const ref = parseImage(s.imageExpanded);
-  return ref.official && ref.name === 'rust' ? '/usr/local/cargo' : null;
+  return ref.official ? ref.name : null;
+}
+
+/** CARGO_HOME the base image sets: /usr/local/cargo for the official rust images, else none (~/.cargo). */
+export function cargoHomeDefault(instr: Instr): string | null {
+  return officialRoot(instr) === 'rust' ? '/usr/local/cargo' : null;
 }
 
 /** USER in effect at the instruction (null: root or not set). */
@@ -66,8 +97,8 @@ function userAt(instr: Instr): string | null {
 }
 
 /** The mount targets for a cache kind at this RUN; null when they cannot be told. */
-export function cacheTargets(instr: Instr, kind: CacheKind): { dir: string; locked?: boolean; env?: string }[] | null {
-  const out: { dir: string; locked?: boolean; env?: string }[] = [];
+export function cacheTargets(instr: Instr, kind: CacheKind): Target[] | null {
+  const out: Target[] = [];
   // A cache mount is root's (uid 0, mode 0755) unless told otherwise: go and cargo as another user could not write to it.
   if ((kind === 'go' || kind === 'cargo') && userAt(instr)) return null;
   for (const t of TARGETS[kind]) {
@@ -80,13 +111,18 @@ export function cacheTargets(instr: Instr, kind: CacheKind): { dir: string; lock
       const gopath = instr.env.get('GOPATH');
       if (gopath !== undefined && (!gopath.startsWith('/') || gopath.includes('$') || gopath.includes(':'))) return null;
       dir = `${gopath ?? '/go'}/pkg/mod`;
+    } else if (kind === 'composer' && (instr.env.has('COMPOSER_HOME') || officialRoot(instr) === 'composer')) {
+      // The official composer image sets COMPOSER_HOME=/tmp.
+      const home = instr.env.get('COMPOSER_HOME') ?? '/tmp';
+      if (!home.startsWith('/') || home.includes('$')) return null;
+      dir = `${home.replace(/\/+$/, '')}/cache`;
     } else if (kind === 'go' && t.env === 'GOCACHE') {
       const xdg = instr.env.get('XDG_CACHE_HOME');
       if (xdg !== undefined && (!xdg.startsWith('/') || xdg.includes('$'))) return null;
       if (xdg !== undefined) dir = `${xdg.replace(/\/+$/, '')}/go-build`;
     }
     if (dir.startsWith('/root/') && userAt(instr)) return null; // another user's home: we do not know it
-    out.push({ dir, locked: t.locked, env: t.env });
+    out.push({ ...t, dir });
   }
   return out;
 }
@@ -99,21 +135,53 @@ export function cacheTargets(instr: Instr, kind: CacheKind): { dir: string; lock
 export function cacheMountFix(model: Model, instr: Instr, kind: CacheKind, call?: Call, skip: readonly string[] = []): Fix[] | undefined {
   const run = instr.run;
   if (!run || run.script.unterminated) return undefined;
-  if (call?.args.some((w) => /^--cache(-dir|-folder)?(=|$)/.test(w.value))) return undefined;
+  if (call?.args.some((w) => /^--(cache(-dir|-folder)?|cachedir|installroot|root)(=|$)|^--setopt=cachedir=/.test(w.value))) return undefined;
   const movers = MOVERS[kind];
   if (movers && call?.cmd.assigns.some((w) => movers.test(w.value))) return undefined;
   const targets = cacheTargets(instr, kind)?.filter((t) => !t.env || !skip.includes(t.env));
   if (!targets?.length) return undefined;
   const missing = targets.filter((t) => !run.mounts.some((m) => m.target.replace(/\/+$/, '') === t.dir));
   if (missing.length === 0) return undefined;
-  const flags = missing.map((t) => `--mount=type=cache,target=${t.dir}${t.locked ? ',sharing=locked' : ''}`).join(' ');
+  const flags = missing.map((t) => `--mount=type=cache,id=${t.id},target=${t.dir}${t.locked ? ',sharing=locked' : ''}`).join(' ');
   const at = instr.argsStart + (/^[ \t]*/.exec(model.text.slice(instr.argsStart))?.[0].length ?? 0);
   if (at >= instr.end) return undefined;
+  const edits = [{ start: at, end: at, text: `${flags} ` }];
+  let also = '';
+  if (kind === 'apt' && missing.some((t) => t.dir === '/var/cache/apt')) {
+    // Debian's and Ubuntu's images delete every downloaded .deb after each install (docker-clean), which
+    // would leave the /var/cache/apt mount empty. Set the file aside for this RUN only and put it back
+    // at its end, so later RUNs without a mount still clean up after themselves.
+    const aside = asideDockerClean(model, instr);
+    if (!aside) return undefined;
+    const [front, back] = aside;
+    // One edit where the flags and the script start at the same offset (no earlier flags).
+    if (front.start === at) edits[0] = { start: at, end: at, text: `${flags} ${front.text}` };
+    else edits.push(front);
+    edits.push(back);
+    also = ', with docker-clean set aside for this RUN';
+  }
   return [
     {
-      title: `Use a cache mount for ${missing.map((t) => t.dir).join(' and ')} (BuildKit only)`,
+      title: `Use a cache mount for ${listed(missing.map((t) => t.dir))}${also} (BuildKit only)`,
       safe: false,
-      edits: [{ start: at, end: at, text: `${flags} ` }],
+      edits,
     },
   ];
+}
+
+const DOCKER_CLEAN = '/etc/apt/apt.conf.d/docker-clean';
+const ASIDE = '/etc/apt/docker-clean.dockerfile-slim';
+
+/** `mv docker-clean aside; …script… && put it back`, for shell-form RUNs only. */
+function asideDockerClean(model: Model, instr: Instr): [Edit, Edit] | null {
+  const run = instr.run;
+  if (!run || run.form !== 'shell' || run.script.unterminated || run.bodyStart >= instr.end) return null;
+  const back = appendCommand(model, instr, `{ mv ${ASIDE} ${DOCKER_CLEAN} 2>/dev/null || true; }`);
+  if (!back) return null;
+  return [{ start: run.bodyStart, end: run.bodyStart, text: `mv ${DOCKER_CLEAN} ${ASIDE} 2>/dev/null; ` }, back];
+}
+
+/** "a", "a and b", "a, b and c". */
+function listed(items: readonly string[]): string {
+  return items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }

@@ -9,6 +9,7 @@ import type { Model } from '../../kernel/model.js';
 import type { Fix } from '../../kernel/types.js';
 import type { RunView } from '../run-views.js';
 import { homePaths, mountCovers } from './manager-commands.js';
+import { cacheMountFix, cacheTargets } from './cache-mounts.js';
 
 const INSTALLS = new Set(['install', 'require', 'update', 'create-project']);
 
@@ -18,6 +19,8 @@ function cacheDirs(view: RunView): string[] {
   if (home) dirs.push(`${home}/cache`);
   const cache = view.instr.env.get('COMPOSER_CACHE_DIR');
   if (cache) dirs.push(cache);
+  // Where the cache-mount alternative puts it (the official composer image's COMPOSER_HOME=/tmp).
+  for (const t of cacheTargets(view.instr, 'composer') ?? []) dirs.push(t.dir);
   return dirs;
 }
 
@@ -25,6 +28,7 @@ export interface ComposerFinding {
   call: Call;
   message: string;
   fix?: Fix;
+  alternatives?: Fix[];
 }
 
 /** `composer install` calls of a RUN that leave the cache in the layer. */
@@ -51,6 +55,7 @@ export function composerFindings(model: Model, view: RunView): ComposerFinding[]
       call,
       message: `\`composer ${sub}\` keeps every downloaded package in its cache (~/.composer/cache) in this layer: run \`composer clear-cache\` at the end of the same RUN.${dev}`,
       fix: edit ? { title: 'Append `composer clear-cache`', safe: true, edits: [edit] } : undefined,
+      alternatives: cacheMountFix(model, instr, 'composer', call),
     });
   });
   return out;

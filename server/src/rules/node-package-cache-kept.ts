@@ -143,8 +143,9 @@ export default defineRule({
   check(ctx) {
     const model = ctx.model;
     for (const view of runViews(model)) {
-      for (const c of composerFindings(model, view))
+      for (const c of composerFindings(model, view)) {
         ctx.report({ instr: view.instr, ...callRange(view.run, c.call), message: c.message, fix: c.fix, alternatives: c.alternatives });
+      }
     }
     for (const { instr, run, calls } of runViews(model)) {
       const seen = new Set<Kind>();

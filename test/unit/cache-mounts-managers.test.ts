@@ -72,7 +72,7 @@ test('apt: docker-clean set aside for the RUN and put back at its end; exec form
     after,
     /curl(?: \\\n {4}| )&& \{ mv \/etc\/apt\/docker-clean\.dockerfile-slim \/etc\/apt\/apt\.conf\.d\/docker-clean 2>\/dev\/null \|\| true; \}\n$/,
   );
-  assert.match(alt.title, /docker-clean set aside for this RUN/);
+  assert.match(alt.title, /^Use cache mounts for apt, docker-clean set aside/);
   const exec = lintDetailed('FROM debian:bookworm\nRUN ["sh", "-c", "apt-get update && apt-get install -y --no-install-recommends curl"]\n').find(
     (f) => f.rule === 'DS003',
   );

@@ -41,8 +41,22 @@ export async function optimize(args: OptimizeArgs = {}, memento?: vscode.Memento
   }
   const kind = args.unsafe ? OPTIMIZE_UNSAFE_KIND : FIX_ALL_KIND;
   const full = new vscode.Range(0, 0, doc.lineCount, 0);
-  const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, full, kind)) ?? [];
-  const action = actions.find((a) => a.kind?.value === kind && a.edit);
+  const version = doc.version;
+  // A big file's fixes take a while: say so, and let the user give up waiting (the answer is then dropped).
+  const actions = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Dockerfile Slim: computing fixes…', cancellable: true },
+    (_progress, token) =>
+      Promise.race([
+        Promise.resolve(vscode.commands.executeCommand<vscode.CodeAction[] | undefined>('vscode.executeCodeActionProvider', doc.uri, full, kind)),
+        new Promise<'cancelled'>((resolve) => token.onCancellationRequested(() => resolve('cancelled'))),
+      ]),
+  );
+  if (actions === 'cancelled') return false;
+  if (doc.version !== version) {
+    void vscode.window.showInformationMessage('Dockerfile Slim: the file changed while the fixes were computed — run Optimize again.');
+    return false;
+  }
+  const action = (actions ?? []).find((a) => a.kind?.value === kind && a.edit);
   if (!action?.edit) {
     void vscode.window.showInformationMessage('Dockerfile Slim: nothing to optimize — no fixable findings.');
     return false;
@@ -56,8 +70,11 @@ export async function optimize(args: OptimizeArgs = {}, memento?: vscode.Memento
   const preview = args.preview ?? vscode.workspace.getConfiguration('dockerfileSlim', doc.uri).get<boolean>('optimize.preview', true);
   if (preview) askForPreview(action.edit, doc);
   const before = doc.getText();
-  const ok = await vscode.workspace.applyEdit(action.edit, { isRefactoring: true });
+  // Not `isRefactoring`: VS Code then saves every file of a multi-file edit (files.refactoring.autoSave), so an
+  // Optimize that creates a .dockerignore would save the Dockerfile behind the user's back.
+  const ok = await vscode.workspace.applyEdit(action.edit);
   const changed = doc.getText() !== before;
+  if (ok) await saveCreatedFiles(action.edit, doc.uri);
   if (ok && !changed && preview) {
     void vscode.window.showInformationMessage('Dockerfile Slim: no fix was applied (every entry in the preview was unticked).');
   } else if (changed && args.preview !== false) {
@@ -75,4 +92,13 @@ async function offerNoPreview(memento: vscode.Memento): Promise<void> {
   if (!pick) return;
   await memento.update(CHOICE_KEY, true);
   if (pick === skip) await vscode.workspace.getConfiguration('dockerfileSlim').update('optimize.preview', false, vscode.ConfigurationTarget.Global);
+}
+
+/** A file the edit created (a .dockerignore) is written, so the build context has it; the Dockerfile stays as the user left it. */
+async function saveCreatedFiles(edit: vscode.WorkspaceEdit, dockerfile: vscode.Uri): Promise<void> {
+  for (const [uri] of edit.entries()) {
+    if (uri.toString() === dockerfile.toString()) continue;
+    const created = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (created?.isDirty) await created.save();
+  }
 }

@@ -219,7 +219,8 @@ connection.onHover((params) => {
     connection.console.error(`dockerfile-slim: hover failed: ${String(e)}`);
   }
   if (!pkg || !finding) return pkg ?? finding;
-  return { contents: { kind: 'markdown', value: `${markdownOf(pkg)}\n\n---\n\n${markdownOf(finding)}` }, range: pkg.range };
+  // The finding first (its fix and docs link stay in view), then the estimate's one line of numbers.
+  return { contents: { kind: 'markdown', value: `${markdownOf(finding)}\n\n---\n\n${markdownOf(pkg)}` }, range: pkg.range };
 });
 
 documents.listen(connection);

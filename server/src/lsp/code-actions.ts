@@ -5,8 +5,8 @@
  */
 import { CodeActionKind, type CodeAction, type CodeActionParams, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { DetailedFinding, Edit, FixOptions, FixResult } from '../kernel/types.js';
-import { combinedFix, fixGroups } from '../engine/fix-groups.js';
+import type { DetailedFinding, Edit, FixOptions } from '../kernel/types.js';
+import { combinedFix, fixGroups, type GroupedFix } from '../engine/fix-groups.js';
 import { SOURCE } from './diagnostics.js';
 import { fixAllEdit, ignoreInFileAction, needsBuildKit, shortTitle, showDocsAction, UNSAFE_QUICKFIX_KIND } from './action-helpers.js';
 import * as path from 'node:path';
@@ -15,17 +15,6 @@ import { FIX_ALL_KIND, OPTIMIZE_UNSAFE_KIND, OPEN_CREATED_COMMAND } from '../../
 
 export { FIX_ALL_KIND, OPTIMIZE_UNSAFE_KIND, OPEN_CREATED_COMMAND };
 /** Client command run after a fix that creates a file: lint again and open the file. */
-
-/** One minimal edit turning `before` into `after` (common prefix and suffix kept). */
-export function minimalEdit(doc: TextDocument, before: string, after: string): TextEdit | null {
-  if (before === after) return null;
-  let p = 0;
-  const max = Math.min(before.length, after.length);
-  while (p < max && before.charCodeAt(p) === after.charCodeAt(p)) p++;
-  let s = 0;
-  while (s < max - p && before.charCodeAt(before.length - 1 - s) === after.charCodeAt(after.length - 1 - s)) s++;
-  return { range: { start: doc.positionAt(p), end: doc.positionAt(before.length - s) }, newText: after.slice(p, after.length - s) };
-}
 
 /** `contextDir` is the absolute build context folder ('' when unknown). */
 function createFileEdit(
@@ -47,8 +36,8 @@ function createFileEdit(
   ];
 }
 
-/** Whole-document fixes computed elsewhere (in a big document's worker); null: not available, offer no action. */
-export type Fixer = (options: FixOptions) => FixResult | null;
+/** Whole-document fixes computed elsewhere (in a big document's worker), one group per fix; null: not available, offer no action. */
+export type Fixer = (options: FixOptions) => GroupedFix | null;
 
 /** What the client can do: annotated edits (one refactor-preview entry per fix) and whether its builder has BuildKit (undefined: unknown). */
 export interface ClientAbilities {
@@ -65,26 +54,14 @@ function wholeDocAction(
   abilities: ClientAbilities,
   fixer?: Fixer,
 ): CodeAction | null {
-  // A big document's fixes come from its worker as one result: one edit, no per-fix preview entries.
-  if (fixer) return bigDocAction(doc, title, kind, options, context, fixer);
   const skip = abilities.buildkit === false ? (f: DetailedFinding) => !!f.fixDetail && needsBuildKit(f.fixDetail) : undefined;
-  const grouped = fixGroups(doc.getText(), options, skip);
+  // A big document's groups come from its worker (BuildKit-only fixes are not told apart there).
+  const grouped = fixer ? fixer(options) : fixGroups(doc.getText(), options, skip);
+  if (!grouped) return null;
   const edit = fixAllEdit(doc, grouped, abilities.annotations === true, (file, id) => createFileEdit(doc, context, file, id));
   if (!edit) return null;
   const n = grouped.groups.reduce((s, g) => s + g.fixes.length, 0) + grouped.createFiles.length;
   return { title: `${title} (${n} fix${n === 1 ? '' : 'es'})`, kind, edit };
-}
-
-function bigDocAction(doc: TextDocument, title: string, kind: string, options: FixOptions, context: string, fixer: Fixer): CodeAction | null {
-  const text = doc.getText();
-  const result = fixer(options);
-  if (!result) return null;
-  const edit = minimalEdit(doc, text, result.text);
-  const changes: NonNullable<WorkspaceEdit['documentChanges']> = [];
-  if (edit) changes.push({ textDocument: { uri: doc.uri, version: doc.version }, edits: [edit] });
-  for (const f of result.createFiles) changes.push(...(createFileEdit(doc, context, f) ?? []));
-  if (changes.length === 0) return null;
-  return { title: `${title} (${result.applied.length} fix${result.applied.length === 1 ? '' : 'es'})`, kind, edit: { documentChanges: changes } };
 }
 
 type Diag = CodeActionParams['context']['diagnostics'][number];

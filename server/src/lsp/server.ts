@@ -196,8 +196,9 @@ async function bigDocFixer(doc: TextDocument, only: string[] | undefined, option
   const text = doc.getText();
   if (text.length < WORKER_THRESHOLD) return undefined;
   const wants = (kind: string): boolean => !!only?.some((o) => kind === o || kind.startsWith(`${o}.`));
-  const safe = wants(FIX_ALL_KIND) ? await linter.fix(doc.uri, text, options) : null;
-  const unsafe = only?.includes(OPTIMIZE_UNSAFE_KIND) ? await linter.fix(doc.uri, text, { ...options, unsafe: true }) : null;
+  // One group of edits per fix, so Optimize's preview still lists one entry per fix (not one 2-MB edit).
+  const safe = wants(FIX_ALL_KIND) ? await linter.groups(doc.uri, text, options) : null;
+  const unsafe = only?.includes(OPTIMIZE_UNSAFE_KIND) ? await linter.groups(doc.uri, text, { ...options, unsafe: true }) : null;
   return (o) => (o.unsafe ? unsafe : safe);
 }
 

@@ -82,6 +82,14 @@ try {
   await editor.locator('.view-line', { hasText: 'apt-get install' }).hover({ position: { x: 240, y: 5 } });
   const hover = page.locator('.monaco-hover:not(.hidden) .hover-contents', { hasText: 'DS004' }).first();
   await hover.waitFor();
+  // The hover fits: the fix and the documentation link are inside the widget's visible box, no scrolling.
+  const widget = page.locator('.monaco-hover:not(.hidden)').first();
+  const docsLink = widget.locator('a', { hasText: 'Documentation' }).first();
+  await docsLink.waitFor();
+  assert.match(await widget.innerText(), /Quick fix \(Ctrl\+\.\): Add --no-install-recommends/);
+  const [box, linkBox] = [await widget.boundingBox(), await docsLink.boundingBox()];
+  assert.ok(box && linkBox && linkBox.y + linkBox.height <= box.y + box.height, `docs link in view: ${JSON.stringify({ box, linkBox })}`);
+  log(`hover: ${Math.round(box?.height ?? 0)} px high, the docs link in view`);
   await shot('optimize-1-finding');
   await page.mouse.move(5, 5);
   await page.keyboard.press('Escape');

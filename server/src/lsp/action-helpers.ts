@@ -49,14 +49,18 @@ export function shortTitle(fix: Fix, rule?: string): string {
   return tags.length ? `${t} (${tags.join('; ')})` : t;
 }
 
-/** A fix's title without backticks, reasons and long asides. */
+const MAX_TITLE = 72;
+
+/** A fix's title without backticks, reasons and long asides; a long one loses its trailing ", …" clauses. */
 export function bareTitle(title: string): string {
-  return title
+  let t = title
     .replace(/`/g, '')
     .replace(REASON_ASIDE, '')
     .replace(/\s*\((?:unsafe|BuildKit only|check first|review)[^)]*\)/gi, '')
     .replace(/\s*\([^)]{40,}\)/g, '')
     .trim();
+  while (t.length > MAX_TITLE && t.lastIndexOf(', ') > 20) t = t.slice(0, t.lastIndexOf(', '));
+  return t;
 }
 
 export function showDocsAction(rule: string): CodeAction {

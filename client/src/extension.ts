@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { optimize, type OptimizeArgs } from './optimize-command.js';
+import { lspActions, optimize, type OptimizeArgs } from './optimize-command.js';
 import { registerLayerFeatures } from './layer-lens.js';
 import { registerEstimateFeatures } from './estimate-lens.js';
 import { registerEditorCommands } from './editor-commands.js';
@@ -19,12 +19,15 @@ export function activate(context: vscode.ExtensionContext): { ready: Promise<voi
   const { ready, settled } = started;
   client = started.client;
   const c = client;
+  const actions = lspActions(c, ready);
   if (started.needsIndexDir) void ready.then(() => c.sendNotification(PACKAGE_INDEX_DIR_NOTIFICATION, { dir: packageIndexDir })).catch(() => undefined);
   // Commands at once (the command palette works immediately); CodeLens, hovers and the `docker version` probe
   // once the first diagnostics are out, so they do not compete with the server's start.
   context.subscriptions.push(
-    vscode.commands.registerCommand('dockerfileSlim.optimize', (args?: OptimizeArgs) => optimize(args, context.globalState)),
-    vscode.commands.registerCommand('dockerfileSlim.optimizeUnsafe', (args?: OptimizeArgs) => optimize({ ...args, unsafe: true }, context.globalState)),
+    vscode.commands.registerCommand('dockerfileSlim.optimize', (args?: OptimizeArgs) => optimize(args, context.globalState, actions)),
+    vscode.commands.registerCommand('dockerfileSlim.optimizeUnsafe', (args?: OptimizeArgs) =>
+      optimize({ ...args, unsafe: true }, context.globalState, actions),
+    ),
     { dispose: () => void c.stop() },
   );
   registerLayerFeatures(context, (method, params) => client?.sendNotification(method, params), settled);

@@ -120,7 +120,7 @@ class LayerLensProvider implements vscode.CodeLensProvider {
       new vscode.CodeLens(at(stage.fromLine), { title, command, arguments: command ? [doc.uri] : [] }),
     ];
     const ref = this.reference(doc);
-    if (!ref) return quiet('Layer sizes: not measured yet — Build and Measure', 'dockerfileSlim.buildAndMeasure');
+    if (!ref) return []; // never built: no lens (Build and Measure is in the editor title menu and the palette)
     const loaded = this.load(ref.ref, doc.uri);
     if (loaded.state === 'loading') return quiet('$(sync~spin) Layer sizes: reading the image…');
     if (loaded.state === 'error') return quiet(QUIET[loaded.error.kind], loaded.error.kind === 'image-not-found' ? 'dockerfileSlim.buildAndMeasure' : '');
@@ -162,7 +162,7 @@ class LayerLensProvider implements vscode.CodeLensProvider {
       if (hideLens(keywords.get(line) ?? '', l.bytes, doc.uri)) continue;
       const w = wasteAt.get(line);
       let title = `${l.stale || afterEdit ? '≈ ' : ''}${formatBytes(l.bytes)}${line === stage.fromLine ? ' base image' : ''}${l.stale ? '' : deltaSuffix(deltaOf?.(line))}`;
-      if (w && w.wastedBytes > 0 && !l.stale) title += wasteSuffix(w, line);
+      if (w && w.wastedBytes > 0 && !l.stale) title += wasteSuffix(w, line, l.bytes);
       if (l.stale) title += ' (edited since the build)';
       else if (afterEdit) title += ' (will be rebuilt)';
       shown.set(line, { line, title, bytes: l.bytes, createdBy: l.createdBy, waste: w });

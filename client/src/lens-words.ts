@@ -25,12 +25,20 @@ export function makesNoLayer(keyword: string, bytes: number): boolean {
   return bytes <= 0 && METADATA.has(keyword.toUpperCase());
 }
 
-/** " · 5 B replaced later at line 3" / " · 21.0 MB removed later at line 4"; '' when nothing is wasted elsewhere. */
-export function wasteSuffix(w: LineWaste, ownLine: number): string {
+/** Waste smaller than both of these is not worth a word on the lens (1.3 kB of a 444 MB layer). */
+export const WASTE_MIN_BYTES = 1_000_000;
+export const WASTE_MIN_SHARE = 0.01;
+
+/**
+ * " · 5 B replaced later at line 3" / " · 21.0 MB removed later at line 4"; '' when nothing is wasted elsewhere,
+ * or less than 1 MB and less than 1% of the layer's `layerBytes` (default: the layer size the waste was computed for).
+ */
+export function wasteSuffix(w: LineWaste, ownLine: number, layerBytes = w.bytes): string {
   // Bytes a layer on the same line removed (inside the base image, say) are not this line's waste to fix.
   const elsewhere = w.removedAt.filter((r) => r.line !== ownLine);
   const bytes = elsewhere.reduce((s, r) => s + r.bytes, 0);
   if (bytes <= 0) return '';
+  if (bytes < WASTE_MIN_BYTES && bytes < WASTE_MIN_SHARE * layerBytes) return '';
   const lines = elsewhere.map((r) => r.line).filter((n): n is number => typeof n === 'number' && n > 0);
   // A remover whose line was edited since the build has no line any more: say "later" only.
   const where = lines.length === elsewhere.length ? ` at line${lines.length > 1 ? 's' : ''} ${[...new Set(lines)].join(', ')}` : '';

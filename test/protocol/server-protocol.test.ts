@@ -40,7 +40,7 @@ test('initialize, didOpen → diagnostics with rule id, doc link and the command
     assert.equal(qf.edit?.documentChanges?.[0]?.edits[0]?.newText, ' --no-cache');
     assert.ok(actions.some((a) => a.title === 'Ignore DS005 for this instruction'));
     // The BuildKit cache mount is offered beside it, never preferred.
-    const mount = actions.find((a) => a.title === 'Use a cache mount for /var/cache/apk (unsafe, BuildKit)') as
+    const mount = actions.find((a) => a.title === 'Use a cache mount for /var/cache/apk (unsafe: needs BuildKit)') as
       { isPreferred?: boolean; edit?: { documentChanges?: { edits: { newText: string }[] }[] } } | undefined;
     assert.ok(mount && !mount.isPreferred, `cache mount offered: ${actions.map((a) => a.title).join(' | ')}`);
     assert.equal(mount.edit?.documentChanges?.[0]?.edits[0]?.newText, '--mount=type=cache,id=apk,target=/var/cache/apk ');

@@ -10,7 +10,7 @@ import type { AnnotatedTextEdit, CodeAction, CodeActionParams, Diagnostic, TextD
 import { lintDetailed } from '../../server/src/engine/index.js';
 import { codeActions } from '../../server/src/lsp/code-actions.js';
 import { shortTitle } from '../../server/src/lsp/action-helpers.js';
-import { toDiagnostic } from '../../server/src/lsp/diagnostics.js';
+import { editorDiagnostics, toDiagnostic } from '../../server/src/lsp/diagnostics.js';
 
 const uri = 'file:///tmp/dsl-editor/Dockerfile';
 const params = (doc: TextDocument, diagnostics: Diagnostic[], only?: string[]): CodeActionParams => ({
@@ -35,7 +35,7 @@ test('fix-all: one annotation per fix, safe ones pre-ticked, unsafe ones need co
   assert.equal(ann.length, 3, JSON.stringify(ann));
   assert.ok(ann.every((a) => a.needsConfirmation === false));
   assert.ok(
-    ann.every((a) => /^Line \d+: /.test(a.label) && !a.label.includes('`')),
+    ann.every((a) => /^DS\d{3}(?: \+ DS\d{3})* line \d+: \S/.test(a.label) && !a.label.includes('`') && a.description === 'safe'),
     JSON.stringify(ann),
   );
   const edits = (safe.edit.documentChanges?.[0] as TextDocumentEdit).edits as AnnotatedTextEdit[];
@@ -45,7 +45,11 @@ test('fix-all: one annotation per fix, safe ones pre-ticked, unsafe ones need co
     annotations: true,
   });
   const unsafe = Object.values(all?.edit?.changeAnnotations ?? {}).filter((a) => a.needsConfirmation);
-  assert.ok(unsafe.length >= 1 && unsafe.some((a) => a.description?.includes('DS011')), JSON.stringify(all?.edit?.changeAnnotations));
+  assert.ok(
+    unsafe.length >= 1 &&
+      unsafe.some((a) => a.label.startsWith('DS011 line 1: Use debian:bookworm-slim') && a.description === 'unsafe: fewer packages (unticked: tick to apply)'),
+    JSON.stringify(all?.edit?.changeAnnotations),
+  );
 
   const [plain] = codeActions(doc, params(doc, [], ['source.fixAll.dockerfileSlim']), lintDetailed(doc.getText()), { dockerignoreExists: true }, '', {});
   assert.equal(plain?.edit?.changeAnnotations, undefined, 'no annotations for clients without support');
@@ -71,7 +75,7 @@ test('quick fixes: short titles, unsafe kind, Show documentation and Ignore in t
     'DS011 offers an unsafe base swap',
   );
   assert.ok(
-    titles.every((t) => !t.includes('`') && t.length <= 80),
+    titles.every((t) => !t.includes('`') && t.length <= 100),
     titles.join(' | '),
   );
 });
@@ -92,15 +96,25 @@ test('"Ignore in this file" extends an existing global pragma', () => {
 });
 
 test('titles: long asides go, a short suffix marks unsafe and BuildKit-only fixes', () => {
-  assert.equal(shortTitle({ title: 'Use debian:bookworm-slim (unsafe: fewer packages)', safe: false, edits: [] }), 'Use debian:bookworm-slim (unsafe)');
+  assert.equal(
+    shortTitle({ title: 'Use debian:bookworm-slim (unsafe: fewer packages)', safe: false, edits: [] }),
+    'Use debian:bookworm-slim (unsafe: fewer packages)',
+  );
+  assert.equal(shortTitle({ title: 'Use node:20-slim (fewer packages)', safe: false, edits: [] }, 'DS011'), 'Use node:20-slim (unsafe: fewer packages)');
   assert.equal(
     shortTitle({ title: 'Add `--chmod=755` to the COPY at line 3 and remove the chmod (BuildKit only)', safe: false, edits: [] }),
-    'Add --chmod=755 to the COPY at line 3 and remove the chmod (unsafe, BuildKit)',
+    'Add --chmod=755 to the COPY at line 3 and remove the chmod (unsafe: needs BuildKit)',
   );
   assert.equal(
-    shortTitle({ title: 'Convert to multi-stage build (Go → scratch)', safe: false, edits: [] }),
-    'Convert to multi-stage build (Go → scratch) (unsafe)',
+    shortTitle({ title: 'Convert to multi-stage build (Go → scratch)', safe: false, edits: [] }, 'DS010'),
+    'Convert to multi-stage build (Go → scratch) (unsafe: the runtime stage may lack files the app needs)',
   );
+  assert.equal(
+    shortTitle({ title: 'Add `--no-install-recommends` (recommends of wireshark not reviewed)', safe: false, edits: [] }, 'DS004'),
+    'Add --no-install-recommends (unsafe: recommends of wireshark not reviewed)',
+  );
+  const own = { title: 'Delete the virtual package .x at the end of this RUN', safe: false, edits: [], unsafeReason: 'a later RUN may use it' };
+  assert.equal(shortTitle(own, 'DS014'), 'Delete the virtual package .x at the end of this RUN (unsafe: a later RUN may use it)');
 });
 
 test('a builder without BuildKit is not offered BuildKit-only fixes', () => {
@@ -117,4 +131,104 @@ test('a builder without BuildKit is not offered BuildKit-only fixes', () => {
     withBk.join(' | '),
   );
   assert.ok(!without.some((t) => t.includes('--chmod')), without.join(' | '));
+});
+
+const PIP = 'FROM python:3.12-slim\nRUN pip3 install flask\nRUN pip3 install requests\nRUN pip3 install numpy\nCOPY . /app\nRUN pip3 install gunicorn\n';
+const applyChange = (doc: TextDocument, a: CodeAction | undefined): string => {
+  const edits = (a?.edit?.documentChanges?.[0] as TextDocumentEdit | undefined)?.edits ?? [];
+  return TextDocument.applyEdits(doc, edits);
+};
+const count = (text: string, rule: string): number => lintDetailed(text, { dockerignoreExists: true }).filter((f) => f.rule === rule).length;
+
+test('a grouped problem ("also on lines 3, 4") is fixed as a group: one quick fix, every member fixed', () => {
+  const doc = TextDocument.create(uri, 'dockerfile', 1, PIP);
+  const findings = lintDetailed(PIP, { dockerignoreExists: true });
+  const ds = editorDiagnostics(doc, PIP, findings);
+  const grouped = ds.find((d) => d.code === 'DS006' && d.relatedInformation?.length);
+  if (!grouped) return assert.fail(`a grouped DS006 expected: ${JSON.stringify(ds.map((d) => d.message))}`);
+  assert.match(grouped.message, /also on lines 3, 4/);
+  const actions = codeActions(doc, params(doc, [grouped]), findings, { dockerignoreExists: true }, '', { annotations: true });
+  const fix = actions.find((a) => a.title.startsWith('Add --no-cache-dir'));
+  assert.equal(fix?.title, 'Add --no-cache-dir (3 lines)');
+  const after = applyChange(doc, fix);
+  assert.equal(after.match(/pip3 install --no-cache-dir/g)?.length, 3, after);
+  assert.match(after, /^RUN pip3 install gunicorn$/m, 'the separate finding on line 6 is its own problem');
+  assert.equal(count(after, 'DS006'), count(PIP, 'DS006') - 3);
+  for (const rule of ['DS001', 'DS003', 'DS004']) assert.ok(count(after, rule) <= count(PIP, rule), `${rule} did not rise`);
+  // A lone finding keeps its plain title.
+  const lone = ds.find((d) => d.code === 'DS006' && !d.relatedInformation?.length) as Diagnostic;
+  assert.ok(codeActions(doc, params(doc, [lone]), findings, { dockerignoreExists: true }, '', {}).some((a) => a.title === 'Add --no-cache-dir'));
+});
+
+test('"Fix all DSxxx problems in this file": that rule\'s safe fixes only, offered when the rule has more than one', () => {
+  const doc = TextDocument.create(uri, 'dockerfile', 1, PIP);
+  const findings = lintDetailed(PIP, { dockerignoreExists: true });
+  const ds = editorDiagnostics(doc, PIP, findings);
+  const actions = codeActions(doc, params(doc, ds), findings, { dockerignoreExists: true }, '', { annotations: true });
+  const ruleAll = actions.find((a) => a.title.startsWith('Fix all DS006 problems in this file'));
+  assert.equal(ruleAll?.title, 'Fix all DS006 problems in this file (4 fixes)');
+  assert.equal(ruleAll?.kind, 'quickfix');
+  const after = applyChange(doc, ruleAll);
+  assert.equal(count(after, 'DS006'), 0, after);
+  assert.equal(count(after, 'DS001'), count(PIP, 'DS001'), 'other rules untouched');
+  assert.ok(!actions.some((a) => a.title.startsWith('Fix all DS001 problems')), 'DS001 has one finding: its quick fix is enough');
+  // Only safe fixes: DS011's unsafe base swap is never part of a rule's fix-all.
+  const full = 'FROM python:3.12\nRUN pip install a\nRUN pip install b\n';
+  const d2 = TextDocument.create(uri, 'dockerfile', 1, full);
+  const f2 = lintDetailed(full, { dockerignoreExists: true });
+  const a2 = codeActions(d2, params(d2, editorDiagnostics(d2, full, f2)), f2, { dockerignoreExists: true }, '', {});
+  assert.ok(!a2.some((a) => a.title.startsWith('Fix all DS011')));
+  assert.match(
+    applyChange(
+      d2,
+      a2.find((a) => a.title.startsWith('Fix all DS006')),
+    ),
+    /^FROM python:3\.12$/m,
+  );
+});
+
+test('Optimize (unsafe): one annotated edit per fix, unsafe ones unticked and saying why; the ticked ones equal the safe fix-all', () => {
+  const text = 'FROM python:3.12\nRUN pip install requests\nCMD ["python"]\n';
+  const doc = TextDocument.create(uri, 'dockerfile', 1, text);
+  const findings = lintDetailed(text, { dockerignoreExists: true });
+  const [all] = codeActions(doc, params(doc, [], ['source.dockerfileSlim.optimizeUnsafe']), findings, { dockerignoreExists: true }, '', { annotations: true });
+  const ann = all?.edit?.changeAnnotations ?? {};
+  const edits = (all?.edit?.documentChanges?.[0] as TextDocumentEdit).edits as AnnotatedTextEdit[];
+  assert.equal(edits.length, Object.keys(ann).length, 'one edit per fix');
+  const byLabel = Object.fromEntries(Object.values(ann).map((a) => [a.label, a]));
+  assert.deepEqual(Object.keys(byLabel).sort(), ['DS006 line 2: Add --no-cache-dir', 'DS011 line 1: Use python:3.12-slim']);
+  assert.equal(byLabel['DS011 line 1: Use python:3.12-slim']?.needsConfirmation, true);
+  assert.match(byLabel['DS011 line 1: Use python:3.12-slim']?.description ?? '', /^unsafe: fewer packages/);
+  assert.equal(byLabel['DS006 line 2: Add --no-cache-dir']?.needsConfirmation, false);
+  // What VS Code applies with the default choices: the edits whose annotation needs no confirmation.
+  const ticked = edits.filter((e) => ann[e.annotationId]?.needsConfirmation === false);
+  const [safe] = codeActions(doc, params(doc, [], ['source.fixAll.dockerfileSlim']), findings, { dockerignoreExists: true }, '', {});
+  assert.equal(TextDocument.applyEdits(doc, ticked), applyChange(doc, safe));
+  assert.match(TextDocument.applyEdits(doc, ticked), /^FROM python:3\.12\nRUN pip install --no-cache-dir requests$/m);
+});
+
+test('a fix with several edits is one preview entry; the menu fix-all creates no file beside its Dockerfile edits', () => {
+  const text = 'FROM debian:bookworm-slim\nRUN apt-get update\nRUN apt-get install -y curl\nCOPY . /app\n';
+  const doc = TextDocument.create(uri, 'dockerfile', 1, text);
+  const findings = lintDetailed(text, { dockerignoreExists: false });
+  const [opt] = codeActions(doc, params(doc, [], ['source.fixAll.dockerfileSlim']), findings, { dockerignoreExists: false }, '/tmp/dsl-editor', {
+    annotations: true,
+  });
+  assert.ok(Object.keys(opt?.edit?.changeAnnotations ?? {}).length >= 3);
+  const edits = (opt?.edit?.documentChanges?.[0] as TextDocumentEdit).edits as AnnotatedTextEdit[];
+  const perAnnotation = new Map<string, number>();
+  for (const e of edits) perAnnotation.set(e.annotationId, (perAnnotation.get(e.annotationId) ?? 0) + 1);
+  assert.ok(
+    [...perAnnotation.values()].every((n) => n === 1),
+    JSON.stringify(edits),
+  );
+  assert.ok(
+    opt?.edit?.documentChanges?.some((c) => 'kind' in c && c.kind === 'create'),
+    'Optimize creates the .dockerignore (its own entry)',
+  );
+  const menu = codeActions(doc, params(doc, editorDiagnostics(doc, text, findings)), findings, { dockerignoreExists: false }, '/tmp/dsl-editor', {
+    annotations: true,
+  }).find((a) => a.title.startsWith('Fix all safe Dockerfile Slim problems'));
+  assert.ok(menu, 'offered');
+  assert.ok(!menu.edit?.documentChanges?.some((c) => 'kind' in c), 'no file created by the quick-fix fix-all (VS Code would save the Dockerfile)');
 });

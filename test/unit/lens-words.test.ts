@@ -59,3 +59,21 @@ test('the base lens never points at itself', () => {
   });
   assert.equal(wasteSuffix(mixed, 1), ' · 1.0 kB removed later at line 5');
 });
+
+test('no waste figure under 1 MB and under 1% of its layer; either threshold reached shows it', () => {
+  const at = (bytes: number, wasted: number): LineWaste =>
+    waste({
+      line: 2,
+      bytes,
+      wastedBytes: wasted,
+      removedAt: [{ line: 4, bytes: wasted }],
+      topWasted: [{ path: 'a', bytes: wasted, removedBy: 3, how: 'deleted', removedAtLine: 4 }],
+    });
+  assert.equal(wasteSuffix(at(444_000_000, 1_300), 2), '', '1.3 kB of a 444 MB layer');
+  assert.equal(wasteSuffix(at(444_000_000, 999_999), 2), '', 'just under 1 MB, 0.2% of the layer');
+  assert.equal(wasteSuffix(at(444_000_000, 1_000_000), 2), ' · 1.0 MB removed later at line 4', '1 MB is worth a word');
+  assert.equal(wasteSuffix(at(50_000, 600), 2), ' · 600 B removed later at line 4', '1.2% of a small layer');
+  assert.equal(wasteSuffix(at(50_000, 400), 2), '', '0.8% of a small layer');
+  // The lens passes the layer size from docker history, which wins over the tar size.
+  assert.equal(wasteSuffix(at(0, 1_300), 2, 444_000_000), '');
+});

@@ -1,7 +1,10 @@
 /** The server's lint scheduling (server/src/runner/lint-pool.ts): big documents in a worker of their own, stale results dropped, budgets. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lintDetailed } from '../../server/src/engine/lint.js';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { AnnotatedTextEdit, TextDocumentEdit } from 'vscode-languageserver/node';
+import { fix, lintDetailed } from '../../server/src/engine/lint.js';
+import { codeActions } from '../../server/src/lsp/code-actions.js';
 import { LintPool } from '../../server/src/runner/lint-pool.js';
 
 const stage = (i: number): string => `FROM debian:bookworm AS s${i}\nRUN apt-get update && apt-get install -y curl${i}\nCOPY . /app\nRUN rm -rf /tmp/x\n`;
@@ -79,6 +82,38 @@ test('options with a package lookup (functions, not cloneable) still lint and fi
     assert.deepEqual(r.kind === 'done' && r.findings, lintDetailed(doc, options));
     const f = await pool.fixOutcome('file:///pkg', doc, { ...options, packages });
     assert.equal(f.kind, 'done');
+  } finally {
+    pool.dispose();
+  }
+});
+
+test("a big document's Optimize: one group per fix from its worker, one small annotated edit each, together equal to fix", async () => {
+  const pool = new LintPool({ timeMs: 600_000, heapMb: 1024 }, 4096);
+  try {
+    const text = `FROM python:3.12-slim\n${Array.from({ length: 400 }, (_, i) => `RUN pip install p${i}\nWORKDIR /w${i}\n`).join('')}`;
+    const grouped = await pool.groups('file:///big-groups', text, { dockerignoreExists: true });
+    assert.ok(grouped && pool.workerCount === 1, 'computed in the worker');
+    const doc = TextDocument.create('file:///tmp/dsl-big/Dockerfile', 'dockerfile', 1, text);
+    const [action] = codeActions(
+      doc,
+      {
+        textDocument: { uri: doc.uri },
+        range: { start: { line: 0, character: 0 }, end: { line: doc.lineCount, character: 0 } },
+        context: { diagnostics: [], only: ['source.fixAll.dockerfileSlim'] },
+      },
+      [],
+      { dockerignoreExists: true },
+      '',
+      { annotations: true },
+      () => grouped,
+    );
+    const edits = (action?.edit?.documentChanges?.[0] as TextDocumentEdit).edits as AnnotatedTextEdit[];
+    const annotations = Object.keys(action?.edit?.changeAnnotations ?? {});
+    assert.equal(annotations.length, grouped?.groups.length);
+    assert.ok(annotations.length >= 400, `one entry per fix, got ${annotations.length}`);
+    assert.equal(new Set(edits.map((e) => e.annotationId)).size, annotations.length);
+    assert.ok(Math.max(...edits.map((e) => e.newText.length)) < 200, 'no whole-document edit');
+    assert.equal(TextDocument.applyEdits(doc, edits), fix(text, { dockerignoreExists: true }).text);
   } finally {
     pool.dispose();
   }

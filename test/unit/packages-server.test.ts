@@ -63,6 +63,23 @@ test('server: estimates request, package hover, DS004 with sizes once the cached
         position: { line: 1, character: 1 },
       });
       assert.match(runHover?.contents.value ?? '', /Estimate before a build/);
+      // On the DS004 squiggle (`install`): the finding first, its fix and docs link within three lines, then one line
+      // of numbers; the rest folded behind "more".
+      const onInstall = await c.request<{ contents: { value: string } } | null>('textDocument/hover', {
+        textDocument: { uri: URI },
+        position: { line: 1, character: (TEXT.split('\n')[1]?.indexOf('install') ?? 0) + 2 },
+      });
+      const md = onInstall?.contents.value ?? '';
+      const visible =
+        md
+          .split('<details>')[0]
+          ?.split('\n')
+          .filter((l) => l.trim() !== '' && l.trim() !== '---') ?? [];
+      assert.match(visible[0] ?? '', /^\*\*DS004 apt-recommends-installed\*\*/, md);
+      assert.match(visible[1] ?? '', /^Quick fix \(Ctrl\+\.\): Add --no-install-recommends.* · \[Documentation\]\(command:dockerfileSlim\.showRuleDocs\?/, md);
+      assert.match(visible[2] ?? '', /^\*\*Estimate before a build\*\* \(debian\/bookworm\): ≈[\d.]+ [kM]B · \d+ packages/, md);
+      assert.equal(visible.length, 3, `three visible lines, then "more": ${md}`);
+      assert.match(md, /<details><summary>more<\/summary>[\s\S]*Biggest: [\s\S]*<\/details>$/);
       // A release without a cached index: named as missing, no estimate, no error.
       const uri2 = 'file:///tmp/dsl-pkgindex-test/ubuntu.Dockerfile';
       c.notify('textDocument/didOpen', {

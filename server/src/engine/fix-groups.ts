@@ -12,6 +12,8 @@ export interface FixGroupMember {
   /** The fix's title, markdown backticks removed. */
   title: string;
   safe: boolean;
+  /** Why an unsafe fix is unsafe, when the rule says so (its `unsafeReason`). */
+  reason?: string;
 }
 
 export interface FixGroup {
@@ -37,7 +39,10 @@ interface Region {
 }
 
 const plain = (s: string): string => s.replace(/`/g, '');
-const member = (f: DetailedFinding): FixGroupMember => ({ rule: f.rule, title: plain(f.fixDetail?.title ?? f.rule), safe: f.fixDetail?.safe ?? true });
+const member = (f: DetailedFinding): FixGroupMember => {
+  const reason = (f.fixDetail as { unsafeReason?: string } | undefined)?.unsafeReason;
+  return { rule: f.rule, title: plain(f.fixDetail?.title ?? f.rule), safe: f.fixDetail?.safe ?? true, ...(reason ? { reason } : {}) };
+};
 
 /** `skip` leaves out fixes the client cannot use (e.g. BuildKit-only ones for a legacy builder). */
 export function fixGroups(original: string, options: FixOptions = {}, skip?: (f: DetailedFinding) => boolean): GroupedFix {
@@ -117,4 +122,21 @@ export function fixGroups(original: string, options: FixOptions = {}, skip?: (f:
     g.edits.push({ start: r.os, end: r.oe, text: r.text });
   }
   return { text: cur, groups: [...byGroup.values()], createFiles };
+}
+
+/**
+ * The fixes of several findings (a grouped problem's members) as one set of edits: each finding's fix
+ * in order, left out when its edits overlap or touch one already taken (the next pass fixes it).
+ */
+export function combinedFix(findings: readonly DetailedFinding[]): { edits: Edit[]; fixed: DetailedFinding[] } {
+  const edits: Edit[] = [];
+  const fixed: DetailedFinding[] = [];
+  const touches = (a: Edit, b: Edit): boolean => a.start <= b.end && b.start <= a.end;
+  for (const f of findings) {
+    const own = f.fixDetail?.edits ?? [];
+    if (own.length === 0 || own.some((e) => edits.some((t) => touches(e, t)))) continue;
+    edits.push(...own);
+    fixed.push(f);
+  }
+  return { edits: edits.sort((a, b) => a.start - b.start), fixed };
 }

@@ -6,7 +6,7 @@
  */
 import type { ChangeAnnotation, CodeAction, TextDocumentEdit, WorkspaceEdit, AnnotatedTextEdit } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Fix } from '../kernel/types.js';
+import type { Edit, Fix } from '../kernel/types.js';
 import type { FixGroup, GroupedFix } from '../engine/fix-groups.js';
 import { UNSAFE_QUICKFIX_KIND, SHOW_DOCS_COMMAND } from '../../../common/src/protocol.js';
 
@@ -19,17 +19,48 @@ export function needsBuildKit(fix: Fix): boolean {
   return fix.edits.some((e) => /(^|\s)--(chmod|mount|link)\b/.test(e.text));
 }
 
+/** A reason-like aside a rule appends to an unsafe fix's title ("(recommends of x not reviewed)", "(fewer packages)"). */
+const REASON_ASIDE = /\s*\(((?:unsafe:|check first|review)[^)]*|[^)]*(?:not reviewed|fewer|runs again|instead of|may need)[^)]*)\)/i;
+/** Why a rule's unsafe fixes are unsafe, when the fix itself does not say. */
+const RULE_REASON: Record<string, string> = {
+  DS010: 'the runtime stage may lack files the app needs',
+  DS011: 'the slim image has fewer packages',
+  DS014: 'removes packages the image may still need at run time',
+};
+const MAX_REASON = 60;
+
+/** Why an unsafe fix is unsafe, in a few words: the rule's own `unsafeReason`, its title's aside, or the rule's usual reason. */
+export function unsafeReason(fix: Fix, rule?: string): string {
+  const own = (fix as Fix & { unsafeReason?: string }).unsafeReason;
+  let r = own ?? REASON_ASIDE.exec(fix.title.replace(/`/g, ''))?.[1]?.replace(/^unsafe:\s*/i, '') ?? (rule ? RULE_REASON[rule] : undefined);
+  r = (r ?? (needsBuildKit(fix) ? 'needs BuildKit' : 'changes what the image contains; review it first')).trim();
+  return r.length > MAX_REASON ? `${r.slice(0, MAX_REASON - 1).trimEnd()}…` : r;
+}
+
 /**
- * A menu title: plain text (no markdown backticks), without the long parenthetical reasons rules
+ * A menu title: plain text (no markdown backticks), without the long parenthetical asides rules
  * append ("(unsafe: …)", "(BuildKit only)", "(check first: …)", or any aside over 40 characters),
- * then a short suffix: " (unsafe)", " (BuildKit)" or " (unsafe, BuildKit)".
+ * then a short suffix as the CLI marks it: " (unsafe: <why>)", " (BuildKit)" or " (unsafe: <why>; BuildKit)".
  */
-export function shortTitle(fix: Fix): string {
-  let t = fix.title.replace(/`/g, '');
-  t = t.replace(/\s*\((?:unsafe|BuildKit only|check first|review)[^)]*\)/gi, '');
-  t = t.replace(/\s*\([^)]{40,}\)/g, '').trim();
-  const tags = [...(fix.safe ? [] : ['unsafe']), ...(needsBuildKit(fix) ? ['BuildKit'] : [])];
-  return tags.length ? `${t} (${tags.join(', ')})` : t;
+export function shortTitle(fix: Fix, rule?: string): string {
+  const t = bareTitle(fix.title);
+  const reason = fix.safe ? '' : unsafeReason(fix, rule);
+  const tags = [...(fix.safe ? [] : [`unsafe: ${reason}`]), ...(needsBuildKit(fix) && !reason.includes('BuildKit') ? ['BuildKit'] : [])];
+  return tags.length ? `${t} (${tags.join('; ')})` : t;
+}
+
+const MAX_TITLE = 72;
+
+/** A fix's title without backticks, reasons and long asides; a long one loses its trailing ", …" clauses. */
+export function bareTitle(title: string): string {
+  let t = title
+    .replace(/`/g, '')
+    .replace(REASON_ASIDE, '')
+    .replace(/\s*\((?:unsafe|BuildKit only|check first|review)[^)]*\)/gi, '')
+    .replace(/\s*\([^)]{40,}\)/g, '')
+    .trim();
+  while (t.length > MAX_TITLE && t.lastIndexOf(', ') > 20) t = t.slice(0, t.lastIndexOf(', '));
+  return t;
 }
 
 export function showDocsAction(rule: string): CodeAction {
@@ -67,15 +98,45 @@ export function ignoreInFileAction(doc: TextDocument, rule: string, diagnostics:
   };
 }
 
+/** What a fix's preview entry says: "DS004 line 3: Add --no-install-recommends"; unsafe ones say why in the description. */
 function groupLabel(doc: TextDocument, g: FixGroup): { label: string; description: string } {
   const line = doc.positionAt(g.edits[0]?.start ?? 0).line + 1;
-  const titles = g.fixes.map((f) => shortTitle({ title: f.title, safe: f.safe, edits: [] }));
-  return { label: `Line ${line}: ${[...new Set(titles)].join(' + ')}`, description: [...new Set(g.fixes.map((f) => f.rule))].join(', ') };
+  const titles = g.fixes.map((f) => bareTitle(f.title));
+  const rules = [...new Set(g.fixes.map((f) => f.rule))].join(' + ');
+  const unsafe = g.fixes
+    .filter((f) => !f.safe)
+    .map((f) => unsafeReason({ title: f.title, safe: false, edits: [], ...(f.reason ? { unsafeReason: f.reason } : {}) }, f.rule));
+  return {
+    label: `${rules} line ${line}: ${[...new Set(titles)].join(' + ')}`,
+    description: unsafe.length ? `unsafe: ${[...new Set(unsafe)].join('; ')} (unticked: tick to apply)` : 'safe',
+  };
 }
 
 /**
- * The fix-all edit. With annotation support: one annotated group of edits per fix (safe ones
- * need no confirmation, unsafe ones do). Without: the same edits, unannotated.
+ * A fix's edits as one edit spanning them all (the untouched text between is rewritten as is), so the
+ * preview shows one row per fix; kept apart only where another fix's edit lies in between.
+ */
+function oneEditPerFix(text: string, groups: readonly FixGroup[]): Edit[][] {
+  const all = groups.flatMap((g, i) => g.edits.map((e) => ({ ...e, g: i })));
+  return groups.map((g, i) => {
+    if (g.edits.length < 2) return g.edits;
+    const sorted = [...g.edits].sort((a, b) => a.start - b.start);
+    const start = sorted[0]?.start ?? 0;
+    const end = Math.max(...sorted.map((e) => e.end));
+    if (all.some((e) => e.g !== i && e.start < end && e.end > start)) return sorted;
+    let out = '';
+    let at = start;
+    for (const e of sorted) {
+      out += text.slice(at, e.start) + e.text;
+      at = e.end;
+    }
+    return [{ start, end, text: out }];
+  });
+}
+
+/**
+ * The fix-all edit. With annotation support: one annotated edit per fix (safe ones need no
+ * confirmation, unsafe ones do, so they start unticked). Without: the same edits, unannotated.
  * `createFileEdits` turns a file to create into LSP document changes ([] when it cannot).
  */
 export function fixAllEdit(
@@ -86,10 +147,18 @@ export function fixAllEdit(
 ): WorkspaceEdit | null {
   const changeAnnotations: Record<string, ChangeAnnotation> = {};
   const edits: AnnotatedTextEdit[] = [];
+  const labels = new Set<string>();
+  const text = doc.getText();
+  const merged = oneEditPerFix(text, grouped.groups);
   grouped.groups.forEach((g, i) => {
     const id = `dockerfile-slim.fix.${i}`;
-    changeAnnotations[id] = { ...groupLabel(doc, g), needsConfirmation: !g.safe };
-    for (const e of g.edits) edits.push({ range: { start: doc.positionAt(e.start), end: doc.positionAt(e.end) }, newText: e.text, annotationId: id });
+    const l = groupLabel(doc, g);
+    // VS Code groups preview entries by label: each fix its own.
+    let label = l.label;
+    for (let n = 2; labels.has(label); n++) label = `${l.label} (${n})`;
+    labels.add(label);
+    changeAnnotations[id] = { label, description: l.description, needsConfirmation: !g.safe };
+    for (const e of merged[i] ?? []) edits.push({ range: { start: doc.positionAt(e.start), end: doc.positionAt(e.end) }, newText: e.text, annotationId: id });
   });
   const changes: NonNullable<WorkspaceEdit['documentChanges']> = [];
   if (edits.length > 0) {
@@ -101,7 +170,11 @@ export function fixAllEdit(
   }
   grouped.createFiles.forEach(({ file, fix }, i) => {
     const id = `dockerfile-slim.create.${i}`;
-    changeAnnotations[id] = { label: shortTitle({ title: fix.title, safe: fix.safe, edits: [] }), description: fix.rule, needsConfirmation: !fix.safe };
+    changeAnnotations[id] = {
+      label: `${fix.rule}: ${bareTitle(fix.title)}`,
+      description: fix.safe ? 'safe' : `unsafe: ${unsafeReason({ title: fix.title, safe: false, edits: [] }, fix.rule)}`,
+      needsConfirmation: !fix.safe,
+    };
     changes.push(...createFileEdits(file, annotations ? id : undefined));
   });
   if (changes.length === 0) return null;

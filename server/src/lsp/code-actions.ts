@@ -5,8 +5,8 @@
  */
 import { CodeActionKind, type CodeAction, type CodeActionParams, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { DetailedFinding, FixOptions, FixResult } from '../kernel/types.js';
-import { fixGroups } from '../engine/fix-groups.js';
+import type { DetailedFinding, Edit, FixOptions } from '../kernel/types.js';
+import { combinedFix, fixGroups, type GroupedFix } from '../engine/fix-groups.js';
 import { SOURCE } from './diagnostics.js';
 import { fixAllEdit, ignoreInFileAction, needsBuildKit, shortTitle, showDocsAction, UNSAFE_QUICKFIX_KIND } from './action-helpers.js';
 import * as path from 'node:path';
@@ -15,17 +15,6 @@ import { FIX_ALL_KIND, OPTIMIZE_UNSAFE_KIND, OPEN_CREATED_COMMAND } from '../../
 
 export { FIX_ALL_KIND, OPTIMIZE_UNSAFE_KIND, OPEN_CREATED_COMMAND };
 /** Client command run after a fix that creates a file: lint again and open the file. */
-
-/** One minimal edit turning `before` into `after` (common prefix and suffix kept). */
-export function minimalEdit(doc: TextDocument, before: string, after: string): TextEdit | null {
-  if (before === after) return null;
-  let p = 0;
-  const max = Math.min(before.length, after.length);
-  while (p < max && before.charCodeAt(p) === after.charCodeAt(p)) p++;
-  let s = 0;
-  while (s < max - p && before.charCodeAt(before.length - 1 - s) === after.charCodeAt(after.length - 1 - s)) s++;
-  return { range: { start: doc.positionAt(p), end: doc.positionAt(before.length - s) }, newText: after.slice(p, after.length - s) };
-}
 
 /** `contextDir` is the absolute build context folder ('' when unknown). */
 function createFileEdit(
@@ -47,8 +36,8 @@ function createFileEdit(
   ];
 }
 
-/** Whole-document fixes computed elsewhere (in a big document's worker); null: not available, offer no action. */
-export type Fixer = (options: FixOptions) => FixResult | null;
+/** Whole-document fixes computed elsewhere (in a big document's worker), one group per fix; null: not available, offer no action. */
+export type Fixer = (options: FixOptions) => GroupedFix | null;
 
 /** What the client can do: annotated edits (one refactor-preview entry per fix) and whether its builder has BuildKit (undefined: unknown). */
 export interface ClientAbilities {
@@ -65,26 +54,73 @@ function wholeDocAction(
   abilities: ClientAbilities,
   fixer?: Fixer,
 ): CodeAction | null {
-  // A big document's fixes come from its worker as one result: one edit, no per-fix preview entries.
-  if (fixer) return bigDocAction(doc, title, kind, options, context, fixer);
   const skip = abilities.buildkit === false ? (f: DetailedFinding) => !!f.fixDetail && needsBuildKit(f.fixDetail) : undefined;
-  const grouped = fixGroups(doc.getText(), options, skip);
+  // A big document's groups come from its worker (BuildKit-only fixes are not told apart there).
+  const grouped = fixer ? fixer(options) : fixGroups(doc.getText(), options, skip);
+  if (!grouped) return null;
   const edit = fixAllEdit(doc, grouped, abilities.annotations === true, (file, id) => createFileEdit(doc, context, file, id));
   if (!edit) return null;
   const n = grouped.groups.reduce((s, g) => s + g.fixes.length, 0) + grouped.createFiles.length;
   return { title: `${title} (${n} fix${n === 1 ? '' : 'es'})`, kind, edit };
 }
 
-function bigDocAction(doc: TextDocument, title: string, kind: string, options: FixOptions, context: string, fixer: Fixer): CodeAction | null {
-  const text = doc.getText();
-  const result = fixer(options);
-  if (!result) return null;
-  const edit = minimalEdit(doc, text, result.text);
+type Diag = CodeActionParams['context']['diagnostics'][number];
+interface DiagData {
+  rule?: string;
+  start?: number;
+  end?: number;
+  /** Grouped repeats of the same finding (diagnostic-shaping). */
+  members?: { start: number; end: number }[];
+}
+
+const textEdits = (doc: TextDocument, edits: readonly Edit[]): TextEdit[] =>
+  edits.map((e) => ({ range: { start: doc.positionAt(e.start), end: doc.positionAt(e.end) }, newText: e.text }));
+
+/** The quick fix of one diagnostic: its finding's fix, and for a grouped problem the fixes of all its members in one edit. */
+function quickFix(
+  doc: TextDocument,
+  d: Diag,
+  f: DetailedFinding,
+  findings: readonly DetailedFinding[],
+  context: string,
+  abilities: ClientAbilities,
+): CodeAction | null {
+  const fixDetail = f.fixDetail;
+  if (!fixDetail || (abilities.buildkit === false && needsBuildKit(fixDetail))) return null;
+  const members = ((d.data as DiagData | undefined)?.members ?? [])
+    .map((m) => findings.find((x) => x.rule === f.rule && x.start === m.start && x.end === m.end))
+    .filter(
+      (x): x is DetailedFinding => !!x?.fixDetail && x.fixDetail.safe === fixDetail.safe && !(abilities.buildkit === false && needsBuildKit(x.fixDetail)),
+    );
+  const { edits, fixed } = combinedFix([f, ...members]);
   const changes: NonNullable<WorkspaceEdit['documentChanges']> = [];
-  if (edit) changes.push({ textDocument: { uri: doc.uri, version: doc.version }, edits: [edit] });
-  for (const f of result.createFiles) changes.push(...(createFileEdit(doc, context, f) ?? []));
+  if (edits.length > 0) changes.push({ textDocument: { uri: doc.uri, version: doc.version }, edits: textEdits(doc, edits) });
+  if (fixDetail.createFile) changes.push(...(createFileEdit(doc, context, fixDetail.createFile) ?? []));
   if (changes.length === 0) return null;
-  return { title: `${title} (${result.applied.length} fix${result.applied.length === 1 ? '' : 'es'})`, kind, edit: { documentChanges: changes } };
+  const created = changes.find((c): c is { kind: 'create'; uri: string } => 'kind' in c && c.kind === 'create');
+  const title = shortTitle(fixDetail, f.rule);
+  return {
+    ...(created ? { command: { title: 'Open the created file', command: OPEN_CREATED_COMMAND, arguments: [created.uri] } } : {}),
+    title: fixed.length > 1 ? `${title} (${fixed.length} lines)` : title,
+    kind: fixDetail.safe ? CodeActionKind.QuickFix : UNSAFE_QUICKFIX_KIND,
+    diagnostics: [d],
+    isPreferred: fixDetail.safe,
+    edit: { documentChanges: changes },
+  };
+}
+
+/**
+ * A fix-all offered in the quick-fix menu: without files to create when it also edits the Dockerfile
+ * (VS Code saves every file of a multi-file quick fix, which would save the Dockerfile behind the user's back;
+ * the file-creating fix has its own quick fix).
+ */
+function menuFixAll(doc: TextDocument, title: string, options: FixOptions, context: string, abilities: ClientAbilities): CodeAction | null {
+  const grouped = fixGroups(doc.getText(), options, abilities.buildkit === false ? (f) => !!f.fixDetail && needsBuildKit(f.fixDetail) : undefined);
+  const only = grouped.groups.length > 0 ? { ...grouped, createFiles: [] } : grouped;
+  const edit = fixAllEdit(doc, only, abilities.annotations === true, (file, id) => createFileEdit(doc, context, file, id));
+  const n = only.groups.reduce((s, g) => s + g.fixes.length, 0) + only.createFiles.length;
+  if (!edit || n < 2) return null;
+  return { title: `${title} (${n} fixes)`, kind: CodeActionKind.QuickFix, edit };
 }
 
 export function codeActions(
@@ -104,56 +140,36 @@ export function codeActions(
     const later: CodeAction[] = [];
     for (const d of params.context.diagnostics) {
       if (d.source !== SOURCE) continue;
-      const data = d.data as { rule?: string; start?: number; end?: number } | undefined;
+      const data = d.data as DiagData | undefined;
       const f =
         findings.find((x) => x.rule === d.code && x.start === data?.start && x.end === data?.end) ??
         findings.find((x) => x.rule === d.code && doc.offsetAt(d.range.start) === x.start);
       if (!f) continue;
-      if (f.fixDetail && !(abilities.buildkit === false && needsBuildKit(f.fixDetail))) {
-        const changes: NonNullable<WorkspaceEdit['documentChanges']> = [];
-        if (f.fixDetail.edits.length > 0) {
-          changes.push({
-            textDocument: { uri: doc.uri, version: doc.version },
-            edits: f.fixDetail.edits.map((e) => ({ range: { start: doc.positionAt(e.start), end: doc.positionAt(e.end) }, newText: e.text })),
-          });
-        }
-        if (f.fixDetail.createFile) changes.push(...(createFileEdit(doc, context, f.fixDetail.createFile) ?? []));
-        const created = changes.find((c): c is { kind: 'create'; uri: string } => 'kind' in c && c.kind === 'create');
-        out.push({
-          ...(created ? { command: { title: 'Open the created file', command: OPEN_CREATED_COMMAND, arguments: [created.uri] } } : {}),
-          title: shortTitle(f.fixDetail),
-          kind: f.fixDetail.safe ? CodeActionKind.QuickFix : UNSAFE_QUICKFIX_KIND,
-          diagnostics: [d],
-          isPreferred: f.fixDetail.safe,
-          edit: { documentChanges: changes },
-        });
-      }
+      const main = quickFix(doc, d, f, findings, context, abilities);
+      if (main) out.push(main);
       for (const alt of f.alternatives ?? []) {
         out.push({
-          title: shortTitle(alt),
+          title: shortTitle(alt, f.rule),
           kind: alt.safe ? CodeActionKind.QuickFix : UNSAFE_QUICKFIX_KIND,
           diagnostics: [d],
           isPreferred: false,
-          edit: {
-            documentChanges: [
-              {
-                textDocument: { uri: doc.uri, version: doc.version },
-                edits: alt.edits.map((e) => ({ range: { start: doc.positionAt(e.start), end: doc.positionAt(e.end) }, newText: e.text })),
-              },
-            ],
-          },
+          edit: { documentChanges: [{ textDocument: { uri: doc.uri, version: doc.version }, edits: textEdits(doc, alt.edits) }] },
         });
       }
       out.push(ignoreAction(doc, d, f));
       if (!seenRules.has(f.rule)) {
         seenRules.add(f.rule);
-        later.push(ignoreInFileAction(doc, f.rule, [d]), showDocsAction(f.rule));
+        // "Fix all DSxxx problems in this file": that rule's safe fixes only (small documents; a big one's fixes run in its worker).
+        const ofRule = findings.filter((x) => x.rule === f.rule && x.fixDetail?.safe && !x.unshipped).length;
+        const rule =
+          ofRule > 1 && !fixer ? menuFixAll(doc, `Fix all ${f.rule} problems in this file`, { ...options, only: [f.rule] }, context, abilities) : null;
+        later.push(...(rule ? [{ ...rule, diagnostics: [d] }] : []), ignoreInFileAction(doc, f.rule, [d]), showDocsAction(f.rule));
       }
     }
     out.push(...later);
     const fixable = findings.filter((f) => f.fixDetail?.safe && !f.unshipped).length;
-    if (fixable > 1 && params.context.diagnostics.some((d) => d.source === SOURCE)) {
-      const all = wholeDocAction(doc, 'Fix all safe Dockerfile Slim problems', CodeActionKind.QuickFix, options, context, abilities, fixer);
+    if (fixable > 1 && !fixer && params.context.diagnostics.some((d) => d.source === SOURCE)) {
+      const all = menuFixAll(doc, 'Fix all safe Dockerfile Slim problems', options, context, abilities);
       if (all) out.push(all);
     }
   }
@@ -177,7 +193,7 @@ export function codeActions(
 }
 
 /** Inserts `# dockerfile-slim ignore=DSxxx` above the instruction (or extends an existing pragma). */
-function ignoreAction(doc: TextDocument, d: CodeActionParams['context']['diagnostics'][number], f: DetailedFinding): CodeAction {
+function ignoreAction(doc: TextDocument, d: Diag, f: DetailedFinding): CodeAction {
   const text = doc.getText();
   const lineStart = doc.offsetAt({ line: f.instrLine, character: 0 });
   const indent = /^[ \t]*/.exec(text.slice(lineStart))?.[0] ?? '';

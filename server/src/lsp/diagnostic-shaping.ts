@@ -76,8 +76,11 @@ export function groupConsecutive(doc: TextDocument, items: readonly { f: Detaile
       location: { uri: doc.uri, range: g.d.range },
       message: `the same ${g.f.rule} finding (line ${g.d.range.start.line + 1})`,
     }));
+    // The members' offsets, so the quick fix on the group fixes every one of them.
+    const data = { ...(head.d.data as object | undefined), members: rest.map((g) => ({ start: g.f.start, end: g.f.end })) };
     out.push({
       ...head.d,
+      data,
       message: `${head.d.message} (also on line${lines.length > 1 ? 's' : ''} ${lines.join(', ')})`,
       relatedInformation: [...(head.d.relatedInformation ?? []), ...related],
     });

@@ -12,6 +12,15 @@ import { shortTitle, SHOW_DOCS_COMMAND } from './action-helpers.js';
 
 const byId = new Map(rules.map((r) => [r.id, r]));
 
+/** Text from the Dockerfile or an index, safe inside hover markdown that may hold HTML: no tags, no markdown links. */
+export function hoverText(s: string): string {
+  return s.replace(/[<>&[\]]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/**
+ * One finding, compact (VS Code shows the message above it and "Quick Fix…" below it, so everything fits without
+ * scrolling): the rule and its summary on one line, then the fix on offer and the documentation link on the next.
+ */
 export function hoverAt(doc: TextDocument, pos: Position, findings: readonly DetailedFinding[]): Hover | null {
   const text = doc.getText();
   const at = doc.offsetAt(pos);
@@ -23,11 +32,11 @@ export function hoverAt(doc: TextDocument, pos: Position, findings: readonly Det
   const parts = hits.map((f) => {
     const rule = byId.get(f.rule);
     const args = encodeURIComponent(JSON.stringify([f.rule]));
+    const docs = `[Documentation](command:${SHOW_DOCS_COMMAND}?${args})`;
     return [
-      `**${f.rule}${rule ? ` ${rule.name}` : ''}**${rule ? ` — ${rule.docs.summary}` : ''}`,
+      `**${f.rule}${rule ? ` ${rule.name}` : ''}**${rule ? ` — ${hoverText(rule.docs.summary.replace(/`/g, ''))}` : ''}`,
       '',
-      ...(f.fixDetail ? [`Quick fix: ${shortTitle(f.fixDetail)} (Ctrl+.)`, ''] : []),
-      `[Show documentation for ${f.rule}](command:${SHOW_DOCS_COMMAND}?${args})`,
+      f.fixDetail ? `Quick fix (Ctrl+.): ${hoverText(shortTitle(f.fixDetail, f.rule))} · ${docs}` : docs,
     ].join('\n');
   });
   return { contents: { kind: 'markdown', value: parts.join('\n\n---\n\n') } };

@@ -141,15 +141,16 @@ export class PackageKnowledge implements PackageLookup {
     const withRec = resolveInstall(index, { packages: [name], recommends: true }, installed);
     const kept = new Set(without.added.map((p) => p.name));
     const recs = withRec.added.filter((p) => !kept.has(p.name));
-    const lines = [
-      `**${name}** (${base.release}): ${formatBytes(info.installedBytes)} installed`,
-      '',
+    const head = installed.has(name)
+      ? `**${name}** (${base.release}): ${formatBytes(info.installedBytes)} installed · already in the base image`
+      : `**${name}** (${base.release}): ${formatBytes(info.installedBytes)} installed · ≈${formatBytes(without.bytes)} with its dependencies`;
+    const more = [
       installed.has(name)
         ? `Already in the \`${stage?.imageExpanded}\` base image.`
         : `With its dependencies: ≈${formatBytes(without.bytes)} (${without.added.length} packages on top of the base image).`,
     ];
-    if (recs.length) lines.push('', `Recommends add ≈${formatBytes(withRec.bytes - without.bytes)} (${recs.length} packages: ${names(recs)}).`);
-    return lines.join('\n');
+    if (recs.length) more.push('', `Recommends add ≈${formatBytes(withRec.bytes - without.bytes)} (${recs.length} packages: ${names(recs)}).`);
+    return folded(head, more);
   }
 }
 
@@ -162,14 +163,20 @@ function names(list: ReadonlyArray<{ name: string; bytes: number }>, max = 6): s
   );
 }
 
+/** One line of numbers; the rest folded behind "more" (the hover must fit without scrolling). */
 function runHover(run: RunEstimate): string {
-  const lines = [`**Estimate before a build** (${run.release}): ≈${formatBytes(run.bytes)} · ${run.packages} packages`, '', `Biggest: ${names(run.added)}`];
   const saves = run.withRecommendsBytes - run.withoutRecommendsBytes;
-  if (run.installs.some((i) => i.recommends) && saves > 0) {
-    lines.push('', `\`--no-install-recommends\` would save ≈${formatBytes(saves)} (${run.dropped.length} packages: ${names(run.dropped)}).`);
-  }
-  lines.push('', '_Installed sizes from the distribution index; the real layer also holds dpkg metadata._');
-  return lines.join('\n');
+  const recommends = run.installs.some((i) => i.recommends) && saves > 0;
+  const head = `**Estimate before a build** (${run.release}): ≈${formatBytes(run.bytes)} · ${run.packages} packages${recommends ? ` · \`--no-install-recommends\` ≈−${formatBytes(saves)}` : ''}`;
+  const more = [`Biggest: ${names(run.added)}`];
+  if (recommends) more.push('', `\`--no-install-recommends\` would save ≈${formatBytes(saves)} (${run.dropped.length} packages: ${names(run.dropped)}).`);
+  more.push('', '_Installed sizes from the distribution index; the real layer also holds dpkg metadata._');
+  return folded(head, more);
+}
+
+/** `head`, then `more` in a collapsed section (markdown inside it still renders). */
+export function folded(head: string, more: readonly string[]): string {
+  return [head, '', '<details><summary>more</summary>', '', ...more, '', '</details>'].join('\n');
 }
 
 function toWire(r: RunEstimate): WireEstimate {

@@ -196,8 +196,9 @@ async function bigDocFixer(doc: TextDocument, only: string[] | undefined, option
   const text = doc.getText();
   if (text.length < WORKER_THRESHOLD) return undefined;
   const wants = (kind: string): boolean => !!only?.some((o) => kind === o || kind.startsWith(`${o}.`));
-  const safe = wants(FIX_ALL_KIND) ? await linter.fix(doc.uri, text, options) : null;
-  const unsafe = only?.includes(OPTIMIZE_UNSAFE_KIND) ? await linter.fix(doc.uri, text, { ...options, unsafe: true }) : null;
+  // One group of edits per fix, so Optimize's preview still lists one entry per fix (not one 2-MB edit).
+  const safe = wants(FIX_ALL_KIND) ? await linter.groups(doc.uri, text, options) : null;
+  const unsafe = only?.includes(OPTIMIZE_UNSAFE_KIND) ? await linter.groups(doc.uri, text, { ...options, unsafe: true }) : null;
   return (o) => (o.unsafe ? unsafe : safe);
 }
 
@@ -219,7 +220,8 @@ connection.onHover((params) => {
     connection.console.error(`dockerfile-slim: hover failed: ${String(e)}`);
   }
   if (!pkg || !finding) return pkg ?? finding;
-  return { contents: { kind: 'markdown', value: `${markdownOf(pkg)}\n\n---\n\n${markdownOf(finding)}` }, range: pkg.range };
+  // The finding first (its fix and docs link stay in view), then the estimate's one line of numbers.
+  return { contents: { kind: 'markdown', value: `${markdownOf(finding)}\n\n---\n\n${markdownOf(pkg)}` }, range: pkg.range };
 });
 
 documents.listen(connection);

@@ -8,6 +8,7 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { fix } from '../engine/lint.js';
+import { fixGroups, type GroupedFix } from '../engine/fix-groups.js';
 import type { DetailedFinding, FixOptions, FixResult, LintOptions } from '../kernel/types.js';
 import { IncrementalLinter } from './incremental.js';
 import type { WorkerReply, WorkerRequest } from './lint-worker.js';
@@ -146,6 +147,13 @@ export class LintPool {
     const r = await this.workerFor(uri).request({ kind: 'fix', text, options: withoutPackages(options), packageDir: this.packageDir });
     if ('fixed' in r) return { kind: 'done', result: r.fixed };
     return { kind: 'too-expensive', reason: 'error' in r ? r.error : 'no result' };
+  }
+
+  /** Whole-document fixes as one group of edits per fix (Optimize's preview entries): in the document's worker when it is big. */
+  async groups(uri: string, text: string, options: FixOptions): Promise<GroupedFix | null> {
+    if (text.length < this.threshold) return fixGroups(text, options);
+    const r = await this.workerFor(uri).request({ kind: 'groups', text, options: withoutPackages(options), packageDir: this.packageDir });
+    return 'groups' in r ? r.groups : null;
   }
 
   /** The document closed: its worker (and heap) goes. */

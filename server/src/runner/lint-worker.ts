@@ -6,6 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import { lowerThisThreadPriority } from './thread-priority.js';
 import { fix } from '../engine/lint.js';
+import { fixGroups, type GroupedFix } from '../engine/fix-groups.js';
 import type { DetailedFinding, FixOptions, FixResult, LintOptions } from '../kernel/types.js';
 import { IncrementalLinter } from './incremental.js';
 import { IndexStore } from '../../../common/src/package-index/store.js';
@@ -17,9 +18,11 @@ import type { PackageLookup } from '../../../common/src/package-index/types.js';
  */
 export type WorkerRequest =
   | { kind: 'lint'; id: number; uri: string; text: string; options: LintOptions; packageDir?: string }
-  | { kind: 'fix'; id: number; text: string; options: FixOptions; packageDir?: string };
+  | { kind: 'fix'; id: number; text: string; options: FixOptions; packageDir?: string }
+  | { kind: 'groups'; id: number; text: string; options: FixOptions; packageDir?: string };
 
-export type WorkerReply = { id: number; findings: DetailedFinding[] } | { id: number; fixed: FixResult } | { id: number; error: string };
+export type WorkerReply =
+  { id: number; findings: DetailedFinding[] } | { id: number; fixed: FixResult } | { id: number; groups: GroupedFix } | { id: number; error: string };
 
 const linter = new IncrementalLinter();
 const stores = new Map<string, PackageLookup>();
@@ -44,6 +47,8 @@ parentPort?.on('message', (req: WorkerRequest) => {
     if (req.kind === 'lint') {
       const options = packages ? { ...req.options, packages } : req.options;
       parentPort?.postMessage({ id: req.id, findings: linter.lint(req.uri, req.text, options) } satisfies WorkerReply);
+    } else if (req.kind === 'groups') {
+      parentPort?.postMessage({ id: req.id, groups: fixGroups(req.text, packages ? { ...req.options, packages } : req.options) } satisfies WorkerReply);
     } else parentPort?.postMessage({ id: req.id, fixed: fix(req.text, packages ? { ...req.options, packages } : req.options) } satisfies WorkerReply);
   } catch (e) {
     parentPort?.postMessage({ id: req.id, error: e instanceof Error ? e.message : String(e) } satisfies WorkerReply);

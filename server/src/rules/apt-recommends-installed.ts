@@ -1,12 +1,12 @@
 import { hasFlag, positionals, type Call } from '../kernel/commands.js';
 import { insertAfterWord } from '../kernel/edits.js';
-import { expand, type Instr, type Model } from '../kernel/model.js';
+import type { Instr, Model } from '../kernel/model.js';
 import { docStart } from '../kernel/run-script.js';
 import type { Word } from '../kernel/shell/parser.js';
 import type { Fix } from '../kernel/types.js';
 import { defineRule } from '../kernel/rule.js';
 import { callRange, runViews } from '../analysis/run-views.js';
-import { installedNames, isInstall, pkgName, pkgOps } from '../analysis/package-managers/operations.js';
+import { installedNames, isInstall, pkgNames, pkgOps } from '../analysis/package-managers/operations.js';
 import { instrText, subcommand } from '../analysis/package-managers/manager-commands.js';
 import { anyBefore } from '../kernel/stage-index.js';
 import { recommendsToKeep } from '../analysis/package-managers/recommends.js';
@@ -91,7 +91,7 @@ function recommendsFix(
   const edit = insertAfterWord(instr, sub, flag);
   if (!edit || !last) return {};
   const est = installEstimate(model, options, call);
-  const names = pkgs.map((w) => pkgName(expand(w.value, instr.env)));
+  const names = pkgNames(pkgs, instr.env);
   const dynamic = names.some((n) => n.includes('$') || n === '' || n.startsWith('.') || n.startsWith('/'));
   const verdict = recommendsToKeep(
     names.filter((n) => !n.includes('$')),
@@ -110,7 +110,8 @@ function recommendsFix(
   // With the package index: what the flag saves once the kept packages are back, in the title and the message.
   const saved = est && !dynamic ? savings(est, keep) : undefined;
   const size = saved?.packages ? ` (≈${formatBytes(saved.bytes)}, ${saved.packages} packages)` : '';
-  const title = `Add \`${flag}\`${keep.length ? `, keep ${keep.join(' ')}` : ''}${size}${unsure ? ` (${unsure})` : ''}`;
+  const note = verdict.note ? ` (${verdict.note})` : '';
+  const title = `Add \`${flag}\`${keep.length ? `, keep ${keep.join(' ')}` : ''}${size}${unsure ? ` (${unsure})` : note}`;
   return { fix: { title, safe: !unsure, edits }, sizes: saved && (saved.packages ? savingsText(saved) : '') };
 }
 

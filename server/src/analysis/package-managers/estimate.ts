@@ -4,9 +4,9 @@
  * stage chain installed. Pure: indexes come from `lookup` (a cache), nothing is fetched here.
  */
 import { hasFlag, type Call } from '../../kernel/commands.js';
-import { expand, type Instr, type Model, type Stage } from '../../kernel/model.js';
+import type { Instr, Model, Stage } from '../../kernel/model.js';
 import { runViews } from '../run-views.js';
-import { pkgName, pkgOps, type PkgOp } from './operations.js';
+import { pkgNames, pkgOps, type PkgOp } from './operations.js';
 import { baseSet } from '../../../../common/src/package-index/base-set.js';
 import { releaseOfImage, type BaseRelease } from '../../../../common/src/package-index/release.js';
 import { resolveInstall, type ResolveResult } from '../../../../common/src/package-index/resolve.js';
@@ -76,8 +76,8 @@ function chainOf(stage: Stage | null): Stage[] {
 /** The package names an install call asks for, or undefined when one is not a plain name. */
 function requested(op: PkgOp, env: ReadonlyMap<string, string>): string[] | undefined {
   const names: string[] = [];
-  for (const w of op.pkgs) {
-    const n = pkgName(expand(w.value, env)).toLowerCase();
+  for (const w of pkgNames(op.pkgs, env)) {
+    const n = w.toLowerCase();
     if (!/^[a-z0-9][a-z0-9+.-]*$/.test(n)) return undefined; // $VAR, globs, ./local.deb, /path
     names.push(n);
   }

@@ -68,6 +68,65 @@ function pipArgs(call: Call): string[] | null {
   return null;
 }
 
+const PIP_VALUE_OPTS = new Set([
+  '-i',
+  '--index-url',
+  '--extra-index-url',
+  '-f',
+  '--find-links',
+  '-t',
+  '--target',
+  '--prefix',
+  '--root',
+  '--platform',
+  '--python-version',
+  '--implementation',
+  '--abi',
+  '--progress-bar',
+  '--cache-dir',
+  '--src',
+  '--upgrade-strategy',
+  '--trusted-host',
+  '--proxy',
+  '--timeout',
+  '--retries',
+  '--log',
+  '--cert',
+  '--client-cert',
+  '--only-binary',
+  '--prefer-binary',
+  '--global-option',
+  '--config-settings',
+  '-C',
+  '--python',
+  '--report',
+  '--root-user-action',
+  '--exists-action',
+]);
+
+/**
+ * Can this `pip install`/`pip wheel` compile? Yes for an sdist (a local path, an archive, a VCS or
+ * direct URL, `-e`), `--no-binary`, and a requirements or constraints file (its contents are not
+ * read here); no for named requirements (PyPI ships wheels for the platform's CPython) and for
+ * `--only-binary :all:`. Which named requirements lack a wheel is not known without PyPI.
+ */
+function pipMayCompile(pip: string[]): boolean {
+  if (pip.some((a, i) => (a === '--only-binary' && pip[i + 1] === ':all:') || a === '--only-binary=:all:')) return false;
+  for (let i = 1; i < pip.length; i++) {
+    const a = pip[i] as string;
+    if (a === '--no-binary' || a.startsWith('--no-binary=')) return true;
+    if (/^(-r|--requirement|-c|--constraint|-e|--editable)$/.test(a) || /^(--requirement|--constraint|--editable)=|^-[rce]./.test(a)) return true;
+    if (PIP_VALUE_OPTS.has(a)) {
+      i++;
+      continue;
+    }
+    if (a.startsWith('-')) continue;
+    // A path, an archive or a URL (git+https://…, https://…/x.tar.gz), `.`, `pkg @ url`; `$VAR` may be any of them.
+    if (/[/$@]|^\.|\.(tar\.gz|tgz|tar\.bz2|zip)$/i.test(a)) return true;
+  }
+  return false;
+}
+
 function cgoOff(call: Call, instr: Instr): boolean {
   const assigned = call.cmd.assigns.find((w) => w.value.startsWith('CGO_ENABLED='));
   if (assigned) return assigned.value === 'CGO_ENABLED=0';
@@ -96,8 +155,10 @@ function scanCall(call: Call, instr: Instr, u: Mutable): void {
   const pip = pipArgs(call);
   if (pip && (pip[0] === 'install' || pip[0] === 'wheel' || pip[0] === 'download')) {
     u.tls = true;
-    const binaryOnly = pip.some((a, i) => (a === '--only-binary' && pip[i + 1] === ':all:') || a === '--only-binary=:all:');
-    if (pip[0] !== 'download' && !binaryOnly) u.pipBuild = true;
+    if (pip[0] !== 'download') {
+      u.pipInstall = true;
+      if (pipMayCompile(pip)) u.pipBuild = true;
+    }
   }
   if (/^(python|pypy)[0-9.]*$/.test(call.name) && call.args.some((w) => /(setup|_build)\.py$/.test(w.value))) u.compile = true;
   if (/^\.?\/?configure$/.test(call.nameWord.value)) u.compile = true;
@@ -114,6 +175,7 @@ export function stageUsage(model: Model, from: Instr): StageUsage {
   return {
     tls: has('tls'),
     ssh: has('ssh'),
+    pipInstall: has('pipInstall'),
     pipBuild: has('pipBuild'),
     npmInstall: has('npmInstall'),
     composer: has('composer'),
@@ -124,7 +186,7 @@ export function stageUsage(model: Model, from: Instr): StageUsage {
 }
 
 type Flag = Exclude<keyof StageUsage, 'commands'>;
-const FLAGS: readonly Flag[] = ['tls', 'ssh', 'pipBuild', 'npmInstall', 'composer', 'cgo', 'compile'];
+const FLAGS: readonly Flag[] = ['tls', 'ssh', 'pipInstall', 'pipBuild', 'npmInstall', 'composer', 'cgo', 'compile'];
 
 /**
  * A token is a flag name or `cmd:<program>`. Per stage (index; -1 before the first FROM): where each
@@ -208,7 +270,17 @@ export function shippedUsage(model: Model): StageUsage {
 
 /** Everything the RUNs matching `runs` (of this ONBUILD-ness) and the run-time instructions matching `runtime` do; a plain scan. */
 export function usageWhere(model: Model, onbuild: boolean, runs: (i: Instr) => boolean, runtime: (i: Instr) => boolean): Mutable {
-  const u: Mutable = { tls: false, ssh: false, pipBuild: false, npmInstall: false, composer: false, cgo: false, compile: false, commands: new Set() };
+  const u: Mutable = {
+    tls: false,
+    ssh: false,
+    pipInstall: false,
+    pipBuild: false,
+    npmInstall: false,
+    composer: false,
+    cgo: false,
+    compile: false,
+    commands: new Set(),
+  };
   for (const v of runViews(model)) {
     if (v.instr.onbuild !== onbuild || !runs(v.instr)) continue;
     merge(u, runUsage(model, v));
@@ -219,7 +291,17 @@ export function usageWhere(model: Model, onbuild: boolean, runs: (i: Instr) => b
 
 /** What a CMD, ENTRYPOINT or HEALTHCHECK runs. */
 function runtimeUsage(i: Instr): Mutable {
-  const u: Mutable = { tls: false, ssh: false, pipBuild: false, npmInstall: false, composer: false, cgo: false, compile: false, commands: new Set() };
+  const u: Mutable = {
+    tls: false,
+    ssh: false,
+    pipInstall: false,
+    pipBuild: false,
+    npmInstall: false,
+    composer: false,
+    cgo: false,
+    compile: false,
+    commands: new Set(),
+  };
   scanText(i.args, u);
   for (const w of i.args.split(/[\s"',[\]]+/)) {
     const name = w.slice(w.lastIndexOf('/') + 1);
@@ -233,7 +315,7 @@ const perRun = new WeakMap<RunView, Mutable>();
 function runUsage(model: Model, v: RunView): Mutable {
   let r = perRun.get(v);
   if (!r) {
-    r = { tls: false, ssh: false, pipBuild: false, npmInstall: false, composer: false, cgo: false, compile: false, commands: new Set() };
+    r = { tls: false, ssh: false, pipInstall: false, pipBuild: false, npmInstall: false, composer: false, cgo: false, compile: false, commands: new Set() };
     for (const call of v.calls) scanCall(call, v.instr, r);
     if (v.run.mounts.some((m) => m.type === 'ssh')) r.ssh = true;
     scanText(model.text.slice(v.instr.argsStart, v.instr.end), r);
@@ -245,6 +327,7 @@ function runUsage(model: Model, v: RunView): Mutable {
 function merge(u: Mutable, r: Mutable): void {
   u.tls ||= r.tls;
   u.ssh ||= r.ssh;
+  u.pipInstall ||= r.pipInstall;
   u.pipBuild ||= r.pipBuild;
   u.npmInstall ||= r.npmInstall;
   u.composer ||= r.composer;

@@ -70,7 +70,7 @@ test('fix with a cached index applies the same safe fixes as the editor fix-all 
     const uri = `file://${file}`;
     await c.initialize(true, { initializationOptions: { packageIndexDir: indexDir } });
     c.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'dockerfile', version: 1, text: TEXT } });
-    await c.waitFor((m) => m.method === 'textDocument/publishDiagnostics' && JSON.stringify(m.params).includes('here the flag saves'));
+    await c.waitFor((m) => m.method === 'textDocument/publishDiagnostics' && JSON.stringify(m.params).includes('saves ≈'));
     const actions = await c.request<Array<{ kind?: string; edit?: { documentChanges?: Array<{ edits?: Array<{ range: never; newText: string }> }> } }>>(
       'textDocument/codeAction',
       {

@@ -11,6 +11,8 @@ import { docEnd, docStart } from '../kernel/run-script.js';
 import { estimateModel, type RunEstimate } from '../analysis/package-managers/estimate.js';
 import { formatBytes } from '../analysis/package-managers/format.js';
 import { pkgName } from '../analysis/package-managers/operations.js';
+import { estimateQualifiers, flagSavingsText } from '../analysis/package-managers/recommends-plan.js';
+import { packagesWord } from '../analysis/package-managers/size-data.js';
 import { baseSet } from '../../../common/src/package-index/base-set.js';
 import { releaseOfImage, type BaseRelease } from '../../../common/src/package-index/release.js';
 import { resolveInstall } from '../../../common/src/package-index/resolve.js';
@@ -125,7 +127,7 @@ export class PackageKnowledge implements PackageLookup {
       }
     }
     // Anywhere else on the RUN: the estimate of the whole line (the CodeLens shows the build's measurement once there is one).
-    return { contents: { kind: 'markdown', value: runHover(run) } };
+    return { contents: { kind: 'markdown', value: runHover(model, run, this) } };
   }
 
   private packageHover(model: Model, run: RunEstimate, name: string): string | undefined {
@@ -162,12 +164,16 @@ function names(list: ReadonlyArray<{ name: string; bytes: number }>, max = 6): s
   );
 }
 
-function runHover(run: RunEstimate): string {
-  const lines = [`**Estimate before a build** (${run.release}): ≈${formatBytes(run.bytes)} · ${run.packages} packages`, '', `Biggest: ${names(run.added)}`];
-  const saves = run.withRecommendsBytes - run.withoutRecommendsBytes;
-  if (run.installs.some((i) => i.recommends) && saves > 0) {
-    lines.push('', `\`--no-install-recommends\` would save ≈${formatBytes(saves)} (${run.dropped.length} packages: ${names(run.dropped)}).`);
-  }
+function runHover(model: Model, run: RunEstimate, packages: PackageLookup): string {
+  const notes = estimateQualifiers(run);
+  const lines = [
+    `**Estimate before a build** (${[run.release, ...notes].join('; ')}): ≈${formatBytes(run.bytes)} · ${packagesWord(run.packages)}`,
+    '',
+    `Biggest: ${names(run.added)}`,
+  ];
+  // DS004's figure and words: the same saving, keeping the same packages, as its message and fix title.
+  const flag = run.installs.some((i) => i.recommends) ? flagSavingsText(model, run, { packages }) : '';
+  if (flag) lines.push('', `${flag}.`);
   lines.push('', '_Installed sizes from the distribution index; the real layer also holds dpkg metadata._');
   return lines.join('\n');
 }

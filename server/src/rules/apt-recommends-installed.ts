@@ -1,4 +1,4 @@
-import { hasFlag, positionals, type Call } from '../kernel/commands.js';
+import { hasFlag, type Call } from '../kernel/commands.js';
 import { insertAfterWord } from '../kernel/edits.js';
 import type { Instr, Model } from '../kernel/model.js';
 import { docStart } from '../kernel/run-script.js';
@@ -6,28 +6,13 @@ import type { Word } from '../kernel/shell/parser.js';
 import type { Fix } from '../kernel/types.js';
 import { defineRule } from '../kernel/rule.js';
 import { callRange, runViews } from '../analysis/run-views.js';
-import { installedNames, isInstall, pkgNames, pkgOps } from '../analysis/package-managers/operations.js';
 import { instrText, subcommand } from '../analysis/package-managers/manager-commands.js';
 import { anyBefore } from '../kernel/stage-index.js';
-import { recommendsToKeep } from '../analysis/package-managers/recommends.js';
+import { APT_VALUE_OPTS, keptWords, recommendsPlan } from '../analysis/package-managers/recommends-plan.js';
 import type { LintOptions } from '../kernel/types.js';
-import { installEstimate, recommendsSource, savings, savingsText } from '../analysis/package-managers/size-data.js';
-import { stageUsage } from '../analysis/package-managers/stage-usage.js';
+import { packagesWord, savingsText } from '../analysis/package-managers/size-data.js';
 import { formatBytes } from '../analysis/package-managers/format.js';
 
-const APT_VALUE_OPTS = new Set([
-  '-o',
-  '--option',
-  '-c',
-  '--config-file',
-  '-t',
-  '--target-release',
-  '--default-release',
-  '-a',
-  '--host-architecture',
-  '-F',
-  '-w',
-]);
 const FALSE = '(?:0|no|false|off|without|disable)';
 /** `-o APT::Install-Recommends=false` (also `-oAPT::…`, `--option=APT::…`). */
 const OPT_FALSE = new RegExp(`^(?:-o|--option=)?APT::Install-Recommends=${FALSE}$`, 'i');
@@ -51,32 +36,7 @@ function configuresNoRecommends(text: string): boolean {
   return /apt\.conf/.test(text) && CONF_FALSE.test(text);
 }
 
-/** The apt packages each RUN installs explicitly, by call index (once per model: DS004 asks for every install). */
-const aptInstallsCache = new WeakMap<Model, Map<Instr, { callIndex: number; names: string[] }[]>>();
-function aptInstalls(model: Model): Map<Instr, { callIndex: number; names: string[] }[]> {
-  let m = aptInstallsCache.get(model);
-  if (!m) {
-    m = new Map();
-    for (const v of runViews(model)) {
-      const list = pkgOps(v)
-        .filter((o) => o.manager === 'apt' && isInstall(o))
-        .map((o) => ({ callIndex: o.callIndex, names: installedNames(o, v.instr.env) }));
-      if (list.length > 0) m.set(v.instr, list);
-    }
-    aptInstallsCache.set(model, m);
-  }
-  return m;
-}
-
-/** Is `pkg` installed explicitly before this call (earlier in the stage chain, or earlier in the RUN)? */
-function installedBefore(model: Model, instr: Instr, callIndex: number, pkg: string): boolean {
-  const installs = aptInstalls(model);
-  if (installs.get(instr)?.some((i) => i.callIndex < callIndex && i.names.includes(pkg))) return true;
-  // One fold per kept package name (a handful, from the reviewed table), not a rescan per install.
-  return anyBefore(model, instr, `ds004-installed\u0000${pkg}`, 'same', (i) => installs.get(i)?.some((x) => x.names.includes(pkg)) ?? false);
-}
-
-/** The fix: the flag, plus the recommended packages the stage still uses; unsafe when the table cannot tell. */
+/** The fix: the flag, plus the recommended packages the stage still uses; unsafe when the plan cannot be judged. */
 function recommendsFix(
   model: Model,
   instr: Instr,
@@ -85,20 +45,12 @@ function recommendsFix(
   sub: Word,
   flag: string,
   options: LintOptions,
-): { fix?: Fix; sizes?: string } {
-  const pkgs = positionals(call, APT_VALUE_OPTS).slice(1);
-  const last = pkgs[pkgs.length - 1];
+): { fix?: Fix; sizes?: string; removedAgain?: boolean } {
+  const plan = recommendsPlan(model, instr, call, callIndex, options);
+  const last = plan.pkgs[plan.pkgs.length - 1];
   const edit = insertAfterWord(instr, sub, flag);
   if (!edit || !last) return {};
-  const est = installEstimate(model, options, call);
-  const names = pkgNames(pkgs, instr.env);
-  const dynamic = names.some((n) => n.includes('$') || n === '' || n.startsWith('.') || n.startsWith('/'));
-  const verdict = recommendsToKeep(
-    names.filter((n) => !n.includes('$')),
-    stageUsage(model, instr),
-    est && recommendsSource(est),
-  );
-  const keep = verdict.keep.filter((p) => !installedBefore(model, instr, callIndex, p));
+  const { keep, unsure, saved } = plan;
   const edits = [edit];
   if (keep.length > 0) {
     const add = insertAfterWord(instr, last, keep.join(' '));
@@ -106,13 +58,16 @@ function recommendsFix(
     if (add.start === edit.start) edit.text += add.text;
     else edits.push(add);
   }
-  const unsure = dynamic ? 'packages in a variable' : verdict.unsure;
   // With the package index: what the flag saves once the kept packages are back, in the title and the message.
-  const saved = est && !dynamic ? savings(est, keep) : undefined;
-  const size = saved?.packages ? ` (≈${formatBytes(saved.bytes)}, ${saved.packages} packages)` : '';
-  const note = verdict.note ? ` (${verdict.note})` : '';
+  const size = saved?.packages ? ` (≈${formatBytes(saved.bytes)}, ${packagesWord(saved.packages)})` : '';
+  const note = plan.note ? ` (${plan.note})` : '';
   const title = `Add \`${flag}\`${keep.length ? `, keep ${keep.join(' ')}` : ''}${size}${unsure ? ` (${unsure})` : note}`;
-  return { fix: { title, safe: !unsure, edits }, sizes: saved && (saved.packages ? savingsText(saved) : '') };
+  const kept = keptWords(keep);
+  return {
+    fix: { title, safe: !unsure, edits },
+    sizes: saved && (saved.packages ? `${kept ? `, ${kept},` : ''} ${savingsText(saved)}` : ''),
+    removedAgain: plan.removedAgain,
+  };
 }
 
 export default defineRule({
@@ -150,16 +105,18 @@ export default defineRule({
         );
         if (inherited) continue;
         const flag = call.name === 'aptitude' ? '--without-recommends' : '--no-install-recommends';
-        const { fix, sizes } = recommendsFix(model, instr, call, calls.indexOf(call), sub, flag, ctx.options);
+        const { fix, sizes, removedAgain } = recommendsFix(model, instr, call, calls.indexOf(call), sub, flag, ctx.options);
         ctx.report({
           instr,
           ...callRange(run, call),
           message:
-            sizes === ''
-              ? `\`${call.name} install\` without \`${flag}\`: here it adds no recommended packages (package index), but the flag keeps later changes from adding some.`
-              : sizes
-                ? `\`${call.name} install\` without \`${flag}\` also installs recommended packages that were not asked for: here the flag ${sizes}.`
-                : `\`${call.name} install\` without \`${flag}\` also installs recommended packages (often tens of MB) that were not asked for.`,
+            sizes === '' && removedAgain
+              ? `\`${call.name} install\` without \`${flag}\`: the recommended packages it adds are removed again in the same RUN (package index), so here the flag saves nothing; it keeps later changes from adding some.`
+              : sizes === ''
+                ? `\`${call.name} install\` without \`${flag}\`: here it adds no recommended packages (package index), but the flag keeps later changes from adding some.`
+                : sizes
+                  ? `\`${call.name} install\` without \`${flag}\` also installs recommended packages that were not asked for: here the flag${sizes}.`
+                  : `\`${call.name} install\` without \`${flag}\` also installs recommended packages (often tens of MB) that were not asked for.`,
           fix,
         });
       }

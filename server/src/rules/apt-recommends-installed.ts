@@ -12,6 +12,7 @@ import { APT_VALUE_OPTS, keptWords, recommendsPlan } from '../analysis/package-m
 import type { LintOptions } from '../kernel/types.js';
 import { packagesWord, savingsText } from '../analysis/package-managers/size-data.js';
 import { formatBytes } from '../analysis/package-managers/format.js';
+import { debInstallPlan } from '../analysis/package-managers/deb-install.js';
 
 const FALSE = '(?:0|no|false|off|without|disable)';
 /** `-o APT::Install-Recommends=false` (also `-oAPT::…`, `--option=APT::…`). */
@@ -83,7 +84,10 @@ export default defineRule({
     bad: 'RUN apt-get update && apt-get install -y curl \\\n    && rm -rf /var/lib/apt/lists/*',
     good: 'RUN apt-get update && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*',
     notes:
-      'Also checks `apt install` and `aptitude install` (hadolint checks only `apt-get`); for aptitude the flag is `--without-recommends` (`-R`). Not flagged when recommends are turned off by `-o APT::Install-Recommends=false` (or `0`, `no`, `off`), `--install-recommends=false`, or when an earlier RUN/COPY of the stage (or of a stage it is built FROM), or an earlier command of the same RUN, writes `APT::Install-Recommends "false"` into an apt.conf file. The fix inserts `--no-install-recommends` right after `install` and installs explicitly every recommended package the stage still uses, judged by a reviewed table of Debian bookworm Recommends (also of dependencies): `ca-certificates` whenever the stage talks TLS (curl, wget, git, pip, npm, gem, go get, an `https://` URL, also in later RUNs, stages built FROM this one, CMD/ENTRYPOINT/HEALTHCHECK) and always with curl, wget and git; `xauth` with `xvfb`; `build-essential`/`python3-dev` with `python3-pip` when pip builds packages; `libc6-dev` with `gcc`; `git`/`unzip` with `composer`; `openssh-client` with git over ssh. When a package is not in the table (or the packages come from a variable) the fix is unsafe and says so. Fix-all never edits stages that do not ship. In stages that do not ship the finding is a hint.',
+      'Also checks `apt install` and `aptitude install` (hadolint checks only `apt-get`); for aptitude the flag is `--without-recommends` (`-R`). Not flagged when recommends are turned off by `-o APT::Install-Recommends=false` (or `0`, `no`, `off`), `--install-recommends=false`, or when an earlier RUN/COPY of the stage (or of a stage it is built FROM), or an earlier command of the same RUN, writes `APT::Install-Recommends "false"` into an apt.conf file. ' +
+      'The fix inserts `--no-install-recommends` right after `install` and installs explicitly every recommended package the stage still uses. Package lists in ARG/ENV variables are split into words as the shell splits them (`ARG DEPS="build-essential curl"` then `install $DEPS` is two packages; a quoted `"$DEPS"` is one). What the flag drops comes from the package index when one is cached (the real Recommends closure, also of dependencies), else from a reviewed table of Debian bookworm Recommends checked against that index. Kept: `ca-certificates` whenever the flag would drop it and the stage talks TLS (curl, wget, git, pip, npm, gem, go get, an `https://` URL, also in later RUNs, stages built FROM this one, CMD/ENTRYPOINT/HEALTHCHECK) or the image holds a TLS client or a language runtime with an HTTP client (python3, nodejs, ruby, php, perl, a JRE, a browser); `xauth` with `xvfb`; `build-essential`/`python3-dev` with `python3-pip` only when pip may compile (an sdist, a path or URL, `-e`, `--no-binary`, a requirements file), otherwise the title says no compiler is kept; `libc6-dev` with `gcc`; `git`/`unzip` with `composer`; `openssh-client` with git over ssh. When a package is not in the index or the table (or the packages come from a variable without a value) the fix is unsafe and says so. ' +
+      "`dpkg -i x.deb` followed by `apt-get -f install` becomes `apt-get install -y --no-install-recommends ./x.deb` (plus what the stage needs of the package's recommends, judged by the same package in the index or the table; a .deb not named `name_version_arch.deb`, or a package neither knows, makes it unsafe, since the program may use what it recommends). " +
+      "With an index the message and the title give the saving on the RUN's layer, with every removal of the same RUN counted (`purge --auto-remove`, `autoremove`): recommends that the RUN removes again save nothing, and the message says so. `estimate` and the hover show the same figure and the same kept packages. Fix-all never edits stages that do not ship. In stages that do not ship the finding is a hint.",
     seeAlso: ['hadolint DL3015'],
   },
   check(ctx) {
@@ -105,6 +109,20 @@ export default defineRule({
         );
         if (inherited) continue;
         const flag = call.name === 'aptitude' ? '--without-recommends' : '--no-install-recommends';
+        const deb = debInstallPlan(model, instr, run, calls, call, ctx.options);
+        if (deb) {
+          ctx.report({
+            instr,
+            ...callRange(run, call),
+            message: `\`dpkg -i\` then \`${call.name} -f install\` installs the recommended packages of ${deb.debs.join(' ')} and of its dependencies; \`${call.name} install --no-install-recommends ${deb.debs.join(' ')}\` resolves the dependencies in one step without them.`,
+            fix: {
+              title: `Install ${deb.debs.join(' ')} with \`${call.name} install --no-install-recommends\`${deb.keep.length ? `, keep ${deb.keep.join(' ')}` : ''}${deb.unsure ? ` (${deb.unsure})` : ''}`,
+              safe: !deb.unsure,
+              edits: [{ start: deb.start, end: deb.end, text: deb.text }],
+            },
+          });
+          continue;
+        }
         const { fix, sizes, removedAgain } = recommendsFix(model, instr, call, calls.indexOf(call), sub, flag, ctx.options);
         ctx.report({
           instr,

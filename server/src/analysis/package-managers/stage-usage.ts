@@ -8,6 +8,7 @@ import { positionals, type Call } from '../../kernel/commands.js';
 import type { Instr, Model } from '../../kernel/model.js';
 import { runViews, type RunView } from '../run-views.js';
 import type { StageUsage } from './recommends.js';
+import { pipArgs, pipMayCompile } from './pip-args.js';
 
 const TLS_PROGRAMS = new Set([
   'curl',
@@ -26,7 +27,6 @@ const TLS_PROGRAMS = new Set([
   'gradle',
   'add-apt-repository',
 ]);
-const PIP = /^pip[0-9.]*$/;
 const NODE_PM = new Set(['npm', 'yarn', 'pnpm', 'npx']);
 const COMPILERS = new Set([
   'gem',
@@ -56,76 +56,6 @@ const COMPILERS = new Set([
   'dpkg-buildpackage',
 ]);
 const RUNTIME = new Set(['CMD', 'ENTRYPOINT', 'HEALTHCHECK']);
-
-/** `pip …` or `python -m pip …`: the arguments after `pip`, or null. */
-function pipArgs(call: Call): string[] | null {
-  const v = call.args.map((w) => w.value);
-  if (PIP.test(call.name)) return v;
-  if (/^python[0-9.]*$/.test(call.name)) {
-    const m = v.indexOf('-m');
-    if (m >= 0 && PIP.test(v[m + 1] ?? '')) return v.slice(m + 2);
-  }
-  return null;
-}
-
-const PIP_VALUE_OPTS = new Set([
-  '-i',
-  '--index-url',
-  '--extra-index-url',
-  '-f',
-  '--find-links',
-  '-t',
-  '--target',
-  '--prefix',
-  '--root',
-  '--platform',
-  '--python-version',
-  '--implementation',
-  '--abi',
-  '--progress-bar',
-  '--cache-dir',
-  '--src',
-  '--upgrade-strategy',
-  '--trusted-host',
-  '--proxy',
-  '--timeout',
-  '--retries',
-  '--log',
-  '--cert',
-  '--client-cert',
-  '--only-binary',
-  '--prefer-binary',
-  '--global-option',
-  '--config-settings',
-  '-C',
-  '--python',
-  '--report',
-  '--root-user-action',
-  '--exists-action',
-]);
-
-/**
- * Can this `pip install`/`pip wheel` compile? Yes for an sdist (a local path, an archive, a VCS or
- * direct URL, `-e`), `--no-binary`, and a requirements or constraints file (its contents are not
- * read here); no for named requirements (PyPI ships wheels for the platform's CPython) and for
- * `--only-binary :all:`. Which named requirements lack a wheel is not known without PyPI.
- */
-function pipMayCompile(pip: string[]): boolean {
-  if (pip.some((a, i) => (a === '--only-binary' && pip[i + 1] === ':all:') || a === '--only-binary=:all:')) return false;
-  for (let i = 1; i < pip.length; i++) {
-    const a = pip[i] as string;
-    if (a === '--no-binary' || a.startsWith('--no-binary=')) return true;
-    if (/^(-r|--requirement|-c|--constraint|-e|--editable)$/.test(a) || /^(--requirement|--constraint|--editable)=|^-[rce]./.test(a)) return true;
-    if (PIP_VALUE_OPTS.has(a)) {
-      i++;
-      continue;
-    }
-    if (a.startsWith('-')) continue;
-    // A path, an archive or a URL (git+https://…, https://…/x.tar.gz), `.`, `pkg @ url`; `$VAR` may be any of them.
-    if (/[/$@]|^\.|\.(tar\.gz|tgz|tar\.bz2|zip)$/i.test(a)) return true;
-  }
-  return false;
-}
 
 function cgoOff(call: Call, instr: Instr): boolean {
   const assigned = call.cmd.assigns.find((w) => w.value.startsWith('CGO_ENABLED='));

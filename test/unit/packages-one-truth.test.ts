@@ -83,6 +83,8 @@ test('estimate, the DS004 message, its fix title and the hover: the same figure 
     const hover = knowledge.hover(TextDocument.create('file:///x/Dockerfile', 'dockerfile', 1, text), 1, 1);
     const md = (hover?.contents as { value: string } | undefined)?.value ?? '';
     assert.match(md, new RegExp(`\`--no-install-recommends\`, keeping ca-certificates, would save ≈${figure} `));
+    // The CodeLens's quick pick shows the server's sentence.
+    assert.match(knowledge.estimates(text).runs[0]?.flagSaves ?? '', new RegExp(`keeping ca-certificates, would save ≈${figure} `));
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

@@ -105,7 +105,7 @@ export class PackageKnowledge implements PackageLookup {
       if (!index) missing.push(`${base.distro}:${base.codename}`);
       return index;
     });
-    return { runs: runs.map(toWire), missing: [...new Set(missing)] };
+    return { runs: runs.map((r) => toWire(model, r, this)), missing: [...new Set(missing)] };
   }
 
   hover(doc: TextDocument, line: number, character: number): Hover | null {
@@ -178,8 +178,12 @@ function runHover(model: Model, run: RunEstimate, packages: PackageLookup): stri
   return lines.join('\n');
 }
 
-function toWire(r: RunEstimate): WireEstimate {
+function toWire(model: Model, r: RunEstimate, packages: PackageLookup): WireEstimate {
+  const flagSaves = r.installs.some((i) => i.recommends) ? flagSavingsText(model, r, { packages }) : '';
+  const notes = estimateQualifiers(r);
   return {
+    ...(flagSaves ? { flagSaves } : {}),
+    ...(notes.length ? { notes } : {}),
     line: r.line,
     bytes: r.bytes,
     packages: r.packages,

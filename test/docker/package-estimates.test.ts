@@ -13,6 +13,9 @@ import { buildModel } from '../../server/src/kernel/model.js';
 import { estimateModel } from '../../server/src/analysis/package-managers/estimate.js';
 import { IndexStore } from '../../common/src/package-index/store.js';
 import { releaseOfImage } from '../../common/src/package-index/release.js';
+import { baseSet } from '../../common/src/package-index/base-set.js';
+import { resolveInstall } from '../../common/src/package-index/resolve.js';
+import { recommendsToKeep, reviewedPackages } from '../../server/src/analysis/package-managers/recommends.js';
 
 const DOCKER = '/usr/bin/docker';
 const SKIP = process.env['DOCKER_TESTS'] === '0';
@@ -75,4 +78,40 @@ test('estimates are within 25% of real apt layers', { skip: SKIP && 'DOCKER_TEST
   }
   console.log(['| package set | estimate | real layer | error |', '| --- | --- | --- | --- |', ...rows].join('\n'));
   assert.equal(checked, 9);
+});
+
+test('the reviewed Recommends table keeps what the bookworm index says DS004 must keep', { skip: SKIP && 'DOCKER_TESTS=0', timeout: 5 * 60_000 }, async () => {
+  const logs: string[] = [];
+  const store = new IndexStore({ dir: join(ROOT, '.cache', 'packages'), offline: false, log: (m) => logs.push(m) });
+  const base = releaseOfImage('debian:bookworm');
+  const index = base && (await store.ensure(base));
+  assert.ok(base && index, `the bookworm index could not be fetched: ${logs.join('; ')}`);
+  const installed = baseSet(index, base.flavour);
+  const source = (pkg: string): string[] | undefined => {
+    if (!index.get(pkg)) return undefined;
+    const kept = new Set(resolveInstall(index, { packages: [pkg], recommends: false }, installed).added.map((p) => p.name));
+    return resolveInstall(index, { packages: [pkg], recommends: true }, installed)
+      .added.map((p) => p.name)
+      .filter((n) => !kept.has(n));
+  };
+  // Every need at once: the table must name every recommended package the index says a stage could need.
+  const all = {
+    tls: true,
+    ssh: true,
+    pipInstall: true,
+    pipBuild: true,
+    npmInstall: true,
+    composer: true,
+    cgo: true,
+    compile: true,
+    commands: { has: () => true },
+  };
+  const missed: string[] = [];
+  for (const pkg of reviewedPackages()) {
+    const fromIndex = recommendsToKeep([pkg], all, source);
+    if (fromIndex.unsure) continue; // not in bookworm (another release's name)
+    const fromTable = new Set(recommendsToKeep([pkg], all).keep);
+    for (const k of fromIndex.keep) if (!fromTable.has(k)) missed.push(`${pkg} → ${k}`);
+  }
+  assert.deepEqual(missed, [], 'table entries that would drop what the index says is recommended and needed');
 });

@@ -186,3 +186,8 @@ export function recommendsToKeep(installed: readonly string[], usage: StageUsage
 export function recommendsKnown(pkg: string): boolean {
   return RECOMMENDS[pkg] !== undefined;
 }
+
+/** Every package whose Recommends the table reviews (for the check against a real index). */
+export function reviewedPackages(): string[] {
+  return Object.keys(RECOMMENDS);
+}

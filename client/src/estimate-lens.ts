@@ -91,10 +91,10 @@ class EstimateLensProvider implements vscode.CodeLensProvider {
 
 async function showEstimate(r: WireEstimate): Promise<void> {
   const items: vscode.QuickPickItem[] = r.top.map((p) => ({ label: p.name, description: mb(p.bytes) }));
-  const saves = r.withRecommendsBytes - r.withoutRecommendsBytes;
-  const note = r.recommends && saves > 0 ? ` · --no-install-recommends saves ≈${mb(saves)} (${r.dropped} packages)` : '';
+  // The server's sentence: the figure and kept packages of DS004's message, its title, `estimate` and the hover.
+  const note = r.flagSaves ? ` · ${r.flagSaves.replace(/`/g, '')}` : '';
   await vscode.window.showQuickPick(items, {
-    title: `≈ ${mb(r.bytes)} · ${r.packages} packages (${r.release})${note}`,
+    title: `≈ ${mb(r.bytes)} · ${r.packages} packages (${[r.release, ...(r.notes ?? [])].join('; ')})${note}`,
     placeHolder: 'Biggest packages this RUN adds',
   });
 }

@@ -59,6 +59,10 @@ export interface WireEstimate {
   /** Biggest packages added (at most 15). */
   top: Array<{ name: string; bytes: number }>;
   dropped: number;
+  /** DS004's saving in its words ("`--no-install-recommends`, keeping ca-certificates, would save ≈1.1 MB (…)"). */
+  flagSaves?: string;
+  /** What qualifies the figure (removals of the same RUN, a slim base's upper bound). */
+  notes?: string[];
 }
 
 export interface EstimatesResult {

@@ -4,7 +4,17 @@ import assert from 'node:assert/strict';
 import { fix, lint, lintDetailed, selectFixes } from '../../server/src/engine/index.js';
 import { recommendsToKeep, type StageUsage } from '../../server/src/analysis/package-managers/recommends.js';
 
-const none: StageUsage = { tls: false, ssh: false, pipBuild: false, npmInstall: false, composer: false, cgo: false, compile: false, commands: new Set() };
+const none: StageUsage = {
+  tls: false,
+  ssh: false,
+  pipInstall: false,
+  pipBuild: false,
+  npmInstall: false,
+  composer: false,
+  cgo: false,
+  compile: false,
+  commands: new Set(),
+};
 
 test('fix-all never edits a stage that does not ship; the quick fix is still offered', () => {
   const text = 'FROM debian:bookworm AS build\nRUN apt-get update && apt-get install -y make\nRUN make\n\nFROM busybox\nCOPY --from=build /out /out\n';

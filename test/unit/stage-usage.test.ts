@@ -27,6 +27,7 @@ const LINES = [
   'RUN curl -fsSL https://example.com/x -o /x',
   'RUN git clone git@github.com:a/b.git',
   'RUN pip install lxml',
+  'RUN pip install -r requirements.txt',
   'RUN npm ci',
   'RUN composer install',
   'RUN go build ./...',
@@ -59,7 +60,7 @@ test('stageUsage equals the plain scan on 300 generated multi-stage files', () =
     for (const instr of model.instrs) {
       const got = stageUsage(model, instr);
       const want = reference(model, instr);
-      for (const f of ['tls', 'ssh', 'pipBuild', 'npmInstall', 'composer', 'cgo', 'compile'] as const) {
+      for (const f of ['tls', 'ssh', 'pipInstall', 'pipBuild', 'npmInstall', 'composer', 'cgo', 'compile'] as const) {
         assert.equal(got[f], want[f], `${f} at line ${instr.line + 1} of:\n${text}`);
       }
       for (const c of commands) assert.equal(got.commands.has(c), want.commands.has(c), `command ${c} at line ${instr.line + 1} of:\n${text}`);

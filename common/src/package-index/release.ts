@@ -11,6 +11,8 @@ export interface BaseRelease {
   codename: string;
   /** Key of FLAVOUR_PACKAGES: what the image installs on top of minbase. */
   flavour: string;
+  /** A `-slim` image: its dpkg config skips docs, man pages and locales, so installed sizes overstate layers. */
+  slim?: boolean;
 }
 
 const DEBIAN: Record<string, string> = {
@@ -57,7 +59,14 @@ export function releaseOfImage(ref: string): BaseRelease | undefined {
   if (!parsed) return undefined;
   const { repo, tag } = parsed;
   const tokens = tag.split('-');
-  const debian = (codename: string, flavour: string): BaseRelease => ({ release: `debian/${codename}`, distro: 'debian', codename, flavour });
+  const slim = tokens.includes('slim');
+  const debian = (codename: string, flavour: string): BaseRelease => ({
+    release: `debian/${codename}`,
+    distro: 'debian',
+    codename,
+    flavour,
+    ...(slim ? { slim } : {}),
+  });
   if (repo === 'debian') {
     // bookworm, bookworm-slim, bookworm-20240110-slim, 12, 12.5-slim, stable-slim
     const first = (tokens[0] ?? '').replace(/^(\d+)\.\d+$/, '$1');

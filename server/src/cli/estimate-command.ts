@@ -7,6 +7,8 @@ import { parseFlags } from './args.js';
 import { buildModel } from '../kernel/model.js';
 import { formatBytes } from '../analysis/package-managers/format.js';
 import { estimateModel } from '../analysis/package-managers/estimate.js';
+import { estimateQualifiers, flagSavingsText } from '../analysis/package-managers/recommends-plan.js';
+import { packagesWord } from '../analysis/package-managers/size-data.js';
 import { releaseOfImage, type BaseRelease } from '../../../common/src/package-index/release.js';
 import { defaultIndexDir, IndexStore } from '../../../common/src/package-index/store.js';
 
@@ -90,6 +92,7 @@ export async function estimateCommand(argv: string[], readInput: (file: string) 
     const stale = model.stages.map((s) => releaseOfImage(s.imageExpanded)).filter((b): b is BaseRelease => !!b);
     for (const b of [...missing, ...stale]) await store.ensure(b);
     const { runs } = estimateModel(model, (b) => store.cached(b));
+    const packages = { version: 0, lookup: (b: BaseRelease) => store.cached(b) };
     for (const r of runs.filter((x) => x.final)) {
       const dropped = r.dropped.map((p) => p.name);
       const row = {
@@ -103,15 +106,11 @@ export async function estimateCommand(argv: string[], readInput: (file: string) 
       };
       rows.push(row);
       if (args.format === 'text') {
+        const flag = r.installs.some((i) => i.recommends) ? flagSavingsText(model, r, { packages }) : '';
         const saves = r.withRecommendsBytes - r.withoutRecommendsBytes;
-        const rec = r.installs.some((i) => i.recommends)
-          ? saves > 0
-            ? `; --no-install-recommends would save ≈${formatBytes(saves)} (${r.dropped.length} packages: ${dropped.slice(0, 5).join(', ')}${dropped.length > 5 ? ', …' : ''})`
-            : ''
-          : saves > 0
-            ? `; recommends would add ≈${formatBytes(saves)}`
-            : '';
-        out(`${file}:${r.line}: ≈${formatBytes(r.bytes)} · ${r.packages} packages (${r.release})${rec}`);
+        const rec = flag ? `; ${flag}` : !r.installs.some((i) => i.recommends) && saves > 0 ? `; recommends would add ≈${formatBytes(saves)}` : '';
+        const notes = estimateQualifiers(r);
+        out(`${file}:${r.line}: ≈${formatBytes(r.bytes)} · ${packagesWord(r.packages)} (${[r.release, ...notes].join('; ')})${rec}`);
       }
     }
   }

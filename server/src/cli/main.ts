@@ -14,7 +14,7 @@ import { ruleDocsUrl } from './rule-docs-url.js';
 import { toSarif } from './sarif.js';
 import { ESTIMATE_USAGE, estimateCommand, fetchIndexCommand } from './estimate-command.js';
 import { LAYERS_USAGE, layersCommand } from './layers-command.js';
-import { cachedPackages } from './package-lookup.js';
+import { cachedPackages, missingIndexNotice } from './package-lookup.js';
 
 const VERSION = '0.1.0';
 const USAGE = `Usage:
@@ -58,6 +58,8 @@ async function lintCommand(args: Args, out: (s: string) => void, err: (s: string
     }
   }
   engine.dispose();
+  // Once per release, and only in text mode: the JSON and SARIF outputs are contracts.
+  if (args.format === 'text') for (const release of packages.missing) err(missingIndexNotice(release));
   if (args.format === 'json') {
     const rows = all.map(({ file, f }) => ({
       file,
@@ -95,12 +97,13 @@ async function fixCommand(args: Args, out: (s: string) => void, err: (s: string)
   if (args.stdout && args.files.length !== 1) throw new UsageError('--stdout needs exactly one FILE');
   if (args.files.includes('-') && !args.stdout) throw new UsageError('fixing standard input needs --stdout');
   let status = 0;
+  const packages = cachedPackages(err); // the index lint reads: fix applies exactly what lint calls safe
   const engine = new BudgetedEngine();
   for (const file of args.files) {
     try {
       const input = readInput(file);
       const { text } = input;
-      const r = await engine.fix(file, text, { ...optionsFor(file, args.context), unsafe: args.unsafe });
+      const r = await engine.fix(file, text, { ...optionsFor(file, args.context), unsafe: args.unsafe, packages });
       if (r.kind === 'too-expensive') {
         err(`dockerfile-slim: ${oneLine(tooExpensiveMessage(displayPath(file), r.reason))}`);
         status = 2;

@@ -11,6 +11,8 @@ import { docEnd, docStart } from '../kernel/run-script.js';
 import { estimateModel, type RunEstimate } from '../analysis/package-managers/estimate.js';
 import { formatBytes } from '../analysis/package-managers/format.js';
 import { pkgName } from '../analysis/package-managers/operations.js';
+import { estimateQualifiers, flagSavingsText } from '../analysis/package-managers/recommends-plan.js';
+import { packagesWord } from '../analysis/package-managers/size-data.js';
 import { baseSet } from '../../../common/src/package-index/base-set.js';
 import { releaseOfImage, type BaseRelease } from '../../../common/src/package-index/release.js';
 import { resolveInstall } from '../../../common/src/package-index/resolve.js';
@@ -103,7 +105,7 @@ export class PackageKnowledge implements PackageLookup {
       if (!index) missing.push(`${base.distro}:${base.codename}`);
       return index;
     });
-    return { runs: runs.map(toWire), missing: [...new Set(missing)] };
+    return { runs: runs.map((r) => toWire(model, r, this)), missing: [...new Set(missing)] };
   }
 
   hover(doc: TextDocument, line: number, character: number): Hover | null {
@@ -125,7 +127,7 @@ export class PackageKnowledge implements PackageLookup {
       }
     }
     // Anywhere else on the RUN: the estimate of the whole line (the CodeLens shows the build's measurement once there is one).
-    return { contents: { kind: 'markdown', value: runHover(run) } };
+    return { contents: { kind: 'markdown', value: runHover(model, run, this) } };
   }
 
   private packageHover(model: Model, run: RunEstimate, name: string): string | undefined {
@@ -164,12 +166,13 @@ function names(list: ReadonlyArray<{ name: string; bytes: number }>, max = 6): s
 }
 
 /** One line of numbers; the rest folded behind "more" (the hover must fit without scrolling). */
-function runHover(run: RunEstimate): string {
-  const saves = run.withRecommendsBytes - run.withoutRecommendsBytes;
-  const recommends = run.installs.some((i) => i.recommends) && saves > 0;
-  const head = `**Estimate before a build** (${run.release}): ≈${formatBytes(run.bytes)} · ${run.packages} packages${recommends ? ` · \`--no-install-recommends\` ≈−${formatBytes(saves)}` : ''}`;
+function runHover(model: Model, run: RunEstimate, packages: PackageLookup): string {
+  const notes = estimateQualifiers(run);
+  const head = `**Estimate before a build** (${[run.release, ...notes].join('; ')}): ≈${formatBytes(run.bytes)} · ${packagesWord(run.packages)}`;
+  // DS004's figure and words: the same saving, keeping the same packages, as its message and fix title.
+  const flag = run.installs.some((i) => i.recommends) ? flagSavingsText(model, run, { packages }) : '';
   const more = [`Biggest: ${names(run.added)}`];
-  if (recommends) more.push('', `\`--no-install-recommends\` would save ≈${formatBytes(saves)} (${run.dropped.length} packages: ${names(run.dropped)}).`);
+  if (flag) more.unshift(`${flag}.`, '');
   more.push('', '_Installed sizes from the distribution index; the real layer also holds dpkg metadata._');
   return folded(head, more);
 }
@@ -179,8 +182,12 @@ export function folded(head: string, more: readonly string[]): string {
   return [head, '', '<details><summary>more</summary>', '', ...more, '', '</details>'].join('\n');
 }
 
-function toWire(r: RunEstimate): WireEstimate {
+function toWire(model: Model, r: RunEstimate, packages: PackageLookup): WireEstimate {
+  const flagSaves = r.installs.some((i) => i.recommends) ? flagSavingsText(model, r, { packages }) : '';
+  const notes = estimateQualifiers(r);
   return {
+    ...(flagSaves ? { flagSaves } : {}),
+    ...(notes.length ? { notes } : {}),
     line: r.line,
     bytes: r.bytes,
     packages: r.packages,

@@ -1,33 +1,19 @@
-import { hasFlag, positionals, type Call } from '../kernel/commands.js';
+import { hasFlag, type Call } from '../kernel/commands.js';
 import { insertAfterWord } from '../kernel/edits.js';
-import { expand, type Instr, type Model } from '../kernel/model.js';
+import type { Instr, Model } from '../kernel/model.js';
 import { docStart } from '../kernel/run-script.js';
 import type { Word } from '../kernel/shell/parser.js';
 import type { Fix } from '../kernel/types.js';
 import { defineRule } from '../kernel/rule.js';
 import { callRange, runViews } from '../analysis/run-views.js';
-import { installedNames, isInstall, pkgName, pkgOps } from '../analysis/package-managers/operations.js';
 import { instrText, subcommand } from '../analysis/package-managers/manager-commands.js';
 import { anyBefore } from '../kernel/stage-index.js';
-import { recommendsToKeep } from '../analysis/package-managers/recommends.js';
+import { APT_VALUE_OPTS, keptWords, recommendsPlan } from '../analysis/package-managers/recommends-plan.js';
 import type { LintOptions } from '../kernel/types.js';
-import { installEstimate, recommendsSource, savings, savingsText } from '../analysis/package-managers/size-data.js';
-import { stageUsage } from '../analysis/package-managers/stage-usage.js';
+import { packagesWord, savingsText } from '../analysis/package-managers/size-data.js';
 import { formatBytes } from '../analysis/package-managers/format.js';
+import { debInstallPlan } from '../analysis/package-managers/deb-install.js';
 
-const APT_VALUE_OPTS = new Set([
-  '-o',
-  '--option',
-  '-c',
-  '--config-file',
-  '-t',
-  '--target-release',
-  '--default-release',
-  '-a',
-  '--host-architecture',
-  '-F',
-  '-w',
-]);
 const FALSE = '(?:0|no|false|off|without|disable)';
 /** `-o APT::Install-Recommends=false` (also `-oAPT::…`, `--option=APT::…`). */
 const OPT_FALSE = new RegExp(`^(?:-o|--option=)?APT::Install-Recommends=${FALSE}$`, 'i');
@@ -51,32 +37,7 @@ function configuresNoRecommends(text: string): boolean {
   return /apt\.conf/.test(text) && CONF_FALSE.test(text);
 }
 
-/** The apt packages each RUN installs explicitly, by call index (once per model: DS004 asks for every install). */
-const aptInstallsCache = new WeakMap<Model, Map<Instr, { callIndex: number; names: string[] }[]>>();
-function aptInstalls(model: Model): Map<Instr, { callIndex: number; names: string[] }[]> {
-  let m = aptInstallsCache.get(model);
-  if (!m) {
-    m = new Map();
-    for (const v of runViews(model)) {
-      const list = pkgOps(v)
-        .filter((o) => o.manager === 'apt' && isInstall(o))
-        .map((o) => ({ callIndex: o.callIndex, names: installedNames(o, v.instr.env) }));
-      if (list.length > 0) m.set(v.instr, list);
-    }
-    aptInstallsCache.set(model, m);
-  }
-  return m;
-}
-
-/** Is `pkg` installed explicitly before this call (earlier in the stage chain, or earlier in the RUN)? */
-function installedBefore(model: Model, instr: Instr, callIndex: number, pkg: string): boolean {
-  const installs = aptInstalls(model);
-  if (installs.get(instr)?.some((i) => i.callIndex < callIndex && i.names.includes(pkg))) return true;
-  // One fold per kept package name (a handful, from the reviewed table), not a rescan per install.
-  return anyBefore(model, instr, `ds004-installed\u0000${pkg}`, 'same', (i) => installs.get(i)?.some((x) => x.names.includes(pkg)) ?? false);
-}
-
-/** The fix: the flag, plus the recommended packages the stage still uses; unsafe when the table cannot tell. */
+/** The fix: the flag, plus the recommended packages the stage still uses; unsafe when the plan cannot be judged. */
 function recommendsFix(
   model: Model,
   instr: Instr,
@@ -85,20 +46,12 @@ function recommendsFix(
   sub: Word,
   flag: string,
   options: LintOptions,
-): { fix?: Fix; sizes?: string } {
-  const pkgs = positionals(call, APT_VALUE_OPTS).slice(1);
-  const last = pkgs[pkgs.length - 1];
+): { fix?: Fix; sizes?: string; removedAgain?: boolean } {
+  const plan = recommendsPlan(model, instr, call, callIndex, options);
+  const last = plan.pkgs[plan.pkgs.length - 1];
   const edit = insertAfterWord(instr, sub, flag);
   if (!edit || !last) return {};
-  const est = installEstimate(model, options, call);
-  const names = pkgs.map((w) => pkgName(expand(w.value, instr.env)));
-  const dynamic = names.some((n) => n.includes('$') || n === '' || n.startsWith('.') || n.startsWith('/'));
-  const verdict = recommendsToKeep(
-    names.filter((n) => !n.includes('$')),
-    stageUsage(model, instr),
-    est && recommendsSource(est),
-  );
-  const keep = verdict.keep.filter((p) => !installedBefore(model, instr, callIndex, p));
+  const { keep, unsure, saved } = plan;
   const edits = [edit];
   if (keep.length > 0) {
     const add = insertAfterWord(instr, last, keep.join(' '));
@@ -106,12 +59,16 @@ function recommendsFix(
     if (add.start === edit.start) edit.text += add.text;
     else edits.push(add);
   }
-  const unsure = dynamic ? 'packages in a variable' : verdict.unsure;
   // With the package index: what the flag saves once the kept packages are back, in the title and the message.
-  const saved = est && !dynamic ? savings(est, keep) : undefined;
-  const size = saved?.packages ? ` (≈${formatBytes(saved.bytes)}, ${saved.packages} packages)` : '';
-  const title = `Add \`${flag}\`${keep.length ? `, keep ${keep.join(' ')}` : ''}${size}${unsure ? ` (${unsure})` : ''}`;
-  return { fix: { title, safe: !unsure, edits }, sizes: saved && (saved.packages ? savingsText(saved) : '') };
+  const size = saved?.packages ? ` (≈${formatBytes(saved.bytes)}, ${packagesWord(saved.packages)})` : '';
+  const note = plan.note ? ` (${plan.note})` : '';
+  const title = `Add \`${flag}\`${keep.length ? `, keep ${keep.join(' ')}` : ''}${size}${unsure ? ` (${unsure})` : note}`;
+  const kept = keptWords(keep);
+  return {
+    fix: { title, safe: !unsure, edits },
+    sizes: saved && (saved.packages ? `${kept ? `, ${kept},` : ''} ${savingsText(saved)}` : ''),
+    removedAgain: plan.removedAgain,
+  };
 }
 
 export default defineRule({
@@ -127,7 +84,10 @@ export default defineRule({
     bad: 'RUN apt-get update && apt-get install -y curl \\\n    && rm -rf /var/lib/apt/lists/*',
     good: 'RUN apt-get update && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*',
     notes:
-      'Also checks `apt install` and `aptitude install` (hadolint checks only `apt-get`); for aptitude the flag is `--without-recommends` (`-R`). Not flagged when recommends are turned off by `-o APT::Install-Recommends=false` (or `0`, `no`, `off`), `--install-recommends=false`, or when an earlier RUN/COPY of the stage (or of a stage it is built FROM), or an earlier command of the same RUN, writes `APT::Install-Recommends "false"` into an apt.conf file. The fix inserts `--no-install-recommends` right after `install` and installs explicitly every recommended package the stage still uses, judged by a reviewed table of Debian bookworm Recommends (also of dependencies): `ca-certificates` whenever the stage talks TLS (curl, wget, git, pip, npm, gem, go get, an `https://` URL, also in later RUNs, stages built FROM this one, CMD/ENTRYPOINT/HEALTHCHECK) and always with curl, wget and git; `xauth` with `xvfb`; `build-essential`/`python3-dev` with `python3-pip` when pip builds packages; `libc6-dev` with `gcc`; `git`/`unzip` with `composer`; `openssh-client` with git over ssh. When a package is not in the table (or the packages come from a variable) the fix is unsafe and says so. Fix-all never edits stages that do not ship. In stages that do not ship the finding is a hint.',
+      'Also checks `apt install` and `aptitude install` (hadolint checks only `apt-get`); for aptitude the flag is `--without-recommends` (`-R`). Not flagged when recommends are turned off by `-o APT::Install-Recommends=false` (or `0`, `no`, `off`), `--install-recommends=false`, or when an earlier RUN/COPY of the stage (or of a stage it is built FROM), or an earlier command of the same RUN, writes `APT::Install-Recommends "false"` into an apt.conf file. ' +
+      'The fix inserts `--no-install-recommends` right after `install` and installs explicitly every recommended package the stage still uses. Package lists in ARG/ENV variables are split into words as the shell splits them (`ARG DEPS="build-essential curl"` then `install $DEPS` is two packages; a quoted `"$DEPS"` is one). What the flag drops comes from the package index when one is cached (the real Recommends closure, also of dependencies), else from a reviewed table of Debian bookworm Recommends checked against that index. Kept: `ca-certificates` whenever the flag would drop it and the stage talks TLS (curl, wget, git, pip, npm, gem, go get, an `https://` URL, also in later RUNs, stages built FROM this one, CMD/ENTRYPOINT/HEALTHCHECK) or the image holds a TLS client or a language runtime with an HTTP client (python3, nodejs, ruby, php, perl, a JRE, a browser); `xauth` with `xvfb`; `build-essential`/`python3-dev` with `python3-pip` only when pip may compile (an sdist, a path or URL, `-e`, `--no-binary`, a requirements file), otherwise the title says no compiler is kept; `libc6-dev` with `gcc`; `git`/`unzip` with `composer`; `openssh-client` with git over ssh. When a package is not in the index or the table (or the packages come from a variable without a value) the fix is unsafe and says so. ' +
+      "`dpkg -i x.deb` followed by `apt-get -f install` becomes `apt-get install -y --no-install-recommends ./x.deb` (plus what the stage needs of the package's recommends, judged by the same package in the index or the table; a .deb not named `name_version_arch.deb`, or a package neither knows, makes it unsafe, since the program may use what it recommends). " +
+      "With an index the message and the title give the saving on the RUN's layer, with every removal of the same RUN counted (`purge --auto-remove`, `autoremove`): recommends that the RUN removes again save nothing, and the message says so. `estimate` and the hover show the same figure and the same kept packages. Fix-all never edits stages that do not ship. In stages that do not ship the finding is a hint.",
     seeAlso: ['hadolint DL3015'],
   },
   check(ctx) {
@@ -149,16 +109,32 @@ export default defineRule({
         );
         if (inherited) continue;
         const flag = call.name === 'aptitude' ? '--without-recommends' : '--no-install-recommends';
-        const { fix, sizes } = recommendsFix(model, instr, call, calls.indexOf(call), sub, flag, ctx.options);
+        const deb = debInstallPlan(model, instr, run, calls, call, ctx.options);
+        if (deb) {
+          ctx.report({
+            instr,
+            ...callRange(run, call),
+            message: `\`dpkg -i\` then \`${call.name} -f install\` installs the recommended packages of ${deb.debs.join(' ')} and of its dependencies; \`${call.name} install --no-install-recommends ${deb.debs.join(' ')}\` resolves the dependencies in one step without them.`,
+            fix: {
+              title: `Install ${deb.debs.join(' ')} with \`${call.name} install --no-install-recommends\`${deb.keep.length ? `, keep ${deb.keep.join(' ')}` : ''}${deb.unsure ? ` (${deb.unsure})` : ''}`,
+              safe: !deb.unsure,
+              edits: [{ start: deb.start, end: deb.end, text: deb.text }],
+            },
+          });
+          continue;
+        }
+        const { fix, sizes, removedAgain } = recommendsFix(model, instr, call, calls.indexOf(call), sub, flag, ctx.options);
         ctx.report({
           instr,
           ...callRange(run, call),
           message:
-            sizes === ''
-              ? `\`${call.name} install\` without \`${flag}\`: here it adds no recommended packages (package index), but the flag keeps later changes from adding some.`
-              : sizes
-                ? `\`${call.name} install\` without \`${flag}\` also installs recommended packages that were not asked for: here the flag ${sizes}.`
-                : `\`${call.name} install\` without \`${flag}\` also installs recommended packages (often tens of MB) that were not asked for.`,
+            sizes === '' && removedAgain
+              ? `\`${call.name} install\` without \`${flag}\`: the recommended packages it adds are removed again in the same RUN (package index), so here the flag saves nothing; it keeps later changes from adding some.`
+              : sizes === ''
+                ? `\`${call.name} install\` without \`${flag}\`: here it adds no recommended packages (package index), but the flag keeps later changes from adding some.`
+                : sizes
+                  ? `\`${call.name} install\` without \`${flag}\` also installs recommended packages that were not asked for: here the flag${sizes}.`
+                  : `\`${call.name} install\` without \`${flag}\` also installs recommended packages (often tens of MB) that were not asked for.`,
           fix,
         });
       }

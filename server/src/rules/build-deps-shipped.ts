@@ -111,7 +111,7 @@ export default defineRule({
   check(ctx) {
     // Nothing in the image builds anything: the toolchain is what the image is for (a gcc image, a dev container).
     const u = shippedUsage(ctx.model);
-    if (!(u.compile || u.pipBuild || u.npmInstall || u.cgo)) return;
+    if (!(u.compile || u.pipInstall || u.npmInstall || u.cgo)) return;
     for (const view of runViews(ctx.model)) {
       const stage = view.instr.stage;
       // Instructions before the first FROM belong to no stage (Docker rejects them): nothing there ships.

@@ -4,12 +4,13 @@
  * stage chain installed. Pure: indexes come from `lookup` (a cache), nothing is fetched here.
  */
 import { hasFlag, type Call } from '../../kernel/commands.js';
-import { expand, type Instr, type Model, type Stage } from '../../kernel/model.js';
+import type { Instr, Model, Stage } from '../../kernel/model.js';
 import { runViews } from '../run-views.js';
-import { pkgName, pkgOps, type PkgOp } from './operations.js';
+import { pkgOps, type PkgOp } from './operations.js';
 import { baseSet } from '../../../../common/src/package-index/base-set.js';
 import { releaseOfImage, type BaseRelease } from '../../../../common/src/package-index/release.js';
 import { resolveInstall, type ResolveResult } from '../../../../common/src/package-index/resolve.js';
+import { simulateRun, type AptState } from './run-simulation.js';
 import { installLayerBytes, packageLayerBytes } from '../../../../common/src/package-index/layer-size.js';
 import type { PackageIndex } from '../../../../common/src/package-index/types.js';
 
@@ -27,6 +28,16 @@ export interface InstallEstimate {
   /** The index and what was installed before this call (to resolve variants of it). */
   index: PackageIndex;
   before: ReadonlySet<string>;
+  /** The whole RUN, to replay it with this call changed (DS004's saving, removals included). */
+  run: RunContext;
+}
+
+export interface RunContext {
+  index: PackageIndex;
+  ops: readonly PkgOp[];
+  env: ReadonlyMap<string, string>;
+  start: AptState;
+  recommends: (op: PkgOp) => boolean;
 }
 
 export interface RunEstimate {
@@ -34,8 +45,13 @@ export interface RunEstimate {
   /** 1-based line of the RUN. */
   line: number;
   release: string;
+  /** A slim base (dpkg skips docs, man pages and locales): the figures are upper bounds. */
+  slim: boolean;
+  /** The layer: packages the RUN adds and still has at its end (removals of the same RUN counted). */
   bytes: number;
   packages: number;
+  /** Packages the RUN installs and removes again (`purge --auto-remove`, `autoremove`). */
+  removed: number;
   withRecommendsBytes: number;
   withoutRecommendsBytes: number;
   dropped: Array<{ name: string; bytes: number }>;
@@ -73,19 +89,9 @@ function chainOf(stage: Stage | null): Stage[] {
   return out;
 }
 
-/** The package names an install call asks for, or undefined when one is not a plain name. */
-function requested(op: PkgOp, env: ReadonlyMap<string, string>): string[] | undefined {
-  const names: string[] = [];
-  for (const w of op.pkgs) {
-    const n = pkgName(expand(w.value, env)).toLowerCase();
-    if (!/^[a-z0-9][a-z0-9+.-]*$/.test(n)) return undefined; // $VAR, globs, ./local.deb, /path
-    names.push(n);
-  }
-  return names.length ? names : undefined;
-}
-
 function estimateStage(stage: Stage, model: Model, index: PackageIndex, base: BaseRelease, out: RunEstimate[]): void {
-  let installed: ReadonlySet<string> = baseSet(index, base.flavour);
+  const baseInstalled = baseSet(index, base.flavour);
+  let state: AptState = { installed: baseInstalled, manual: baseInstalled };
   let configuredOff = false;
   const views = runViews(model);
   for (const s of chainOf(stage)) {
@@ -93,53 +99,52 @@ function estimateStage(stage: Stage, model: Model, index: PackageIndex, base: Ba
       if (instr.onbuild) continue;
       const text = model.text.slice(instr.start, instr.end);
       const view = instr.run ? views.find((v) => v.instr === instr) : undefined;
-      if (view) {
-        const installs: InstallEstimate[] = [];
-        let known = true;
-        for (const op of pkgOps(view)) {
-          if (op.manager !== 'apt' || op.sub.value !== 'install') continue;
-          const names = requested(op, instr.env);
-          if (!names) {
-            known = false;
-            continue;
-          }
-          const recOff = recommendsOff(op.call, configuredOff);
-          const withRec = resolveInstall(index, { packages: names, recommends: true }, installed);
-          const without = resolveInstall(index, { packages: names, recommends: false }, installed);
-          const actual = recOff ? without : withRec;
-          if (actual.unknown.length) known = false;
+      const ops = view ? pkgOps(view).filter((o) => o.manager === 'apt') : [];
+      if (ops.some((o) => o.sub.value === 'install')) {
+        const off = configuredOff;
+        const run: RunContext = { index, ops, env: instr.env, start: state, recommends: (op) => !recommendsOff(op.call, off) };
+        const asWritten = simulateRun(index, ops, instr.env, state, run.recommends);
+        const allOn = simulateRun(index, ops, instr.env, state, () => true);
+        const allOff = simulateRun(index, ops, instr.env, state, () => false);
+        const installs: InstallEstimate[] = asWritten.installs.map((i) => {
+          const withRec = resolveInstall(index, { packages: i.packages, recommends: true }, i.before);
+          const without = resolveInstall(index, { packages: i.packages, recommends: false }, i.before);
           const kept = new Set(without.added.map((p) => p.name));
-          installs.push({
-            op,
-            packages: names,
-            recommends: !recOff,
-            bytes: installLayerBytes(actual.added),
-            added: layerSizes(actual),
+          return {
+            op: i.op,
+            packages: i.packages,
+            recommends: i.recommends,
+            bytes: installLayerBytes(i.added),
+            added: i.added,
             withRecommendsBytes: installLayerBytes(withRec.added),
             withoutRecommendsBytes: installLayerBytes(without.added),
             dropped: layerSizes(withRec).filter((p) => !kept.has(p.name)),
             index,
-            before: installed,
-          });
-          installed = actual.installed;
-        }
-        if (installs.length && known && s === stage) {
-          const sum = (f: (i: InstallEstimate) => number): number => installs.reduce((a, i) => a + f(i), 0);
-          const added = installs.flatMap((i) => i.added).sort((a, b) => b.bytes - a.bytes);
+            before: i.before,
+            run,
+          };
+        });
+        if (installs.length && asWritten.known && s === stage) {
+          const onKept = new Set(allOff.kept.map((p) => p.name));
           out.push({
             instr,
             line: instr.line + 1,
             release: base.release,
-            bytes: sum((i) => i.bytes),
-            packages: added.length,
-            withRecommendsBytes: sum((i) => i.withRecommendsBytes),
-            withoutRecommendsBytes: sum((i) => i.withoutRecommendsBytes),
-            dropped: installs.flatMap((i) => i.dropped).sort((a, b) => b.bytes - a.bytes),
-            added,
+            slim: base.slim === true,
+            bytes: asWritten.bytes,
+            packages: asWritten.kept.length,
+            removed: asWritten.removed,
+            withRecommendsBytes: allOn.bytes,
+            withoutRecommendsBytes: allOff.bytes,
+            dropped: allOn.kept.filter((p) => !onKept.has(p.name)),
+            added: asWritten.kept,
             installs,
             final: stage.final,
           });
         }
+        state = asWritten.end;
+      } else if (ops.length) {
+        state = simulateRun(index, ops, instr.env, state, () => false).end; // removals only
       }
       if ((instr.keyword === 'RUN' || instr.keyword === 'COPY' || instr.keyword === 'ADD') && CONF_NO_REC.test(text)) configuredOff = true;
     }

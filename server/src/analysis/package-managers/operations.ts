@@ -78,16 +78,32 @@ export function opAt(view: RunView, callIndex: number): PkgOp | undefined {
 export const isInstall = (o: PkgOp): boolean => (o.manager === 'apk' ? o.sub.value === 'add' : o.sub.value === 'install');
 export const isRemoval = (o: PkgOp): boolean => (o.manager === 'apk' ? o.sub.value === 'del' : ['purge', 'remove', 'autoremove'].includes(o.sub.value));
 
+/**
+ * The words the shell passes for package words, through the environment: an unquoted `$DEPS` whose
+ * ARG/ENV value is `build-essential curl` is two packages (field splitting), a quoted `"$DEPS"` one.
+ */
+export function pkgWords(words: readonly Word[], env: ReadonlyMap<string, string>): string[] {
+  return words.flatMap((w) => {
+    const v = expand(w.value, env);
+    return !w.quoted && v !== w.value ? v.split(/\s+/).filter(Boolean) : [v];
+  });
+}
+
+/** Package names of words (version pins stripped), split through the environment as the shell does. */
+export function pkgNames(words: readonly Word[], env: ReadonlyMap<string, string>): string[] {
+  return pkgWords(words, env).map(pkgName);
+}
+
 /** Names an install makes removable: the packages, and the apk virtual name. */
 export function installedNames(o: PkgOp, env: ReadonlyMap<string, string>): string[] {
-  const names = o.pkgs.map((w) => pkgName(expand(w.value, env)));
+  const names = pkgNames(o.pkgs, env);
   if (o.virtual) names.push(o.virtual);
   return names.filter((n) => n && !n.includes('$') && !n.startsWith('./') && !n.startsWith('/'));
 }
 
 /** Names a removal names (the same manager's package or virtual names). */
 export function removedNames(o: PkgOp, env: ReadonlyMap<string, string>): string[] {
-  return o.pkgs.map((w) => pkgName(expand(w.value, env))).filter((n) => n && !n.includes('$'));
+  return pkgNames(o.pkgs, env).filter((n) => n && !n.includes('$'));
 }
 
 /** Is `name` removed by a removal operation in `instr`'s RUN after call index `after`? */

@@ -13,7 +13,9 @@ export interface StageUsage {
   tls: boolean;
   /** git or scp over ssh (`git@host:`, `ssh://`), `ssh`, or a `--mount=type=ssh`. */
   ssh: boolean;
-  /** `pip install` / `pip wheel` of something that may build native code. */
+  /** `pip install` / `pip wheel` of anything. */
+  pipInstall: boolean;
+  /** `pip install` / `pip wheel` of something that may build native code (an sdist, `--no-binary`, a requirements file). */
   pipBuild: boolean;
   /** `npm install` / `npm ci` / `yarn` / `pnpm install` (node-gyp builds native modules with make and g++). */
   npmInstall: boolean;
@@ -32,15 +34,24 @@ export interface RecommendsVerdict {
   keep: string[];
   /** Set when the table cannot judge: the reason, short enough for a fix title. */
   unsure?: string;
+  /** What a reader should know about what is not kept (e.g. no compiler for pip), short enough for a fix title. */
+  note?: string;
 }
 
 /** Recommended packages (direct and through dependencies) that installing `pkg` adds; undefined: unknown. */
 export type RecommendsSource = (pkg: string) => readonly string[] | undefined;
 
+/** Runtimes with an HTTP client (urllib, fetch, Net::HTTP, …) and browsers: the image may talk TLS when it runs. */
+const HTTP_RUNTIMES =
+  /^(python[0-9.]*(-minimal)?|python3-(pip|requests|urllib3)|pypy3?|nodejs|npm|ruby[0-9.]*|ruby-full|php[0-9.]*(-cli|-curl|-fpm)?|perl|libwww-perl|openjdk-[0-9]+-j(re|dk)(-headless)?|default-j(re|dk)(-headless)?|golang(-[0-9.]+)?(-go)?|chromium|firefox-esr|wkhtmltopdf)$/;
+const HTTP_PROGRAMS = ['python', 'python3', 'node', 'ruby', 'php', 'java', 'perl', 'chromium', 'wkhtmltopdf', 'wkhtmltoimage'];
 const TLS_CLIENTS = new Set(['curl', 'wget', 'git', 'libcurl4', 'libcurl3-gnutls', 'libcurl4-openssl-dev', 'libcurl4-gnutls-dev']);
 const CC = ['build-essential', 'gcc', 'g++', 'make', 'libc6-dev', 'dpkg-dev'];
 
-/** Debian bookworm: what each reviewed package brings in through Recommends. An empty list: nothing. */
+/**
+ * Debian bookworm: what each reviewed package brings in through Recommends (also of its dependencies), checked
+ * against the index's closure (docs/package-knowledge.md). An empty list: nothing a stage could need.
+ */
 const RECOMMENDS: Record<string, readonly string[]> = {
   curl: ['ca-certificates', 'publicsuffix', 'libldap-common', 'libsasl2-modules', 'krb5-locales'],
   libcurl4: ['ca-certificates'],
@@ -49,39 +60,53 @@ const RECOMMENDS: Record<string, readonly string[]> = {
   'libcurl4-gnutls-dev': ['ca-certificates'],
   wget: ['ca-certificates', 'publicsuffix'],
   git: ['ca-certificates', 'less', 'patch', 'openssh-client', 'xauth'],
-  gnupg: ['ca-certificates'],
-  gnupg2: ['ca-certificates'],
-  dirmngr: ['gnupg', 'ca-certificates'],
-  'python3-pip': [...CC, 'python3-dev', 'fakeroot'],
+  gnupg: [],
+  gnupg2: [],
+  dirmngr: ['gnupg'],
+  gpg: ['gnupg'],
+  'gnupg-agent': ['gnupg'],
+  'software-properties-common': ['gnupg'],
+  // python3 → python3.11 Recommends ca-certificates (pip fails with CERTIFICATE_VERIFY_FAILED without it).
+  python3: ['ca-certificates'],
+  'python3.11': ['ca-certificates'],
+  'python3-dev': ['ca-certificates'],
+  'python3-setuptools': ['ca-certificates'],
+  'python3-wheel': ['ca-certificates'],
+  nodejs: ['ca-certificates'],
+  clang: ['ca-certificates'],
+  'build-essential': ['fakeroot', 'gnupg'],
+  'python3-pip': [...CC, 'python3-dev', 'fakeroot', 'gnupg', 'patch'],
   'python-pip': [...CC, 'python-dev'],
-  npm: [...CC, 'git', 'ca-certificates', 'less', 'openssh-client', 'xauth'],
-  composer: ['git', 'unzip', 'ca-certificates', 'less', 'openssh-client', 'xauth'],
+  npm: [...CC, 'git', 'fakeroot', 'gnupg', 'less', 'openssh-client', 'patch', 'psmisc', 'xauth'],
+  composer: ['git', 'unzip', 'less', 'openssh-client', 'patch', 'xauth'],
   'golang-go': ['gcc', 'g++', 'libc6-dev', 'pkg-config'],
   'golang-1.19-go': ['gcc', 'g++', 'libc6-dev', 'pkg-config'],
   golang: ['gcc', 'g++', 'libc6-dev', 'pkg-config'],
   gcc: ['libc6-dev'],
   'gcc-12': ['libc6-dev'],
-  'g++': ['libc6-dev'],
-  'g++-12': ['libc6-dev'],
-  cmake: ['gcc', 'make', 'libc6-dev'],
+  'g++': [],
+  'g++-12': [],
+  cmake: ['gcc', 'make', 'libc6-dev', 'ca-certificates', 'psmisc'],
   flex: ['gcc', 'libfl-dev', 'libc6-dev'],
   autoconf: ['automake'],
-  libtool: ['libltdl-dev'],
-  'dpkg-dev': ['build-essential', 'gcc', 'fakeroot', 'libalgorithm-merge-perl'],
+  libtool: ['libltdl-dev', 'automake'],
+  'dpkg-dev': ['build-essential', 'gcc', 'fakeroot', 'gnupg', 'libalgorithm-merge-perl'],
   xvfb: ['xauth'],
   'openssh-client': ['xauth'],
   procps: ['psmisc'],
   graphviz: ['fonts-liberation2'],
   zip: ['unzip'],
-  gettext: ['curl'],
-  'openjdk-17-jdk': ['libxt-dev'],
-  'openjdk-17-jre': ['fonts-dejavu-extra'],
-  'ruby3.1': ['fonts-lato', 'libjs-jquery'],
-  ruby: ['fonts-lato', 'libjs-jquery'],
-  'ruby-full': ['fonts-lato', 'libjs-jquery'],
+  gettext: ['curl', 'ca-certificates'],
+  'openjdk-17-jdk': ['libxt-dev', 'psmisc'],
+  'openjdk-17-jre': ['fonts-dejavu-extra', 'psmisc'],
+  'ruby3.1': ['fonts-lato', 'libjs-jquery', 'unzip'],
+  ruby: ['fonts-lato', 'libjs-jquery', 'unzip'],
+  'ruby-full': ['fonts-lato', 'libjs-jquery', 'unzip'],
+  'ruby-dev': ['unzip'],
   'mariadb-client': ['libdbi-perl', 'libterm-readkey-perl'],
-  apache2: ['ssl-cert'],
-  cron: [],
+  apache2: ['ssl-cert', 'ca-certificates', 'psmisc'],
+  cron: ['ca-certificates', 'psmisc'],
+  'openssh-server': ['xauth', 'psmisc'],
 };
 const NOTHING =
   'ca-certificates make build-essential python3 python3-dev python3-venv python3-setuptools python3-wheel python-dev unzip bzip2 xz-utils file vim vim-tiny nano jq less locales tzdata sudo rsync tree htop netcat-openbsd net-tools iputils-ping postgresql-client gawk automake pkg-config bison patch binutils apt-transport-https apt-utils software-properties-common openssl tar coreutils bash man-db nodejs openjdk-17-jre-headless openjdk-17-jdk-headless ruby-dev subversion libssl-dev zlib1g-dev libffi-dev libpq-dev libxml2-dev ninja-build clang gettext-base lsb-release tini gosu dumb-init fontconfig gpg xauth libc6-dev psmisc openssh-server ssh-client aptitude gnupg-agent'.split(
@@ -98,8 +123,9 @@ const builds: Need = (u) => u.compile || u.pipBuild || u.npmInstall;
 
 /** When a recommended package is still needed. Recommended packages not listed here (docs, fonts for GUIs, locales) are not. */
 const NEEDED_WHEN: Record<string, Need> = {
-  // curl, wget and git exist to fetch things: run-time use over https is invisible here, so keep the CA bundle.
-  'ca-certificates': (u, installed) => u.tls || installed.some((p) => TLS_CLIENTS.has(p)),
+  // curl, wget and git exist to fetch things, and a language runtime or browser in the image may fetch https at
+  // run time: use that is invisible here, so keep the CA bundle whenever the flag would drop it.
+  'ca-certificates': (u, installed) => u.tls || installed.some((p) => TLS_CLIENTS.has(p) || HTTP_RUNTIMES.test(p)) || runs(...HTTP_PROGRAMS)(u, installed),
   xauth: (u, installed) => installed.includes('xvfb') || runs('xvfb-run', 'xauth')(u, installed),
   'build-essential': builds,
   gcc: (u, i) => builds(u, i) || u.cgo,
@@ -133,6 +159,7 @@ const NEEDED_WHEN: Record<string, Need> = {
 export function recommendsToKeep(installed: readonly string[], usage: StageUsage, source?: RecommendsSource): RecommendsVerdict {
   const keep = new Set<string>();
   const unknown: string[] = [];
+  let dropsCompilers = false;
   for (const pkg of installed) {
     const recs = source?.(pkg) ?? RECOMMENDS[pkg];
     if (!recs) {
@@ -140,11 +167,15 @@ export function recommendsToKeep(installed: readonly string[], usage: StageUsage
       continue;
     }
     for (const r of recs) if (NEEDED_WHEN[r]?.(usage, installed)) keep.add(r);
+    if (recs.includes('build-essential') || recs.includes('python3-dev')) dropsCompilers = true;
   }
   // build-essential depends on the compilers: naming them too would only be noise.
   if (keep.has('build-essential') || installed.includes('build-essential')) for (const p of ['gcc', 'g++', 'make', 'dpkg-dev', 'libc6-dev']) keep.delete(p);
   for (const p of installed) keep.delete(p);
   const out: RecommendsVerdict = { keep: [...keep].sort() };
+  if (usage.pipInstall && !usage.pipBuild && dropsCompilers && !keep.has('build-essential') && !keep.has('python3-dev')) {
+    out.note = 'no compiler kept: pip installs wheels here';
+  }
   if (unknown.length > 0) {
     out.unsure = `recommends of ${unknown.slice(0, 2).join(', ')}${unknown.length > 2 ? ` +${unknown.length - 2}` : ''} not reviewed`;
   }
@@ -154,4 +185,9 @@ export function recommendsToKeep(installed: readonly string[], usage: StageUsage
 /** Is the package's Recommends list reviewed in the table? */
 export function recommendsKnown(pkg: string): boolean {
   return RECOMMENDS[pkg] !== undefined;
+}
+
+/** Every package whose Recommends the table reviews (for the check against a real index). */
+export function reviewedPackages(): string[] {
+  return Object.keys(RECOMMENDS);
 }

@@ -8,9 +8,9 @@ import type { Model } from '../../kernel/model.js';
 import type { LintOptions } from '../../kernel/types.js';
 import { estimateModel, type InstallEstimate } from './estimate.js';
 import { formatBytes } from './format.js';
-import { installLayerBytes } from '../../../../common/src/package-index/layer-size.js';
 import { resolveInstall } from '../../../../common/src/package-index/resolve.js';
 import type { RecommendsSource } from './recommends.js';
+import { simulateRun } from './run-simulation.js';
 
 const cache = new WeakMap<Model, { version: number; byCall: Map<Call, InstallEstimate> }>();
 
@@ -45,28 +45,39 @@ export interface Savings {
   packages: number;
   /** Directly recommended packages that are dropped (what a reader recognises), biggest first. */
   direct: string[];
+  /** Every dropped package, biggest first. */
+  dropped: Array<{ name: string; bytes: number }>;
 }
 
-/** What `--no-install-recommends` plus explicitly kept packages saves compared with the install as written. */
+/** "1 package", "4 packages". */
+export function packagesWord(n: number): string {
+  return `${n} package${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * What `--no-install-recommends` plus explicitly kept packages saves on the RUN's layer compared with the
+ * RUN as written: the whole RUN replayed, so packages its own `purge --auto-remove` takes again save nothing.
+ */
 export function savings(est: InstallEstimate, keep: readonly string[]): Savings {
-  const withRec = resolveInstall(est.index, { packages: est.packages, recommends: true }, est.before);
-  const without = resolveInstall(est.index, { packages: [...est.packages, ...keep], recommends: false }, est.before);
-  const kept = new Set(without.added.map((p) => p.name));
-  const dropped = withRec.added.filter((p) => !kept.has(p.name));
+  const r = est.run;
+  const asWritten = simulateRun(r.index, r.ops, r.env, r.start, r.recommends);
+  const changed = simulateRun(r.index, r.ops, r.env, r.start, r.recommends, { callIndex: est.op.callIndex, extra: keep });
+  const still = new Set(changed.kept.map((p) => p.name));
+  const dropped = asWritten.kept.filter((p) => !still.has(p.name));
   // The requested packages' own Recommends (what a reader recognises), not what those pull in.
-  const directNames = new Set(est.packages.flatMap((r) => (est.index.get(r)?.recommends ?? []).flat()));
-  const direct = dropped.filter((p) => directNames.has(p.name));
+  const directNames = new Set(est.packages.flatMap((n) => (est.index.get(n)?.recommends ?? []).flat()));
   return {
-    bytes: Math.max(0, installLayerBytes(withRec.added) - installLayerBytes(without.added)),
+    bytes: Math.max(0, asWritten.bytes - changed.bytes),
     packages: dropped.length,
-    direct: direct.map((p) => p.name),
+    direct: dropped.filter((p) => directNames.has(p.name)).map((p) => p.name),
+    dropped,
   };
 }
 
 /** "saves ≈364 MB and drops 45 packages (build-essential, python3-dev)" */
 export function savingsText(s: Savings): string {
   const names = s.direct.slice(0, 4).join(', ') + (s.direct.length > 4 ? ', …' : '');
-  return `saves ≈${formatBytes(s.bytes)} and drops ${s.packages} packages${names ? ` (${names})` : ''}`;
+  return `saves ≈${formatBytes(s.bytes)} and drops ${packagesWord(s.packages)}${names ? ` (${names})` : ''}`;
 }
 
 /** What removing `names` (no autoremove) leaves installed of what installing them added: their dependencies. */

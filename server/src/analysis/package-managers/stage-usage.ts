@@ -8,6 +8,7 @@ import { positionals, type Call } from '../../kernel/commands.js';
 import type { Instr, Model } from '../../kernel/model.js';
 import { runViews, type RunView } from '../run-views.js';
 import type { StageUsage } from './recommends.js';
+import { pipArgs, pipMayCompile } from './pip-args.js';
 
 const TLS_PROGRAMS = new Set([
   'curl',
@@ -26,7 +27,6 @@ const TLS_PROGRAMS = new Set([
   'gradle',
   'add-apt-repository',
 ]);
-const PIP = /^pip[0-9.]*$/;
 const NODE_PM = new Set(['npm', 'yarn', 'pnpm', 'npx']);
 const COMPILERS = new Set([
   'gem',
@@ -57,17 +57,6 @@ const COMPILERS = new Set([
 ]);
 const RUNTIME = new Set(['CMD', 'ENTRYPOINT', 'HEALTHCHECK']);
 
-/** `pip …` or `python -m pip …`: the arguments after `pip`, or null. */
-function pipArgs(call: Call): string[] | null {
-  const v = call.args.map((w) => w.value);
-  if (PIP.test(call.name)) return v;
-  if (/^python[0-9.]*$/.test(call.name)) {
-    const m = v.indexOf('-m');
-    if (m >= 0 && PIP.test(v[m + 1] ?? '')) return v.slice(m + 2);
-  }
-  return null;
-}
-
 function cgoOff(call: Call, instr: Instr): boolean {
   const assigned = call.cmd.assigns.find((w) => w.value.startsWith('CGO_ENABLED='));
   if (assigned) return assigned.value === 'CGO_ENABLED=0';
@@ -96,8 +85,10 @@ function scanCall(call: Call, instr: Instr, u: Mutable): void {
   const pip = pipArgs(call);
   if (pip && (pip[0] === 'install' || pip[0] === 'wheel' || pip[0] === 'download')) {
     u.tls = true;
-    const binaryOnly = pip.some((a, i) => (a === '--only-binary' && pip[i + 1] === ':all:') || a === '--only-binary=:all:');
-    if (pip[0] !== 'download' && !binaryOnly) u.pipBuild = true;
+    if (pip[0] !== 'download') {
+      u.pipInstall = true;
+      if (pipMayCompile(pip)) u.pipBuild = true;
+    }
   }
   if (/^(python|pypy)[0-9.]*$/.test(call.name) && call.args.some((w) => /(setup|_build)\.py$/.test(w.value))) u.compile = true;
   if (/^\.?\/?configure$/.test(call.nameWord.value)) u.compile = true;
@@ -114,6 +105,7 @@ export function stageUsage(model: Model, from: Instr): StageUsage {
   return {
     tls: has('tls'),
     ssh: has('ssh'),
+    pipInstall: has('pipInstall'),
     pipBuild: has('pipBuild'),
     npmInstall: has('npmInstall'),
     composer: has('composer'),
@@ -124,7 +116,7 @@ export function stageUsage(model: Model, from: Instr): StageUsage {
 }
 
 type Flag = Exclude<keyof StageUsage, 'commands'>;
-const FLAGS: readonly Flag[] = ['tls', 'ssh', 'pipBuild', 'npmInstall', 'composer', 'cgo', 'compile'];
+const FLAGS: readonly Flag[] = ['tls', 'ssh', 'pipInstall', 'pipBuild', 'npmInstall', 'composer', 'cgo', 'compile'];
 
 /**
  * A token is a flag name or `cmd:<program>`. Per stage (index; -1 before the first FROM): where each
@@ -208,7 +200,17 @@ export function shippedUsage(model: Model): StageUsage {
 
 /** Everything the RUNs matching `runs` (of this ONBUILD-ness) and the run-time instructions matching `runtime` do; a plain scan. */
 export function usageWhere(model: Model, onbuild: boolean, runs: (i: Instr) => boolean, runtime: (i: Instr) => boolean): Mutable {
-  const u: Mutable = { tls: false, ssh: false, pipBuild: false, npmInstall: false, composer: false, cgo: false, compile: false, commands: new Set() };
+  const u: Mutable = {
+    tls: false,
+    ssh: false,
+    pipInstall: false,
+    pipBuild: false,
+    npmInstall: false,
+    composer: false,
+    cgo: false,
+    compile: false,
+    commands: new Set(),
+  };
   for (const v of runViews(model)) {
     if (v.instr.onbuild !== onbuild || !runs(v.instr)) continue;
     merge(u, runUsage(model, v));
@@ -219,7 +221,17 @@ export function usageWhere(model: Model, onbuild: boolean, runs: (i: Instr) => b
 
 /** What a CMD, ENTRYPOINT or HEALTHCHECK runs. */
 function runtimeUsage(i: Instr): Mutable {
-  const u: Mutable = { tls: false, ssh: false, pipBuild: false, npmInstall: false, composer: false, cgo: false, compile: false, commands: new Set() };
+  const u: Mutable = {
+    tls: false,
+    ssh: false,
+    pipInstall: false,
+    pipBuild: false,
+    npmInstall: false,
+    composer: false,
+    cgo: false,
+    compile: false,
+    commands: new Set(),
+  };
   scanText(i.args, u);
   for (const w of i.args.split(/[\s"',[\]]+/)) {
     const name = w.slice(w.lastIndexOf('/') + 1);
@@ -233,7 +245,7 @@ const perRun = new WeakMap<RunView, Mutable>();
 function runUsage(model: Model, v: RunView): Mutable {
   let r = perRun.get(v);
   if (!r) {
-    r = { tls: false, ssh: false, pipBuild: false, npmInstall: false, composer: false, cgo: false, compile: false, commands: new Set() };
+    r = { tls: false, ssh: false, pipInstall: false, pipBuild: false, npmInstall: false, composer: false, cgo: false, compile: false, commands: new Set() };
     for (const call of v.calls) scanCall(call, v.instr, r);
     if (v.run.mounts.some((m) => m.type === 'ssh')) r.ssh = true;
     scanText(model.text.slice(v.instr.argsStart, v.instr.end), r);
@@ -245,6 +257,7 @@ function runUsage(model: Model, v: RunView): Mutable {
 function merge(u: Mutable, r: Mutable): void {
   u.tls ||= r.tls;
   u.ssh ||= r.ssh;
+  u.pipInstall ||= r.pipInstall;
   u.pipBuild ||= r.pipBuild;
   u.npmInstall ||= r.npmInstall;
   u.composer ||= r.composer;

@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildArgs, DockerError, removeReplacedImage, runBuild, type DockerOptions } from '../../common/src/docker/docker-cli.js';
-import { looksLikeNetwork, summarizeBuildFailure } from '../../common/src/docker/build-failure.js';
+import { ANSI, looksLikeNetwork, summarizeBuildFailure } from '../../common/src/docker/build-failure.js';
 import { oneLine } from '../../common/src/text/sanitize.js';
 import { SOURCE_LABEL } from './image-source.js';
 import { finalStage } from '../../common/src/image-layers/index.js';
@@ -126,7 +126,7 @@ export async function buildAndMeasure(context: vscode.ExtensionContext, onBuilt:
             req,
             { ...base, env },
             (chunk) => {
-              out.append(chunk);
+              out.append(chunk.replace(ANSI, '')); // the legacy builder colours RUN output; the channel shows no colours
               tail = (tail + chunk).slice(-OUTPUT_TAIL);
               if (steps.feed(chunk)) report();
             },

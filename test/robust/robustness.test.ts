@@ -24,6 +24,7 @@ const readAll = (dir: string): string[] =>
   fs
     .readdirSync(dir)
     .sort()
+    .filter((f) => /Dockerfile/.test(f) && !f.endsWith('.golden') && fs.statSync(path.join(dir, f)).isFile())
     .map((f) => fs.readFileSync(path.join(dir, f), 'utf8'));
 // On a fresh clone (no ../shared) the generated and mutated inputs still run, seeded from the article Dockerfiles
 // in test/fixtures/seeds; the tests that read every corpus file skip with the folder's name.

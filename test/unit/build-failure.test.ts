@@ -31,6 +31,14 @@ test('legacy builder, a RUN that fails: colour codes stripped, the command’s o
   assert.equal(f?.error, "The command '/bin/sh -c cat /first-ten-missing-file' returned a non-zero code: 1");
 });
 
+test('legacy builder, stderr only: the deprecation notice is never taken for the command’s output', () => {
+  const stderr =
+    "DEPRECATED: The legacy builder is deprecated and will be removed in a future release.\n            BuildKit is currently disabled; enable it by removing the DOCKER_BUILDKIT=0\n            environment-variable.\n\nThe command '/bin/sh -c cat /x' returned a non-zero code: 1\n";
+  const f = summarizeBuildFailure(stderr);
+  assert.equal(f?.commandOutput, undefined);
+  assert.equal(f?.summary, "The command '/bin/sh -c cat /x' returned a non-zero code: 1");
+});
+
 test('a base image out of reach: the daemon’s "no such host", offered as a network problem', () => {
   for (const name of ['buildkit-no-base-image.txt', 'legacy-no-base-image.txt']) {
     const f = summarizeBuildFailure(recorded(name));

@@ -4,7 +4,7 @@
 // builder…"). Checked on recorded real output of both builders in test/fixtures/docker-build/.
 
 // eslint-disable-next-line no-control-regex -- the terminal colour codes the legacy builder writes around RUN output
-const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
+export const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
 const ERROR_LINE =
   /\bERROR\b|failed to solve|\berror:|executor failed running|returned a non-zero code|did not complete successfully|cannot connect to the docker daemon|no such host/i;
 /** Lines that describe the build's progress, never its outcome. */
@@ -50,11 +50,12 @@ export function summarizeBuildFailure(output: string, max = 400): BuildFailure |
     const ownLine = new RegExp(`^#${failedStep} \\d+\\.\\d+ (.*\\S.*)$`);
     commandOutput = lastOf(lines.map((l) => ownLine.exec(l)?.[1]))?.trim();
   } else if (/returned a non-zero code/.test(error)) {
-    // Legacy builder: the command's output sits between "---> Running in …" and "The command … returned …".
-    for (let i = at - 1; i >= 0 && commandOutput === undefined; i--) {
-      const l = lines[i] ?? '';
-      if (/^ ---> Running in /.test(l) || /^Step \d+\/\d+ :/.test(l)) break;
-      if (!PROGRESS.test(l)) commandOutput = l.trim();
+    // Legacy builder: the command's output sits between "---> Running in …" and "The command … returned …" (on
+    // stdout; stderr alone has only notices such as "DEPRECATED: The legacy builder…", never the command's output).
+    let start = at - 1;
+    while (start >= 0 && !/^ ---> Running in /.test(lines[start] ?? '')) start--;
+    for (let i = at - 1; i > start && start >= 0 && commandOutput === undefined; i--) {
+      if (!PROGRESS.test(lines[i] ?? '')) commandOutput = lines[i]?.trim();
     }
   }
   const summary = (commandOutput && commandOutput !== error ? `${commandOutput} — ${error}` : error).slice(0, max);

@@ -64,6 +64,6 @@ test('engine: every corpus file as written, with CRLF and with CR line endings, 
   assert.deepEqual(failures.slice(0, 20), []);
 });
 
-bigInputTests(seeds.join('\n'));
+bigInputTests(seeds.join('\n'), noCorpus);
 linearShapeTests();
 serverFuzzTests(seeds, 150, SEED + 2);

@@ -57,6 +57,9 @@ if missing or bad:
     sys.exit(f'VSIX contents wrong: missing={missing} unexpected={bad}')
 EOF
 
+# 2b. every image (and relative link) the README shows is in the package, or an absolute https URL
+node scripts/readme-images.mjs "$VSIX"
+
 # 3. install into a fresh extensions dir and check code-server lists it
 export HOME="$E2E_ROOT/home" XDG_CONFIG_HOME="$E2E_ROOT/xdg/config" XDG_DATA_HOME="$E2E_ROOT/xdg/data"
 CS_ARGS=(--extensions-dir "$EXTS" --user-data-dir "$RUN/user-data")

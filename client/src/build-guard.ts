@@ -1,13 +1,14 @@
 // What Build and Measure may touch, decided before anything runs: the build context must resolve inside the
 // workspace, the tag must be a plain tag, a tag held by an image this Dockerfile did not build is only moved
 // after the user confirms, and in an untrusted workspace the workspace's own values of restricted settings
-// (build.context, build.tag, layers.image) are ignored, whatever VS Code version enforces it.
+// (build.*, layers.image) are ignored, whatever VS Code version enforces it.
 import * as vscode from 'vscode';
 import { realpathSync } from 'node:fs';
 import { dirname, isAbsolute, relative } from 'node:path';
 import { confineToRoot, resolveBuildContext, type Confined } from '../../common/src/workspace/confine.js';
 import { oneLine } from '../../common/src/text/sanitize.js';
 import { DockerError, imageLabels, type DockerOptions } from '../../common/src/docker/docker-cli.js';
+import { buildOptions, defaultTag } from '../../common/src/docker/build-options.js';
 import { isValidTag, retagVerdict, SOURCE_LABEL, sourceHash } from './image-source.js';
 
 /** A setting's value, from user settings and defaults only when the workspace is not trusted. */
@@ -28,7 +29,9 @@ export function buildContextFor(target: vscode.Uri): Confined {
   return resolveBuildContext(setting, target.fsPath, vscode.workspace.getWorkspaceFolder(target)?.uri.fsPath);
 }
 
-export type BuildPlan = { ok: true; context: string; tag: string | undefined; labels: Record<string, string> } | { ok: false };
+export type BuildPlan =
+  | { ok: true; context: string; tag: string | undefined; labels: Record<string, string>; options: string[]; defaultTag: boolean }
+  | { ok: false; reason?: string; setting?: string };
 
 /** Checks settings and asks about retagging; shows a message and returns ok: false when the build must not run. */
 export async function planBuild(target: vscode.Uri, opts: DockerOptions): Promise<BuildPlan> {
@@ -39,14 +42,44 @@ export async function planBuild(target: vscode.Uri, opts: DockerOptions): Promis
     );
     return { ok: false };
   }
-  const tag = trustedSetting('build.tag', target, '').trim() || undefined;
-  if (tag !== undefined && !isValidTag(tag)) {
-    void vscode.window.showErrorMessage(`Dockerfile Slim: the build.tag setting "${oneLine(tag).slice(0, 100)}" is not a valid image tag.`);
+  const options = buildOptions({
+    args: trustedSetting<unknown>('build.args', target, {}),
+    target: trustedSetting<unknown>('build.target', target, ''),
+    network: trustedSetting<unknown>('build.network', target, ''),
+    extraArgs: trustedSetting<unknown>('build.extraArgs', target, []),
+  });
+  if (!options.ok) {
+    const setting = /^build\.(\w+)/.exec(options.reason)?.[1];
+    await settingError(`Dockerfile Slim: ${oneLine(options.reason).slice(0, 200)}.`, setting ? `dockerfileSlim.build.${setting}` : 'dockerfileSlim.build');
+    return { ok: false };
+  }
+  const configured = trustedSetting('build.tag', target, '').trim() || undefined;
+  if (configured !== undefined && !isValidTag(configured)) {
+    await settingError(`Dockerfile Slim: the build.tag setting "${oneLine(configured).slice(0, 100)}" is not a valid image tag.`, 'dockerfileSlim.build.tag');
     return { ok: false };
   }
   const labels = { [SOURCE_LABEL]: sourceHash(target.fsPath) };
-  if (tag !== undefined && !(await mayRetag(tag, labels[SOURCE_LABEL], opts))) return { ok: false };
-  return { ok: true, context: context.dir, tag, labels };
+  if (configured !== undefined && !(await mayRetag(configured, labels[SOURCE_LABEL], opts))) return { ok: false };
+  const tag = configured ?? (await ownDefaultTag(target.fsPath, labels[SOURCE_LABEL], opts));
+  return { ok: true, context: context.dir, tag, labels, options: options.args, defaultTag: configured === undefined };
+}
+
+async function settingError(message: string, setting: string): Promise<void> {
+  const open = 'Open Setting';
+  if ((await vscode.window.showErrorMessage(message, open)) === open) await vscode.commands.executeCommand('workbench.action.openSettings', setting);
+}
+
+/**
+ * Without build.tag: `dockerfile-slim/<folder>:latest`, so a rebuild replaces the last image. Our own namespace, so
+ * no question is asked; when another Dockerfile's image holds the plain name, a name with a hash of the path.
+ */
+async function ownDefaultTag(dockerfile: string, hash: string, opts: DockerOptions): Promise<string> {
+  const plain = defaultTag(dockerfile);
+  try {
+    return retagVerdict(await imageLabels(plain, opts), hash) === 'foreign' ? defaultTag(dockerfile, true) : plain;
+  } catch {
+    return plain; // no docker: the build fails with its own message
+  }
 }
 
 async function mayRetag(tag: string, hash: string, opts: DockerOptions): Promise<boolean> {

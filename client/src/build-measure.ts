@@ -5,7 +5,10 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildArgs, DockerError, runBuild, type DockerOptions } from '../../common/src/docker/docker-cli.js';
+import { buildArgs, DockerError, removeReplacedImage, runBuild, type DockerOptions } from '../../common/src/docker/docker-cli.js';
+import { ANSI, looksLikeNetwork, summarizeBuildFailure } from '../../common/src/docker/build-failure.js';
+import { oneLine } from '../../common/src/text/sanitize.js';
+import { SOURCE_LABEL } from './image-source.js';
 import { finalStage } from '../../common/src/image-layers/index.js';
 import { planBuild, workspaceDirs } from './build-guard.js';
 import { BUILDKIT_UNAVAILABLE, detectBuilder, elapsed, StepTracker } from './builder.js';
@@ -47,6 +50,28 @@ function channel(): vscode.OutputChannel {
   return output;
 }
 
+/** `[12:34:56]` for the lines the extension writes into its output channels. */
+export const stamp = (d = new Date()): string => `[${d.toTimeString().slice(0, 8)}]`;
+
+const OUTPUT_TAIL = 64 * 1024; // enough for the failing step's output and docker's error
+
+/** The notification for a failed build: docker's error or the failing command's, and the actions that fit. */
+async function reportFailure(e: unknown, tail: string, out: vscode.OutputChannel, target: vscode.Uri): Promise<void> {
+  const err = e instanceof DockerError ? e : undefined;
+  const failure = summarizeBuildFailure(tail) ?? summarizeBuildFailure(err?.stderr ?? '');
+  const why = err?.kind === 'not-installed' || err?.kind === 'timed-out' || !failure ? (err?.message ?? String(e)) : failure.summary;
+  const actions: string[] = [];
+  let setting: string | undefined;
+  if (err?.kind === 'not-installed') setting = 'dockerfileSlim.dockerPath';
+  else if (failure && looksLikeNetwork(failure)) setting = 'dockerfileSlim.build.network';
+  if (setting) actions.push('Open Setting');
+  actions.push('Retry', 'Show Output');
+  const choice = await vscode.window.showErrorMessage(`Dockerfile Slim: build failed: ${oneLine(why).slice(0, 400)}`, ...actions);
+  if (choice === 'Open Setting' && setting) await vscode.commands.executeCommand('workbench.action.openSettings', setting);
+  else if (choice === 'Retry') await vscode.commands.executeCommand('dockerfileSlim.buildAndMeasure', target);
+  else if (choice === 'Show Output') out.show();
+}
+
 function targetDocument(uri?: vscode.Uri): vscode.Uri | undefined {
   if (uri instanceof vscode.Uri) return uri;
   const doc = vscode.window.activeTextEditor?.document;
@@ -71,12 +96,16 @@ export async function buildAndMeasure(context: vscode.ExtensionContext, onBuilt:
   const base = { ...dockerOptions(target), timeoutMs: BUILD_TIMEOUT_MS };
   const plan = await planBuild(target, base); // context inside the workspace, and no silent retag of another image
   if (!plan.ok) return undefined;
-  const { context: buildContext, tag, labels } = plan;
+  const { context: buildContext, tag, labels, options } = plan;
   const builder = await detectBuilder({ ...base, timeoutMs: dockerOptions(target).timeoutMs });
   const dir = await mkdtemp(join(tmpdir(), 'dockerfile-slim-'));
   const iidfile = join(dir, 'iid');
   const out = channel(); // shown only when the build fails
-  const req = { dockerfile: target.fsPath, context: buildContext, iidfile, tag, labels };
+  // Only this build in the channel, so when it opens it shows this build's end, not an older log.
+  out.clear();
+  out.appendLine(`${stamp()} Build and Measure: ${target.fsPath}`);
+  let tail = '';
+  const req = { dockerfile: target.fsPath, context: buildContext, iidfile, tag, labels, options };
   try {
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Dockerfile Slim: Build and Measure', cancellable: true },
@@ -97,7 +126,8 @@ export async function buildAndMeasure(context: vscode.ExtensionContext, onBuilt:
             req,
             { ...base, env },
             (chunk) => {
-              out.append(chunk);
+              out.append(chunk.replace(ANSI, '')); // the legacy builder colours RUN output; the channel shows no colours
+              tail = (tail + chunk).slice(-OUTPUT_TAIL);
               if (steps.feed(chunk)) report();
             },
             abort.signal,
@@ -115,18 +145,25 @@ export async function buildAndMeasure(context: vscode.ExtensionContext, onBuilt:
       },
     );
     const imageId = (await readFile(iidfile, 'utf8')).trim();
+    const previous = context.workspaceState.get<BuildRecord>(recordKey(target.fsPath));
     const record: BuildRecord = { imageId, builtAt: Date.now(), instructionHashes: [...instructionHashes(text).values()] };
     await context.workspaceState.update(recordKey(target.fsPath), record);
-    out.appendLine(`Built ${imageId}. Layer sizes are shown above each instruction.`);
+    out.appendLine(`${stamp()} Built ${imageId}${tag ? ` as ${tag}` : ''}. Layer sizes are shown above each instruction.`);
+    // The same tag moved to the new image: the last one is now untagged; remove it if it is this Dockerfile's.
+    if (plan.defaultTag && previous && previous.imageId !== imageId) {
+      void removeReplacedImage(previous.imageId, SOURCE_LABEL, labels[SOURCE_LABEL] ?? '', dockerOptions(target)).then(
+        (removed) => removed && out.appendLine(`${stamp()} Removed the previous image ${previous.imageId}, replaced by this build.`),
+      );
+    }
     onBuilt(target);
     return imageId;
   } catch (e) {
     const msg = e instanceof DockerError ? e.message : String(e);
-    out.appendLine(`Build failed: ${msg}`);
+    out.appendLine(`${stamp()} Build failed: ${msg}`);
     const kind = e instanceof DockerError ? e.kind : 'failed';
     if (kind !== 'failed' || !/cancelled/.test(msg)) {
       out.show(true);
-      void vscode.window.showWarningMessage(`Dockerfile Slim: build failed (${msg}).`, 'Show Output').then((a) => a && out.show());
+      void reportFailure(e, tail, out, target);
     }
     return undefined;
   } finally {

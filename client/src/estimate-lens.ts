@@ -1,7 +1,8 @@
 // Size estimates before a build (vscode glue only; the work is in the server and common/src/package-index).
 // A CodeLens "≈ 245 MB est. · 81 packages" on install RUNs that have no build measurement; clicking it lists the
-// biggest packages. Missing indexes are fetched by a child process (`dist/cli.js fetch-index`), with a progress
-// notification, only when the setting allows it and the workspace is trusted; the editor never waits for it.
+// biggest packages. Missing indexes (only of releases whose stages ship) are fetched by a child process
+// (`dist/cli.js fetch-index`), one release at a time, with progress in the status bar, only when the setting allows
+// it, the workspace is trusted and the user said yes once (asked with the download's size); the editor never waits.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { instructionHashes, recordKey, type BuildRecord } from './build-measure.js';
@@ -11,6 +12,16 @@ import { registerWhenSettled } from './after-settled.js';
 import { DOCUMENT_SELECTOR } from './document-selector.js';
 
 const SHOW = 'dockerfileSlim.showEstimate';
+/** The answer to "download package indexes?": asked once, before the first download, and remembered. */
+export const CONSENT_KEY = 'dockerfileSlim.packages.downloadConsent';
+export type Consent = 'yes' | 'no';
+
+/** What one release's index download weighs (Packages.gz: Debian main; Ubuntu main + universe), for the question. */
+export function downloadSize(image: string): string {
+  return image.startsWith('ubuntu:') ? 'about 20 MB' : 'about 10 MB';
+}
+
+const stamp = (): string => `[${new Date().toTimeString().slice(0, 8)}]`;
 
 function mb(bytes: number): string {
   if (bytes >= 100e6) return `${Math.round(bytes / 1e6)} MB`;
@@ -23,6 +34,12 @@ class EstimateLensProvider implements vscode.CodeLensProvider {
   readonly onDidChangeCodeLenses = this.changed.event;
   /** Releases fetched (or tried) this session: one attempt each. */
   private readonly tried = new Set<string>();
+  /** Releases waiting for their download; one child process at a time. */
+  private readonly queue: Array<{ image: string; scope: vscode.Uri }> = [];
+  private running = false;
+  /** "Not now": no question again this session. */
+  private declinedThisSession = false;
+  private asking: Promise<boolean> | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -65,27 +82,65 @@ class EstimateLensProvider implements vscode.CodeLensProvider {
   }
 
   private fetch(images: string[], scope: vscode.Uri): void {
-    const todo = images.filter((i) => !this.tried.has(i));
-    if (!todo.length) return;
     const cfg = vscode.workspace.getConfiguration('dockerfileSlim', scope);
     if (!vscode.workspace.isTrusted || !cfg.get<boolean>('packages.fetch', true)) return;
-    for (const i of todo) this.tried.add(i);
-    const mirrors = cfg.get<Record<string, string>>('packages.mirrors', {});
-    const args = ['--index-dir', vscode.Uri.joinPath(this.context.globalStorageUri, 'packages').fsPath];
-    if (mirrors.debian) args.push('--mirror-debian', mirrors.debian);
-    if (mirrors.ubuntu) args.push('--mirror-ubuntu', mirrors.ubuntu);
-    args.push(...todo);
-    void vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Dockerfile Slim: fetching the package index for ${todo.join(', ')} (size estimates)` },
-      async () => {
-        const r = await runFetchIndex(this.context.asAbsolutePath('dist/cli.js'), args);
-        if (r.stderr.trim()) this.log.appendLine(r.stderr.trim());
-        if (r.error) this.log.appendLine(`dockerfile-slim: fetching package indexes failed: ${r.error} (no size estimates)`);
-        if (r.stdout.trim()) this.log.appendLine(r.stdout.trim());
+    const todo = images.filter((i) => !this.tried.has(i) && !this.queue.some((q) => q.image === i));
+    if (!todo.length || this.declinedThisSession) return;
+    void this.allowed(todo).then((ok) => {
+      if (!ok) return;
+      for (const image of todo) if (!this.tried.has(image) && !this.queue.some((q) => q.image === image)) this.queue.push({ image, scope });
+      void this.drain();
+    });
+  }
+
+  /** Asks once (with the size) before the first download; the answer is remembered in global state. */
+  private allowed(todo: string[]): Promise<boolean> {
+    const answer = this.context.globalState.get<Consent>(CONSENT_KEY);
+    if (answer) return Promise.resolve(answer === 'yes');
+    this.asking ??= (async () => {
+      const yes = 'Download';
+      const never = 'Never';
+      const what = todo.map((i) => `${i} (${downloadSize(i)})`).join(', ');
+      const choice = await vscode.window.showInformationMessage(
+        `Dockerfile Slim can estimate install sizes before a build from the distribution's package index. Download the index for ${what}? It is cached for 7 days; nothing else is sent.`,
+        yes,
+        'Not Now',
+        never,
+      );
+      if (choice === yes || choice === never) await this.context.globalState.update(CONSENT_KEY, choice === yes ? 'yes' : 'no');
+      if (choice !== yes) this.declinedThisSession = true;
+      this.asking = undefined;
+      return choice === yes;
+    })();
+    return this.asking;
+  }
+
+  /** One release at a time, progress in the status bar (not a notification). */
+  private async drain(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      for (let next = this.queue.shift(); next; next = this.queue.shift()) {
+        const { image, scope } = next;
+        this.tried.add(image);
+        const cfg = vscode.workspace.getConfiguration('dockerfileSlim', scope);
+        const mirrors = cfg.get<Record<string, string>>('packages.mirrors', {});
+        const args = ['--index-dir', vscode.Uri.joinPath(this.context.globalStorageUri, 'packages').fsPath];
+        if (mirrors.debian) args.push('--mirror-debian', mirrors.debian);
+        if (mirrors.ubuntu) args.push('--mirror-ubuntu', mirrors.ubuntu);
+        args.push(image);
+        this.log.appendLine(`${stamp()} downloading the package index for ${image} (${downloadSize(image)})`);
+        await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `$(cloud-download) package index ${image}` }, async () => {
+          const r = await runFetchIndex(this.context.asAbsolutePath('dist/cli.js'), args);
+          for (const line of `${r.stderr}\n${r.stdout}`.split('\n')) if (line.trim()) this.log.appendLine(`${stamp()} ${line.trim()}`);
+          if (r.error) this.log.appendLine(`${stamp()} dockerfile-slim: fetching the package index for ${image} failed: ${r.error} (no size estimates)`);
+        });
         void this.client.sendNotification(INDEXES_CHANGED);
         this.changed.fire();
-      },
-    );
+      }
+    } finally {
+      this.running = false;
+    }
   }
 }
 

@@ -28,6 +28,8 @@ export function createClient(serverModule: string, init: ClientInit, onFirstDiag
     synchronize: { configurationSection: 'dockerfileSlim', fileEvents: vscode.workspace.createFileSystemWatcher('**/{.dockerignore,*.dockerignore}') },
     initializationOptions: { buildkit: init.buildkit, packageIndexDir: init.packageIndexDir, packageIndexDirLater: init.packageIndexDir === undefined },
     diagnosticCollectionName: 'dockerfile-slim',
+    // The server's log and, with `dockerfileSlim.trace.server` (read by the client under its id), the LSP trace.
+    outputChannelName: 'Dockerfile Slim: Language Server',
     // Hovers link to the rule's documentation (this command only) and fold details in <details> (HTML is sanitised by VS Code).
     markdown: { isTrusted: { enabledCommands: [SHOW_DOCS_COMMAND] }, supportHtml: true },
     middleware: {

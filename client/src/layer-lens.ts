@@ -33,6 +33,16 @@ const QUIET: Record<DockerError['kind'], string> = {
 
 const asDockerError = (e: unknown): DockerError => (e instanceof DockerError ? e : new DockerError('failed', String(e)));
 
+/** Every "reading…"/"measuring…" state ends: past this a docker call (or reading its output) counts as timed out. */
+function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DockerError('timed-out', `${what} did not finish in ${Math.round(ms / 1000)} s`)), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+const RETRY_TITLE = ' — Retry';
+
 class LayerLensProvider implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
@@ -49,6 +59,8 @@ class LayerLensProvider implements vscode.CodeLensProvider {
 
   refresh(forgetTags = true): void {
     if (forgetTags) this.refs.clear();
+    // A read that failed or timed out starts again (Refresh Layer Sizes, the Retry link); one under way goes on.
+    for (const [id, d] of this.images) if (d.history.state === 'error' || d.saved.state === 'error') this.images.delete(id);
     this.changed.fire();
   }
 
@@ -68,7 +80,7 @@ class LayerLensProvider implements vscode.CodeLensProvider {
     if (!r || stale) {
       this.refs.set(ref, { state: 'loading' });
       const opts = dockerOptions(scope);
-      imageId(ref, opts).then(
+      withDeadline(imageId(ref, opts), opts.timeoutMs + 5000, 'docker inspect').then(
         (id) => {
           this.refs.set(ref, { state: 'ready', value: id });
           if (!this.images.has(id)) this.fetch(id, scope);
@@ -91,13 +103,14 @@ class LayerLensProvider implements vscode.CodeLensProvider {
     const data: ImageData = { id, history: { state: 'loading' }, saved: { state: 'loading' } };
     this.images.set(id, data);
     const opts = dockerOptions(scope);
-    imageHistory(id, opts)
+    const saveMs = Math.max(opts.timeoutMs * 4, 120_000);
+    withDeadline(imageHistory(id, opts), opts.timeoutMs + 5000, 'docker history')
       .then(
         (rows) => {
           data.history = { state: 'ready', value: rows };
           this.changed.fire();
           // Wasted bytes need the layer tars: slower, so after the sizes are on screen.
-          return saveImage(id, { ...opts, timeoutMs: Math.max(opts.timeoutMs * 4, 120_000) }).then(
+          return withDeadline(saveImage(id, { ...opts, timeoutMs: saveMs }), saveMs + 10_000, 'measuring wasted bytes').then(
             (saved) => (data.saved = { state: 'ready', value: saved }),
             (e: unknown) => (data.saved = { state: 'error', error: asDockerError(e), at: Date.now() }),
           );
@@ -123,10 +136,12 @@ class LayerLensProvider implements vscode.CodeLensProvider {
     if (!ref) return []; // never built: no lens (Build and Measure is in the editor title menu and the palette)
     const loaded = this.load(ref.ref, doc.uri);
     if (loaded.state === 'loading') return quiet('$(sync~spin) Layer sizes: reading the image…');
+    if (loaded.state === 'error' && loaded.error.kind === 'timed-out') return quiet(QUIET['timed-out'] + RETRY_TITLE, 'dockerfileSlim.refreshLayers');
     if (loaded.state === 'error') return quiet(QUIET[loaded.error.kind], loaded.error.kind === 'image-not-found' ? 'dockerfileSlim.buildAndMeasure' : '');
     const { history, saved } = loaded.value;
     if (history.state === 'loading') return quiet('$(sync~spin) Layer sizes: reading the image…');
-    if (history.state === 'error') return quiet(QUIET[history.error.kind]);
+    if (history.state === 'error')
+      return quiet(QUIET[history.error.kind] + (history.error.kind === 'timed-out' ? RETRY_TITLE : ''), 'dockerfileSlim.refreshLayers');
 
     const rows = attributeLayers(text, history.value);
     const computed = saved.state === 'ready' ? this.wasteCache.get(loaded.value.id, doc.uri.toString(), text, stage, saved.value) : undefined;
@@ -174,7 +189,12 @@ class LayerLensProvider implements vscode.CodeLensProvider {
         new vscode.CodeLens(at(line), { title, tooltip, command: 'dockerfileSlim.showLayerFiles', arguments: [line, l.createdBy, w, doc.uri.toString()] }),
       );
     }
-    if (saved.state === 'error' || computed?.ok === false) lenses.push(new vscode.CodeLens(at(stage.fromLine), { title: UNREADABLE_TITLE, command: '' }));
+    if (saved.state === 'error' && saved.error.kind === 'timed-out') {
+      lenses.push(
+        new vscode.CodeLens(at(stage.fromLine), { title: `wasted bytes: ${saved.error.message}${RETRY_TITLE}`, command: 'dockerfileSlim.refreshLayers' }),
+      );
+    } else if (saved.state === 'error' || computed?.ok === false)
+      lenses.push(new vscode.CodeLens(at(stage.fromLine), { title: UNREADABLE_TITLE, command: '' }));
     if (saved.state === 'loading') lenses.push(new vscode.CodeLens(at(stage.fromLine), { title: '$(sync~spin) measuring wasted bytes…', command: '' }));
     return lenses;
   }

@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LspClient } from '../helpers/lsp-client.js';
-import { fixturesDir, repoRoot, sharedDir } from '../helpers/paths.js';
+import { fixturesDir, repoRoot, sharedIfPresent } from '../helpers/paths.js';
 import { provisionalDiagnostics, PROVISIONAL_MAX_CHARS, type LintDetailed } from '../../client/src/provisional-lint.js';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -32,7 +32,7 @@ const texts = [
   ...dockerfiles(path.join(fixturesDir, 'regressions')),
   ...dockerfiles(path.join(fixturesDir, 'seeds')),
 ]
-  .concat(dockerfiles(path.join(sharedDir, 'corpus', 'files')))
+  .concat(dockerfiles(path.join(sharedIfPresent('corpus') ?? '/nonexistent', 'files')))
   .map((f) => ({ name: path.relative(repoRoot, f), text: fs.readFileSync(f, 'utf8') }))
   .filter((t) => t.text.length <= PROVISIONAL_MAX_CHARS);
 

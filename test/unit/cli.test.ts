@@ -1,4 +1,4 @@
-/** The CLI contract (spec.md), through the bundled dist/cli.js in a child process. */
+/** The CLI contract (docs/contract.md), through the bundled dist/cli.js in a child process. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

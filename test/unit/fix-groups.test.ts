@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { validate } from 'dockerfile-utils';
 import { applyEdits, fix } from '../../server/src/engine/index.js';
 import { fixGroups } from '../../server/src/engine/fix-groups.js';
-import { sharedDir } from '../helpers/paths.js';
+import { sharedDir, sharedSkip } from '../helpers/paths.js';
 
 const errors = (text: string): number => validate(text).filter((d) => d.severity === 1).length;
 
@@ -49,17 +49,13 @@ test('fixGroups: one group per fix on a small file', () => {
   check('small', text, false);
 });
 
-test(
-  'fixGroups: applying every group equals fix, and any group can be left out (corpus)',
-  { skip: !fs.existsSync(path.join(sharedDir, 'corpus', 'files')) },
-  () => {
-    const dir = path.join(sharedDir, 'corpus', 'files');
-    let groups = 0;
-    for (const f of fs.readdirSync(dir).sort()) {
-      const text = fs.readFileSync(path.join(dir, f), 'utf8');
-      groups += check(f, text, false);
-      check(`${f} (unsafe)`, text, true);
-    }
-    assert.ok(groups > 100, `corpus has fixable findings (${groups} groups)`);
-  },
-);
+test('fixGroups: applying every group equals fix, and any group can be left out (corpus)', { skip: sharedSkip('corpus') }, () => {
+  const dir = path.join(sharedDir, 'corpus', 'files');
+  let groups = 0;
+  for (const f of fs.readdirSync(dir).sort()) {
+    const text = fs.readFileSync(path.join(dir, f), 'utf8');
+    groups += check(f, text, false);
+    check(`${f} (unsafe)`, text, true);
+  }
+  assert.ok(groups > 100, `corpus has fixable findings (${groups} groups)`);
+});

@@ -26,7 +26,16 @@ test('package.json: build.context, build.tag and layers.image are restricted in 
     capabilities: { untrustedWorkspaces: { restrictedConfigurations: string[] } };
   };
   const restricted = pkg.capabilities.untrustedWorkspaces.restrictedConfigurations;
-  for (const k of ['dockerfileSlim.dockerPath', 'dockerfileSlim.build.context', 'dockerfileSlim.build.tag', 'dockerfileSlim.layers.image']) {
+  for (const k of [
+    'dockerfileSlim.dockerPath',
+    'dockerfileSlim.build.context',
+    'dockerfileSlim.build.tag',
+    'dockerfileSlim.build.args',
+    'dockerfileSlim.build.target',
+    'dockerfileSlim.build.network',
+    'dockerfileSlim.build.extraArgs',
+    'dockerfileSlim.layers.image',
+  ]) {
     assert.ok(restricted.includes(k), k);
   }
   // And the code reads them only through trustedSetting (which ignores workspace values when untrusted).

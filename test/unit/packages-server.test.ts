@@ -87,6 +87,32 @@ test('server: estimates request, package hover, DS004 with sizes once the cached
       });
       const est2 = await c.request<{ runs: unknown[]; missing: string[] }>('dockerfileSlim/estimates', { uri: uri2 });
       assert.deepEqual(est2, { runs: [], missing: ['ubuntu:noble'] });
+
+      // Network etiquette (issue 23): only releases of stages that ship are asked for; a builder stage's is not.
+      const uri3 = 'file:///tmp/dsl-pkgindex-test/multi.Dockerfile';
+      const multi =
+        'FROM ubuntu:22.04 AS build\nRUN apt-get install -y gcc\nRUN gcc -o /app x.c\nFROM debian:trixie\nCOPY --from=build /app /app\nRUN apt-get install -y curl\n';
+      c.notify('textDocument/didOpen', { textDocument: { uri: uri3, languageId: 'dockerfile', version: 1, text: multi } });
+      const est3 = await c.request<{ runs: unknown[]; missing: string[] }>('dockerfileSlim/estimates', { uri: uri3 });
+      assert.deepEqual(est3.missing, ['debian:trixie'], 'ubuntu:jammy is only the builder’s');
+
+      // No estimate, and the hover says why.
+      const hoverOn = async (uri: string, text: string, line: number): Promise<string> => {
+        c.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'dockerfile', version: 1, text } });
+        await c.request('dockerfileSlim/estimates', { uri });
+        const h = await c.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri }, position: { line, character: 1 } });
+        return h?.contents.value ?? '';
+      };
+      assert.equal(
+        await hoverOn('file:///tmp/dsl-pkgindex-test/xenial.Dockerfile', 'FROM ubuntu:16.04\nRUN apt-get update && apt-get install -y curl\n', 1),
+        'No package index for ubuntu:xenial (not supported): no size estimate for this RUN.',
+      );
+      assert.match(
+        await hoverOn('file:///tmp/dsl-pkgindex-test/latest.Dockerfile', 'FROM debian:latest\nRUN apt-get install -y curl\n', 1),
+        /debian:latest \(the tag names no release\)/,
+      );
+      assert.match(await hoverOn(uri2, 'FROM ubuntu:24.04\nRUN apt-get install -y curl\n', 1), /No package index for ubuntu:noble yet/);
+      assert.equal(await hoverOn('file:///tmp/dsl-pkgindex-test/alpine.Dockerfile', 'FROM alpine:3.20\nRUN apk add curl\n', 1), '', 'not Debian: no word');
     },
   );
 });

@@ -2,7 +2,7 @@
 // build, and the Show Size History page (inline SVG, CSP without scripts or remote resources, escaped labels).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { deltaSuffix, lineDelta, previousOf, pushMeasurement, renderHistoryHtml, type SizeMeasurement } from '../../client/src/size-chart.js';
+import { axisRange, deltaSuffix, lineDelta, previousOf, pushMeasurement, renderHistoryHtml, type SizeMeasurement } from '../../client/src/size-chart.js';
 
 const m = (imageId: string, toolchain: number, label = 'RUN dd count=20'): SizeMeasurement => ({
   imageId,
@@ -48,4 +48,20 @@ test('the history page: SVG chart of the total and the biggest lines, no script,
   assert.match(html, /<td class="n">32\.0 MB<\/td><td class="n">\+10\.0 MB<\/td>/);
   assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
   assert.match(renderHistoryHtml([], 'Dockerfile', 'N'), /No measurements yet/);
+});
+
+test('the chart follows the colour theme and shows a 6 MB change on 598 MB at a readable scale', () => {
+  const html = renderHistoryHtml([m('sha256:1', 598e6, 'RUN a'), m('sha256:2', 604e6, 'RUN a')], 'Dockerfile', 'N');
+  assert.match(html, /\.bg\{fill:var\(--vscode-editor-background\)\}/, 'background from the theme');
+  assert.match(html, /polyline\.total\{stroke:var\(--vscode-foreground\)\}/);
+  assert.match(html, /var\(--vscode-charts-orange,#e8912d\)/);
+  const { lo, hi } = axisRange([598e6, 604e6]);
+  assert.ok(lo > 590e6 && hi < 610e6, `axis ${lo}..${hi}`);
+  assert.ok((604e6 - 598e6) / (hi - lo) > 0.5, 'the change spans more than half the chart height');
+  // The total's points: 6 MB apart must be far apart on screen (the plot is 140 px high).
+  const total = /<polyline class="total"[^>]*points="([^"]+)"/.exec(html)?.[1] ?? '';
+  const ys = total.split(' ').map((p) => Number(p.split(',')[1]));
+  assert.ok(Math.abs((ys[0] ?? 0) - (ys[1] ?? 0)) > 70, `points ${total}`);
+  assert.deepEqual(axisRange([5e6, 5e6]), { lo: 4.75e6, hi: 5.25e6 });
+  assert.deepEqual(axisRange([]), { lo: 0, hi: 1 });
 });

@@ -1,5 +1,6 @@
 // The only module that runs docker/podman. Argument arrays only (never a shell string), a time-out on every
 // call with the child's whole process group killed when it fires, and errors typed so the UI can show a quiet lens instead of a popup.
+import { summarizeBuildFailure } from './build-failure.js';
 import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { resolveExecutable } from './docker-path.js';
 import { ImageArchiveReader, normaliseRow, parseHistoryOutput, type RawHistoryRow, type SavedImage } from '../image-layers/index.js';
@@ -46,7 +47,9 @@ function classify(stderr: string, code: number | string | null | undefined, opts
   if (/No such image|No such object|image not known|failed to find image|reference does not exist/i.test(s)) {
     return new DockerError('image-not-found', 'the image is gone (removed or pruned)', s);
   }
-  return new DockerError('failed', `${opts.dockerPath} failed${code !== null && code !== undefined ? ` (exit ${code})` : ''}: ${s.split('\n')[0] ?? ''}`, s);
+  // The error, not the first line of output ("DEPRECATED: The legacy builder…", "#1 [internal] load…").
+  const why = summarizeBuildFailure(s)?.summary ?? '';
+  return new DockerError('failed', `${opts.dockerPath} failed${code !== null && code !== undefined ? ` (exit ${code})` : ''}: ${why}`, s);
 }
 
 /** POSIX: each docker call leads its own process group, so a time-out can kill what it started too. */
@@ -164,6 +167,25 @@ export async function imageLabels(ref: string, opts: DockerOptions): Promise<Rec
 }
 
 /** Streams `docker save IMAGE` through the archive reader without writing it to disk. */
+/**
+ * After a rebuild under the same tag, the previous image of that Dockerfile is left untagged: remove it when it is
+ * untagged and carries this Dockerfile's source label (never anyone else's image; an image in use stays, quietly).
+ */
+export async function removeReplacedImage(id: string, label: string, value: string, opts: DockerOptions): Promise<boolean> {
+  try {
+    const out = await runDocker(['image', 'inspect', '--format', '{{json .RepoTags}}|{{json .Config.Labels}}', '--', id], opts);
+    const [tags, labels] = out
+      .trim()
+      .split('|')
+      .map((j) => JSON.parse(j || 'null') as unknown);
+    if ((Array.isArray(tags) && tags.length > 0) || (labels as Record<string, string> | null)?.[label] !== value) return false;
+    await runDocker(['image', 'rm', '--', id], opts);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function saveImage(image: string, opts: DockerOptions): Promise<SavedImage> {
   return new Promise((resolve, reject) => {
     let child: ChildProcessWithoutNullStreams;
@@ -209,12 +231,15 @@ export interface BuildRequest {
   tag?: string | undefined;
   /** `--label k=v` for the built image (Build and Measure marks the images it builds). */
   labels?: Record<string, string>;
+  /** The user's checked options (build-options.ts): `--build-arg`, `--target`, `--network`, extra flags. */
+  options?: readonly string[];
 }
 
 export function buildArgs(req: BuildRequest): string[] {
   const args = ['build', '--iidfile', req.iidfile, '-f', req.dockerfile];
   if (req.tag) args.push('-t', req.tag);
   for (const [k, v] of Object.entries(req.labels ?? {})) args.push('--label', `${k}=${v}`);
+  args.push(...(req.options ?? []));
   args.push('--', req.context);
   return args;
 }

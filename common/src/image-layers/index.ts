@@ -1,4 +1,4 @@
-// Pure layer-size engine (no vscode): bundled to dist/layers.js. See docs in spec.md, "Layer sizes from the last build".
+// Pure layer-size engine (no vscode): bundled to dist/layers.js. See docs/contract.md, "Layer sizes from the last build".
 export { attributeLayers, alignRows, matchScore, type LayerAttribution, type Alignment, type RowTarget } from './attribute.js';
 export {
   parseHistoryOutput,

@@ -93,3 +93,33 @@ export function releaseOfImage(ref: string): BaseRelease | undefined {
   if (repo === 'node' && codename) return debian(codename, tokens.includes('slim') ? 'minbase' : 'buildpack');
   return undefined;
 }
+
+/** Releases with no index support (too old for the archives the estimates read), by tag, for a clear word why. */
+const UNSUPPORTED: Record<string, Record<string, string>> = {
+  debian: {
+    jessie: 'jessie',
+    '8': 'jessie',
+    stretch: 'stretch',
+    '9': 'stretch',
+    buster: 'buster',
+    '10': 'buster',
+    sid: 'sid',
+    unstable: 'sid',
+    testing: 'testing',
+  },
+  ubuntu: { trusty: 'trusty', '14.04': 'trusty', xenial: 'xenial', '16.04': 'xenial', bionic: 'bionic', '18.04': 'bionic' },
+};
+
+/**
+ * Why an image gets no estimate, when it is Debian or Ubuntu: `ubuntu:xenial (not supported)` for a release
+ * without index support, `ubuntu:latest (the tag names no release)` for a tag that follows whatever is current.
+ * Undefined for supported releases and for images that are not Debian or Ubuntu.
+ */
+export function noEstimateReason(ref: string): string | undefined {
+  if (releaseOfImage(ref)) return undefined;
+  const parsed = splitImage(ref.trim());
+  if (!parsed || (parsed.repo !== 'debian' && parsed.repo !== 'ubuntu')) return undefined;
+  const first = (parsed.tag.split('-')[0] ?? '').replace(/^(\d+)\.\d+$/, parsed.repo === 'debian' ? '$1' : '$&');
+  const old = UNSUPPORTED[parsed.repo]?.[first];
+  return old ? `${parsed.repo}:${old} (not supported)` : `${parsed.repo}:${parsed.tag} (the tag names no release)`;
+}

@@ -1,6 +1,6 @@
 /**
  * `dockerfile-slim estimate [--format text|json] [--index-dir DIR] [--offline] FILE...` (contract
- * in spec.md) and the helper `fetch-index --index-dir DIR IMAGE...` the editor runs in a child
+ * in docs/contract.md) and the helper `fetch-index --index-dir DIR IMAGE...` the editor runs in a child
  * process (downloading and parsing an index takes seconds; the editor must not wait for it).
  */
 import { parseFlags } from './args.js';

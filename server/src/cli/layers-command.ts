@@ -1,7 +1,7 @@
 /**
  * `dockerfile-slim layers (--image IMAGE | --build CONTEXT) [--format text|json|sarif|markdown]
  *   [--budget KEY=SIZE[,KEY=SIZE...]]... [--baseline FILE] [--write-baseline FILE] DOCKERFILE`
- * Exit 0 = within budget, 1 = a budget exceeded, 2 = usage, I/O, no Docker, unknown image (spec.md).
+ * Exit 0 = within budget, 1 = a budget exceeded, 2 = usage, I/O, no Docker, unknown image (docs/contract.md).
  * Environment: DOCKERFILE_SLIM_DOCKER (docker or podman executable, default `docker`),
  * DOCKERFILE_SLIM_DOCKER_TIMEOUT (seconds per docker call, default 60; `docker save` gets 4×, builds 1 hour).
  */

@@ -1,4 +1,4 @@
-// Output of `dockerfile-slim layers`: text (a table, biggest first), json (the contract in spec.md), sarif
+// Output of `dockerfile-slim layers`: text (a table, biggest first), json (the contract in docs/contract.md), sarif
 // (results on the lines that exceed a budget or waste bytes) and markdown (for a pull-request comment).
 import { formatBytes, type LayerReport } from '../../../common/src/image-layers/index.js';
 import type { Baseline, Budgets, Excess } from './layers-budget.js';

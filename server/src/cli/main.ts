@@ -1,5 +1,5 @@
 /**
- * `dockerfile-slim`: the engine for CI. Exit codes (the contract in spec.md):
+ * `dockerfile-slim`: the engine for CI. Exit codes (the contract in docs/contract.md):
  * lint: 0 = no finding at warning or above, 1 = findings, 2 = usage or I/O error.
  */
 import * as fs from 'node:fs';

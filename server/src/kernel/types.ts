@@ -26,7 +26,7 @@ export interface Fix {
   createFile?: CreateFile;
 }
 
-/** What the contract in spec.md promises: 1-based lines and columns, end exclusive. */
+/** What the contract in docs/contract.md promises: 1-based lines and columns, end exclusive. */
 export interface Finding {
   rule: string;
   severity: Severity;

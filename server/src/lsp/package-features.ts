@@ -14,7 +14,7 @@ import { pkgName } from '../analysis/package-managers/operations.js';
 import { estimateQualifiers, flagSavingsText } from '../analysis/package-managers/recommends-plan.js';
 import { packagesWord } from '../analysis/package-managers/size-data.js';
 import { baseSet } from '../../../common/src/package-index/base-set.js';
-import { releaseOfImage, type BaseRelease } from '../../../common/src/package-index/release.js';
+import { noEstimateReason, releaseOfImage, type BaseRelease } from '../../../common/src/package-index/release.js';
 import { resolveInstall } from '../../../common/src/package-index/resolve.js';
 import { defaultIndexDir, IndexStore } from '../../../common/src/package-index/store.js';
 import type { PackageIndex, PackageLookup } from '../../../common/src/package-index/types.js';
@@ -96,13 +96,15 @@ export class PackageKnowledge implements PackageLookup {
     if (text.length > MAX_TEXT_LENGTH || !store) return { runs: [], missing: [] };
     const model = buildModel(text);
     const missing: string[] = [];
+    // Only releases of stages that ship are worth a download; a builder stage's estimate waits for its index.
+    const shipping = new Set(model.stages.filter((s) => s.shipped).map((s) => releaseOfImage(rootOf(s).imageExpanded)?.release));
     const { runs } = estimateModel(model, (base) => {
       let index = this.indexes.get(base.release) ?? undefined;
       if (!index) {
         index = store.cached(base);
         if (index) this.indexes.set(base.release, index);
       }
-      if (!index) missing.push(`${base.distro}:${base.codename}`);
+      if (!index && shipping.has(base.release)) missing.push(`${base.distro}:${base.codename}`);
       return index;
     });
     return { runs: runs.map((r) => toWire(model, r, this)), missing: [...new Set(missing)] };
@@ -115,7 +117,7 @@ export class PackageKnowledge implements PackageLookup {
     const offset = doc.offsetAt({ line, character });
     const { runs } = estimateModel(model, (b) => this.lookup(b));
     const run = runs.find((r) => r.instr.start <= offset && offset <= r.instr.end);
-    if (!run) return null;
+    if (!run) return this.noEstimateHover(model, offset);
     for (const inst of run.installs) {
       const run0 = inst.op.view.run;
       for (const w of inst.op.pkgs) {
@@ -128,6 +130,25 @@ export class PackageKnowledge implements PackageLookup {
     }
     // Anywhere else on the RUN: the estimate of the whole line (the CodeLens shows the build's measurement once there is one).
     return { contents: { kind: 'markdown', value: runHover(model, run, this) } };
+  }
+
+  /** On an install RUN without an estimate: why (an unsupported release, a tag without one, no index yet). */
+  private noEstimateHover(model: Model, offset: number): Hover | null {
+    for (const stage of model.stages) {
+      const instr = stage.instrs.find((i) => i.start <= offset && offset <= i.end);
+      if (!instr) continue;
+      if (instr.keyword !== 'RUN' || !/\bapt(?:-get|itude)?\b[\s\S]*\binstall\b/.test(instr.args)) return null;
+      const image = rootOf(stage).imageExpanded;
+      const reason = noEstimateReason(image);
+      const base = releaseOfImage(image);
+      const value = reason
+        ? `No package index for ${reason}: no size estimate for this RUN.`
+        : base && !this.lookup(base) && this.indexes.get(base.release) === null // null: looked on disk, none cached
+          ? `No package index for ${base.distro}:${base.codename} yet: size estimates appear once it is downloaded (setting \`dockerfileSlim.packages.fetch\`).`
+          : undefined;
+      return value ? { contents: { kind: 'markdown', value } } : null;
+    }
+    return null;
   }
 
   private packageHover(model: Model, run: RunEstimate, name: string): string | undefined {
@@ -154,6 +175,12 @@ export class PackageKnowledge implements PackageLookup {
     if (recs.length) more.push('', `Recommends add ≈${formatBytes(withRec.bytes - without.bytes)} (${recs.length} packages: ${names(recs)}).`);
     return folded(head, more);
   }
+}
+
+function rootOf(stage: Model['stages'][number]): Model['stages'][number] {
+  let root = stage;
+  while (root.parent) root = root.parent;
+  return root;
 }
 
 function names(list: ReadonlyArray<{ name: string; bytes: number }>, max = 6): string {

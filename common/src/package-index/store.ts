@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CompactIndex, IndexBuilder } from './compact.js';
+import { CompactIndex, INDEX_LIMITS, IndexBuilder } from './compact.js';
 import { parseDebianPackages } from './deb-parse.js';
 import { fetchGzipText, type FetchOptions } from './fetch.js';
 import type { BaseRelease } from './release.js';
@@ -73,11 +73,20 @@ export class IndexStore {
     const hit = this.loaded.get(file);
     if (hit && hit.mtime === stat.mtimeMs) return hit.index;
     try {
+      if (stat.size > INDEX_LIMITS.cacheBytes) throw new Error(`larger than ${INDEX_LIMITS.cacheBytes} bytes`);
       const index = new CompactIndex(fs.readFileSync(file, 'utf8'));
       this.loaded.set(file, { index, mtime: stat.mtimeMs });
       return index;
     } catch (e) {
-      this.options.log(`package index cache ${file} is unreadable (${(e as Error).message}); no size estimates for ${base.release} until it is fetched again`);
+      this.options.log(
+        `package index cache ${file} is unreadable (${(e as Error).message}); discarded, no size estimates for ${base.release} until it is fetched again`,
+      );
+      // Not trusted for 7 days: gone, so that the next allowed fetch replaces it.
+      try {
+        fs.rmSync(file, { force: true });
+      } catch {
+        /* not ours to remove (a folder, no permission): it stays unread */
+      }
       return undefined;
     }
   }

@@ -63,8 +63,9 @@ export class IndexBuilder {
     if (this.pkgs.has(p.name)) return; // another version of the same package: keep the first
     const L = INDEX_LIMITS;
     if (this.pkgs.size >= L.packages) throw new IndexLimitError(`more than ${L.packages} packages`);
-    if (p.depends.length > L.fieldChars || p.recommends.length > L.fieldChars)
+    if (p.depends.length > L.fieldChars || p.recommends.length > L.fieldChars) {
       throw new IndexLimitError(`${p.name}: a relation field over ${L.fieldChars} characters`);
+    }
     const c = PRIO_CHARS[p.priority] ?? '-';
     if ((c === 'r' || p.essential) && ++this.minimal > L.minimal) throw new IndexLimitError(`more than ${L.minimal} required or essential packages`);
     this.pkgs.set(p.name, { kib: Math.max(0, Math.round(p.kib)), prio: p.essential ? c.toUpperCase() : c, depends: p.depends, recommends: p.recommends });
@@ -182,13 +183,15 @@ export class CompactIndex implements PackageIndex {
   /** One pass over the line offsets and priorities: a cache past INDEX_LIMITS is not believed. */
   private checkLimits(): void {
     const L = INDEX_LIMITS;
-    if (this.n > L.names || !(this.header.count >= 0 && this.header.count <= L.packages))
+    if (this.n > L.names || !(this.header.count >= 0 && this.header.count <= L.packages)) {
       throw new IndexLimitError(`index cache over ${L.names} names or ${L.packages} packages`);
+    }
     let minimal = 0;
     for (let i = 0; i < this.n; i++) {
       const c = this.prioS[i] as string;
-      if ((c === 'r' || (c !== '-' && c !== c.toLowerCase())) && ++minimal > L.minimal)
+      if ((c === 'r' || (c !== '-' && c !== c.toLowerCase())) && ++minimal > L.minimal) {
         throw new IndexLimitError(`index cache with over ${L.minimal} required packages`);
+      }
       const dep = (this.dOff[i + 1] as number) - (this.dOff[i] as number);
       const rec = (this.rOff[i + 1] as number) - (this.rOff[i] as number);
       // Each provider id is at most 4 base-36 digits and a space.

@@ -1,6 +1,8 @@
 /**
  * Downloads a gzipped `Packages` index over plain HTTP (what apt itself uses by default) with a
  * connect/idle time-out, an overall deadline and a size cap; rejects HTML answers and bad gzip.
+ * Redirects stay on the mirror's host and never go from https to http; what arrives is believed only
+ * once inrelease.ts has checked it against the signed Release (store.ts).
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -118,6 +120,20 @@ export function gunzipIndex(body: Buffer, url: string): string {
   } catch (e) {
     throw new FetchError(`${url}: corrupt or truncated gzip (${(e as Error).message})`);
   }
+}
+
+/** The body of `url` as bytes (redirects, time-outs and the size cap as for an index). */
+export function fetchBody(url: string, options: FetchOptions = {}): Promise<Buffer> {
+  return get(
+    url,
+    {
+      idleTimeoutMs: options.idleTimeoutMs ?? 15_000,
+      deadlineMs: options.deadlineMs ?? 180_000,
+      maxBytes: options.maxBytes ?? 64 * 1024 * 1024,
+      signal: options.signal,
+    },
+    0,
+  );
 }
 
 export async function fetchGzipText(url: string, options: FetchOptions = {}): Promise<string> {

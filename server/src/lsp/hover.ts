@@ -9,6 +9,7 @@ import { rules } from '../rules/index.js';
 import type { DetailedFinding } from '../kernel/types.js';
 import { focusRange } from './diagnostic-shaping.js';
 import { shortTitle, SHOW_DOCS_COMMAND } from './action-helpers.js';
+import { hoverText } from '../../../common/src/text/markdown.js';
 
 const byId = new Map(rules.map((r) => [r.id, r]));
 
@@ -26,7 +27,7 @@ export function hoverAt(doc: TextDocument, pos: Position, findings: readonly Det
     return [
       `**${f.rule}${rule ? ` ${rule.name}` : ''}**${rule ? ` — ${rule.docs.summary}` : ''}`,
       '',
-      ...(f.fixDetail ? [`Quick fix: ${shortTitle(f.fixDetail)} (Ctrl+.)`, ''] : []),
+      ...(f.fixDetail ? [`Quick fix: ${hoverText(shortTitle(f.fixDetail))} (Ctrl+.)`, ''] : []), // its words may quote the Dockerfile
       `[Show documentation for ${f.rule}](command:${SHOW_DOCS_COMMAND}?${args})`,
     ].join('\n');
   });

@@ -17,6 +17,7 @@ import { resolveInstall } from '../../../common/src/package-index/resolve.js';
 import { defaultIndexDir, IndexStore } from '../../../common/src/package-index/store.js';
 import type { PackageIndex, PackageLookup } from '../../../common/src/package-index/types.js';
 import { ESTIMATES_REQUEST, INDEXES_CHANGED, PACKAGE_INDEX_DIR_NOTIFICATION, type EstimatesResult, type WireEstimate } from '../../../common/src/protocol.js';
+import { hoverCode, hoverText } from '../../../common/src/text/markdown.js';
 
 export { ESTIMATES_REQUEST, INDEXES_CHANGED, type EstimatesResult, type WireEstimate };
 
@@ -142,10 +143,10 @@ export class PackageKnowledge implements PackageLookup {
     const kept = new Set(without.added.map((p) => p.name));
     const recs = withRec.added.filter((p) => !kept.has(p.name));
     const lines = [
-      `**${name}** (${base.release}): ${formatBytes(info.installedBytes)} installed`,
+      `**${hoverText(name)}** (${hoverText(base.release)}): ${formatBytes(info.installedBytes)} installed`,
       '',
       installed.has(name)
-        ? `Already in the \`${stage?.imageExpanded}\` base image.`
+        ? `Already in the ${hoverCode(stage?.imageExpanded ?? '')} base image.`
         : `With its dependencies: ≈${formatBytes(without.bytes)} (${without.added.length} packages on top of the base image).`,
     ];
     if (recs.length) lines.push('', `Recommends add ≈${formatBytes(withRec.bytes - without.bytes)} (${recs.length} packages: ${names(recs)}).`);
@@ -157,13 +158,17 @@ function names(list: ReadonlyArray<{ name: string; bytes: number }>, max = 6): s
   return (
     list
       .slice(0, max)
-      .map((p) => `${p.name} ${formatBytes(p.bytes)}`)
+      .map((p) => `${hoverText(p.name)} ${formatBytes(p.bytes)}`) // names from the index: escaped
       .join(', ') + (list.length > max ? ', …' : '')
   );
 }
 
 function runHover(run: RunEstimate): string {
-  const lines = [`**Estimate before a build** (${run.release}): ≈${formatBytes(run.bytes)} · ${run.packages} packages`, '', `Biggest: ${names(run.added)}`];
+  const lines = [
+    `**Estimate before a build** (${hoverText(run.release)}): ≈${formatBytes(run.bytes)} · ${run.packages} packages`,
+    '',
+    `Biggest: ${names(run.added)}`,
+  ];
   const saves = run.withRecommendsBytes - run.withoutRecommendsBytes;
   if (run.installs.some((i) => i.recommends) && saves > 0) {
     lines.push('', `\`--no-install-recommends\` would save ≈${formatBytes(saves)} (${run.dropped.length} packages: ${names(run.dropped)}).`);

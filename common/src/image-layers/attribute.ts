@@ -1,6 +1,6 @@
 // Attribute image history rows to the final stage's instructions by sequence alignment. Rows are aligned
 // oldest first against the instructions; rows before the first aligned instruction belong to the base image.
-import { collapse, entriesOldestFirst, type HistoryEntry, type RawHistoryRow } from './history.js';
+import { baseEntry, collapse, entriesOldestFirst, type HistoryEntry, type RawHistoryRow } from './history.js';
 import { finalStage, type FinalStage, type StageInstruction } from './stage.js';
 
 export interface LayerAttribution {
@@ -97,9 +97,10 @@ export function alignRows(dockerfileText: string, historyRows: readonly RawHisto
 
 function align(dockerfileText: string, historyRows: readonly RawHistoryRow[]): Alignment {
   const stage = finalStage(dockerfileText);
-  const all = entriesOldestFirst(historyRows);
-  const skipped = Math.max(0, all.length - MAX_ROWS);
-  const entries = all.slice(skipped);
+  // Rows are newest first: only the newest MAX_ROWS are parsed for matching; older ones are counted as the base's.
+  const skipped = Math.max(0, historyRows.length - MAX_ROWS);
+  const entries = entriesOldestFirst(historyRows.slice(0, MAX_ROWS));
+  const all = [...historyRows.slice(MAX_ROWS).map(baseEntry).reverse(), ...entries];
   const ins = stage.instructions;
   const n = ins.length;
   const m = entries.length;

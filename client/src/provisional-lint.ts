@@ -9,6 +9,7 @@ import { editorDiagnostics } from '../../server/src/lsp/diagnostics.js';
 import { dockerignoreExists } from '../../server/src/lsp/build-context.js';
 import { normalise } from '../../server/src/lsp/settings.js';
 import type { DetailedFinding, LintOptions } from '../../server/src/kernel/types.js';
+import { costlyShape } from '../../server/src/runner/costly-shape.js';
 
 /** dist/engine.js's lintDetailed. */
 export type LintDetailed = (text: string, options?: LintOptions) => DetailedFinding[];
@@ -29,9 +30,13 @@ export interface ProvisionalInput {
   folders: readonly string[];
 }
 
-/** What the server would publish for this text with no package index loaded and nothing measured; undefined: too big to lint here. */
+/**
+ * What the server would publish for this text with no package index loaded and nothing measured; undefined: too big
+ * to lint here, or a shape whose cost is not bounded by its length (costly-shape.ts), which the server lints under
+ * its budget instead (issue 27: a 694-byte file of doubling ENV values froze every extension for 21-27 s).
+ */
 export function provisionalDiagnostics(input: ProvisionalInput, lintDetailed: LintDetailed): Diagnostic[] | undefined {
-  if (input.text.length > PROVISIONAL_MAX_CHARS) return undefined;
+  if (input.text.length > PROVISIONAL_MAX_CHARS || costlyShape(input.text)) return undefined;
   const s = normalise(input.settings);
   if (!s.enable) return [];
   const findings = lintDetailed(input.text, { rules: s.rules, dockerignoreExists: dockerignoreExists(input.uri, s.buildContext, input.folders) });

@@ -6,7 +6,8 @@
  * document, its diagnostics replace these in the same tick (the client's middleware calls `takeOver`), and this
  * document is never linted here again; once the server is up, newly opened documents are left to it.
  * Never a stale result: a change re-lints the document here until the server took it over. Never a blocked editor:
- * only documents of at most 32 KB, each lint one short task. These carry no `data` (only the language client's own
+ * only documents of at most 32 KB and of no costly shape (costly-shape.ts), each lint one short task; a document
+ * whose lint here once took over 250 ms is left to the server. These carry no `data` (only the language client's own
  * diagnostics send it back), so a quick fix may wait for the server's diagnostics, a fraction of a second later.
  */
 import * as path from 'node:path';
@@ -15,6 +16,9 @@ import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver/node';
 import { loadWithCodeCache } from '../../common/src/platform/code-cache.js';
 import { provisionalDiagnostics, type LintDetailed } from './provisional-lint.js';
 import { DOCUMENT_SELECTOR } from './document-selector.js';
+
+/** A provisional lint slower than this hands the document to the server (whose lints have a budget). */
+const SLOW_MS = 250;
 
 export interface Provisional {
   /** The server published for `uri`: its diagnostics replace ours, and this document is not linted here again. */
@@ -98,6 +102,7 @@ class ProvisionalDiagnostics implements Provisional {
     const key = doc.uri.toString();
     if (this.disposed || this.taken.has(key) || !selected(doc) || doc.isClosed) return;
     try {
+      const started = performance.now();
       const diagnostics = provisionalDiagnostics(
         {
           uri: key,
@@ -108,7 +113,9 @@ class ProvisionalDiagnostics implements Provisional {
         },
         this.lint,
       );
-      if (diagnostics === undefined) {
+      // Too slow for this thread once: the server alone lints this document from now on (no stale squiggles meanwhile).
+      if (performance.now() - started > SLOW_MS) this.taken.add(key);
+      if (diagnostics === undefined || this.taken.has(key)) {
         this.forget(doc.uri);
         return;
       }

@@ -14,6 +14,7 @@ import { releaseOfImage } from '../../common/src/package-index/release.js';
 import { fetchGzipText, gunzipIndex } from '../../common/src/package-index/fetch.js';
 import { cacheFile, IndexStore, REFRESH_MS, sourceUrls } from '../../common/src/package-index/store.js';
 import { EXCERPT } from './packages-fixtures.js';
+import { gpgAvailable, makeKey, releaseText, type TestKey } from '../helpers/signed-mirror.js';
 
 test('release from the base image tag', () => {
   const cases: Record<string, string | undefined> = {
@@ -120,8 +121,18 @@ function tmpDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'dsl-pkgindex-'));
 }
 
-test('store: fetch once into the cache, then read it offline; refresh after 7 days; offline never fetches', async () => {
-  const s = await serve((req, res) => (req.url?.endsWith('/dists/bookworm/main/binary-amd64/Packages.gz') ? res.end(gz) : ((res.statusCode = 404), res.end())));
+const withGpg = { skip: gpgAvailable() ? false : 'gpg and gpgv are not installed (the signed test mirror needs them)' };
+
+test('store: fetch once into the cache, then read it offline; refresh after 7 days; offline never fetches', withGpg, async () => {
+  const key: TestKey = makeKey('mirror');
+  const inRelease = key.sign(releaseText('bookworm', { 'main/binary-amd64/Packages.gz': gz }));
+  const s = await serve((req, res) =>
+    req.url?.endsWith('/dists/bookworm/main/binary-amd64/Packages.gz')
+      ? res.end(gz)
+      : req.url?.endsWith('/dists/bookworm/InRelease')
+        ? res.end(inRelease)
+        : ((res.statusCode = 404), res.end()),
+  );
   const dir = tmpDir();
   const logs: string[] = [];
   const progress: string[] = [];
@@ -140,9 +151,10 @@ test('store: fetch once into the cache, then read it offline; refresh after 7 da
       log: (m) => logs.push(m),
       progress: (m) => progress.push(m),
       now: () => now,
+      keyringDir: key.keyringDir,
     });
     const [a, b] = await Promise.all([store.ensure(base), store.ensure(base)]);
-    assert.equal(s.hits(), 1, 'one download for concurrent requests');
+    assert.equal(s.hits(), 2, 'one download (InRelease, Packages.gz) for concurrent requests');
     assert.equal(a?.get('curl')?.name, 'curl');
     assert.equal(a, b);
     assert.equal(progress.length, 1);
@@ -150,12 +162,13 @@ test('store: fetch once into the cache, then read it offline; refresh after 7 da
     // A second store (another process) reads the cache without fetching.
     assert.ok(new IndexStore({ dir, offline: true, log: (m) => logs.push(m) }).cached(base)?.get('curl'));
     await store.ensure(base);
-    assert.equal(s.hits(), 1);
+    assert.equal(s.hits(), 2);
     now += REFRESH_MS + 1;
     await store.ensure(base);
-    assert.equal(s.hits(), 2, 'refreshed after 7 days');
+    assert.equal(s.hits(), 4, 'refreshed after 7 days');
     assert.deepEqual(logs, []);
   } finally {
+    key.dispose();
     await s.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { CompactIndex, IndexBuilder } from '../../common/src/package-index/compact.js';
+import { CompactIndex, IndexBuilder, IndexLimitError } from '../../common/src/package-index/compact.js';
 import { IndexFormatError, parseDebianPackages, parseRelations } from '../../common/src/package-index/deb-parse.js';
 import { resolveInstall } from '../../common/src/package-index/resolve.js';
 import { minbase } from '../../common/src/package-index/base-set.js';
@@ -144,10 +144,13 @@ test('bad input: HTML, binary, empty, truncated, garbage, huge lines', () => {
   assert.throws(() => parseDebianPackages('\n\n\n', b()), IndexFormatError);
   assert.throws(() => parseDebianPackages('Package: a\nInstalled-Size: 1\n\nPackage: b\nInstalled-Si', b()), /truncated/);
   assert.throws(() => parseDebianPackages('hello world\nthis is not an index\n', b()), IndexFormatError);
-  // A 2 MB Depends line with thousands of alternatives, and a cycle of 5000 packages: no crash, no hang.
+  // A Depends line with thousands of alternatives, and a cycle of 5000 packages: no crash, no hang.
   const many = Array.from({ length: 5000 }, (_, i) => `p${i}`);
-  const huge = `Package: top\nInstalled-Size: 1\nDepends: ${many.join(' | ')}, ${'z'.repeat(2_000_000)}\n\n${many.map((p, i) => `Package: ${p}\nInstalled-Size: 1\nDepends: p${(i + 1) % 5000}\n`).join('\n')}`;
-  const idx = indexOf(huge);
+  const huge = (extra: string): string =>
+    `Package: top\nInstalled-Size: 1\nDepends: ${many.join(' | ')}${extra}\n\n${many.map((p, i) => `Package: ${p}\nInstalled-Size: 1\nDepends: p${(i + 1) % 5000}\n`).join('\n')}`;
+  // A 2 MB relation field is no real archive's (issue 27: bounded caches): the index is refused.
+  assert.throws(() => indexOf(huge(`, ${'z'.repeat(2_000_000)}`)), IndexLimitError);
+  const idx = indexOf(huge(''));
   const r = resolveInstall(idx, { packages: ['top', 'p1'], recommends: true }, new Set());
   assert.equal(r.added.length, 5001);
 });

@@ -56,7 +56,7 @@ test('server: estimates request, package hover, DS004 with sizes once the cached
         textDocument: { uri: URI },
         position: { line: 1, character: col + 1 },
       });
-      assert.match(hover?.contents.value ?? '', /\*\*curl\*\* \(debian\/bookworm\): .* installed/);
+      assert.match(hover?.contents.value ?? '', /\*\*curl\*\* \(debian\\?\/bookworm\): .* installed/);
       assert.match(hover?.contents.value ?? '', /With its dependencies: ≈/);
       const runHover = await c.request<{ contents: { value: string } } | null>('textDocument/hover', {
         textDocument: { uri: URI },

@@ -34,7 +34,18 @@ test('processes start only with execFile/spawn and argument arrays, only from do
   const offenders = all.filter((s) => BAD_LAUNCH.test(s.code)).map((s) => `${s.file}: ${BAD_LAUNCH.exec(s.code)?.[0]}`);
   assert.deepEqual(offenders, []);
   const importers = all.filter((s) => /from\s+['"](node:)?child_process['"]/.test(s.code)).map((s) => s.file);
-  assert.deepEqual(importers, [path.join('client', 'src', 'index-fetch.ts'), path.join('common', 'src', 'docker', 'docker-cli.ts')]);
+  assert.deepEqual(importers, [
+    path.join('client', 'src', 'index-fetch.ts'),
+    path.join('common', 'src', 'docker', 'docker-cli.ts'),
+    path.join('common', 'src', 'package-index', 'inrelease.ts'),
+  ]);
+  // inrelease.ts runs gpgv to verify a package index's signature: one spawn, a literal argument array, no shell.
+  const verifier = all.find((s) => s.file.endsWith('inrelease.ts'))?.code ?? '';
+  assert.deepEqual(
+    [...verifier.matchAll(/(?<![.\w])(execFile|spawn|exec|execSync|spawnSync|execFileSync)\(\s*([^,]+),\s*(.)/g)].map((c) => [c[1], c[2], c[3]]),
+    [['spawn', 'gpgv', '[']],
+  );
+  assert.doesNotMatch(verifier, /shell:\s*true/);
   // index-fetch.ts starts node on dist/cli.js fetch-index: execFile with an argument array, nothing else.
   const fetcher = all.find((s) => s.file.endsWith('index-fetch.ts'))?.code ?? '';
   assert.match(fetcher, /import \{ execFile \} from 'node:child_process'/);

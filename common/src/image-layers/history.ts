@@ -151,6 +151,12 @@ export function normaliseRow(row: RawHistoryRow): HistoryEntry {
   return entry;
 }
 
+/** A row only counted, not matched (older than what attribution aligns): its text and size, as a base row. */
+export function baseEntry(row: RawHistoryRow): HistoryEntry {
+  const createdBy = pick(row, 'CreatedBy', 'createdBy', 'created_by');
+  return { createdBy: typeof createdBy === 'string' ? createdBy : '', bytes: parseSize(pick(row, 'Size', 'size') ?? 0), kind: 'base', keyword: '', body: '' };
+}
+
 /** Rows from `docker history` are newest first; attribution works oldest first. */
 export function entriesOldestFirst(rows: readonly RawHistoryRow[]): HistoryEntry[] {
   return rows.map(normaliseRow).reverse();

@@ -21,6 +21,24 @@ export interface IndexHeader {
   count: number;
 }
 
+/**
+ * What an index may hold, about three times the biggest real archive (Debian bookworm main: 63,436 packages, 98,125
+ * names, at most 213 providers of one name, 33 required or essential packages, relation fields under 2 KB, a 4.3 MB
+ * cache). A hostile mirror's 200,000 required packages or 100,000 providers of one name made every lint take 37-52 s
+ * (issue 27); such an index is refused when parsed, and such a cache discarded when read.
+ */
+export const INDEX_LIMITS = {
+  packages: 200_000,
+  names: 300_000,
+  providersPerName: 1_000,
+  minimal: 1_000,
+  fieldChars: 64 * 1024,
+  cacheBytes: 64 * 1024 * 1024,
+} as const;
+
+/** An index or cache past INDEX_LIMITS. */
+export class IndexLimitError extends Error {}
+
 interface Rec {
   kib: number;
   prio: string;
@@ -32,7 +50,8 @@ interface Rec {
 /** Accumulates parsed packages (first record of a name wins) and serializes the compact form. */
 export class IndexBuilder {
   private readonly pkgs = new Map<string, Rec>();
-  private readonly prov = new Map<string, string[]>();
+  private readonly prov = new Map<string, Set<string>>();
+  private minimal = 0;
 
   constructor(readonly release: ReleaseId) {}
 
@@ -42,19 +61,26 @@ export class IndexBuilder {
 
   add(p: { name: string; kib: number; priority: string; essential: boolean; depends: string; recommends: string; provides: string[] }): void {
     if (this.pkgs.has(p.name)) return; // another version of the same package: keep the first
+    const L = INDEX_LIMITS;
+    if (this.pkgs.size >= L.packages) throw new IndexLimitError(`more than ${L.packages} packages`);
+    if (p.depends.length > L.fieldChars || p.recommends.length > L.fieldChars) {
+      throw new IndexLimitError(`${p.name}: a relation field over ${L.fieldChars} characters`);
+    }
     const c = PRIO_CHARS[p.priority] ?? '-';
+    if ((c === 'r' || p.essential) && ++this.minimal > L.minimal) throw new IndexLimitError(`more than ${L.minimal} required or essential packages`);
     this.pkgs.set(p.name, { kib: Math.max(0, Math.round(p.kib)), prio: p.essential ? c.toUpperCase() : c, depends: p.depends, recommends: p.recommends });
     for (const v of p.provides) {
       if (v === p.name) continue;
-      const list = this.prov.get(v);
-      if (!list) this.prov.set(v, [p.name]);
-      else if (!list.includes(p.name)) list.push(p.name);
+      const set = this.prov.get(v);
+      if (!set) this.prov.set(v, new Set([p.name]));
+      else if (set.add(p.name).size > L.providersPerName) throw new IndexLimitError(`more than ${L.providersPerName} providers of ${v}`);
     }
   }
 
   serialize(fetchedAt: number, sources: string[]): string {
     const names = [...this.pkgs.keys()];
     for (const v of this.prov.keys()) if (!this.pkgs.has(v)) names.push(v);
+    if (names.length > INDEX_LIMITS.names) throw new IndexLimitError(`more than ${INDEX_LIMITS.names} names`);
     names.sort();
     const id = new Map<string, string>();
     names.forEach((n, i) => id.set(n, i.toString(36)));
@@ -79,7 +105,7 @@ export class IndexBuilder {
       dep.push(r ? enc(r.depends) : '');
       rec.push(r ? enc(r.recommends) : '');
       const ps = this.prov.get(n);
-      prov.push(ps ? ps.map((p) => id.get(p)).join(' ') : '');
+      prov.push(ps ? [...ps].map((p) => id.get(p)).join(' ') : '');
     }
     const header: IndexHeader = { release: this.release, fetchedAt, sources, count: this.pkgs.size };
     return [
@@ -134,6 +160,8 @@ export class CompactIndex implements PackageIndex {
   constructor(text: string) {
     const nl = text.indexOf('\n');
     if (nl < 0 || text.slice(0, nl) !== CACHE_FORMAT) throw new Error(`not a ${CACHE_FORMAT} cache`);
+    const L = INDEX_LIMITS;
+    if (text.length > L.cacheBytes) throw new IndexLimitError(`index cache over ${L.cacheBytes} bytes`);
     const sec = text.split(SEP);
     if (sec.length !== 7) throw new Error('index cache is truncated or corrupt');
     this.header = JSON.parse((sec[0] as string).slice(nl + 1)) as IndexHeader;
@@ -148,6 +176,27 @@ export class CompactIndex implements PackageIndex {
     const ok = (s: string, o: Int32Array): boolean => o[n] === s.length + 1 || (n === 0 && s.length === 0);
     if (![ok(this.namesS, this.nOff), ok(this.kibS, this.kOff), ok(this.depS, this.dOff), ok(this.recS, this.rOff), ok(this.provS, this.pOff)].every(Boolean)) {
       throw new Error('index cache is truncated or corrupt');
+    }
+    this.checkLimits();
+  }
+
+  /** One pass over the line offsets and priorities: a cache past INDEX_LIMITS is not believed. */
+  private checkLimits(): void {
+    const L = INDEX_LIMITS;
+    if (this.n > L.names || !(this.header.count >= 0 && this.header.count <= L.packages)) {
+      throw new IndexLimitError(`index cache over ${L.names} names or ${L.packages} packages`);
+    }
+    let minimal = 0;
+    for (let i = 0; i < this.n; i++) {
+      const c = this.prioS[i] as string;
+      if ((c === 'r' || (c !== '-' && c !== c.toLowerCase())) && ++minimal > L.minimal) {
+        throw new IndexLimitError(`index cache with over ${L.minimal} required packages`);
+      }
+      const dep = (this.dOff[i + 1] as number) - (this.dOff[i] as number);
+      const rec = (this.rOff[i + 1] as number) - (this.rOff[i] as number);
+      // Each provider id is at most 4 base-36 digits and a space.
+      const prov = (this.pOff[i + 1] as number) - (this.pOff[i] as number);
+      if (dep > L.fieldChars || rec > L.fieldChars || prov > 5 * L.providersPerName) throw new IndexLimitError(`index cache entry ${i} over its limits`);
     }
   }
 
@@ -224,6 +273,28 @@ export class CompactIndex implements PackageIndex {
       this.provMemo.set(id, out);
     }
     return out;
+  }
+
+  /** Provider id → the virtual ids it provides; built on first use, in one pass over the providers section. */
+  private reverse: Map<number, number[]> | undefined;
+
+  provides(name: string): readonly string[] {
+    if (!this.reverse) {
+      const rev = new Map<number, number[]>();
+      for (let v = 0; v < this.n; v++) {
+        const list = lineAt(this.provS, this.pOff, v);
+        if (!list) continue;
+        for (const p of list.split(' ')) {
+          const id = parseInt(p, 36);
+          const vs = rev.get(id);
+          if (vs) vs.push(v);
+          else rev.set(id, [v]);
+        }
+      }
+      this.reverse = rev;
+    }
+    const id = this.idOf(name);
+    return id < 0 ? [] : (this.reverse.get(id) ?? []).map((v) => this.nameOf(v));
   }
 
   *names(): Iterable<string> {

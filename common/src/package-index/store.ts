@@ -5,9 +5,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CompactIndex, IndexBuilder } from './compact.js';
+import { CompactIndex, INDEX_LIMITS, IndexBuilder } from './compact.js';
 import { parseDebianPackages } from './deb-parse.js';
-import { fetchGzipText, type FetchOptions } from './fetch.js';
+import { fetchBody, gunzipIndex, type FetchOptions } from './fetch.js';
+import { checkListed, keyringFile, parseRelease, verifySigned, VerifyError } from './inrelease.js';
 import type { BaseRelease } from './release.js';
 import { userCacheDir } from '../platform/user-cache.js';
 
@@ -27,6 +28,10 @@ export interface StoreOptions {
   progress?: (message: string) => void;
   fetch?: FetchOptions;
   now?: () => number;
+  /** Folder of `debian-archive-keyring.gpg` / `ubuntu-archive-keyring.gpg` (default: the bundled resources/keyrings). */
+  keyringDir?: string;
+  /** The gpgv executable (default: `gpgv` on PATH). */
+  gpgv?: string;
 }
 
 /** The user cache directory for indexes, per platform. */
@@ -34,9 +39,22 @@ export function defaultIndexDir(): string {
   return path.join(userCacheDir(), 'packages');
 }
 
+function mirrorOf(base: BaseRelease, mirrors: StoreOptions['mirrors'] = {}): string {
+  return (mirrors[base.distro] || DEFAULT_MIRRORS[base.distro]).replace(/\/+$/, '');
+}
+
+/** Each component's Packages.gz, by its name in the Release file (`main/binary-amd64/Packages.gz`) and its URL. */
+function components(base: BaseRelease, mirrors: StoreOptions['mirrors']): Array<{ name: string; url: string }> {
+  const mirror = mirrorOf(base, mirrors);
+  return COMPONENTS[base.distro].map((c) => ({ name: `${c}/binary-amd64/Packages.gz`, url: `${mirror}/dists/${base.codename}/${c}/binary-amd64/Packages.gz` }));
+}
+
 export function sourceUrls(base: BaseRelease, mirrors: StoreOptions['mirrors'] = {}): string[] {
-  const mirror = (mirrors[base.distro] || DEFAULT_MIRRORS[base.distro]).replace(/\/+$/, '');
-  return COMPONENTS[base.distro].map((c) => `${mirror}/dists/${base.codename}/${c}/binary-amd64/Packages.gz`);
+  return components(base, mirrors).map((c) => c.url);
+}
+
+export function inReleaseUrl(base: BaseRelease, mirrors: StoreOptions['mirrors'] = {}): string {
+  return `${mirrorOf(base, mirrors)}/dists/${base.codename}/InRelease`;
 }
 
 export function cacheFile(dir: string, base: BaseRelease): string {
@@ -73,11 +91,20 @@ export class IndexStore {
     const hit = this.loaded.get(file);
     if (hit && hit.mtime === stat.mtimeMs) return hit.index;
     try {
+      if (stat.size > INDEX_LIMITS.cacheBytes) throw new Error(`larger than ${INDEX_LIMITS.cacheBytes} bytes`);
       const index = new CompactIndex(fs.readFileSync(file, 'utf8'));
       this.loaded.set(file, { index, mtime: stat.mtimeMs });
       return index;
     } catch (e) {
-      this.options.log(`package index cache ${file} is unreadable (${(e as Error).message}); no size estimates for ${base.release} until it is fetched again`);
+      this.options.log(
+        `package index cache ${file} is unreadable (${(e as Error).message}); discarded, no size estimates for ${base.release} until it is fetched again`,
+      );
+      // Not trusted for 7 days: gone, so that the next allowed fetch replaces it.
+      try {
+        fs.rmSync(file, { force: true });
+      } catch {
+        /* not ours to remove (a folder, no permission): it stays unread */
+      }
       return undefined;
     }
   }
@@ -108,10 +135,22 @@ export class IndexStore {
   }
 
   private async download(base: BaseRelease): Promise<void> {
-    const urls = sourceUrls(base, this.options.mirrors);
+    const parts = components(base, this.options.mirrors);
+    const urls = parts.map((p) => p.url);
     this.options.progress?.(`Fetching the ${base.release} package index (${urls.length === 1 ? 'about 12 MB' : 'about 20 MB'}) for size estimates…`);
+    // The signed Release first: every Packages file must be the one it lists (hash and size).
+    const signed = await fetchBody(inReleaseUrl(base, this.options.mirrors), { ...this.options.fetch, maxBytes: 1024 * 1024 });
+    const release = parseRelease(await verifySigned(signed, keyringFile(base.distro, this.options.keyringDir), this.options.gpgv));
+    if (release.codename !== base.codename) {
+      throw new VerifyError(`the signed Release is for ${release.codename ?? 'no codename'}, not ${base.codename} (an old or other release replayed?)`);
+    }
     const texts: string[] = [];
-    for (const u of urls) texts.push(await fetchGzipText(u, this.options.fetch));
+    for (const p of parts) {
+      const size = release.files.get(p.name)?.size;
+      const body = await fetchBody(p.url, { ...this.options.fetch, ...(size !== undefined ? { maxBytes: size } : {}) });
+      checkListed(release, p.name, body);
+      texts.push(gunzipIndex(body, p.url));
+    }
     const fetchedAt = this.now();
     const text = buildCache(base, texts, urls, fetchedAt);
     const file = cacheFile(this.options.dir, base);

@@ -34,6 +34,8 @@ export interface PackageIndex {
   get(name: string): PackageInfo | undefined;
   /** Real packages providing `name` (not including a real package of that name). */
   providers(name: string): readonly string[];
+  /** Virtual names the real package `name` provides (the reverse of providers), when the index keeps them indexed. */
+  provides?(name: string): readonly string[];
   /** Every real package's name. */
   names(): Iterable<string>;
   /** What the distribution's smallest root filesystem holds before anything else (Debian: Essential + required). */

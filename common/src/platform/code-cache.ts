@@ -6,7 +6,7 @@
  * Used for the language server (server/src/lsp/cached-start.ts) and for the engine in the extension host
  * (client/src/provisional.ts). Only for bundles that `require` nothing but Node's own modules and their own files.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
@@ -39,11 +39,14 @@ export function loadWithCodeCache(bundle: string, name: string): unknown {
 }
 
 async function writeCache(script: vm.Script, dir: string, name: string, file: string): Promise<void> {
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  // An unpredictable name, created exclusively (O_EXCL): a planted file or symbolic link at a guessable name in a
+  // shared cache folder is never written through (issue 27).
+  const tmp = `${file}.${randomBytes(12).toString('hex')}.tmp`;
+  let created = false;
   const own = new RegExp(`^${name}-[0-9a-f]+\\.v8$`);
   try {
     const data = script.createCachedData();
-    await fs.promises.mkdir(dir, { recursive: true });
+    await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
     // Caches of other versions (of the bundle or of Node) go after a week unused; the new one appears whole or not at all.
     for (const f of await fs.promises.readdir(dir)) {
       const other = path.join(dir, f);
@@ -51,10 +54,11 @@ async function writeCache(script: vm.Script, dir: string, name: string, file: st
       const st = await fs.promises.stat(other).catch(() => undefined);
       if (st && Date.now() - st.atimeMs > PRUNE_AFTER_MS) await fs.promises.rm(other, { force: true });
     }
-    await fs.promises.writeFile(tmp, data);
+    await fs.promises.writeFile(tmp, data, { flag: 'wx', mode: 0o600 });
+    created = true;
     await fs.promises.rename(tmp, file);
   } catch {
     // No cache this time: the next load compiles again.
-    await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
+    if (created) await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
   }
 }

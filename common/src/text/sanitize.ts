@@ -93,3 +93,29 @@ const TERMINAL_CONTROL = /(?!\r\n)[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 export function terminalText(s: string): string {
   return s.replace(TERMINAL_CONTROL, escapeChar);
 }
+
+/**
+ * Another program's output passed through line by line (`docker build` under `layers --build`): each line as
+ * `safeLine` makes it, so a build step cannot print `::add-mask::`, `::error ...::` or a terminal escape through us.
+ * A line longer than 64 KB is cut into pieces; `end` writes what is left.
+ */
+export function safeLineWriter(write: (s: string) => void): { push(chunk: string): void; end(): void } {
+  let pending = '';
+  const emit = (line: string): void => write(`${safeLine(line)}\n`);
+  return {
+    push(chunk) {
+      pending += chunk;
+      const parts = pending.split(/\r\n|\r|\n/);
+      pending = parts.pop() ?? '';
+      for (const l of parts) emit(l);
+      while (pending.length > 65536) {
+        emit(pending.slice(0, 65536));
+        pending = pending.slice(65536);
+      }
+    },
+    end() {
+      if (pending) emit(pending);
+      pending = '';
+    },
+  };
+}

@@ -1,6 +1,6 @@
 /**
  * The CLI's per-file time and memory budget (the server's, lint-pool.ts): a file of at least
- * WORKER_THRESHOLD characters is linted or fixed in a worker thread; past the budget the worker is
+ * WORKER_THRESHOLD characters, or of a costly shape (costly-shape.ts), is linted or fixed in a worker thread; past the budget the worker is
  * terminated and the file is reported as too expensive instead of hanging the run. Small files stay
  * on the main thread (no worker start-up cost). Budget overrides: DOCKERFILE_SLIM_TIME_BUDGET_MS,
  * DOCKERFILE_SLIM_HEAP_BUDGET_MB.
@@ -9,6 +9,7 @@ import { defaultIndexDir } from '../../../common/src/package-index/store.js';
 import { fix, lintDetailed } from '../engine/lint.js';
 import type { DetailedFinding, FixOptions, FixResult, LintOptions } from '../kernel/types.js';
 import { DEFAULT_BUDGET, LintPool, WORKER_THRESHOLD, type Budget } from '../runner/lint-pool.js';
+import { needsBudget } from '../runner/costly-shape.js';
 
 export type Budgeted<T> = { kind: 'done'; value: T } | { kind: 'too-expensive'; reason: string };
 
@@ -33,7 +34,7 @@ export class BudgetedEngine {
   }
 
   async lint(file: string, text: string, options: LintOptions): Promise<Budgeted<DetailedFinding[]>> {
-    if (text.length < WORKER_THRESHOLD) return { kind: 'done', value: lintDetailed(text, options) };
+    if (!needsBudget(text, WORKER_THRESHOLD)) return { kind: 'done', value: lintDetailed(text, options) };
     const pool = this.poolFor();
     try {
       const r = await pool.lint(file, 1, text, options);
@@ -45,7 +46,7 @@ export class BudgetedEngine {
   }
 
   async fix(file: string, text: string, options: FixOptions): Promise<Budgeted<FixResult>> {
-    if (text.length < WORKER_THRESHOLD) return { kind: 'done', value: fix(text, options) };
+    if (!needsBudget(text, WORKER_THRESHOLD)) return { kind: 'done', value: fix(text, options) };
     const pool = this.poolFor();
     try {
       const r = await pool.fixOutcome(file, text, options);

@@ -1,11 +1,13 @@
 /**
  * `dockerfile-slim layers (--image IMAGE | --build CONTEXT) [--format text|json|sarif|markdown]
- *   [--budget KEY=SIZE[,KEY=SIZE...]]... [--baseline FILE] [--write-baseline FILE] DOCKERFILE`
+ *   [--budget KEY=SIZE[,KEY=SIZE...]]... [--baseline FILE] [--write-baseline FILE] [--] DOCKERFILE`
  * Exit 0 = within budget, 1 = a budget exceeded, 2 = usage, I/O, no Docker, unknown image (docs/contract.md).
  * Environment: DOCKERFILE_SLIM_DOCKER (docker or podman executable, default `docker`),
  * DOCKERFILE_SLIM_DOCKER_TIMEOUT (seconds per docker call, default 60; `docker save` gets 4×, builds 1 hour).
  */
-import * as fs from 'node:fs';
+import { readInput } from './read-input.js';
+import { safeLineWriter } from '../../../common/src/text/sanitize.js';
+import { writeReport } from './write-file.js';
 import { DockerError, imageHistory, saveImage, type DockerOptions } from '../../../common/src/docker/docker-cli.js';
 import { finalStage, layerReport } from '../../../common/src/image-layers/index.js';
 import { buildImage } from './layers-build.js';
@@ -13,7 +15,7 @@ import { evaluateBudgets, LayersUsageError, makeBaseline, parseBaseline, parseBu
 import { renderJson, renderMarkdown, renderSarif, renderText, safeText, type RenderInput } from './layers-render.js';
 
 export const LAYERS_USAGE = `  dockerfile-slim layers (--image IMAGE | --build CONTEXT) [--format text|json|sarif|markdown]
-      [--budget KEY=SIZE[,KEY=SIZE...]] [--baseline FILE] [--write-baseline FILE] DOCKERFILE
+      [--budget KEY=SIZE[,KEY=SIZE...]] [--baseline FILE] [--write-baseline FILE] [--] DOCKERFILE
       budgets: total, layer (largest single layer), wasted, growth (vs --baseline; bytes or %), e.g.
       --budget total=120MB,wasted=0,growth=5%   (sizes: 120MB, 1.5GiB, 2048; 1 MB = 1,000,000 bytes)`;
 
@@ -30,8 +32,17 @@ interface LayersArgs {
 
 function parseLayersArgs(argv: readonly string[]): LayersArgs {
   const a: LayersArgs = { format: 'text', budgets: [], files: [] };
+  let ended = false;
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i] as string;
+    if (ended) {
+      a.files.push(v);
+      continue;
+    }
+    if (v === '--') {
+      ended = true; // the rest are file names, even `--format=json`
+      continue;
+    }
     const [flag, inline] = v.startsWith('--') ? (v.split(/=(.*)/s) as [string, string | undefined]) : [v, undefined];
     const value = (): string => {
       const x = inline ?? argv[++i];
@@ -56,25 +67,13 @@ function parseLayersArgs(argv: readonly string[]): LayersArgs {
   return a;
 }
 
+/** Read as lint reads its inputs (read-input.ts): no devices, FIFOs or links out of the repository, a size cap first. */
 function readText(file: string, what: string, limit: number): string {
-  let buf: Buffer;
   try {
-    if (fs.statSync(file).size > limit) throw new LayersUsageError(`${what} ${file} is too large (over ${limit / 1048576} MB)`);
-    buf = fs.readFileSync(file);
+    return readInput(file, limit).text;
   } catch (e) {
-    if (e instanceof LayersUsageError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new LayersUsageError(
-      code === 'ENOENT'
-        ? `${what} ${file}: no such file`
-        : code === 'EISDIR'
-          ? `${what} ${file}: is a directory`
-          : `${what} ${file}: cannot read (${code ?? String(e)})`,
-    );
+    throw new LayersUsageError(`${what} ${(e as Error).message}`);
   }
-  if (buf.subarray(0, 8192).includes(0)) throw new LayersUsageError(`${what} ${file}: not a text file`);
-  const text = buf.toString('utf8');
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 function dockerOptions(env: NodeJS.ProcessEnv): DockerOptions {
@@ -119,7 +118,13 @@ export async function layersCommand(
     if (args.build !== undefined) {
       const buildOpts = { ...opts, timeoutMs: Math.max(opts.timeoutMs, 3600_000) };
       err(`dockerfile-slim: building ${file} in ${args.build} (docker build --iidfile)…`);
-      image = await buildImage(file, args.build, buildOpts, (s) => process.stderr.write(s));
+      // Docker's output is the build's (its RUN steps print what they like): sanitised line by line like our own.
+      const log = safeLineWriter((s) => process.stderr.write(s));
+      try {
+        image = await buildImage(file, args.build, buildOpts, (s) => log.push(s));
+      } finally {
+        log.end();
+      }
       err(`dockerfile-slim: built ${image}`);
     }
     const rows = await imageHistory(image, opts);
@@ -140,9 +145,10 @@ export async function layersCommand(
     if (args.format === 'json') for (const e of excess) err(`dockerfile-slim: ${safeText(file)}:${e.line}: ${e.budget} budget: ${safeText(e.message)}`);
     if (args.writeBaseline !== undefined) {
       try {
-        fs.writeFileSync(args.writeBaseline, JSON.stringify(makeBaseline(report, image, instructionAt), null, 2) + '\n');
+        writeReport(args.writeBaseline, JSON.stringify(makeBaseline(report, image, instructionAt), null, 2) + '\n');
       } catch (e) {
-        throw new LayersUsageError(`cannot write baseline ${args.writeBaseline} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+        const code = (e as NodeJS.ErrnoException).code;
+        throw new LayersUsageError(`cannot write baseline ${safeText(args.writeBaseline)} (${code ?? (e as Error).message})`);
       }
       err(`dockerfile-slim: baseline written to ${safeText(args.writeBaseline)}`);
     }

@@ -1,5 +1,6 @@
 // Output of `dockerfile-slim layers`: text (a table, biggest first), json (the contract in docs/contract.md), sarif
 // (results on the lines that exceed a budget or waste bytes) and markdown (for a pull-request comment).
+import { sarifUri } from './sarif.js';
 import { formatBytes, type LayerReport } from '../../../common/src/image-layers/index.js';
 import type { Baseline, Budgets, Excess } from './layers-budget.js';
 import { lineGrowth } from './layers-budget.js';
@@ -105,7 +106,7 @@ const RULES = [
 
 export function renderSarif(r: RenderInput): string {
   const location = (line: number): object[] => [
-    { physicalLocation: { artifactLocation: { uri: encodeURI(r.file.replace(/\\/g, '/')) }, region: { startLine: Math.max(1, line) } } },
+    { physicalLocation: { artifactLocation: { uri: sarifUri(r.file) }, region: { startLine: Math.max(1, line) } } },
   ];
   const results: object[] = [];
   for (const l of r.report.lines) {

@@ -3,6 +3,15 @@ import { rules } from '../rules/index.js';
 import { ruleDocsUrl } from './rule-docs-url.js';
 import type { DetailedFinding, Severity } from '../kernel/types.js';
 
+/**
+ * A file name as a SARIF `uri` (a URI reference, relative to the run's root): `/` separated, every segment
+ * percent-encoded, so that a space, newline, `#`, `?` or `%` in a committed name stays part of the path (issue 27).
+ */
+export function sarifUri(file: string): string {
+  const parts = file.replace(/\\/g, '/').split('/');
+  return parts.map((seg, i) => (i === 0 && /^[A-Za-z]:$/.test(seg) ? seg : encodeURIComponent(seg))).join('/');
+}
+
 const LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
 
 export function toSarif(rows: readonly { file: string; f: DetailedFinding }[], version: string): object {
@@ -32,7 +41,7 @@ export function toSarif(rows: readonly { file: string; f: DetailedFinding }[], v
           locations: [
             {
               physicalLocation: {
-                artifactLocation: { uri: file },
+                artifactLocation: { uri: sarifUri(file) },
                 region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
               },
             },
@@ -44,7 +53,7 @@ export function toSarif(rows: readonly { file: string; f: DetailedFinding }[], v
                     description: { text: f.fixDetail.title + (f.fixDetail.safe ? '' : ' (unsafe)') },
                     artifactChanges: [
                       {
-                        artifactLocation: { uri: file },
+                        artifactLocation: { uri: sarifUri(file) },
                         replacements: f.fixDetail.edits.map((e) => ({
                           deletedRegion: { charOffset: e.start, charLength: e.end - e.start },
                           insertedContent: { text: e.text },

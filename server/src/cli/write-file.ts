@@ -5,7 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { displayPath } from '../../../common/src/text/sanitize.js';
-import type { Input } from './read-input.js';
+import { randomBytes } from 'node:crypto';
+import { isInside, repositoryOf, type Input } from './read-input.js';
 
 /** Refuses (with a message naming the file) when `file` is now a symbolic link or another file than was read. */
 export function assertSameFile(file: string, read: Input): void {
@@ -36,6 +37,30 @@ export function writeAtomic(file: string, text: string, read: Input): void {
     if (read.mode !== undefined) fs.chmodSync(tmp, read.mode & 0o777);
     assertSameFile(file, read); // the rename replaces whatever is there now: check again, as late as possible
     fs.renameSync(tmp, file);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/**
+ * Writes `text` to `file` (a report, a baseline) without ever writing through a symbolic link: refused when `file`
+ * is a link or not a regular file, or when its folder resolves outside the folder it names inside the repository
+ * (a committed `out -> /etc`); written to a fresh unpredictable name beside it, then renamed over it.
+ */
+export function writeReport(file: string, text: string): void {
+  const name = displayPath(file);
+  const st = fs.lstatSync(file, { throwIfNoEntry: false });
+  if (st?.isSymbolicLink()) throw new Error(`${name}: is a symbolic link; not written through`);
+  if (st && !st.isFile()) throw new Error(`${name}: is not a regular file; not written`);
+  const dir = path.dirname(path.resolve(file));
+  const realDir = fs.realpathSync(dir);
+  const repo = fs.realpathSync(repositoryOf(file));
+  if (isInside(dir, repo) && !isInside(realDir, repo)) throw new Error(`${name}: its folder is a symbolic link out of the repository; not written`);
+  const tmp = path.join(realDir, `.${path.basename(file)}.${randomBytes(8).toString('hex')}.tmp`);
+  try {
+    fs.writeFileSync(tmp, text, { flag: 'wx', mode: 0o644 });
+    fs.renameSync(tmp, path.join(realDir, path.basename(file)));
   } catch (e) {
     fs.rmSync(tmp, { force: true });
     throw e;

@@ -86,19 +86,45 @@ function heredocOf(ins: Run, lines: LineIndex, raw: string): HeredocInfo | null 
   return { contentStart: Math.min(contentStart, lines.text.length), contentEnd, closeLineStart };
 }
 
-/** Substitutes `$X` / `${X}` / `${X:-d}` with known values; unknown ones stay as written. */
+/**
+ * Longest text an expansion may produce. Past it the value is unknown (as an unset variable is): 28 lines of
+ * `ENV En=${En-1}${En-1}` (694 bytes) otherwise double to 256 M characters and gigabytes (issue 27). Real values
+ * (PATH, flags, URLs) stay far below.
+ */
+export const MAX_EXPANDED = 8 * 1024;
+
+const REF = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?([-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g;
+
+/**
+ * Substitutes `$X` / `${X}` / `${X:-d}` with known values; unknown ones stay as written. Undefined when the result
+ * would be longer than `max`; the work is bounded by `max` plus the input, whatever the values.
+ */
+export function expandBounded(value: string, env: { get(name: string): string | undefined }, max = MAX_EXPANDED): string | undefined {
+  if (!value.includes('$')) return value.length > max ? undefined : value;
+  const parts: string[] = [];
+  let length = 0;
+  let last = 0;
+  const re = new RegExp(REF.source, 'g');
+  for (let m = re.exec(value); m; m = re.exec(value)) {
+    const [whole, a, op, def, b] = m;
+    const name = a ?? b ?? '';
+    const v = env.get(name);
+    const sub = op === '-' ? (v !== undefined && v !== '' ? v : (def ?? '')) : op === '+' ? (v !== undefined && v !== '' ? (def ?? '') : '') : (v ?? whole);
+    const lit = value.slice(last, m.index);
+    length += lit.length + sub.length;
+    if (length > max) return undefined;
+    parts.push(lit, sub);
+    last = m.index + whole.length;
+  }
+  const tail = value.slice(last);
+  if (length + tail.length > max) return undefined;
+  parts.push(tail);
+  return parts.join('');
+}
+
+/** As expandBounded; a result over the cap is the value as written (its references unknown). */
 export function expand(value: string, env: { get(name: string): string | undefined }): string {
-  if (!value.includes('$')) return value;
-  return value.replace(
-    /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?([-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g,
-    (m, a?: string, op?: string, def?: string, b?: string) => {
-      const name = a ?? b ?? '';
-      const v = env.get(name);
-      if (op === '-') return v !== undefined && v !== '' ? v : (def ?? '');
-      if (op === '+') return v !== undefined && v !== '' ? (def ?? '') : '';
-      return v ?? m;
-    },
-  );
+  return expandBounded(value, env, Math.max(MAX_EXPANDED, value.length)) ?? value;
 }
 
 export function parseDockerfile(text: string): ReturnType<typeof DockerfileParser.parse> {
@@ -166,6 +192,9 @@ function assemble(text: string, lines: LineIndex, escape: string, raws: readonly
   let env = Env.EMPTY;
   let stage: Stage | null = null;
   let shell = '/bin/sh';
+  /** Characters all ARG/ENV values may expand to together: proportional to the text (each value at most MAX_EXPANDED). */
+  const allowance = 1024 * 1024 + 64 * text.length;
+  let expanded = 0;
 
   for (const raw of raws) {
     const { start, end, node } = raw;
@@ -227,8 +256,12 @@ function assemble(text: string, lines: LineIndex, escape: string, raws: readonly
           if (!stage && keyword === 'ARG') {
             if (value !== undefined) globalArgs.set(name, value);
             else if (!globalArgs.has(name)) globalArgs.set(name, '');
-          } else if (value !== undefined) env.set(name, expand(value, env));
-          else if (keyword === 'ARG' && globalArgs.has(name) && !env.has(name)) env.set(name, globalArgs.get(name) ?? '');
+          } else if (value !== undefined) {
+            // Over the cap, or past the file's whole expansion allowance: unknown, i.e. a reference to itself.
+            const v = expanded < allowance ? expandBounded(value, env, Math.max(MAX_EXPANDED, value.length)) : undefined;
+            expanded += v?.length ?? 0;
+            env.set(name, v ?? `\${${name}}`);
+          } else if (keyword === 'ARG' && globalArgs.has(name) && !env.has(name)) env.set(name, globalArgs.get(name) ?? '');
         }
       });
       ins.env = env;

@@ -2,6 +2,7 @@
  * Engine findings -> LSP diagnostics, and the link to each rule's generated doc. Shared by the server and by the
  * client's provisional diagnostics (client/src/provisional), so both show the same thing: type-only LSP imports.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver/node';
@@ -14,8 +15,13 @@ export const SOURCE = 'dockerfile-slim';
 // DiagnosticSeverity's values (Error 1 … Hint 4), written out so that no LSP library code is bundled.
 const SEVERITY: Record<Severity, DiagnosticSeverity> = { error: 1, warning: 2, info: 3, hint: 4 };
 
-/** docs/rules/ of the installed extension (dist/server.js and dist/extension.js live one folder below the root). */
-const docsDir = path.resolve(__dirname, '..', 'docs', 'rules');
+/**
+ * docs/rules/ of the installed extension: dist/server.js and dist/extension.js live one folder below the root; compiled
+ * to out/server/src/lsp (the tests), four.
+ */
+const docsDir =
+  ['..', '../../../..'].map((up) => path.resolve(__dirname, up, 'docs', 'rules')).find((d) => fs.existsSync(d)) ??
+  path.resolve(__dirname, '..', 'docs', 'rules');
 
 export function docsUrl(rule: string): string {
   return pathToFileURL(path.join(docsDir, `${rule}.md`)).toString();

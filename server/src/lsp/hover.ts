@@ -9,13 +9,9 @@ import { rules } from '../rules/index.js';
 import type { DetailedFinding } from '../kernel/types.js';
 import { focusRange } from './diagnostic-shaping.js';
 import { shortTitle, SHOW_DOCS_COMMAND } from './action-helpers.js';
+import { hoverText } from '../../../common/src/text/markdown.js';
 
 const byId = new Map(rules.map((r) => [r.id, r]));
-
-/** Text from the Dockerfile or an index, safe inside hover markdown that may hold HTML: no tags, no markdown links. */
-export function hoverText(s: string): string {
-  return s.replace(/[<>&[\]]/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 /**
  * One finding, compact (VS Code shows the message above it and "Quick Fix…" below it, so everything fits without

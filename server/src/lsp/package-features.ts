@@ -19,6 +19,7 @@ import { resolveInstall } from '../../../common/src/package-index/resolve.js';
 import { defaultIndexDir, IndexStore } from '../../../common/src/package-index/store.js';
 import type { PackageIndex, PackageLookup } from '../../../common/src/package-index/types.js';
 import { ESTIMATES_REQUEST, INDEXES_CHANGED, PACKAGE_INDEX_DIR_NOTIFICATION, type EstimatesResult, type WireEstimate } from '../../../common/src/protocol.js';
+import { hoverCode, hoverText } from '../../../common/src/text/markdown.js';
 
 export { ESTIMATES_REQUEST, INDEXES_CHANGED, type EstimatesResult, type WireEstimate };
 
@@ -142,7 +143,7 @@ export class PackageKnowledge implements PackageLookup {
       const reason = noEstimateReason(image);
       const base = releaseOfImage(image);
       const value = reason
-        ? `No package index for ${reason}: no size estimate for this RUN.`
+        ? `No package index for ${hoverText(reason)}: no size estimate for this RUN.`
         : base && !this.lookup(base) && this.indexes.get(base.release) === null // null: looked on disk, none cached
           ? `No package index for ${base.distro}:${base.codename} yet: size estimates appear once it is downloaded (setting \`dockerfileSlim.packages.fetch\`).`
           : undefined;
@@ -165,11 +166,11 @@ export class PackageKnowledge implements PackageLookup {
     const kept = new Set(without.added.map((p) => p.name));
     const recs = withRec.added.filter((p) => !kept.has(p.name));
     const head = installed.has(name)
-      ? `**${name}** (${base.release}): ${formatBytes(info.installedBytes)} installed · already in the base image`
-      : `**${name}** (${base.release}): ${formatBytes(info.installedBytes)} installed · ≈${formatBytes(without.bytes)} with its dependencies`;
+      ? `**${hoverText(name)}** (${hoverText(base.release)}): ${formatBytes(info.installedBytes)} installed · already in the base image`
+      : `**${hoverText(name)}** (${hoverText(base.release)}): ${formatBytes(info.installedBytes)} installed · ≈${formatBytes(without.bytes)} with its dependencies`;
     const more = [
       installed.has(name)
-        ? `Already in the \`${stage?.imageExpanded}\` base image.`
+        ? `Already in the ${hoverCode(stage?.imageExpanded ?? '')} base image.`
         : `With its dependencies: ≈${formatBytes(without.bytes)} (${without.added.length} packages on top of the base image).`,
     ];
     if (recs.length) more.push('', `Recommends add ≈${formatBytes(withRec.bytes - without.bytes)} (${recs.length} packages: ${names(recs)}).`);
@@ -187,7 +188,7 @@ function names(list: ReadonlyArray<{ name: string; bytes: number }>, max = 6): s
   return (
     list
       .slice(0, max)
-      .map((p) => `${p.name} ${formatBytes(p.bytes)}`)
+      .map((p) => `${hoverText(p.name)} ${formatBytes(p.bytes)}`) // names from the index: escaped
       .join(', ') + (list.length > max ? ', …' : '')
   );
 }
@@ -195,7 +196,7 @@ function names(list: ReadonlyArray<{ name: string; bytes: number }>, max = 6): s
 /** One line of numbers; the rest folded behind "more" (the hover must fit without scrolling). */
 function runHover(model: Model, run: RunEstimate, packages: PackageLookup): string {
   const notes = estimateQualifiers(run);
-  const head = `**Estimate before a build** (${[run.release, ...notes].join('; ')}): ≈${formatBytes(run.bytes)} · ${packagesWord(run.packages)}`;
+  const head = `**Estimate before a build** (${hoverText([run.release, ...notes].join('; '))}): ≈${formatBytes(run.bytes)} · ${packagesWord(run.packages)}`;
   // DS004's figure and words: the same saving, keeping the same packages, as its message and fix title.
   const flag = run.installs.some((i) => i.recommends) ? flagSavingsText(model, run, { packages }) : '';
   const more = [`Biggest: ${names(run.added)}`];

@@ -16,7 +16,7 @@ import { codeActions, FIX_ALL_KIND, OPTIMIZE_UNSAFE_KIND, type ClientAbilities, 
 import { UNSAFE_QUICKFIX_KIND } from './action-helpers.js';
 import { editorDiagnostics } from './diagnostics.js';
 import { hoverAt } from './hover.js';
-import { LintPool, WORKER_THRESHOLD } from '../runner/lint-pool.js';
+import { LintPool } from '../runner/lint-pool.js';
 import { listenForMeasuredSizes, withMeasuredSavings } from './measured-savings.js';
 import { defaults, normalise, type Settings } from './settings.js';
 import type { DetailedFinding, LintOptions } from '../kernel/types.js';
@@ -180,7 +180,7 @@ connection.onCodeAction(async (params, token) => {
   let findings = cached && cached.version === doc.version ? cached.findings : null;
   if (!findings) {
     // A big document still being linted in its worker: answer now with what needs no findings, rather than wait.
-    const outcome = doc.getText().length >= WORKER_THRESHOLD ? null : await linter.lint(doc.uri, doc.version, doc.getText(), options);
+    const outcome = linter.budgeted(doc.uri, doc.getText()) ? null : await linter.lint(doc.uri, doc.version, doc.getText(), options);
     findings = outcome?.kind === 'done' ? withMeasuredSavings(doc.uri, doc.getText(), outcome.findings) : [];
   }
   if (token.isCancellationRequested || documents.get(doc.uri)?.version !== doc.version) return [];
@@ -194,7 +194,7 @@ connection.onCodeAction(async (params, token) => {
  */
 async function bigDocFixer(doc: TextDocument, only: string[] | undefined, options: LintOptions): Promise<Fixer | undefined> {
   const text = doc.getText();
-  if (text.length < WORKER_THRESHOLD) return undefined;
+  if (!linter.budgeted(doc.uri, text)) return undefined;
   const wants = (kind: string): boolean => !!only?.some((o) => kind === o || kind.startsWith(`${o}.`));
   // One group of edits per fix, so Optimize's preview still lists one entry per fix (not one 2-MB edit).
   const safe = wants(FIX_ALL_KIND) ? await linter.groups(doc.uri, text, options) : null;

@@ -12,6 +12,7 @@ import { fixGroups, type GroupedFix } from '../engine/fix-groups.js';
 import type { DetailedFinding, FixOptions, FixResult, LintOptions } from '../kernel/types.js';
 import { IncrementalLinter } from './incremental.js';
 import type { WorkerReply, WorkerRequest } from './lint-worker.js';
+import { needsBudget } from './costly-shape.js';
 
 export type LintOutcome = { kind: 'done'; findings: DetailedFinding[] } | { kind: 'stale' } | { kind: 'too-expensive'; reason: string };
 
@@ -25,6 +26,8 @@ export interface Budget {
 export const DEFAULT_BUDGET: Budget = { timeMs: 20_000, heapMb: 1024 };
 /** Documents with at least this many characters are linted in a worker (about 1,500 lines). */
 export const WORKER_THRESHOLD = 64 * 1024;
+/** A main-thread lint slower than this sends the document's later lints to a worker. */
+export const SLOW_INLINE_MS = 500;
 
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 
@@ -87,6 +90,8 @@ function withoutPackages<T extends LintOptions>(options: T): T {
 
 export class LintPool {
   private readonly inline = new IncrementalLinter();
+  /** Documents whose main-thread lint once took longer than SLOW_INLINE_MS. */
+  private readonly slow = new Set<string>();
   private readonly workers = new Map<string, DocWorker>();
   /** The newest version asked for, per document. */
   private readonly latest = new Map<string, number>();
@@ -116,9 +121,14 @@ export class LintPool {
 
   private async lintOnce(uri: string, version: number, text: string, options: LintOptions): Promise<LintOutcome> {
     this.latest.set(uri, version);
-    if (text.length < this.threshold && !this.workers.has(uri)) return { kind: 'done', findings: this.inline.lint(uri, text, options) };
-    if (text.length < this.threshold) this.drop(uri); // shrank below the threshold: back to the main thread
-    if (text.length < this.threshold) return { kind: 'done', findings: this.inline.lint(uri, text, options) };
+    if (!this.budgeted(uri, text)) {
+      if (this.workers.has(uri)) this.drop(uri); // shrank below the threshold: back to the main thread
+      const started = performance.now();
+      const findings = this.inline.lint(uri, text, options);
+      // Slower than a main-thread lint may be: this document's next lints run with a budget, in a worker.
+      if (performance.now() - started > SLOW_INLINE_MS) this.slow.add(uri);
+      return { kind: 'done', findings };
+    }
     this.inline.forget(uri);
     // One lint in flight per document; while it runs, only the newest waiting request is kept.
     while (this.inFlight.has(uri)) {
@@ -143,7 +153,7 @@ export class LintPool {
 
   /** As fix, with the reason when the worker failed or went over its budget. */
   async fixOutcome(uri: string, text: string, options: FixOptions): Promise<{ kind: 'done'; result: FixResult } | { kind: 'too-expensive'; reason: string }> {
-    if (text.length < this.threshold) return { kind: 'done', result: fix(text, options) };
+    if (!this.budgeted(uri, text)) return { kind: 'done', result: fix(text, options) };
     const r = await this.workerFor(uri).request({ kind: 'fix', text, options: withoutPackages(options), packageDir: this.packageDir });
     if ('fixed' in r) return { kind: 'done', result: r.fixed };
     return { kind: 'too-expensive', reason: 'error' in r ? r.error : 'no result' };
@@ -151,14 +161,20 @@ export class LintPool {
 
   /** Whole-document fixes as one group of edits per fix (Optimize's preview entries): in the document's worker when it is big. */
   async groups(uri: string, text: string, options: FixOptions): Promise<GroupedFix | null> {
-    if (text.length < this.threshold) return fixGroups(text, options);
+    if (!this.budgeted(uri, text)) return fixGroups(text, options);
     const r = await this.workerFor(uri).request({ kind: 'groups', text, options: withoutPackages(options), packageDir: this.packageDir });
     return 'groups' in r ? r.groups : null;
+  }
+
+  /** Whether `text` of `uri` runs in a worker, under the budget: big, a costly shape, or slow once already. */
+  budgeted(uri: string, text: string): boolean {
+    return this.slow.has(uri) || needsBudget(text, this.threshold);
   }
 
   /** The document closed: its worker (and heap) goes. */
   forget(uri: string): void {
     this.latest.delete(uri);
+    this.slow.delete(uri);
     this.inline.forget(uri);
     this.drop(uri);
   }

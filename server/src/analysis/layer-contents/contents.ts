@@ -37,16 +37,25 @@ export function joinPath(cwd: string, p: string): string {
 }
 
 /** The stage and its FROM ancestors, nearest first. */
-export function stageChain(stage: Stage | null): Stage[] {
+export function stageChain(stage: Stage | null, max = Infinity): Stage[] {
   const out: Stage[] = [];
-  for (let s = stage; s && !out.includes(s); s = s.parent) out.push(s);
+  // A set, not out.includes: a chain of n stages cost n² per call (issue 27). Parents are earlier stages, so no
+  // cycle is expected; the set only guards against one.
+  const seen = new Set<Stage>();
+  for (let s = stage; s && !seen.has(s) && out.length < max; s = s.parent) {
+    seen.add(s);
+    out.push(s);
+  }
   return out;
 }
 
 /** Does `later` run on top of `instr`'s layer: after it, in its stage or a stage built FROM it, with the same ONBUILD-ness? */
 export function buildsOn(later: Instr, instr: Instr): boolean {
   if (later.start <= instr.start || later.onbuild !== instr.onbuild) return false;
-  return instr.stage ? stageChain(later.stage).includes(instr.stage) : later.stage === null;
+  if (!instr.stage) return later.stage === null;
+  // Up the FROM chain without building it (parents are earlier stages: index strictly decreases).
+  for (let s = later.stage; s; s = s.parent && s.parent.index < s.index ? s.parent : null) if (s === instr.stage) return true;
+  return false;
 }
 
 /** The RUNs that build on `instr`'s layer, in file order (searched from `instr` on, not from the top). */

@@ -72,7 +72,9 @@ for (const { name, settings } of SETTINGS) {
     let compared = 0;
     const ds012 = { with: 0, without: 0 };
     try {
-      await c.initialize(true, { workspaceFolders: [{ uri: folderUri, name: 'ws' }] });
+      // No package index on either side: the provisional linter never reads one, and a cache left on this machine by
+      // another run must not make the server's DS004/DS014 messages differ.
+      await c.initialize(true, { workspaceFolders: [{ uri: folderUri, name: 'ws' }], initializationOptions: { packageIndexDir: path.join(root, 'no-index') } });
       for (const [i, t] of texts.entries()) {
         const uri = pathToFileURL(path.join(root, i % 2 ? 'with' : 'without', `${i}.Dockerfile`)).toString();
         const v = ++version;

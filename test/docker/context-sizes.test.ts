@@ -17,7 +17,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fix, lintDetailed } from '../../server/src/engine/index.js';
 import { ContextMeter, factsOf } from '../../common/src/build-context/index.js';
-import { contextCopies } from '../../server/src/cli/context-facts.js';
+import { contextCopies } from '../../server/src/analysis/context-copies.js';
 
 const DOCKER = '/usr/bin/docker';
 const TAG = `context-image-sizes-${process.pid}`;

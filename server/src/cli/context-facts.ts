@@ -4,23 +4,13 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { buildModel } from '../kernel/model.js';
-import { copySources } from '../../../common/src/build-context/copy-sources.js';
-import { ContextMeter, factsOf, type ContextSummary, type CopyInput } from '../../../common/src/build-context/index.js';
+import { contextCopies } from '../analysis/context-copies.js';
+import { ContextMeter, factsOf, type ContextSummary } from '../../../common/src/build-context/index.js';
 import type { ContextFacts } from '../../../common/src/build-context/types.js';
 
 const meter = new ContextMeter();
 
-/** The COPY/ADD lines of a Dockerfile that read the build context, with their sources. */
-export function contextCopies(text: string): CopyInput[] {
-  const out: CopyInput[] = [];
-  for (const i of buildModel(text).instrs) {
-    if ((i.keyword !== 'COPY' && i.keyword !== 'ADD') || i.onbuild) continue;
-    const sources = copySources(i.args);
-    if (sources && sources.length) out.push({ line: i.line + 1, sources });
-  }
-  return out;
-}
+export { contextCopies };
 
 /** What the context sends per COPY/ADD of `text`; undefined when `dir` is not a folder. */
 export function measureContext(dir: string, file: string, text: string): ContextSummary | undefined {

@@ -172,6 +172,25 @@ export class IgnoreMatcher {
   }
 
   /**
+   * The per-pattern "matches a parent folder" state for entries inside `dir`, from the state of `dir`'s own folder
+   * (`parent`; undefined at the root): BuildKit's MatchesUsingParentResults, so each path is matched once per pattern.
+   */
+  stateBelow(parent: readonly boolean[] | undefined, dir: string): boolean[] {
+    return this.patterns.map((p, i) => (parent?.[i] ?? false) || p.match(dir));
+  }
+
+  /** `ignores(path)` given the state of its folder (`stateBelow`); the same answer, without re-matching parents. */
+  ignoresWith(path: string, state: readonly boolean[] | undefined): boolean {
+    let matched = false;
+    for (let i = 0; i < this.patterns.length; i++) {
+      const p = this.patterns[i] as Pattern;
+      if (p.exclusion !== matched) continue;
+      if ((state?.[i] ?? false) || p.match(path)) matched = !p.exclusion;
+    }
+    return matched;
+  }
+
+  /**
    * Could an exclusion (`!`) pattern bring back something below the ignored folder `dir`? When not, the walk skips
    * the folder as BuildKit's file walker does; when unsure, it walks in and asks about every file.
    */

@@ -36,7 +36,7 @@ export class ContextMeter {
       this.matchers.set(text, matcher);
     }
     const ignoreFile = ignore ? relativeOrAbsolute(root, ignore.file) : '';
-    const scan = this.walker.scan(root, matcher, ignoreFile, budget);
+    const scan = this.walker.scanCached(root, matcher, ignoreFile, budget);
     const key = JSON.stringify([text, ignoreFile, copies, scan.complete]);
     const memo = this.memo.get(root);
     if (memo && memo.key === key && memo.generation === this.walker.generation && scan.complete) {

@@ -84,25 +84,31 @@ export class ContextWalker {
   invalidate(absPath: string): void {
     if (this.listings.delete(absPath)) this.generation++;
     if (this.listings.delete(path.dirname(absPath))) this.generation++;
+    else this.generation++; // a changed file in a folder never listed (or already dropped): scan again to be sure
   }
 
   clear(): void {
     this.listings.clear();
+    this.lastScan.clear();
+    this.generation++;
   }
 
   get cachedFolders(): number {
     return this.listings.size;
   }
 
+  /** The last complete scan per root and matcher: returned as is when no folder changed since. */
+  private readonly lastScan = new Map<string, { matcher: IgnoreMatcher; ignoreFile: string; generation: number; scan: ContextScan }>();
+
   scan(root: string, matcher: IgnoreMatcher, ignoreFile: string, budget: WalkBudget = DEFAULT_BUDGET): ContextScan {
     const t0 = performance.now();
     const scan: ContextScan = { root, ignoreFile, files: [], sizes: [], worktrees: [], privateKeys: [], folders: 0, complete: true, ms: 0, cachedFolders: 0 };
     let listed = 0;
     let read = 0;
-    const stack: string[] = [''];
+    const stack: Array<{ rel: string; state: boolean[] | undefined }> = [{ rel: '', state: undefined }];
     const seen = new Set<string>();
     while (stack.length) {
-      const rel = stack.pop() as string;
+      const { rel, state } = stack.pop() as { rel: string; state: boolean[] | undefined };
       if (performance.now() - t0 > budget.maxMs) {
         scan.complete = false;
         scan.reason = `it took more than ${budget.maxMs / 1000} s`;
@@ -114,15 +120,20 @@ export class ContextWalker {
       if (seen.has(abs)) continue;
       seen.add(abs);
       scan.folders++;
+      listed += listing.entries.length;
+      if (listed > budget.maxFiles) {
+        scan.complete = false;
+        scan.reason = `it holds more than ${budget.maxFiles.toLocaleString('en-US')} entries`;
+        break;
+      }
       for (const e of listing.entries) {
         const p = rel ? `${rel}/${e.name}` : e.name;
-        listed++;
         if (e.type === 'd') {
-          if (!matcher.ignores(p) || matcher.mayIncludeBelow(p)) stack.push(p);
+          if (!matcher.ignoresWith(p, state) || matcher.mayIncludeBelow(p)) stack.push({ rel: p, state: matcher.stateBelow(state, p) });
           continue;
         }
         if (e.worktree && rel) scan.worktrees.push(rel);
-        if (e.type === 'o' || matcher.ignores(p)) continue;
+        if (e.type === 'o' || matcher.ignoresWith(p, state)) continue;
         scan.files.push(p);
         scan.sizes.push(e.size);
         if (e.key) {
@@ -130,14 +141,46 @@ export class ContextWalker {
           read += Math.min(e.size, 4096);
         }
       }
-      if (listed > budget.maxFiles) {
-        scan.complete = false;
-        scan.reason = `it holds more than ${budget.maxFiles.toLocaleString('en-US')} entries`;
-        break;
-      }
     }
     scan.ms = performance.now() - t0;
     return scan;
+  }
+
+  /**
+   * `scan`, but when every folder's mtime is what it was at the last complete scan of `root` with the same ignore
+   * patterns, that scan is returned without matching a single path again: a repeat costs one lstat per folder.
+   */
+  scanCached(root: string, matcher: IgnoreMatcher, ignoreFile: string, budget: WalkBudget = DEFAULT_BUDGET): ContextScan {
+    const t0 = performance.now();
+    const last = this.lastScan.get(root);
+    if (last && last.matcher === matcher && last.ignoreFile === ignoreFile && last.generation === this.generation && this.unchanged(root, budget, t0)) {
+      return { ...last.scan, ms: performance.now() - t0, cachedFolders: last.scan.folders };
+    }
+    const scan = this.scan(root, matcher, ignoreFile, budget);
+    if (scan.complete) this.lastScan.set(root, { matcher, ignoreFile, generation: this.generation, scan });
+    else this.lastScan.delete(root);
+    return scan;
+  }
+
+  /** Do the cached folders under `root` all still have their mtimes (and no folder was added or removed)? */
+  private unchanged(root: string, budget: WalkBudget, t0: number): boolean {
+    for (const [abs, l] of this.listings) {
+      if (abs !== root && !abs.startsWith(root + path.sep)) continue;
+      if (performance.now() - t0 > budget.maxMs) return false;
+      try {
+        const st = fs.lstatSync(abs);
+        if (!st.isDirectory() || st.mtimeMs !== l.mtimeMs || st.ino !== l.ino) {
+          this.listings.delete(abs);
+          this.generation++;
+          return false;
+        }
+      } catch {
+        this.listings.delete(abs);
+        this.generation++;
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A folder's entries, from the cache when its mtime (and inode) did not change. */

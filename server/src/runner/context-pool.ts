@@ -8,7 +8,7 @@ import type { ContextSummary, CopyInput, WalkBudget } from '../../../common/src/
 import type { ContextWorkerReply, ContextWorkerRequest } from './context-worker.js';
 
 /** The editor's budget: past it the walk stops and the figures say "or more". */
-export const EDITOR_BUDGET: WalkBudget = { maxFiles: 250_000, maxMs: 8_000, maxReadBytes: 2 << 20 };
+export const EDITOR_BUDGET: WalkBudget = { maxFiles: 250_000, maxMs: 15_000, maxReadBytes: 2 << 20 };
 
 export class ContextPool {
   private worker: Worker | undefined;

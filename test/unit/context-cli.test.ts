@@ -47,3 +47,27 @@ test('fix --context adds the pattern at the end of the existing .dockerignore; t
   const again = await run(['lint', '--context', dir, path.join(dir, 'Dockerfile')]);
   assert.doesNotMatch(again.out, /DS017/);
 });
+
+test('estimate --context adds a base row (no figure, and why) and a context row per final-stage COPY, keeping package rows', async () => {
+  const dir = context('*.log\n');
+  const idx = fs.mkdtempSync(path.join(os.tmpdir(), 'ctx-idx-'));
+  fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM local/busybox:latest AS b\nCOPY app.sh /x\nFROM b\nWORKDIR /app\nCOPY . .\n');
+  const r = await run(['estimate', '--format', 'json', '--offline', '--no-docker', '--index-dir', idx, '--context', dir, path.join(dir, 'Dockerfile')]);
+  assert.equal(r.code, 0, r.out);
+  const rows = JSON.parse(r.out.slice(r.out.indexOf('['))) as Array<Record<string, unknown>>;
+  const base = rows.find((x) => x.kind === 'base');
+  assert.equal(base?.line, 3);
+  assert.equal(base?.image, 'local/busybox:latest', 'the final stage starts from stage b, which starts from busybox');
+  assert.equal(base?.bytes, null);
+  assert.match(String(base?.reason), /not a Debian\/Ubuntu base/);
+  const ctx = rows.filter((x) => x.kind === 'context');
+  assert.deepEqual(
+    ctx.map((x) => x.line),
+    [2, 5],
+    'the final stage and the stage it is built FROM ship; both COPYs read the context',
+  );
+  assert.ok(Number(ctx[1]?.bytes) > 2_500_000);
+  const text = await run(['estimate', '--offline', '--no-docker', '--index-dir', idx, '--context', dir, path.join(dir, 'Dockerfile')]);
+  assert.match(text.out, /:3: base local\/busybox:latest: no figure \(not in the local Docker/);
+  assert.match(text.out, /:5: ≈2\.5 MB from the build context \(\d+ files; biggest \.git 2\.5 MB\)/);
+});

@@ -71,8 +71,9 @@ export async function baseRow(
   const rel = releaseOfImage(base.image);
   if (!rel) return { ...row, bytes: null, source: 'none', reason: 'not in the local Docker, and not a Debian/Ubuntu base the package index knows' };
   const index = cached(rel);
-  if (!index)
+  if (!index) {
     return { ...row, bytes: null, source: 'none', release: rel.release, reason: `not in the local Docker, and the ${rel.release} package index is not cached` };
+  }
   const set = baseSet(index, rel.flavour);
   let bytes = 0;
   for (const n of set) bytes += index.get(n)?.installedBytes ?? 0;
@@ -132,10 +133,11 @@ export async function imageRows(input: ImageRowsInput, out: (s: string) => void)
         `${input.file}:${base.line}: ${base.bytes === null ? `base ${base.image}: no figure (${base.reason})` : `base ${base.image} ≈${mb(base.bytes)} (${how})`}`,
       );
     }
-    for (const c of ctx)
+    for (const c of ctx) {
       out(
         `${input.file}:${c.line}: ≈${mb(c.bytes)}${c.complete ? '' : '+'} from the build context (${c.files} files${c.top[0] ? `; biggest ${c.top[0].path} ${mb(c.top[0].bytes)}` : ''})`,
       );
+    }
     const counted = new Set([...input.packageRows.map((r) => r.line), ...ctx.map((c) => c.line)]);
     const missing = unestimatedLines(input.model, counted);
     if (base && base.bytes !== null) {

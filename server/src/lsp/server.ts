@@ -239,11 +239,7 @@ connection.onHover((params) => {
   const sizes = contextSizes?.hover(doc, params.position) ?? null;
   const parts = [finding, pkg, sizes].filter((h): h is Hover => h !== null);
   if (parts.length <= 1) return parts[0] ?? null;
-  return { contents: { kind: 'markdown', value: parts.map(markdownOf).join('
-
----
-
-') }, ...(pkg?.range ? { range: pkg.range } : {}) };
+  return { contents: { kind: 'markdown', value: parts.map(markdownOf).join('\n\n---\n\n') }, ...(pkg?.range ? { range: pkg.range } : {}) };
 });
 
 documents.listen(connection);

@@ -5,6 +5,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { lspActions, optimize, type OptimizeArgs } from './optimize-command.js';
 import { registerLayerFeatures } from './layer-lens.js';
 import { registerEstimateFeatures } from './estimate-lens.js';
+import { registerContextLens } from './context-lens.js';
 import { registerEditorCommands } from './editor-commands.js';
 import { startClient, takeEarlyClient, timings } from './server-start.js';
 import { PACKAGE_INDEX_DIR_NOTIFICATION } from '../../common/src/protocol.js';
@@ -32,6 +33,7 @@ export function activate(context: vscode.ExtensionContext): { ready: Promise<voi
   );
   registerLayerFeatures(context, (method, params) => client?.sendNotification(method, params), settled);
   registerEstimateFeatures(context, c, settled);
+  registerContextLens(context, c, settled);
   registerEditorCommands(context, c, ready, settled);
   timings.activateEnd = performance.now();
   return { ready, timings };

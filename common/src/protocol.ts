@@ -70,3 +70,28 @@ export interface EstimatesResult {
   /** Canonical images (`debian:bookworm`) whose index is not cached: the client may fetch them. */
   missing: string[];
 }
+
+/** Client → server request `{ uri }`: what each COPY/ADD of the document sends from the build context (null: unknown). */
+export const CONTEXT_SIZES_REQUEST = 'dockerfileSlim/contextSizes';
+/** Client → server notification `{ paths }`: files changed on disk (absolute paths); context sizes are measured again. */
+export const CONTEXT_CHANGED_NOTIFICATION = 'dockerfileSlim/contextChanged';
+
+/** The answer to CONTEXT_SIZES_REQUEST (common/src/build-context's ContextSummary). */
+export interface ContextSizesResult {
+  root: string;
+  ignoreFile: string;
+  bytes: number;
+  files: number;
+  complete: boolean;
+  reason?: string;
+  ms: number;
+  copies: Array<{
+    line: number;
+    bytes: number;
+    files: number;
+    top: Array<{ path: string; bytes: number }>;
+    leaks: Array<{ kind: string; path: string; bytes: number }>;
+    unknown: string[];
+  }>;
+  leaks: Array<{ kind: string; path: string; pattern: string; bytes: number; files: number; paths: string[] }>;
+}

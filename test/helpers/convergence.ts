@@ -53,7 +53,12 @@ export function checkConvergence(text: string, options: FixOptions): Convergence
   const once = fix(text, options);
   const twice = fix(once.text, options);
   if (twice.text !== once.text) problems.push(`fix is not idempotent${tag} (applied ${once.applied.join(',')} then ${twice.applied.join(',')})`);
-  const after = { ...options, dockerignoreExists: options.dockerignoreExists || once.createFiles.length > 0 || undefined };
+  // A created or extended ignore file changes the context: the caller's measured facts no longer hold.
+  const after = {
+    ...options,
+    dockerignoreExists: options.dockerignoreExists || once.createFiles.length > 0 || undefined,
+    ...(once.createFiles.length ? { context: undefined } : {}),
+  };
   const left = lintDetailed(once.text, after).filter((f) => autoFixable(f, { unsafe: options.unsafe }));
   if (left.length) problems.push(`fixable left${tag}: ${left.map((f) => `${f.rule}@${f.line}`).join(' ')}`);
   for (const c of commentLines(text)) if (!once.text.includes(c)) problems.push(`fix lost the comment ${JSON.stringify(c)}${tag}`);

@@ -1,4 +1,5 @@
 /** The rule registry's invariants, and generated docs / settings schema kept in sync with it. */
+import type { ContextFacts } from '../../common/src/build-context/types.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -51,6 +52,12 @@ test("each rule's `fixable` claim holds on its fixture", () => {
   assert.deepEqual(problems, []);
 });
 
+const SHIPS_GIT: ContextFacts = {
+  ignoreFile: '.dockerignore',
+  complete: true,
+  leaks: [{ kind: 'git', path: '.git', pattern: '.git', bytes: 50e6, files: 400, paths: ['.git'] }],
+};
+
 /** Docs examples may be snippets of one stage: lint them as a file with a base image when they have none. */
 function asFile(snippet: string): string {
   return /^\s*FROM\s/im.test(snippet) ? snippet : `FROM alpine:3.20\n${snippet}`;
@@ -60,9 +67,12 @@ test('docs.bad fires the rule and docs.good is clean of it', () => {
   const problems: string[] = [];
   for (const r of rules) {
     // DS012 is about the build context: its bad example has no .dockerignore, its good one has.
-    const bad = lintDetailed(asFile(r.docs.bad), { dockerignoreExists: false }).filter((f) => f.rule === r.id);
+    // DS017 reads a measured context: its bad example's context ships .git; its good one is the fixed .dockerignore (no leak).
+    const bad = lintDetailed(asFile(r.docs.bad), { dockerignoreExists: r.id === 'DS017', context: r.id === 'DS017' ? SHIPS_GIT : undefined }).filter(
+      (f) => f.rule === r.id,
+    );
     if (bad.length === 0) problems.push(`${r.id} docs.bad does not fire ${r.id}`);
-    const good = lintDetailed(asFile(r.docs.good), { dockerignoreExists: r.id === 'DS012' }).filter((f) => f.rule === r.id);
+    const good = lintDetailed(asFile(r.docs.good), { dockerignoreExists: r.id === 'DS012' || r.id === 'DS017' }).filter((f) => f.rule === r.id);
     for (const f of good) problems.push(`${r.id} docs.good fires ${r.id} at line ${f.line}: ${f.message}`);
   }
   assert.deepEqual(problems, []);

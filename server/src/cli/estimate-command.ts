@@ -11,6 +11,11 @@ import { estimateQualifiers, flagSavingsText } from '../analysis/package-manager
 import { packagesWord } from '../analysis/package-managers/size-data.js';
 import { releaseOfImage, type BaseRelease } from '../../../common/src/package-index/release.js';
 import { defaultIndexDir, IndexStore } from '../../../common/src/package-index/store.js';
+import { imageRows } from './estimate-image.js';
+import { measureContext } from './context-facts.js';
+
+/** `docker image inspect` of the base only (never a pull, never a build), 5 s at most. */
+const DOCKER = { dockerPath: process.env.DOCKERFILE_SLIM_DOCKER ?? 'docker', timeoutMs: 5000 };
 
 class EstimateUsage extends Error {}
 
@@ -20,6 +25,9 @@ interface EstimateArgs {
   offline: boolean;
   mirrors: { debian?: string; ubuntu?: string };
   files: string[];
+  /** Build context to measure (context rows); `docker: false` skips the local-image lookup of the base. */
+  context?: string;
+  docker: boolean;
 }
 
 function parse(argv: string[]): EstimateArgs {
@@ -29,11 +37,20 @@ function parse(argv: string[]): EstimateArgs {
     offline: false,
     mirrors: { debian: process.env.DOCKERFILE_SLIM_DEBIAN_MIRROR, ubuntu: process.env.DOCKERFILE_SLIM_UBUNTU_MIRROR },
     files: [],
+    docker: true,
   };
   // The CLI's strict parser: `--` ends the options, `--offline=x` is an error, unknown options too.
   let parsed;
   try {
-    parsed = parseFlags(argv, { '--format': 'value', '--index-dir': 'value', '--offline': 'boolean', '--mirror-debian': 'value', '--mirror-ubuntu': 'value' });
+    parsed = parseFlags(argv, {
+      '--format': 'value',
+      '--index-dir': 'value',
+      '--offline': 'boolean',
+      '--mirror-debian': 'value',
+      '--mirror-ubuntu': 'value',
+      '--context': 'value',
+      '--no-docker': 'boolean',
+    });
   } catch (e) {
     throw new EstimateUsage((e as Error).message);
   }
@@ -47,11 +64,13 @@ function parse(argv: string[]): EstimateArgs {
   if (f.has('--offline')) a.offline = true;
   if (typeof f.get('--mirror-debian') === 'string') a.mirrors.debian = f.get('--mirror-debian') as string;
   if (typeof f.get('--mirror-ubuntu') === 'string') a.mirrors.ubuntu = f.get('--mirror-ubuntu') as string;
+  if (typeof f.get('--context') === 'string') a.context = f.get('--context') as string;
+  if (f.has('--no-docker')) a.docker = false;
   a.files.push(...parsed.operands);
   return a;
 }
 
-export const ESTIMATE_USAGE = `  dockerfile-slim estimate [--format text|json] [--index-dir DIR] [--offline] FILE...`;
+export const ESTIMATE_USAGE = `  dockerfile-slim estimate [--format text|json] [--index-dir DIR] [--offline] [--context DIR] [--no-docker] FILE...`;
 
 type Out = (s: string) => void;
 
@@ -113,6 +132,15 @@ export async function estimateCommand(argv: string[], readInput: (file: string) 
         out(`${file}:${r.line}: ≈${formatBytes(r.bytes)} · ${packagesWord(r.packages)} (${[r.release, ...notes].join('; ')})${rec}`);
       }
     }
+    // The whole image (issue 24): base and build-context rows, in estimate-image.ts.
+    const context = args.context ? measureContext(args.context, file, text) : undefined;
+    const packageRows = runs.filter((x) => x.final);
+    rows.push(
+      ...(await imageRows(
+        { file, text, model, packageRows, cached: (b) => store.cached(b), docker: args.docker ? DOCKER : undefined, context, format: args.format },
+        out,
+      )),
+    );
   }
   if (args.format === 'json') out(JSON.stringify(rows, null, 2));
   return status;

@@ -2,6 +2,7 @@
  * `dockerfile-slim`: the engine for CI. Exit codes (the contract in docs/contract.md):
  * lint: 0 = no finding at warning or above, 1 = findings, 2 = usage or I/O error.
  */
+import { contextFacts } from './context-facts.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { displayPath, jsonText, oneLine, safeLine, safeLines, terminalText } from '../../../common/src/text/sanitize.js';
@@ -25,7 +26,7 @@ ${ESTIMATE_USAGE}
 ${LAYERS_USAGE}
 Options:
   --format      output of lint (default text)
-  --context     build context directory, to look for .dockerignore (default: the file's folder)
+  --context     build context directory: its .dockerignore, and (walked) what each COPY ships (DS017)
   --unsafe      also apply unsafe fixes (multi-stage conversion, base image swaps)
   --stdout      print the fixed text instead of writing the file (needs exactly one FILE)
   --            ends the options: every later argument is a FILE
@@ -46,7 +47,7 @@ async function lintCommand(args: Args, out: (s: string) => void, err: (s: string
   for (const file of args.files) {
     try {
       const { text } = readInput(file);
-      const r = await engine.lint(file, text, { ...optionsFor(file, args.context), packages });
+      const r = await engine.lint(file, text, { ...optionsFor(file, args.context), ...contextFacts(args.context, file, text), packages });
       if (r.kind === 'done') for (const f of r.value) all.push({ file, f });
       else {
         err(`dockerfile-slim: ${oneLine(tooExpensiveMessage(displayPath(file), r.reason))}`);
@@ -103,7 +104,7 @@ async function fixCommand(args: Args, out: (s: string) => void, err: (s: string)
     try {
       const input = readInput(file);
       const { text } = input;
-      const r = await engine.fix(file, text, { ...optionsFor(file, args.context), unsafe: args.unsafe, packages });
+      const r = await engine.fix(file, text, { ...optionsFor(file, args.context), ...contextFacts(args.context, file, text), unsafe: args.unsafe, packages });
       if (r.kind === 'too-expensive') {
         err(`dockerfile-slim: ${oneLine(tooExpensiveMessage(displayPath(file), r.reason))}`);
         status = 2;
@@ -119,6 +120,12 @@ async function fixCommand(args: Args, out: (s: string) => void, err: (s: string)
       for (const c of result.createFiles) {
         const target = path.join(args.context ?? path.dirname(file), c.path);
         try {
+          if (c.append && fs.existsSync(target)) {
+            const before = fs.readFileSync(target, 'utf8');
+            fs.appendFileSync(target, `${before === '' || before.endsWith('\n') ? '' : '\n'}${c.content}`);
+            out(`${displayPath(target)}: added to`);
+            continue;
+          }
           fs.writeFileSync(target, c.content, { flag: 'wx' }); // never overwrite
           out(`${displayPath(target)}: created`);
         } catch {

@@ -66,7 +66,12 @@ export function fixGroups(original: string, options: FixOptions = {}, skip?: (f:
     const chosen = selectFixes(skip ? findings.filter((f) => !skip(f)) : findings, opts);
     for (const f of chosen) {
       const cf = f.fixDetail?.createFile;
-      if (cf && !createFiles.some((c) => c.file.path === cf.path)) createFiles.push({ file: cf, fix: member(f) });
+      const same = cf ? createFiles.findIndex((c) => c.file.path === cf.path) : -1;
+      if (cf && same === -1) createFiles.push({ file: cf, fix: member(f) });
+      else if (cf?.append && same >= 0) {
+        const prev = createFiles[same] as GroupedFix['createFiles'][number];
+        if (!prev.file.content.includes(cf.content)) createFiles[same] = { ...prev, file: { ...prev.file, content: `${prev.file.content}${cf.content}` } };
+      }
     }
     const withEdits = chosen.filter((f) => (f.fixDetail?.edits.length ?? 0) > 0);
     if (withEdits.length === 0) break;
@@ -107,7 +112,7 @@ export function fixGroups(original: string, options: FixOptions = {}, skip?: (f:
       original,
       regions.map((r) => ({ start: r.os, end: r.oe, text: r.text })),
     );
-    if (chosen.some((f) => f.fixDetail?.createFile)) opts = { ...opts, dockerignoreExists: true };
+    if (chosen.some((f) => f.fixDetail?.createFile)) opts = { ...opts, dockerignoreExists: true, context: undefined };
   }
   const byGroup = new Map<number, FixGroup>();
   for (const r of regions) {

@@ -229,15 +229,21 @@ export function fix(text: string, options: FixOptions = {}): FixResult {
     const edits = chosen.flatMap((f) => f.fixDetail?.edits ?? []);
     for (const f of chosen) {
       const cf = f.fixDetail?.createFile;
-      if (cf && !createFiles.some((c) => c.path === cf.path)) {
+      const same = cf && createFiles.findIndex((c) => c.path === cf.path);
+      if (cf && same === -1) {
         createFiles.push(cf);
+        applied.push(f.rule);
+      } else if (cf?.append && typeof same === 'number' && same >= 0) {
+        // DS017 adds to the file DS012 creates: one file with both.
+        const prev = createFiles[same] as CreateFile;
+        if (!prev.content.includes(cf.content)) createFiles[same] = { ...prev, content: `${prev.content}${cf.content}` };
         applied.push(f.rule);
       }
     }
     if (edits.length === 0) break;
     cur = applyEdits(cur, edits);
     for (const f of chosen) if ((f.fixDetail?.edits.length ?? 0) > 0) applied.push(f.rule);
-    if (chosen.some((f) => f.fixDetail?.createFile)) options = { ...options, dockerignoreExists: true };
+    if (chosen.some((f) => f.fixDetail?.createFile)) options = { ...options, dockerignoreExists: true, context: undefined };
   }
   return { text: cur, applied, createFiles };
 }

@@ -1,5 +1,6 @@
 /** Public and internal types of the pure engine. Nothing here knows about LSP or VS Code. */
 import type { PackageLookup } from '../../../common/src/package-index/types.js';
+import type { ContextFacts } from '../../../common/src/build-context/types.js';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 export type SeveritySetting = Severity | 'off' | 'default';
@@ -16,6 +17,8 @@ export interface CreateFile {
   /** Path relative to the build context directory, e.g. ".dockerignore". */
   path: string;
   content: string;
+  /** Add `content` at the end of the file, creating it when it does not exist (DS017 adding to a `.dockerignore`). */
+  append?: true;
 }
 
 export interface Fix {
@@ -64,6 +67,8 @@ export interface LintOptions {
   dockerignoreExists?: boolean;
   /** Package indexes already loaded (sizes in DS004/DS014 messages). Absent: no sizes, never a fetch. */
   packages?: PackageLookup;
+  /** What the build context ships (DS012 sizes, DS017), measured by the caller; absent: those rules see only text. */
+  context?: ContextFacts;
 }
 
 export interface FixOptions extends LintOptions {

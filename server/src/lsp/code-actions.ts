@@ -9,6 +9,7 @@ import type { DetailedFinding, Edit, FixOptions } from '../kernel/types.js';
 import { combinedFix, fixGroups, type GroupedFix } from '../engine/fix-groups.js';
 import { SOURCE } from './diagnostics.js';
 import { fixAllEdit, ignoreInFileAction, needsBuildKit, shortTitle, showDocsAction, UNSAFE_QUICKFIX_KIND } from './action-helpers.js';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FIX_ALL_KIND, OPTIMIZE_UNSAFE_KIND, OPEN_CREATED_COMMAND } from '../../../common/src/protocol.js';
@@ -20,13 +21,21 @@ export { FIX_ALL_KIND, OPTIMIZE_UNSAFE_KIND, OPEN_CREATED_COMMAND };
 function createFileEdit(
   doc: TextDocument,
   contextDir: string,
-  file: { path: string; content: string },
+  file: { path: string; content: string; append?: true },
   annotationId?: string,
 ): NonNullable<WorkspaceEdit['documentChanges']> {
   if (!doc.uri.startsWith('file:') || !contextDir) return [];
   const dir = contextDir;
   const uri = pathToFileURL(path.join(dir, file.path)).toString();
   const a = annotationId ? { annotationId } : {};
+  const existing = file.append ? readExisting(path.join(dir, file.path)) : undefined;
+  if (existing !== undefined) {
+    // Added at the end of the ignore file (after any `!` pattern that could bring the paths back).
+    const lines = existing.split('\n');
+    const end = { line: lines.length - 1, character: (lines[lines.length - 1] ?? '').length };
+    const newText = `${existing === '' || existing.endsWith('\n') ? '' : '\n'}${file.content}`;
+    return [{ textDocument: { uri, version: null }, edits: [{ range: { start: end, end }, newText, ...a }] }];
+  }
   return [
     { kind: 'create', uri, options: { ignoreIfExists: true, overwrite: false }, ...a },
     {
@@ -34,6 +43,14 @@ function createFileEdit(
       edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: file.content, ...a }],
     },
   ];
+}
+
+function readExisting(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whole-document fixes computed elsewhere (in a big document's worker), one group per fix; null: not available, offer no action. */

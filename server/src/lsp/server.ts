@@ -23,6 +23,7 @@ import type { DetailedFinding, LintOptions } from '../kernel/types.js';
 import { MAX_TEXT_LENGTH } from '../engine/lint.js';
 import { buildContextOf, dockerignoreExists } from './build-context.js';
 import { registerPackageFeatures, type PackageKnowledge } from './package-features.js';
+import { registerContextSizes, type ContextSizes } from './context-sizes.js';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -33,6 +34,7 @@ const pending = new Map<string, NodeJS.Immediate>();
 let pullConfig = false;
 let workspaceFolders: string[] = [];
 let packages: PackageKnowledge | undefined;
+let contextSizes: ContextSizes | undefined;
 const abilities: ClientAbilities = {};
 
 connection.onInitialize((params) => {
@@ -44,6 +46,10 @@ connection.onInitialize((params) => {
   // packageIndexDirLater: the client sends the folder once it knows it (PACKAGE_INDEX_DIR_NOTIFICATION).
   const indexDir = typeof init.packageIndexDir === 'string' ? init.packageIndexDir : init.packageIndexDirLater === true ? null : undefined;
   packages = registerPackageFeatures(connection, documents, indexDir, () => documents.all().forEach(schedule));
+  contextSizes = registerContextSizes(connection, documents, contextRoot, (uri) => {
+    const doc = documents.get(uri);
+    if (doc) schedule(doc);
+  });
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -85,8 +91,16 @@ export function contextDir(uri: string, context: string): string {
   return '';
 }
 
+/** The folder whose sizes COPY lenses and DS017 show ('' when sizes are off or the context is refused). */
+async function contextRoot(uri: string): Promise<string> {
+  const s = await settingsFor(uri);
+  return s.enable && s.contextSizes && uri.startsWith('file:') ? contextDir(uri, s.buildContext) : '';
+}
+
 function optionsFor(uri: string, s: Settings): LintOptions {
+  const context = s.contextSizes ? contextSizes?.factsFor(uri) : undefined;
   return {
+    ...(context ? { context } : {}),
     rules: s.rules,
     dockerignoreExists: dockerignoreExists(uri, s.buildContext, workspaceFolders, (reason) => warnRefused(s.buildContext, reason)),
     packages,
@@ -116,6 +130,7 @@ async function validate(doc: TextDocument): Promise<void> {
     connection.console.info(`dockerfile-slim: ${doc.uri} is larger than ${MAX_TEXT_LENGTH / 1048576} MB; not analysed`);
     return;
   }
+  if (s.contextSizes && doc.uri.startsWith('file:')) contextSizes?.refresh(doc, contextDir(doc.uri, s.buildContext));
   const outcome = await linter.lint(doc.uri, doc.version, text, optionsFor(doc.uri, s));
   // Never publish a result for text that is no longer the document's.
   if (outcome.kind === 'stale' || documents.get(doc.uri)?.version !== doc.version) return;
@@ -152,6 +167,7 @@ documents.onDidClose((e) => {
   settingsCache.delete(e.document.uri);
   lastLint.delete(e.document.uri);
   linter.forget(e.document.uri);
+  contextSizes?.forget(e.document.uri);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 
@@ -219,9 +235,11 @@ connection.onHover((params) => {
   } catch (e) {
     connection.console.error(`dockerfile-slim: hover failed: ${String(e)}`);
   }
-  if (!pkg || !finding) return pkg ?? finding;
-  // The finding first (its fix and docs link stay in view), then the estimate's one line of numbers.
-  return { contents: { kind: 'markdown', value: `${markdownOf(finding)}\n\n---\n\n${markdownOf(pkg)}` }, range: pkg.range };
+  // The finding first (its fix and docs link stay in view), then the estimate's one line of numbers, then context sizes.
+  const sizes = contextSizes?.hover(doc, params.position) ?? null;
+  const parts = [finding, pkg, sizes].filter((h): h is Hover => h !== null);
+  if (parts.length <= 1) return parts[0] ?? null;
+  return { contents: { kind: 'markdown', value: parts.map(markdownOf).join('\n\n---\n\n') }, ...(pkg?.range ? { range: pkg.range } : {}) };
 });
 
 documents.listen(connection);

@@ -11,9 +11,11 @@ export interface Settings {
   rules: Record<string, SeveritySetting>;
   /** Build context relative to the workspace folder ('' = the Dockerfile's folder), used to look for `.dockerignore`. */
   buildContext: string;
+  /** Walk the build context for COPY/ADD sizes and DS017 (`build.contextSizes`). */
+  contextSizes: boolean;
 }
 
-export const defaults: Settings = { enable: true, rules: {}, buildContext: '' };
+export const defaults: Settings = { enable: true, rules: {}, buildContext: '', contextSizes: true };
 
 const SEVERITIES = new Set(['error', 'warning', 'info', 'hint', 'off', 'default']);
 
@@ -30,5 +32,6 @@ export function normalise(raw: unknown): Settings {
     enable: typeof r.enable === 'boolean' ? r.enable : defaults.enable,
     rules,
     buildContext: typeof build.context === 'string' && build.context.trim() !== '' ? build.context : defaults.buildContext,
+    contextSizes: typeof build.contextSizes === 'boolean' ? build.contextSizes : defaults.contextSizes,
   };
 }

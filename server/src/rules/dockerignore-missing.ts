@@ -1,6 +1,8 @@
 import type { Instr } from '../kernel/model.js';
 import { defineRule } from '../kernel/rule.js';
 import { runViewOf } from '../analysis/run-views.js';
+import { formatBytes } from '../analysis/package-managers/format.js';
+import type { ContextFacts } from '../../../common/src/build-context/types.js';
 
 /** Source words of a COPY/ADD: everything but flags and the destination (shell or JSON form). */
 function sources(args: string): string[] | null {
@@ -53,6 +55,13 @@ function content(installsNodeModules: boolean): string {
   return lines.join('\n') + '\n';
 }
 
+/** The measured leaks this rule's `.dockerignore` removes, named with their sizes (when the caller walked the context). */
+function measured(facts: ContextFacts | undefined, nodeModules: boolean): string | undefined {
+  const leaks = (facts?.leaks ?? []).filter((l) => l.pattern === '.git' || (nodeModules && l.pattern === '**/node_modules'));
+  if (!leaks.length) return undefined;
+  return `${leaks.map((l) => `${l.path} (${formatBytes(l.bytes)})`).join(', ')}, logs and caches`;
+}
+
 const NODE_PMS = new Set(['npm', 'yarn', 'pnpm']);
 const INSTALL = new Set(['install', 'ci', 'i', 'add']);
 
@@ -100,7 +109,7 @@ export default defineRule({
         instr,
         start: instr.start,
         end: Math.min(instr.end, ctx.model.lines.lineEnd(instr.line)),
-        message: `\`${instr.keyword} .\` copies the whole build context, and there is no .dockerignore: .git, logs and caches end up in the image.`,
+        message: `\`${instr.keyword} .\` copies the whole build context, and there is no .dockerignore: ${measured(ctx.options.context, installers.has(instr.stage)) ?? '.git, logs and caches'} end up in the image.`,
         fix: { title: 'Create .dockerignore', safe: true, edits: [], createFile: { path: '.dockerignore', content: content(installers.has(instr.stage)) } },
       });
     }

@@ -16,6 +16,7 @@ import archiveLeftInLayer from './archive-left-in-layer.js';
 import buildDepsShipped from './build-deps-shipped.js';
 import chownCopiesLayer from './chown-copies-layer.js';
 import buildCacheShipped from './build-cache-shipped.js';
+import swallowedInstallError from './swallowed-install-error.js';
 
 export const rules: readonly Rule[] = [
   consecutiveRuns,
@@ -34,4 +35,5 @@ export const rules: readonly Rule[] = [
   buildDepsShipped,
   chownCopiesLayer,
   buildCacheShipped,
+  swallowedInstallError,
 ];

@@ -159,7 +159,10 @@ after(async () => {
     results.sort((a, b) => a.name.localeCompare(b.name));
     console.log('\n' + table(results) + '\n');
     fs.mkdirSync(cacheDir, { recursive: true });
-    fs.writeFileSync(path.join(cacheDir, 'real-builds-results.json'), JSON.stringify(results, null, 2));
+    fs.writeFileSync(
+      path.join(cacheDir, process.env.CASES ? `real-builds-results-${process.pid}.json` : 'real-builds-results.json'),
+      JSON.stringify(results, null, 2),
+    );
   }
   if (!skip && process.env.KEEP_IMAGES !== '1' && tags.length) spawnSync(DOCKER, ['rmi', '-f', ...tags], { env, stdio: 'ignore' });
 });

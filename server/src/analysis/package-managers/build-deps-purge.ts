@@ -25,7 +25,7 @@ function builds(call: Call): boolean {
   if (/^pip[0-9.]*$/.test(call.name) && ['install', 'wheel'].includes(first)) return true;
   if (/^python[0-9.]*$/.test(call.name) && call.args.some((w) => /setup\.py$/.test(w.value) || w.value === 'pip')) return true;
   if (['npm', 'yarn', 'pnpm'].includes(call.name)) return true;
-  if (call.name === 'go' && ['build', 'install'].includes(first)) return true;
+  if (call.name === 'go' && /^(build|install)$/.test(first)) return true;
   return call.name === 'cargo' || call.name === 'gem' || call.name === 'bundle';
 }
 

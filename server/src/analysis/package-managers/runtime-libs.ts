@@ -7,8 +7,9 @@
 import type { PackageIndex, ReleaseId } from '../../../../common/src/package-index/types.js';
 
 const DEV = /-(dev|devel|dev-compat|multidev)$/;
-/** Packages a program links against, not tools or data (pkg-config, install-info, base-files, icu-devtools…). */
-const LIB = /^(lib|python3)/;
+/** Tools and data a `-dev` package pulls in, not what a program loads (pkg-config, install-info, icu-devtools, …). */
+const NOT_LIB = /^(pkg-?conf(ig)?|install-info|base-files|gcc|cpp|make|binutils)$|-(bin|devtools|doc|tools|common)$/;
+const LIB = (n: string): boolean => !DEV.test(n) && !NOT_LIB.test(n);
 
 /** Debian bookworm: `-dev` package → the runtime libraries it depends on (directly or through other `-dev` packages). */
 const BOOKWORM: Record<string, readonly string[]> = {
@@ -100,7 +101,7 @@ function fromIndex(dev: string, index: PackageIndex): readonly string[] | undefi
       const name = clause.length === 1 ? clause[0] : undefined;
       if (!name) {
         // `libfoo-dev | libbar-dev`: which one apt picked is unknown; a library among them makes the answer unsure.
-        if (clause.some((n) => LIB.test(n) && !DEV.test(n))) return undefined;
+        if (clause.some(LIB)) return undefined;
         continue;
       }
       if (DEV.test(name)) {
@@ -108,7 +109,7 @@ function fromIndex(dev: string, index: PackageIndex): readonly string[] | undefi
           seen.add(name);
           todo.push(name);
         }
-      } else if (LIB.test(name) && index.get(name)) out.add(name);
+      } else if (LIB(name) && index.get(name)) out.add(name);
     }
   }
   return [...out].sort();

@@ -8,6 +8,7 @@ import { removedByLaterRun as laterRemoval } from '../analysis/layer-contents/st
 import { isInstall, pkgName, pkgOps, removedLater, type PkgOp } from '../analysis/package-managers/operations.js';
 import { removalLeftovers } from '../analysis/package-managers/remove-leftovers.js';
 import { shippedUsage } from '../analysis/package-managers/stage-usage.js';
+import { purgeBuildDepsFix } from '../analysis/package-managers/build-deps-purge.js';
 
 const BUILD_PKGS = new Set([
   'gcc',
@@ -103,7 +104,7 @@ export default defineRule({
     good: 'RUN apk add --no-cache --virtual .build-deps gcc musl-dev \\\n    && pip install --no-cache-dir uwsgi \\\n    && apk del .build-deps',
     notes:
       "Looks at `apk add` and `apt-get/apt install` in stages that ship (the final stage, its FROM ancestors, stages copied wholesale); builder stages are where build tools belong, so they are not reported. Packages removed in the same RUN (`apk del <pkg or virtual group>`, `apt-get purge <pkg>`) are fine; packages removed by a later RUN are DS002's finding. " +
-      'Some of these packages are needed at run time (a `-dev` package pulled in for a header-only library, or a JIT that calls gcc): the finding is info, and the apk fix — install them as a `--virtual .build-deps` group and `apk del .build-deps` at the end of the RUN — is unsafe. No fix for an apt install (`apt-get purge --auto-remove` also removes automatically installed runtime libraries); use a multi-stage build. ' +
+      "Some of these packages are needed at run time (a `-dev` package pulled in for a header-only library, or a JIT that calls gcc): the finding is info, and the apk fix — install them as a `--virtual .build-deps` group and `apk del .build-deps` at the end of the RUN — is unsafe. For apt, when the same RUN builds after the install, the fix appends `apt-mark manual <runtime libraries> && apt-get purge -y --auto-remove <build packages>`: the runtime libraries are the `-dev` packages' run-time halves (libssl-dev → libssl3), read from the cached package index or, without one, a reviewed table for Debian bookworm. It is safe when every `-dev` package is known and nothing later in the stage, in a stage built FROM it or at run time compiles or runs the tools; otherwise unsafe, and the title says why. No fix when the build happens in another RUN (merge them first, or use a multi-stage build). " +
       '`apt-get remove`/`purge` of build packages without `--auto-remove` (or a later `apt-get autoremove`) removes only the named packages: for `build-essential` that is the metapackage, and gcc, g++ and make stay. That is reported; the fix makes it `apt-get purge -y --auto-remove` (safe for compilers and tools, unsafe when `-dev` packages are removed, whose libraries the program may load at run time). ' +
       'Nothing is reported when no RUN of a shipping stage builds anything (no compiler, make, pip/npm/gem install or go build): then the toolchain is what the image is for (a gcc image, a dev container).',
     seeAlso: ['DS002', 'DS010', 'tally prefer-multi-stage-build'],
@@ -131,7 +132,7 @@ export default defineRule({
           instr: view.instr,
           ...callRange(view.run, op.call),
           message: `Build dependencies ${unique.join(', ')} are installed here and never removed, so they ship in the image: if only the build needs them, remove them in this RUN or build in a separate stage.`,
-          fix: op.manager === 'apk' ? apkFix(ctx.model, view, op, unique) : undefined,
+          fix: op.manager === 'apk' ? apkFix(ctx.model, view, op, unique) : purgeBuildDepsFix(ctx.model, ctx.options, view, op, unique),
         });
       }
     }

@@ -17,6 +17,7 @@ import buildDepsShipped from './build-deps-shipped.js';
 import chownCopiesLayer from './chown-copies-layer.js';
 import buildCacheShipped from './build-cache-shipped.js';
 import contextLeak from './context-leak.js';
+import swallowedInstallError from './swallowed-install-error.js';
 
 export const rules: readonly Rule[] = [
   consecutiveRuns,
@@ -36,4 +37,5 @@ export const rules: readonly Rule[] = [
   chownCopiesLayer,
   buildCacheShipped,
   contextLeak,
+  swallowedInstallError,
 ];

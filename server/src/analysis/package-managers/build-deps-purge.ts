@@ -1,0 +1,88 @@
+/**
+ * DS014's apt fix: install, build and purge in one RUN. `apt-get purge -y --auto-remove <build packages>` at the end
+ * of the RUN that builds, after `apt-mark manual <runtime libraries>` so the libraries the program loads (the `-dev`
+ * packages' run-time halves: libssl-dev → libssl3) survive the auto-remove.
+ */
+import type { PackageIndex } from '../../../../common/src/package-index/types.js';
+import { releaseOfImage } from '../../../../common/src/package-index/release.js';
+import { positionals, type Call } from '../../kernel/commands.js';
+import { appendCommand } from '../../kernel/edits.js';
+import type { Instr, Model, Stage } from '../../kernel/model.js';
+import type { Fix, LintOptions } from '../../kernel/types.js';
+import type { RunView } from '../run-views.js';
+import type { PkgOp } from './operations.js';
+import { runtimeLibs } from './runtime-libs.js';
+import { stageUsage } from './stage-usage.js';
+
+/** Programs the build packages provide; a later use of any of them keeps the toolchain. */
+const TOOLS =
+  /^(gcc|g\+\+|cc|c\+\+|cpp|clang|clang\+\+|make|gmake|cmake|ninja|meson|ld|as|ar|autoconf|automake|autoreconf|libtool|pkg-config|pkgconf|bison|flex|gfortran|(gcc|g\+\+|cpp)-[0-9.]+)$/;
+
+/** Does the call build something (the reason the toolchain was installed)? */
+function builds(call: Call): boolean {
+  const first = positionals(call)[0]?.value ?? '';
+  if (TOOLS.test(call.name) || /^\.?\/?configure$/.test(call.nameWord.value)) return true;
+  if (/^pip[0-9.]*$/.test(call.name) && ['install', 'wheel'].includes(first)) return true;
+  if (/^python[0-9.]*$/.test(call.name) && call.args.some((w) => /setup\.py$/.test(w.value) || w.value === 'pip')) return true;
+  if (['npm', 'yarn', 'pnpm'].includes(call.name)) return true;
+  if (call.name === 'go' && /^(build|install)$/.test(first)) return true;
+  return call.name === 'cargo' || call.name === 'gem' || call.name === 'bundle';
+}
+
+function rootStage(stage: Stage | null): Stage | null {
+  let s = stage;
+  for (let guard = 0; s?.parent && guard < 64; guard++) s = s.parent;
+  return s;
+}
+
+/** The first instruction after `instr` in its stage, if any. */
+function nextInStage(instr: Instr): Instr | undefined {
+  const list = instr.stage?.instrs ?? [];
+  const at = list.indexOf(instr);
+  return at >= 0 ? list[at + 1] : undefined;
+}
+
+/** Does anything after this RUN (its stage, stages built FROM it, the image's CMD/ENTRYPOINT) compile or call a tool? */
+function usedLater(model: Model, instr: Instr): boolean {
+  const next = nextInStage(instr);
+  // The RUN is the stage's last instruction: stageUsage would include it; be conservative.
+  if (!next) return true;
+  const u = stageUsage(model, next);
+  if (u.compile || u.pipBuild || u.npmInstall || u.cgo) return true;
+  return ['gcc', 'g++', 'cc', 'c++', 'make', 'cmake', 'clang', 'ld', 'pkg-config', 'autoreconf', 'node-gyp'].some((c) => u.commands.has(c));
+}
+
+/**
+ * `apt-mark manual <libs> && apt-get purge -y --auto-remove <build>` at the end of the RUN, or undefined when the RUN
+ * does not build after the install (the build is elsewhere), cannot take an appended command, or the packages stay
+ * needed. Safe when nothing later uses the toolchain and every `-dev` package's runtime libraries are known.
+ */
+export function purgeBuildDepsFix(model: Model, options: LintOptions, view: RunView, op: PkgOp, build: readonly string[]): Fix | undefined {
+  const { instr, run } = view;
+  const cmd = op.call.cmd;
+  if (run.form !== 'shell' || run.script.unterminated || cmd.depth > 0 || cmd.condition) return undefined;
+  if (![null, '&&', '\n', ';'].includes(cmd.before) || ![null, '&&', '\n', ';'].includes(cmd.after)) return undefined;
+  // The build happens in this RUN, after the install; otherwise purging here would break a later RUN.
+  if (!view.calls.slice(op.callIndex + 1).some(builds)) return undefined;
+  const base = releaseOfImage(rootStage(instr.stage)?.imageExpanded ?? '');
+  const index: PackageIndex | undefined = base ? options.packages?.lookup(base) : undefined;
+  const keep = new Set<string>();
+  const unknown: string[] = [];
+  for (const name of build) {
+    if (!/-(dev|devel)$/.test(name)) continue;
+    const libs = runtimeLibs(name, base?.release, index);
+    if (libs === undefined) unknown.push(name);
+    else for (const l of libs) keep.add(l);
+  }
+  const later = usedLater(model, instr);
+  const mark = keep.size ? `apt-mark manual ${[...keep].sort().join(' ')} && ` : '';
+  const edit = appendCommand(model, instr, `${mark}apt-get purge -y --auto-remove ${build.join(' ')}`);
+  if (!edit) return undefined;
+  const why = later
+    ? ' (a later instruction may still compile or run these tools)'
+    : unknown.length
+      ? ` (cannot tell which libraries ${unknown.join(', ')} leave${unknown.length > 1 ? '' : 's'} for run time)`
+      : '';
+  const kept = keep.size ? `, keeping ${[...keep].sort().join(', ')}` : '';
+  return { title: `Purge ${build.join(', ')} with --auto-remove at the end of this RUN${kept}${why}`, safe: !later && unknown.length === 0, edits: [edit] };
+}

@@ -65,7 +65,8 @@ interface StageLeft {
   paths: PathIndex<Created>;
   /** Items added before each instruction of the stage (by position), for the query limit. */
   pathsBefore: Map<Instr, number>;
-  installs: Map<string, { at: number; install: Install }[]>;
+  /** Per package: installs, and removals by a later RUN (`install: null`), in order. */
+  installs: Map<string, { at: number; install: Install | null }[]>;
 }
 
 const stageLeft = new WeakMap<Stage, Map<boolean, StageLeft>>();
@@ -82,6 +83,14 @@ function leftOfStage(model: Model, stage: Stage, onbuild: boolean, views: Readon
     if (ins.onbuild !== onbuild) return;
     const left = leftBy(model, ins, views.get(ins));
     for (const p of left.paths) st.paths.add(p);
+    const view = views.get(ins);
+    for (const o of view ? pkgOps(view).filter(isRemoval) : []) {
+      for (const n of removedNames(o, ins.env)) {
+        const k = `${o.manager}\u0000${n}`;
+        if (left.installs.some((i) => i.op.manager === o.manager && i.names.includes(n))) continue;
+        st.installs.set(k, [...(st.installs.get(k) ?? []), { at, install: null }]);
+      }
+    }
     for (const i of left.installs) {
       for (const n of i.names) {
         const k = `${i.op.manager}\u0000${n}`;
@@ -120,8 +129,14 @@ export function origins(model: Model, view: RunView, idx: number, deletions: Map
       let inst: Install | undefined;
       for (const { left, at } of chain) {
         const list = left.installs.get(`${op.manager}\u0000${name}`) ?? [];
-        for (let k = list.length - 1; k >= 0 && !inst; k--) if ((list[k]?.at ?? Infinity) < at) inst = list[k]?.install;
-        if (inst) break;
+        let k = list.length - 1;
+        while (k >= 0 && (list[k]?.at ?? Infinity) >= at) k--;
+        if (k < 0) continue;
+        if (!list[k]?.install) break; // removed by an earlier RUN: nothing of it is left to blame
+        // Installed again while already there adds nothing: the bytes are in the first of those layers.
+        while (k > 0 && list[k - 1]?.install) k--;
+        inst = list[k]?.install ?? undefined;
+        break;
       }
       if (inst) out.push({ instr: inst.op.view.instr, what: `${name} (installed` });
     }

@@ -19,10 +19,11 @@ export function enabledRules(options: LintOptions = {}): Rule[] {
   return rules.filter((r) => options.rules?.[r.id] !== 'off');
 }
 
-function severityFor(rule: Rule, options: LintOptions, shipped: boolean): Severity {
+function severityFor(rule: Rule, options: LintOptions, shipped: boolean, quiet = false): Severity {
   const set = options.rules?.[rule.id];
-  const base: Severity = set && set !== 'off' && set !== 'default' ? set : rule.severity;
-  return rule.stageAware && !shipped ? 'hint' : base;
+  const chosen = set && set !== 'off' && set !== 'default' ? set : undefined;
+  if (rule.stageAware && !shipped) return 'hint';
+  return chosen ?? (quiet ? 'hint' : rule.severity);
 }
 
 const LONE_CR = /\r(?!\n)/;
@@ -88,7 +89,7 @@ export function lintModel(model: Model, options: LintOptions = {}, raw = false):
         const f: DetailedFinding = {
           rule: rule.id,
           name: rule.name,
-          severity: severityFor(rule, options, shipped),
+          severity: severityFor(rule, options, shipped, !!r.quiet),
           message: r.message,
           line: a.line + 1,
           column: a.character + 1,

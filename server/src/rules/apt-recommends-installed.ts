@@ -9,11 +9,11 @@ import { callRange, runViews } from '../analysis/run-views.js';
 import { installedNames, isInstall, pkgName, pkgOps } from '../analysis/package-managers/operations.js';
 import { instrText, subcommand } from '../analysis/package-managers/manager-commands.js';
 import { anyBefore } from '../kernel/stage-index.js';
-import { recommendsToKeep } from '../analysis/package-managers/recommends.js';
+import { recommendsToKeep, reviewedRecommends } from '../analysis/package-managers/recommends.js';
 import type { LintOptions } from '../kernel/types.js';
 import { installEstimate, recommendsSource, savings, savingsText } from '../analysis/package-managers/size-data.js';
 import { stageUsage } from '../analysis/package-managers/stage-usage.js';
-import { formatBytes } from '../analysis/package-managers/format.js';
+import { formatBytes, packageCount } from '../analysis/package-managers/format.js';
 
 const APT_VALUE_OPTS = new Set([
   '-o',
@@ -51,6 +51,9 @@ function configuresNoRecommends(text: string): boolean {
   return /apt\.conf/.test(text) && CONF_FALSE.test(text);
 }
 
+/** Below this saving a finding is a hint (docs/quiet-policy.md). */
+const QUIET_BYTES = 1e6;
+
 /** The apt packages each RUN installs explicitly, by call index (once per model: DS004 asks for every install). */
 const aptInstallsCache = new WeakMap<Model, Map<Instr, { callIndex: number; names: string[] }[]>>();
 function aptInstalls(model: Model): Map<Instr, { callIndex: number; names: string[] }[]> {
@@ -85,7 +88,7 @@ function recommendsFix(
   sub: Word,
   flag: string,
   options: LintOptions,
-): { fix?: Fix; sizes?: string } {
+): { fix?: Fix; sizes?: string; quiet?: true } {
   const pkgs = positionals(call, APT_VALUE_OPTS).slice(1);
   const last = pkgs[pkgs.length - 1];
   const edit = insertAfterWord(instr, sub, flag);
@@ -109,9 +112,12 @@ function recommendsFix(
   const unsure = dynamic ? 'packages in a variable' : verdict.unsure;
   // With the package index: what the flag saves once the kept packages are back, in the title and the message.
   const saved = est && !dynamic ? savings(est, keep) : undefined;
-  const size = saved?.packages ? ` (≈${formatBytes(saved.bytes)}, ${saved.packages} packages)` : '';
+  const size = saved?.packages ? ` (≈${formatBytes(saved.bytes)}, ${packageCount(saved.packages)})` : '';
   const title = `Add \`${flag}\`${keep.length ? `, keep ${keep.join(' ')}` : ''}${size}${unsure ? ` (${unsure})` : ''}`;
-  return { fix: { title, safe: !unsure, edits }, sizes: saved && (saved.packages ? savingsText(saved) : '') };
+  // Quiet policy (docs/quiet-policy.md): a hint when the flag saves under 1 MB by the index, or, without
+  // one, when the reviewed table says none of the packages recommends anything.
+  const small = saved ? saved.bytes < QUIET_BYTES : !dynamic && names.every((n) => reviewedRecommends(n)?.length === 0);
+  return { fix: { title, safe: !unsure, edits }, sizes: saved && (saved.packages ? savingsText(saved) : ''), ...(small ? { quiet: true as const } : {}) };
 }
 
 export default defineRule({
@@ -149,7 +155,7 @@ export default defineRule({
         );
         if (inherited) continue;
         const flag = call.name === 'aptitude' ? '--without-recommends' : '--no-install-recommends';
-        const { fix, sizes } = recommendsFix(model, instr, call, calls.indexOf(call), sub, flag, ctx.options);
+        const { fix, sizes, quiet } = recommendsFix(model, instr, call, calls.indexOf(call), sub, flag, ctx.options);
         ctx.report({
           instr,
           ...callRange(run, call),
@@ -158,8 +164,11 @@ export default defineRule({
               ? `\`${call.name} install\` without \`${flag}\`: here it adds no recommended packages (package index), but the flag keeps later changes from adding some.`
               : sizes
                 ? `\`${call.name} install\` without \`${flag}\` also installs recommended packages that were not asked for: here the flag ${sizes}.`
-                : `\`${call.name} install\` without \`${flag}\` also installs recommended packages (often tens of MB) that were not asked for.`,
+                : quiet
+                  ? `\`${call.name} install\` without \`${flag}\`: here it adds no recommended packages (reviewed table of Debian Recommends), but the flag keeps later changes from adding some.`
+                  : `\`${call.name} install\` without \`${flag}\` also installs recommended packages (often tens of MB) that were not asked for.`,
           fix,
+          quiet,
         });
       }
     }

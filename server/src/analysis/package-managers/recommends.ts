@@ -155,3 +155,8 @@ export function recommendsToKeep(installed: readonly string[], usage: StageUsage
 export function recommendsKnown(pkg: string): boolean {
   return RECOMMENDS[pkg] !== undefined;
 }
+
+/** What the reviewed table says installing `pkg` adds through Recommends (undefined: not reviewed). */
+export function reviewedRecommends(pkg: string): readonly string[] | undefined {
+  return RECOMMENDS[pkg];
+}

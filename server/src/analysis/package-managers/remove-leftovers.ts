@@ -33,7 +33,7 @@ export function removalLeftovers(ctx: RuleContext, view: RunView, ops: readonly 
     const left = est ? leftBehind(est, names) : undefined;
     const compilers = left?.filter((p) => isBuildPkg(p.name) || /^(cpp|gcc|g\+\+|binutils)(-|$)/.test(p.name));
     const what = left?.length
-      ? `the ${left.length} packages they pulled in stay (≈${formatBytes(left.reduce((s, p) => s + p.bytes, 0))}${
+      ? `${left.length === 1 ? 'the one package they pulled in stays' : `the ${left.length} packages they pulled in stay`} (≈${formatBytes(left.reduce((s, p) => s + p.bytes, 0))}${
           compilers?.length
             ? `, compilers and tools: ${compilers
                 .slice(0, 6)

@@ -7,7 +7,7 @@ import type { Call } from '../../kernel/commands.js';
 import type { Model } from '../../kernel/model.js';
 import type { LintOptions } from '../../kernel/types.js';
 import { estimateModel, type InstallEstimate } from './estimate.js';
-import { formatBytes } from './format.js';
+import { formatBytes, packageCount } from './format.js';
 import { installLayerBytes } from '../../../../common/src/package-index/layer-size.js';
 import { resolveInstall } from '../../../../common/src/package-index/resolve.js';
 import type { RecommendsSource } from './recommends.js';
@@ -66,7 +66,7 @@ export function savings(est: InstallEstimate, keep: readonly string[]): Savings 
 /** "saves ≈364 MB and drops 45 packages (build-essential, python3-dev)" */
 export function savingsText(s: Savings): string {
   const names = s.direct.slice(0, 4).join(', ') + (s.direct.length > 4 ? ', …' : '');
-  return `saves ≈${formatBytes(s.bytes)} and drops ${s.packages} packages${names ? ` (${names})` : ''}`;
+  return `saves ≈${formatBytes(s.bytes)} and drops ${packageCount(s.packages)}${names ? ` (${names})` : ''}`;
 }
 
 /** What removing `names` (no autoremove) leaves installed of what installing them added: their dependencies. */

@@ -13,8 +13,8 @@ test('DS004: with an index the message and the fix title carry the saving; witho
   const text = 'FROM debian:bookworm\nRUN apt-get update && apt-get install -y libpsl5 && rm -rf /var/lib/apt/lists/*\n';
   const withIdx = lint(text, { packages }).find((f) => f.rule === 'DS004');
   assert.ok(withIdx);
-  assert.match(withIdx.message, /here the flag saves ≈[\d.]+ (kB|MB) and drops 1 packages \(publicsuffix\)/);
-  assert.match(withIdx.fix?.title ?? '', /^Add `--no-install-recommends` \(≈[\d.]+ (kB|MB), 1 packages\)$/);
+  assert.match(withIdx.message, /here the flag saves ≈[\d.]+ (kB|MB) and drops 1 package \(publicsuffix\)/);
+  assert.match(withIdx.fix?.title ?? '', /^Add `--no-install-recommends` \(≈[\d.]+ (kB|MB), 1 package\)$/);
   // The real Recommends data decides: libpsl5 is not in the reviewed table, so without the index the fix is unsafe.
   assert.equal(withIdx.fix?.safe, true);
   const plain = lint(text).find((f) => f.rule === 'DS004');

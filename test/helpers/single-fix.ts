@@ -29,8 +29,9 @@ export function singleFixProblems(text: string, options: LintOptions = {}): stri
     const found = lintDetailed(fixed, fx.createFile ? { ...options, dockerignoreExists: true } : options);
     const after = countByRule(found);
     const where = `${f.rule}@${f.line} "${fx.title}"${fx.safe ? '' : ' (unsafe)'}`;
-    if ((after.get(f.rule) ?? 0) >= (before.get(f.rule) ?? 0))
+    if ((after.get(f.rule) ?? 0) >= (before.get(f.rule) ?? 0)) {
       problems.push(`${where} leaves its own finding (${f.rule}: ${before.get(f.rule)} → ${after.get(f.rule) ?? 0})`);
+    }
     for (const [rule, n] of countByRule(found, true)) {
       if (rule !== f.rule && n > (shownBefore.get(rule) ?? 0)) problems.push(`${where} breeds ${rule} (${shownBefore.get(rule) ?? 0} → ${n})`);
     }

@@ -6,6 +6,8 @@ import { viewMap, type RunView } from './run-views.js';
 import { copyCreations, deletedInSameRun, deletes, deletionsByCall, pragmaBetween, stageChain, type Created } from './layer-contents/contents.js';
 import { PathIndex } from '../kernel/path-index.js';
 import { positionIn } from '../kernel/stage-index.js';
+import { reviewedRecommends } from './package-managers/recommends.js';
+import { hasFlag } from '../kernel/commands.js';
 import { installedNames, isInstall, isRemoval, opAt, pkgOps, removedLater, removedNames, type PkgOp } from './package-managers/operations.js';
 
 export interface Origin {
@@ -52,7 +54,11 @@ function leftBy(model: Model, ins: Instr, view: RunView | undefined): Left {
       if (!isInstall(o)) continue;
       // Installed and removed in the same RUN: nothing left over (an apk virtual name takes its packages along).
       if (o.virtual && removedLater(ops, o.manager, o.virtual, ins.env, o.callIndex)) continue;
-      const names = installedNames(o, ins.env).filter((n) => !removedLater(ops, o.manager, n, ins.env, o.callIndex));
+      const named = installedNames(o, ins.env);
+      // Without --no-install-recommends apt installs the recommended packages too (reviewed table): a later purge
+      // of one removes bytes of this layer as much as when it is named (DS004's fix names the ones it keeps).
+      const recs = o.manager === 'apt' && !hasFlag(o.call, ['no-install-recommends']) ? named.flatMap((n) => reviewedRecommends(n) ?? []) : [];
+      const names = [...new Set([...named, ...recs])].filter((n) => !removedLater(ops, o.manager, n, ins.env, o.callIndex));
       if (names.length > 0) left.installs.push({ op: o, names });
     }
   }

@@ -94,13 +94,16 @@ function apkFix(model: Model, view: RunView, op: PkgOp, build: string[]): Fix | 
   const names = new Set(op.pkgs.map((w) => w.value));
   // Not a group name this RUN uses, nor one another RUN leaves installed (`apk del` would delete that group too).
   const taken = new Set(pkgOps(view).map((o) => o.virtual));
+  const elsewhere = new Set<string>();
   for (const v of runViews(model)) {
     const vops = pkgOps(v);
-    for (const o of vops) if (o.virtual && !removedLater(vops, o.manager, o.virtual, v.instr.env, o.callIndex)) taken.add(o.virtual);
+    for (const o of vops) if (v !== view && o.virtual && !removedLater(vops, o.manager, o.virtual, v.instr.env, o.callIndex)) elsewhere.add(o.virtual);
   }
+  for (const g of elsewhere) taken.add(g);
   let group = '.build-deps';
   for (let n = 2; taken.has(group); n++) group = `.build-deps-${n}`;
   if (op.virtual) {
+    if (elsewhere.has(op.virtual)) return undefined; // another RUN's group of that name would be deleted too
     const edit = appendCommand(model, instr, `apk del ${op.virtual}`);
     return edit ? { title: `Delete the virtual package ${op.virtual} at the end of this RUN`, safe: false, edits: [edit] } : undefined;
   }

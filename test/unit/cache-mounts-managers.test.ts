@@ -70,7 +70,8 @@ test('apt: docker-clean set aside for the RUN and put back at its end; exec form
   assert.match(after, /sharing=locked mv \/etc\/apt\/apt\.conf\.d\/docker-clean \/etc\/apt\/docker-clean\.dockerfile-slim 2>\/dev\/null; apt-get update/);
   assert.match(
     after,
-    /curl(?: \\\n {4}| )&& \{ mv \/etc\/apt\/docker-clean\.dockerfile-slim \/etc\/apt\/apt\.conf\.d\/docker-clean 2>\/dev\/null \|\| true; \}\n$/,
+    // The appended command goes on its own line where the RUN puts one command per line (issue 22).
+    /curl(?: \\\n {4}| )&& (?:\\\n {4})?\{ mv \/etc\/apt\/docker-clean\.dockerfile-slim \/etc\/apt\/apt\.conf\.d\/docker-clean 2>\/dev\/null \|\| true; \}\n$/,
   );
   assert.match(alt.title, /^Use cache mounts for apt, docker-clean set aside/);
   const exec = lintDetailed('FROM debian:bookworm\nRUN ["sh", "-c", "apt-get update && apt-get install -y --no-install-recommends curl"]\n').find(

@@ -18,12 +18,20 @@ test('a multi-line DS004 squiggles `install` only', () => {
   assert.equal(text.slice(r.start, r.end), 'install');
 });
 
-test('messages lose markdown backticks; short one-line findings keep their range', () => {
+test('messages lose markdown backticks; one rule, one squiggle: the verb for short and long calls alike', () => {
   assert.equal(plainMessage('`apt-get install` without `--no-install-recommends`'), 'apt-get install without --no-install-recommends');
-  const t = 'FROM alpine:3.20\nRUN apk add curl\n';
-  const f = lintDetailed(t).find((x) => x.rule === 'DS005');
-  assert.ok(f);
-  assert.deepEqual(focusRange(t, f), { start: f.start, end: f.end });
+  const t = 'FROM alpine:3.20\nRUN apk add curl\nRUN apk add curl git make gcc musl-dev libffi-dev openssl-dev python3-dev\n';
+  const found = lintDetailed(t).filter((x) => x.rule === 'DS005');
+  assert.equal(found.length, 2);
+  for (const f of found) {
+    const r = focusRange(t, f);
+    assert.equal(t.slice(r.start, r.end), 'add');
+  }
+  // A rule without a focus token keeps a short one-line range.
+  const c = 'FROM debian:bookworm-slim\nCOPY . /app\nRUN chown -R app /app\n';
+  const ds015 = lintDetailed(c).find((x) => x.rule === 'DS015');
+  assert.ok(ds015);
+  assert.deepEqual(focusRange(c, ds015), { start: ds015.start, end: ds015.end });
 });
 
 test('every diagnostic is at most one line, over the corpus-like inputs', () => {

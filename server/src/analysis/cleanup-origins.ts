@@ -6,6 +6,8 @@ import { viewMap, type RunView } from './run-views.js';
 import { copyCreations, deletedInSameRun, deletes, deletionsByCall, pragmaBetween, stageChain, type Created } from './layer-contents/contents.js';
 import { PathIndex } from '../kernel/path-index.js';
 import { positionIn } from '../kernel/stage-index.js';
+import { reviewedRecommends } from './package-managers/recommends.js';
+import { hasFlag } from '../kernel/commands.js';
 import { installedNames, isInstall, isRemoval, opAt, pkgOps, removedLater, removedNames, type PkgOp } from './package-managers/operations.js';
 
 export interface Origin {
@@ -52,7 +54,11 @@ function leftBy(model: Model, ins: Instr, view: RunView | undefined): Left {
       if (!isInstall(o)) continue;
       // Installed and removed in the same RUN: nothing left over (an apk virtual name takes its packages along).
       if (o.virtual && removedLater(ops, o.manager, o.virtual, ins.env, o.callIndex)) continue;
-      const names = installedNames(o, ins.env).filter((n) => !removedLater(ops, o.manager, n, ins.env, o.callIndex));
+      const named = installedNames(o, ins.env);
+      // Without --no-install-recommends apt installs the recommended packages too (reviewed table): a later purge
+      // of one removes bytes of this layer as much as when it is named (DS004's fix names the ones it keeps).
+      const recs = o.manager === 'apt' && !hasFlag(o.call, ['no-install-recommends']) ? named.flatMap((n) => reviewedRecommends(n) ?? []) : [];
+      const names = [...new Set([...named, ...recs])].filter((n) => !removedLater(ops, o.manager, n, ins.env, o.callIndex));
       if (names.length > 0) left.installs.push({ op: o, names });
     }
   }
@@ -65,7 +71,8 @@ interface StageLeft {
   paths: PathIndex<Created>;
   /** Items added before each instruction of the stage (by position), for the query limit. */
   pathsBefore: Map<Instr, number>;
-  installs: Map<string, { at: number; install: Install }[]>;
+  /** Per package: installs, and removals by a later RUN (`install: null`), in order. */
+  installs: Map<string, { at: number; install: Install | null }[]>;
 }
 
 const stageLeft = new WeakMap<Stage, Map<boolean, StageLeft>>();
@@ -82,6 +89,14 @@ function leftOfStage(model: Model, stage: Stage, onbuild: boolean, views: Readon
     if (ins.onbuild !== onbuild) return;
     const left = leftBy(model, ins, views.get(ins));
     for (const p of left.paths) st.paths.add(p);
+    const view = views.get(ins);
+    for (const o of view ? pkgOps(view).filter(isRemoval) : []) {
+      for (const n of removedNames(o, ins.env)) {
+        const k = `${o.manager}\u0000${n}`;
+        if (left.installs.some((i) => i.op.manager === o.manager && i.names.includes(n))) continue;
+        st.installs.set(k, [...(st.installs.get(k) ?? []), { at, install: null }]);
+      }
+    }
     for (const i of left.installs) {
       for (const n of i.names) {
         const k = `${i.op.manager}\u0000${n}`;
@@ -126,8 +141,14 @@ export function origins(model: Model, view: RunView, idx: number, deletions: Map
       let inst: Install | undefined;
       for (const { left, at } of chain) {
         const list = left.installs.get(`${op.manager}\u0000${name}`) ?? [];
-        for (let k = list.length - 1; k >= 0 && !inst; k--) if ((list[k]?.at ?? Infinity) < at) inst = list[k]?.install;
-        if (inst) break;
+        let k = list.length - 1;
+        while (k >= 0 && (list[k]?.at ?? Infinity) >= at) k--;
+        if (k < 0) continue;
+        if (!list[k]?.install) break; // removed by an earlier RUN: nothing of it is left to blame
+        // Installed again while already there adds nothing: the bytes are in the first of those layers.
+        while (k > 0 && list[k - 1]?.install) k--;
+        inst = list[k]?.install ?? undefined;
+        break;
       }
       if (inst) out.push({ instr: inst.op.view.instr, what: `${name} (installed` });
     }

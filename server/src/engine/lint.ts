@@ -19,10 +19,11 @@ export function enabledRules(options: LintOptions = {}): Rule[] {
   return rules.filter((r) => options.rules?.[r.id] !== 'off');
 }
 
-function severityFor(rule: Rule, options: LintOptions, shipped: boolean): Severity {
+function severityFor(rule: Rule, options: LintOptions, shipped: boolean, quiet = false): Severity {
   const set = options.rules?.[rule.id];
-  const base: Severity = set && set !== 'off' && set !== 'default' ? set : rule.severity;
-  return rule.stageAware && !shipped ? 'hint' : base;
+  const chosen = set && set !== 'off' && set !== 'default' ? set : undefined;
+  if (rule.stageAware && !shipped) return 'hint';
+  return chosen ?? (quiet ? 'hint' : rule.severity);
 }
 
 const LONE_CR = /\r(?!\n)/;
@@ -37,14 +38,28 @@ function openHeredocAt(model: Model): number {
   return at;
 }
 
+/**
+ * Where a last instruction left open by a trailing escape (`RUN a | \` at the end of the file) starts: new
+ * lines added from there on would be read as its continuation (a converted stage swallowed by the RUN).
+ */
+function danglingAt(model: Model): number {
+  const last = model.instrs[model.instrs.length - 1];
+  if (!last) return Infinity;
+  // Blank and comment lines do not end a continuation: look at the last line that is neither.
+  const lines = model.text.slice(last.start).split(/\r\n|\r|\n/);
+  const code = lines.filter((l, i) => i === 0 || (l.trim() !== '' && !l.trim().startsWith('#')));
+  return (code[code.length - 1] ?? '').trimEnd().endsWith(model.escape) ? last.start : Infinity;
+}
+
 /** An offset between the CR and LF of a line break belongs to no line: move it before the CR. */
 function notInCrlf(text: string, o: number): number {
   return o > 0 && text.charCodeAt(o - 1) === 13 && text.charCodeAt(o) === 10 ? o - 1 : o;
 }
 
 /** In the text, not splitting a CRLF, and not adding lines inside an unterminated here-document. */
-function editAllowed(text: string, e: Edit, openHeredoc: number): boolean {
+function editAllowed(text: string, e: Edit, openHeredoc: number, dangling = Infinity): boolean {
   if (!(e.start >= 0 && e.end >= e.start && e.end <= text.length)) return false;
+  if (e.start >= dangling && /[\r\n]/.test(e.text)) return false;
   if (notInCrlf(text, e.start) !== e.start || notInCrlf(text, e.end) !== e.end) return false;
   return e.end < openHeredoc || (e.end === openHeredoc && !/[\r\n]/.test(e.text));
 }
@@ -71,6 +86,7 @@ export function lintModel(model: Model, options: LintOptions = {}, raw = false):
     return true;
   };
   const openHeredoc = openHeredocAt(model);
+  const dangling = danglingAt(model);
   const loneCrs = LONE_CR.test(model.text);
   const sup = readSuppressions(model, hadolintMap);
   for (const rule of enabledRules(options)) {
@@ -88,7 +104,7 @@ export function lintModel(model: Model, options: LintOptions = {}, raw = false):
         const f: DetailedFinding = {
           rule: rule.id,
           name: rule.name,
-          severity: severityFor(rule, options, shipped),
+          severity: severityFor(rule, options, shipped, !!r.quiet),
           message: r.message,
           line: a.line + 1,
           column: a.character + 1,
@@ -102,11 +118,11 @@ export function lintModel(model: Model, options: LintOptions = {}, raw = false):
         // An open quote or substitution in the RUN, or a lone CR in the instruction (a line break for the
         // parser, none for Docker): no edit position in it can be trusted.
         const untrusted = !!r.instr.run?.script.unterminated || (loneCrs && LONE_CR.test(model.text.slice(r.instr.start, r.instr.end)));
-        if (r.fix && !untrusted && r.fix.edits.every((e) => editAllowed(model.text, e, openHeredoc)) && withinBudget(r.fix.edits)) {
+        if (r.fix && !untrusted && r.fix.edits.every((e) => editAllowed(model.text, e, openHeredoc, dangling)) && withinBudget(r.fix.edits)) {
           f.fix = { title: r.fix.title, safe: r.fix.safe };
           f.fixDetail = r.fix;
         }
-        const alts = untrusted ? [] : (r.alternatives ?? []).filter((a) => a.edits.every((e) => editAllowed(model.text, e, openHeredoc)));
+        const alts = untrusted ? [] : (r.alternatives ?? []).filter((a) => a.edits.every((e) => editAllowed(model.text, e, openHeredoc, dangling)));
         if (alts.length) f.alternatives = alts;
         out.push(f);
       },

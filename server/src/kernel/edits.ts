@@ -35,8 +35,38 @@ export function appendCommand(model: Model, instr: Instr, command: string): Edit
   if (run.form === 'exec' && !run.execShell) return null;
   const at = appendPoint(run);
   if (at === null) return null;
+  if (run.form === 'shell' && model.text[at] !== ';') {
+    const own = ownLineAppend(model, instr, at, command);
+    if (own) return own;
+  }
   const text = ` && ${command}`;
   return { start: at, end: at, text: run.form === 'exec' ? jsonInner(text) : text };
+}
+
+/**
+ * Where the RUN puts one command per line (`a && \` + `    b`, or `a \` + `    && b`), the new
+ * command goes on its own line in the same style, as a person would write it. Null otherwise.
+ */
+function ownLineAppend(model: Model, instr: Instr, at: number, command: string): Edit | null {
+  const run = instr.run as RunScript;
+  const cmds = run.script.commands;
+  if (cmds.length < 2 || cmds.some((c) => c.depth > 0)) return null;
+  const lineOf = (logical: number): number => model.lines.positionAt(docStart(run, logical)).line;
+  for (let k = 1; k < cmds.length; k++) {
+    const prev = cmds[k - 1] as (typeof cmds)[number];
+    const cur = cmds[k] as (typeof cmds)[number];
+    if (prev.after !== '&&' || lineOf(cur.start) === lineOf(Math.max(prev.end - 1, 0))) return null;
+  }
+  const lastLine = lineOf((cmds[cmds.length - 1] as (typeof cmds)[number]).start);
+  // Nothing but the last command (and maybe a comment) on its line after the append point.
+  if (model.lines.positionAt(at).line !== lastLine) return null;
+  const lineText = model.text.slice(model.lines.lineStart(lastLine), model.lines.lineEnd(lastLine));
+  const lead = /^([ \t]*)(&&[ \t]*)?/.exec(lineText) as RegExpExecArray;
+  if (!lead[1]) return null;
+  const esc = model.escape;
+  const eol = model.eol;
+  const text = lead[2] ? ` ${esc}${eol}${lead[1]}&& ${command}` : ` && ${esc}${eol}${lead[1]}${command}`;
+  return { start: at, end: at, text };
 }
 
 /** Inserts ` <text>` right after a word of the RUN script. */

@@ -27,6 +27,11 @@ export interface Report {
   fix?: Fix;
   /** Other ways to fix it, offered as extra quick fixes and never applied by fix-all (e.g. a BuildKit cache mount). */
   alternatives?: Fix[];
+  /**
+   * Quiet by default (docs/quiet-policy.md): the finding's saving is zero, or unknown and small, so it
+   * is reported as a hint (no squiggle) unless the user set the rule's severity explicitly.
+   */
+  quiet?: true;
 }
 
 export interface RuleContext {

@@ -27,17 +27,21 @@ export function plainMessage(message: string): string {
   return message.replace(/`([^`]*)`/g, '$1').replace(/`/g, '');
 }
 
-/** The offsets of the squiggle: the finding's own range when it is one short line, else its focus token or first line. */
+/**
+ * The offsets of the squiggle: the rule's focus token (the verb) whenever it has one, so one rule has one
+ * kind of squiggle (issue 22: `install` everywhere, never sometimes the whole short call); else the
+ * finding's own range when it is one short line, else its first line.
+ */
 export function focusRange(text: string, f: Pick<DetailedFinding, 'rule' | 'start' | 'end'>): { start: number; end: number } {
   const slice = text.slice(f.start, f.end);
   const multiLine = /[\r\n]/.test(slice);
-  if (!multiLine && slice.length <= LONG) return { start: f.start, end: f.end };
   const re = FOCUS[f.rule];
   const m = re ? re.exec(slice) : null;
   if (m) {
     const lead = m[0].length - m[0].trimStart().length;
     return { start: f.start + m.index + lead, end: f.start + m.index + m[0].length };
   }
+  if (!multiLine && slice.length <= LONG) return { start: f.start, end: f.end };
   if (!multiLine) return { start: f.start, end: f.end };
   const firstLine = /^[^\r\n]*/.exec(slice)?.[0] ?? '';
   const trimmed = firstLine.replace(/[\s\\`]+$/, '');

@@ -1,6 +1,7 @@
 import { cleansDir, hasFlag, positionals, type Call } from '../kernel/commands.js';
 import { appendCommand, insertAfterWord } from '../kernel/edits.js';
 import type { Instr, Model } from '../kernel/model.js';
+import { docEnd, docStart } from '../kernel/run-script.js';
 import { defineRule } from '../kernel/rule.js';
 import { cacheMountFix } from '../analysis/package-managers/cache-mounts.js';
 import { callRange, hasCacheMount, runViews } from '../analysis/run-views.js';
@@ -37,7 +38,7 @@ export default defineRule({
     bad: 'RUN apk add curl',
     good: 'RUN apk add --no-cache curl',
     notes:
-      'A cache or tmpfs mount on `/var/cache/apk`, or removing `/var/cache/apk` later in the same RUN, exempts the command. `apk update` is reported too: it writes the index into `/var/cache/apk` even when every `apk add` has `--no-cache` (which fetches its own index, so the update is not needed). Its fix appends `rm -rf /var/cache/apk/*`; not offered when a later RUN runs `apk add` without `--no-cache` and without its own update (it reads that index). In stages that do not ship the finding is a hint.' +
+      'A cache or tmpfs mount on `/var/cache/apk`, or removing `/var/cache/apk` later in the same RUN, exempts the command. ``apk add --update` (`-U`) gets `--no-cache` in place of `--update`, which then only repeats what `--no-cache` does. `apk update` is reported too: it writes the index into `/var/cache/apk` even when every `apk add` has `--no-cache` (which fetches its own index, so the update is not needed). Its fix appends `rm -rf /var/cache/apk/*`; not offered when a later RUN runs `apk add` without `--no-cache` and without its own update (it reads that index). In stages that do not ship the finding is a hint.' +
       " Alternative quick fix, offered beside the cleanup (unsafe, BuildKit only: never applied by fix-all, Optimize or `fix`): `RUN --mount=type=cache,target=/var/cache/apk` keeps the cache out of the layer and reuses it in the next build. Docker 20.10's built-in Dockerfile frontend accepts it with `DOCKER_BUILDKIT=1` and no `# syntax=` line; the legacy builder rejects `--mount`.",
     seeAlso: ['hadolint DL3019'],
   },
@@ -60,12 +61,16 @@ export default defineRule({
         const word = positionals(call, APK_VALUE_OPTS)[0];
         if (!word || word.value !== 'add' || hasFlag(call, ['no-cache'])) return;
         if (cleansDir(calls, idx + 1, ['/var/cache/apk'], instr.env)) return;
-        const edit = insertAfterWord(instr, word, '--no-cache');
+        // `--update` (`-U`) fetches a fresh index, which `--no-cache` does too: replace it rather than keep both.
+        const update = run.form === 'shell' ? call.args.find((a) => a.raw === '--update' || a.raw === '--update-cache' || a.raw === '-U') : undefined;
+        const edit = update
+          ? { start: docStart(run, update.start), end: docEnd(run, update.end), text: '--no-cache' }
+          : insertAfterWord(instr, word, '--no-cache');
         ctx.report({
           instr,
           ...callRange(run, call),
           message: '`apk add` without `--no-cache` keeps the package index in /var/cache/apk in this layer.',
-          fix: edit ? { title: 'Add `--no-cache`', safe: true, edits: [edit] } : undefined,
+          fix: edit ? { title: update ? `Replace \`${update.raw}\` with \`--no-cache\`` : 'Add `--no-cache`', safe: true, edits: [edit] } : undefined,
           alternatives: cacheMountFix(ctx.model, instr, 'apk', call),
         });
       });

@@ -13,6 +13,8 @@ import type { LintOptions } from '../kernel/types.js';
 import { packagesWord, savingsText } from '../analysis/package-managers/size-data.js';
 import { formatBytes } from '../analysis/package-managers/format.js';
 import { debInstallPlan } from '../analysis/package-managers/deb-install.js';
+import { reviewedRecommends } from '../analysis/package-managers/recommends.js';
+import { pkgNames } from '../analysis/package-managers/operations.js';
 
 const FALSE = '(?:0|no|false|off|without|disable)';
 /** `-o APT::Install-Recommends=false` (also `-oAPT::…`, `--option=APT::…`). */
@@ -37,6 +39,9 @@ function configuresNoRecommends(text: string): boolean {
   return /apt\.conf/.test(text) && CONF_FALSE.test(text);
 }
 
+/** Below this saving a finding is a hint (docs/quiet-policy.md). */
+const QUIET_BYTES = 1e6;
+
 /** The fix: the flag, plus the recommended packages the stage still uses; unsafe when the plan cannot be judged. */
 function recommendsFix(
   model: Model,
@@ -46,7 +51,7 @@ function recommendsFix(
   sub: Word,
   flag: string,
   options: LintOptions,
-): { fix?: Fix; sizes?: string; removedAgain?: boolean } {
+): { fix?: Fix; sizes?: string; removedAgain?: boolean; quiet?: true } {
   const plan = recommendsPlan(model, instr, call, callIndex, options);
   const last = plan.pkgs[plan.pkgs.length - 1];
   const edit = insertAfterWord(instr, sub, flag);
@@ -64,10 +69,15 @@ function recommendsFix(
   const note = plan.note ? ` (${plan.note})` : '';
   const title = `Add \`${flag}\`${keep.length ? `, keep ${keep.join(' ')}` : ''}${size}${unsure ? ` (${unsure})` : note}`;
   const kept = keptWords(keep);
+  // Quiet policy (docs/quiet-policy.md): a hint when the flag saves under 1 MB by the index, or, without one, when
+  // the reviewed table says none of the packages recommends anything.
+  const dynamic = plan.unsure === 'packages in a variable';
+  const small = saved ? saved.bytes < QUIET_BYTES : !dynamic && pkgNames(plan.pkgs, instr.env).every((n) => reviewedRecommends(n)?.length === 0);
   return {
     fix: { title, safe: !unsure, edits },
     sizes: saved && (saved.packages ? `${kept ? `, ${kept},` : ''} ${savingsText(saved)}` : ''),
     removedAgain: plan.removedAgain,
+    ...(small ? { quiet: true as const } : {}),
   };
 }
 
@@ -123,7 +133,7 @@ export default defineRule({
           });
           continue;
         }
-        const { fix, sizes, removedAgain } = recommendsFix(model, instr, call, calls.indexOf(call), sub, flag, ctx.options);
+        const { fix, sizes, removedAgain, quiet } = recommendsFix(model, instr, call, calls.indexOf(call), sub, flag, ctx.options);
         ctx.report({
           instr,
           ...callRange(run, call),
@@ -134,8 +144,11 @@ export default defineRule({
                 ? `\`${call.name} install\` without \`${flag}\`: here it adds no recommended packages (package index), but the flag keeps later changes from adding some.`
                 : sizes
                   ? `\`${call.name} install\` without \`${flag}\` also installs recommended packages that were not asked for: here the flag${sizes}.`
-                  : `\`${call.name} install\` without \`${flag}\` also installs recommended packages (often tens of MB) that were not asked for.`,
+                  : quiet
+                    ? `\`${call.name} install\` without \`${flag}\`: here it adds no recommended packages (reviewed table of Debian Recommends), but the flag keeps later changes from adding some.`
+                    : `\`${call.name} install\` without \`${flag}\` also installs recommended packages (often tens of MB) that were not asked for.`,
           fix,
+          quiet,
         });
       }
     }

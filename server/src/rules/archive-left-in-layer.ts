@@ -1,13 +1,24 @@
 import { hasFlag, positionals, type Call } from '../kernel/commands.js';
-import { appendCommand } from '../kernel/edits.js';
+import { appendCommand, mergeRuns } from '../kernel/edits.js';
 import { expand, type Instr, type Model } from '../kernel/model.js';
-import type { Fix } from '../kernel/types.js';
+import type { Edit, Fix } from '../kernel/types.js';
 import { downloadTarget, runCreations } from '../analysis/layer-contents/downloads.js';
 import { defineRule } from '../kernel/rule.js';
 import { callRange, runViews, viewOf, type RunView } from '../analysis/run-views.js';
 import { deletedByLaterRun } from '../analysis/layer-contents/stage-indexes.js';
 import { lastBefore } from '../kernel/stage-index.js';
-import { buildsOn, callDirs, copyArgs, deletedInSameRun, isUrl, joinPath, stageChain, workdirAt, type Created } from '../analysis/layer-contents/contents.js';
+import {
+  buildsOn,
+  callDirs,
+  hasHeredoc,
+  copyArgs,
+  deletedInSameRun,
+  isUrl,
+  joinPath,
+  stageChain,
+  workdirAt,
+  type Created,
+} from '../analysis/layer-contents/contents.js';
 import { installedNames, isInstall, pkgOps } from '../analysis/package-managers/operations.js';
 
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh']);
@@ -117,7 +128,11 @@ function checkRun(model: Model, view: RunView, report: (call: Call, message: str
       how = consumes(call, dirs[i] ?? null, c.path, view.instr.env);
       by = call.name;
     }
-    if (!how || deletedInSameRun(model, c) || deletedLater(model, c)) continue;
+    if (!how) {
+      if (!deletedInSameRun(model, c) && !deletedLater(model, c)) reportLater(model, view, c, report);
+      continue;
+    }
+    if (deletedInSameRun(model, c) || deletedLater(model, c)) continue;
     const noCd = !view.calls.some((k) => k.name === 'cd' || k.name === 'pushd');
     const dl = c.call;
     // Keep a relative name when the user wrote one and the RUN never changes directory.
@@ -138,6 +153,39 @@ function checkRun(model: Model, view: RunView, report: (call: Call, message: str
       edit ? { title: `Append \`rm -f ${target}\``, safe: true, edits: [edit] } : undefined,
     );
   }
+}
+
+/**
+ * A download that a later RUN of the stage unpacks or installs: the archive stays in the download's
+ * layer. Fix: merge the RUNs (when only RUNs and comments lie between) and delete it at the end; a
+ * merge that DS001 or DS003 offers then keeps this one finding instead of breeding a new one.
+ */
+function reportLater(model: Model, view: RunView, c: Created, report: (call: Call, message: string, fix?: Fix) => void): void {
+  const use = (usesByPath(model).get(c.path) ?? []).find((u) => u.instr.stage === view.instr.stage && buildsOn(u.instr, view.instr));
+  if (!use || !c.call) return;
+  const runs = runViews(model)
+    .filter(
+      (v) =>
+        v.instr.stage === view.instr.stage && v.instr.onbuild === view.instr.onbuild && v.instr.start >= view.instr.start && v.instr.start <= use.instr.start,
+    )
+    .map((v) => v.instr);
+  const raw = downloadTarget(c.call)?.file ?? '';
+  const cd = runs.some((i) => viewOf(model, i)?.calls.some((k) => k.name === 'cd' || k.name === 'pushd'));
+  const target = raw.startsWith('/') || (!cd && raw !== '' && !raw.startsWith('-')) ? raw : null;
+  const merge = target && runs.length <= 8 ? mergeRuns(model, runs, true) : null;
+  const rm = merge ? appendCommand(model, use.instr, `rm -f ${quote(target as string)}`) : null;
+  const lines = runs.slice(1).map((i) => i.line + 1);
+  report(
+    c.call,
+    `\`${c.call.name}\` saves ${c.path}, which \`${use.by}\` at line ${use.instr.line + 1} ${use.how}, but the archive stays in this RUN's layer: download, unpack and delete it in one RUN.`,
+    merge && rm
+      ? {
+          title: `Merge with the RUN${lines.length > 1 ? 's' : ''} at line ${lines.join(', ')} and append \`rm -f ${target}\``,
+          safe: true,
+          edits: [...merge, rm],
+        }
+      : undefined,
+  );
 }
 
 /** An earlier instruction or the base image provides wget or curl (for the ADD → RUN conversion). */
@@ -161,11 +209,26 @@ function downloader(model: Model, instr: Instr): 'wget' | 'curl' | null {
 }
 
 /** The later RUN call (this stage or one built FROM it) that unpacks, installs or runs the ADDed file, if any. */
-function consumedLater(model: Model, instr: Instr, path: string): { how: string; by: string } | null {
+function consumedLater(model: Model, instr: Instr, path: string): Use | null {
   for (const u of usesByPath(model).get(path) ?? []) {
-    if (buildsOn(u.instr, instr)) return { how: u.how, by: u.by };
+    if (buildsOn(u.instr, instr)) return u;
   }
   return null;
+}
+
+/**
+ * The converted download joined to the RUN right after the ADD that uses the file, and the file deleted at
+ * its end (by absolute path: that RUN may `cd`). Null when that RUN is not next, not plain shell form, or
+ * a comment lies between (the joined range would drop it).
+ */
+function joinedWithUse(model: Model, instr: Instr, use: Use, run: string, path: string, kwStart: number): Edit[] | null {
+  const next = model.instrs[model.instrs.indexOf(instr) + 1];
+  const body = next?.run;
+  if (next !== use.instr || !body || body.form !== 'shell' || body.flags.length > 0 || next.onbuild !== instr.onbuild || !path.startsWith('/')) return null;
+  if (model.text.slice(instr.end, body.bodyStart).includes('#') || hasHeredoc(next)) return null;
+  const rm = appendCommand(model, next, `rm -f ${quote(path)}`);
+  if (!rm || rm.start <= body.bodyStart) return null;
+  return [{ start: kwStart, end: body.bodyStart, text: `RUN ${run} && ${model.escape}${model.eol}    ` }, rm];
 }
 
 /** Where `ADD <url> <dest>` puts the file (absolute), or null when the WORKDIR is unknown. */
@@ -203,11 +266,20 @@ function checkAdd(model: Model, instr: Instr, report: (start: number, end: numbe
       const mk = dir && dir !== '/tmp' ? `mkdir -p ${quote(dir)} && ` : '';
       const get = tool === 'wget' ? `wget -q -O ${quote(path)} ${quote(src)}` : `curl -fsSL -o ${quote(path)} ${quote(src)}`;
       const kwStart = instr.start + model.text.slice(instr.start, instr.argsStart).search(/ADD/i);
-      fix = {
-        title: `Download with ${tool} in a RUN (file mode 644 instead of 600; then unpack and delete it in that RUN)`,
-        safe: false,
-        edits: [{ start: kwStart, end: instr.end, text: `RUN ${mk}${get}` }],
-      };
+      const joined = added ? joinedWithUse(model, instr, use, `${mk}${get}`, added, kwStart) : null;
+      if (joined) {
+        fix = {
+          title: `Download with ${tool} in the RUN at line ${use.instr.line + 1} and delete it there (file mode 644 instead of 600)`,
+          safe: false,
+          edits: joined,
+        };
+      } else {
+        fix = {
+          title: `Download with ${tool} in a RUN (file mode 644 instead of 600; then unpack and delete it in that RUN)`,
+          safe: false,
+          edits: [{ start: kwStart, end: instr.end, text: `RUN ${mk}${get}` }],
+        };
+      }
     }
     report(
       start,
@@ -230,8 +302,8 @@ export default defineRule({
     bad: 'RUN wget -O /tmp/node.tar.xz https://nodejs.org/dist/v20.0.0/node-v20.0.0-linux-x64.tar.xz \\\n    && tar -xJf /tmp/node.tar.xz -C /usr/local --strip-components=1',
     good: 'RUN curl -fsSL https://nodejs.org/dist/v20.0.0/node-v20.0.0-linux-x64.tar.xz \\\n    | tar -xJ -C /usr/local --strip-components=1',
     notes:
-      'Flags `ADD http(s)://…` (the download stays in the ADD layer; `ADD` of a local tar auto-extracts and is not flagged, nor are git URLs), and a RUN where `wget`/`curl` saves a file that `tar x`, `unzip`, `7z x`, `gunzip -k`, `dpkg -i`, `rpm -i`, `apt-get install ./x.deb`, `pip install` or `sh file` then uses, without deleting it later in the same RUN. Piped downloads (`curl … | tar xz`) and downloads into a cache/tmpfs mount are fine. A file a later RUN deletes is reported by DS002 instead. ' +
-      'Fix for the RUN case: append `rm -f <file>` (safe). For `ADD <url>` the only fix is unsafe: a RUN with wget or curl, offered when the base image is Alpine/busybox or an earlier RUN installs one of them; the file then gets mode 644 instead of 600, and you still need to move the unpacking into that RUN. In stages that do not ship the finding is a hint.',
+      'Flags `ADD http(s)://…` (the download stays in the ADD layer; `ADD` of a local tar auto-extracts and is not flagged, nor are git URLs), and a RUN where `wget`/`curl` saves a file that `tar x`, `unzip`, `7z x`, `gunzip -k`, `dpkg -i`, `rpm -i`, `apt-get install ./x.deb`, `pip install` or `sh file` then uses, without deleting it later in the same RUN. Piped downloads (`curl … | tar xz`) and downloads into a cache/tmpfs mount are fine. A file a later RUN deletes is reported by DS002 instead. A download that a later RUN of the stage unpacks is reported too (the archive stays in the layer of the download); its fix merges the RUNs and deletes the archive at the end, offered when only RUNs and comments lie between them. ' +
+      'Fix for the RUN case: append `rm -f <file>` (safe). For `ADD <url>` the only fix is unsafe: a RUN with wget or curl (joined to the RUN right after it that uses the file, which then deletes it by its absolute path), offered when the base image is Alpine/busybox or an earlier RUN installs one of them; the file then gets mode 644 instead of 600, and you still need to move the unpacking into that RUN. In stages that do not ship the finding is a hint.',
     seeAlso: ['DS002', 'hadolint DL3020', 'docker-parfum tarSomethingRmTheSomething'],
   },
   check(ctx) {

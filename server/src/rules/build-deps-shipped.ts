@@ -9,6 +9,8 @@ import { isInstall, pkgName, pkgOps, removedLater, type PkgOp } from '../analysi
 import { removalLeftovers } from '../analysis/package-managers/remove-leftovers.js';
 import { shippedUsage } from '../analysis/package-managers/stage-usage.js';
 import { purgeBuildDepsFix } from '../analysis/package-managers/build-deps-purge.js';
+import { reviewedRecommends } from '../analysis/package-managers/recommends.js';
+import { hasFlag } from '../kernel/commands.js';
 
 const BUILD_PKGS = new Set([
   'gcc',
@@ -40,8 +42,44 @@ const BUILD_PKGS = new Set([
   'gfortran',
 ]);
 
+/**
+ * Quiet policy: build packages that are usually small (headers, make, autotools) make a hint; a compiler
+ * or toolchain metapackage (tens to hundreds of MB) a squiggle. Known-big `-dev` families count as big.
+ */
+function bigBuildPkg(name: string): boolean {
+  if (/^(libboost|llvm|libllvm|clang|libclang|libopencv|qt|libqt|libgtk|cuda|libcuda)/.test(name) || /-all-dev$/.test(name)) return true;
+  if (/-(dev|devel)$/.test(name)) return false;
+  return ![
+    'make',
+    'autoconf',
+    'automake',
+    'libtool',
+    'pkgconf',
+    'pkg-config',
+    'pkgconfig',
+    'bison',
+    'flex',
+    'musl-dev',
+    'libc-dev',
+    'libc6-dev',
+    'linux-headers',
+    'ninja',
+    'ninja-build',
+  ].includes(name);
+}
+
 export function isBuildPkg(name: string): boolean {
   return BUILD_PKGS.has(name) || /^(gcc|g\+\+|clang)-[0-9.]+$/.test(name) || /-(dev|devel)$/.test(name);
+}
+
+/**
+ * A build package named next to `--no-install-recommends` because another package of the call recommends
+ * it (`npm build-essential`: what DS004's fix keeps for node-gyp). Without the flag apt installed it anyway
+ * and nothing was reported, so naming it is no new finding.
+ */
+function keptRecommend(op: PkgOp, names: readonly string[], name: string): boolean {
+  if (op.manager !== 'apt' || !hasFlag(op.call, ['no-install-recommends'])) return false;
+  return names.some((m) => m !== name && reviewedRecommends(m)?.includes(name));
 }
 
 /** Is `name` (or the apk virtual group) removed by a later RUN that builds on this one? DS002 reports that. */
@@ -55,10 +93,18 @@ function apkFix(model: Model, view: RunView, op: PkgOp, build: string[]): Fix | 
   const cmd = op.call.cmd;
   if (run.form === 'exec' || cmd.depth > 0 || ![null, '&&', ';', '\n'].includes(cmd.before) || ![null, '&&', ';', '\n'].includes(cmd.after)) return undefined;
   const names = new Set(op.pkgs.map((w) => w.value));
+  // Not a group name this RUN uses, nor one another RUN leaves installed (`apk del` would delete that group too).
   const taken = new Set(pkgOps(view).map((o) => o.virtual));
+  const elsewhere = new Set<string>();
+  for (const v of runViews(model)) {
+    const vops = pkgOps(v);
+    for (const o of vops) if (v !== view && o.virtual && !removedLater(vops, o.manager, o.virtual, v.instr.env, o.callIndex)) elsewhere.add(o.virtual);
+  }
+  for (const g of elsewhere) taken.add(g);
   let group = '.build-deps';
   for (let n = 2; taken.has(group); n++) group = `.build-deps-${n}`;
   if (op.virtual) {
+    if (elsewhere.has(op.virtual)) return undefined; // another RUN's group of that name would be deleted too
     const edit = appendCommand(model, instr, `apk del ${op.virtual}`);
     return edit ? { title: `Delete the virtual package ${op.virtual} at the end of this RUN`, safe: false, edits: [edit] } : undefined;
   }
@@ -106,6 +152,8 @@ export default defineRule({
       "Looks at `apk add` and `apt-get/apt install` in stages that ship (the final stage, its FROM ancestors, stages copied wholesale); builder stages are where build tools belong, so they are not reported. Packages removed in the same RUN (`apk del <pkg or virtual group>`, `apt-get purge <pkg>`) are fine; packages removed by a later RUN are DS002's finding. " +
       "Some of these packages are needed at run time (a `-dev` package pulled in for a header-only library, or a JIT that calls gcc): the finding is info, and the apk fix — install them as a `--virtual .build-deps` group and `apk del .build-deps` at the end of the RUN — is unsafe. For apt, when the same RUN builds after the install, the fix appends `apt-mark manual <runtime libraries> && apt-get purge -y --auto-remove <build packages>`: the runtime libraries are the `-dev` packages' run-time halves (libssl-dev → libssl3), read from the cached package index or, without one, a reviewed table for Debian bookworm. It is safe when every `-dev` package is known and nothing later in the stage, in a stage built FROM it or at run time compiles or runs the tools; otherwise unsafe, and the title says why. No fix when the build happens in another RUN (merge them first, or use a multi-stage build). " +
       '`apt-get remove`/`purge` of build packages without `--auto-remove` (or a later `apt-get autoremove`) removes only the named packages: for `build-essential` that is the metapackage, and gcc, g++ and make stay. That is reported; the fix makes it `apt-get purge -y --auto-remove` (safe for compilers and tools, unsafe when `-dev` packages are removed, whose libraries the program may load at run time). ' +
+      "A build package named beside `--no-install-recommends` because another package of the same install recommends it (build-essential beside npm or python3-pip, what DS004's fix keeps) is not reported: without the flag apt installed it all the same. " +
+      'Quiet by default: when every build package is usually small (`-dev`/`-devel` headers, make, autoconf, automake, libtool, pkg-config, bison, flex, musl-dev, libc-dev, linux-headers, ninja) the finding is a hint; a compiler or toolchain (gcc, g++, clang, build-essential, build-base, cmake, …) or a known-big `-dev` family (boost, llvm, opencv, qt, gtk, cuda, `*-all-dev`) makes it info. ' +
       'Nothing is reported when no RUN of a shipping stage builds anything (no compiler, make, pip/npm/gem install or go build): then the toolchain is what the image is for (a gcc image, a dev container).',
     seeAlso: ['DS002', 'DS010', 'tally prefer-multi-stage-build'],
   },
@@ -123,9 +171,14 @@ export default defineRule({
         if (!isInstall(op)) continue;
         if (op.virtual && removedLater(ops, op.manager, op.virtual, view.instr.env, op.callIndex)) continue;
         if (op.virtual && removedByLaterRun(ctx.model, view, op, op.virtual)) continue;
-        const build = op.pkgs
-          .map((w) => pkgName(expand(w.value, view.instr.env)))
-          .filter((n) => isBuildPkg(n) && !removedLater(ops, op.manager, n, view.instr.env, op.callIndex) && !removedByLaterRun(ctx.model, view, op, n));
+        const names = op.pkgs.map((w) => pkgName(expand(w.value, view.instr.env)));
+        const build = names.filter(
+          (n) =>
+            isBuildPkg(n) &&
+            !keptRecommend(op, names, n) &&
+            !removedLater(ops, op.manager, n, view.instr.env, op.callIndex) &&
+            !removedByLaterRun(ctx.model, view, op, n),
+        );
         if (build.length === 0) continue;
         const unique = [...new Set(build)];
         ctx.report({
@@ -133,6 +186,7 @@ export default defineRule({
           ...callRange(view.run, op.call),
           message: `Build dependencies ${unique.join(', ')} are installed here and never removed, so they ship in the image: if only the build needs them, remove them in this RUN or build in a separate stage.`,
           fix: op.manager === 'apk' ? apkFix(ctx.model, view, op, unique) : purgeBuildDepsFix(ctx.model, ctx.options, view, op, unique),
+          ...(unique.some(bigBuildPkg) ? {} : { quiet: true as const }),
         });
       }
     }

@@ -84,7 +84,8 @@ export default defineRule({
     good: 'RUN apk add --no-cache git && \\\n    git clone https://example.com/app /src',
     notes:
       'Follows hadolint DL3059: two or more consecutive RUNs (only comment lines between) with identical flags, where each RUN is a single command; a RUN with a `&&`/`;`/`|` chain ends the group. Reported once per group, on its second RUN, with a fix that merges the whole group (comments kept as comment lines inside the continuation, `--mount` flags kept). ' +
-      'Deliberate differences from hadolint: exec-form and heredoc RUNs are never grouped (they cannot be merged without changing how they run); a RUN that changes shell state (`cd`, `export`, `set`, `source`, `umask`, `exit`, a bare `X=1`) never starts or continues a group (merging would carry its state into the next command), though it may end one; flags are compared as a set; a `# hadolint ignore=` / `# dockerfile-slim ignore=` comment between two RUNs ends the group (merged, it would no longer suppress anything); consecutive `ONBUILD RUN` triggers are grouped too (hadolint does not compose DL3059 with ONBUILD). In stages that do not ship the finding is a hint.',
+      'Deliberate differences from hadolint: exec-form and heredoc RUNs are never grouped (they cannot be merged without changing how they run); a RUN that changes shell state (`cd`, `export`, `set`, `source`, `umask`, `exit`, a bare `X=1`) never starts or continues a group (merging would carry its state into the next command), though it may end one; flags are compared as a set; a `# hadolint ignore=` / `# dockerfile-slim ignore=` comment between two RUNs ends the group (merged, it would no longer suppress anything); consecutive `ONBUILD RUN` triggers are grouped too (hadolint does not compose DL3059 with ONBUILD). In stages that do not ship the finding is a hint. ' +
+      "Quiet by default: when no RUN of the group deletes files or removes packages, merging saves no bytes (only layer metadata), so the finding is a hint rather than a squiggle (hadolint reports DL3059 either way); it is info when a later RUN of the group deletes what an earlier one made. Setting the rule's severity explicitly reports every group at that severity.",
     seeAlso: ['hadolint DL3059', 'DS002'],
   },
   check(ctx) {
@@ -103,6 +104,8 @@ export default defineRule({
         end: docEnd(run, run.script.contentEnd),
         message: `${group.length} consecutive single-command RUNs (lines ${lines}) make ${group.length} layers where one would do${ships}: merge them into the RUN at line ${first.line + 1}.`,
         fix: edits ? { title: `Merge ${group.length} RUN instructions into one`, safe: true, edits } : undefined,
+        // Quiet policy: merging saves bytes only when a RUN of the group deletes what an earlier one made.
+        ...(del ? {} : { quiet: true as const }),
       });
     }
   },

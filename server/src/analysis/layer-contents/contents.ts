@@ -92,9 +92,16 @@ export function workdirAt(instr: Instr): string | null {
 /** The working directory before each call of a RUN (tracking top-level `cd`); null once unknown. */
 export function callDirs(view: RunView): (string | null)[] {
   let cwd = workdirAt(view.instr);
+  // A `cd` inside `( … )` makes the directory unknown until the subshell ends (subshells have no identity
+  // here: `( cd a ) && ( x )` leaves x's directory unknown too, never wrong).
+  let outer: string | null | undefined;
   return view.calls.map((call) => {
+    if (outer !== undefined && !call.cmd.subshell) [cwd, outer] = [outer, undefined];
     const before = cwd;
-    if (call.name === 'cd' && !call.cmd.subshell) {
+    if (call.name === 'cd' && call.cmd.subshell) {
+      if (outer === undefined) outer = cwd;
+      cwd = null;
+    } else if (call.name === 'cd') {
       const target = call.args[0];
       const value = target ? expand(target.value, view.instr.env) : '';
       if (call.cmd.depth > 0 || !target || value.includes('$') || value === '-' || cwd === null) cwd = null;

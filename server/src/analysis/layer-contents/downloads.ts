@@ -136,6 +136,9 @@ export function runCreations(view: RunView): Created[] {
       const stem = unpack.archive ? urlBasename(unpack.archive).replace(ARCHIVE_EXT, '') : '';
       if (stem && stem !== urlBasename(unpack.archive ?? '')) {
         out.push({ instr: view.instr, path: joinPath(dir, stem), dir: true, how: 'unpack', call, callIndex: idx });
+      } else if (!unpack.explicit && !unpack.archive && call.cmd.before === '|' && !SYSTEM_DIRS.has(dir)) {
+        // `curl … | tar -xz` into the working directory: the tree lands in it (issue 22).
+        out.push({ instr: view.instr, path: dir, dir: true, how: 'unpack', call, callIndex: idx });
       }
       return;
     }

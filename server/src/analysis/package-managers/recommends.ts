@@ -191,3 +191,8 @@ export function recommendsKnown(pkg: string): boolean {
 export function reviewedPackages(): string[] {
   return Object.keys(RECOMMENDS);
 }
+
+/** What the reviewed table says installing `pkg` adds through Recommends (undefined: not reviewed). */
+export function reviewedRecommends(pkg: string): readonly string[] | undefined {
+  return RECOMMENDS[pkg];
+}

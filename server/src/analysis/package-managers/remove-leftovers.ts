@@ -33,7 +33,7 @@ export function removalLeftovers(ctx: RuleContext, view: RunView, ops: readonly 
     const left = est ? leftBehind(est, names) : undefined;
     const compilers = left?.filter((p) => isBuildPkg(p.name) || /^(cpp|gcc|g\+\+|binutils)(-|$)/.test(p.name));
     const what = left?.length
-      ? `the ${left.length} packages they pulled in stay (≈${formatBytes(left.reduce((s, p) => s + p.bytes, 0))}${
+      ? `${left.length === 1 ? 'the one package they pulled in stays' : `the ${left.length} packages they pulled in stay`} (≈${formatBytes(left.reduce((s, p) => s + p.bytes, 0))}${
           compilers?.length
             ? `, compilers and tools: ${compilers
                 .slice(0, 6)
@@ -46,7 +46,7 @@ export function removalLeftovers(ctx: RuleContext, view: RunView, ops: readonly 
     out.push({
       instr: view.instr,
       ...callRange(view.run, op.call),
-      message: `\`apt-get ${op.sub.value} ${names.join(' ')}\` without \`--auto-remove\` removes only the named packages: ${what} and ship in the image.`,
+      message: `\`${op.call.name} ${op.sub.value} ${names.join(' ')}\` without \`--auto-remove\` removes only the named packages: ${what} and ship in the image.`,
       fix,
     });
   }
@@ -59,7 +59,7 @@ function autoRemoveFix(view: RunView, o: PkgOp, names: string[]): Fix | undefine
   if (run.script.unterminated || (run.form === 'exec' && !run.execShell)) return undefined;
   const text = `purge${hasFlag(o.call, ['yes', 'assume-yes'], ['y']) ? '' : ' -y'} --auto-remove`;
   const dev = names.filter((n) => /-(dev|devel)$/.test(n));
-  const title = `Use \`apt-get purge -y --auto-remove\`${dev.length ? ` (${dev[0]}'s libraries may be needed at run time)` : ''}`;
+  const title = `Use \`${o.call.name} purge -y --auto-remove\`${dev.length ? ` (${dev[0]}'s libraries may be needed at run time)` : ''}`;
   const edit = { start: docStart(run, o.sub.start), end: docEnd(run, o.sub.end), text: run.form === 'exec' ? JSON.stringify(text).slice(1, -1) : text };
   return { title, safe: dev.length === 0, edits: [edit] };
 }

@@ -30,11 +30,7 @@ test('corpus: each fix alone removes its finding and creates no finding that was
   assert.deepEqual(problems, []);
 });
 
-// Known open (issue 22): 13 of these 10,000 contrived files still break the invariant, in three classes: DS010's
-// Go conversion of a `|| go build` chain, DS014's `apk del` of a virtual group that an ONBUILD or piped RUN shares,
-// and DS004 keeping ca-certificates/libc6-dev that a later RUN purges (DS002 then blames the explicit install).
-// It runs and prints them as a todo until those are fixed; the fixtures, the corpus and the unit tier's files hold.
-test('generated: 10,000 files, each fix alone removes its finding and breeds none', { todo: 'three rare classes open, see the comment above' }, () => {
+test('generated: 10,000 files, each fix alone removes its finding and breeds none', () => {
   fc.assert(
     fc.property(dockerfile, (text) => {
       assert.deepEqual(singleFixProblems(text, { dockerignoreExists: false }), []);

@@ -140,8 +140,9 @@ class LayerLensProvider implements vscode.CodeLensProvider {
     if (loaded.state === 'error') return quiet(QUIET[loaded.error.kind], loaded.error.kind === 'image-not-found' ? 'dockerfileSlim.buildAndMeasure' : '');
     const { history, saved } = loaded.value;
     if (history.state === 'loading') return quiet('$(sync~spin) Layer sizes: reading the image…');
-    if (history.state === 'error')
+    if (history.state === 'error') {
       return quiet(QUIET[history.error.kind] + (history.error.kind === 'timed-out' ? RETRY_TITLE : ''), 'dockerfileSlim.refreshLayers');
+    }
 
     const rows = attributeLayers(text, history.value);
     const computed = saved.state === 'ready' ? this.wasteCache.get(loaded.value.id, doc.uri.toString(), text, stage, saved.value) : undefined;
@@ -193,8 +194,9 @@ class LayerLensProvider implements vscode.CodeLensProvider {
       lenses.push(
         new vscode.CodeLens(at(stage.fromLine), { title: `wasted bytes: ${saved.error.message}${RETRY_TITLE}`, command: 'dockerfileSlim.refreshLayers' }),
       );
-    } else if (saved.state === 'error' || computed?.ok === false)
+    } else if (saved.state === 'error' || computed?.ok === false) {
       lenses.push(new vscode.CodeLens(at(stage.fromLine), { title: UNREADABLE_TITLE, command: '' }));
+    }
     if (saved.state === 'loading') lenses.push(new vscode.CodeLens(at(stage.fromLine), { title: '$(sync~spin) measuring wasted bytes…', command: '' }));
     return lenses;
   }

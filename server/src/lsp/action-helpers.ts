@@ -24,7 +24,7 @@ const REASON_ASIDE = /\s*\(((?:unsafe:|check first|review)[^)]*|[^)]*(?:not revi
 /** Why a rule's unsafe fixes are unsafe, when the fix itself does not say. */
 const RULE_REASON: Record<string, string> = {
   DS010: 'the runtime stage may lack files the app needs',
-  DS011: 'the slim image has fewer packages',
+  DS011: 'fewer packages',
   DS014: 'removes packages the image may still need at run time',
 };
 const MAX_REASON = 60;

@@ -96,7 +96,11 @@ function apkFix(model: Model, view: RunView, op: PkgOp, build: string[]): Fix | 
   // Not a group name this RUN uses, nor one another RUN leaves installed (`apk del` would delete that group too).
   const taken = new Set(pkgOps(view).map((o) => o.virtual));
   const elsewhere = new Set<string>();
+  // Only this stage and the stages it is built FROM share the package database with this RUN.
+  const chain = new Set<unknown>();
+  for (let s = instr.stage, guard = 0; s && guard < 64; s = s.parent, guard++) chain.add(s);
   for (const v of runViews(model)) {
+    if (!chain.has(v.instr.stage)) continue;
     const vops = pkgOps(v);
     for (const o of vops) if (v !== view && o.virtual && !removedLater(vops, o.manager, o.virtual, v.instr.env, o.callIndex)) elsewhere.add(o.virtual);
   }

@@ -105,7 +105,7 @@ export default defineRule({
     if (!range.raw.includes('$') && !ref.digest && !range.split) {
       const prefix = variant.name ? ref.repo.slice(0, ref.repo.length - ref.name.length).replace(/(^|\/)library\/$/, '$1') + variant.name : ref.repo;
       fix = {
-        title: `Use ${suggested}, which has fewer packages`,
+        title: `Use ${suggested}`,
         safe: false,
         edits: [{ start: range.start, end: range.end, text: `${prefix}:${variant.tag}` }],
       };

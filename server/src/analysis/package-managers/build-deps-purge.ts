@@ -9,8 +9,8 @@ import { positionals, type Call } from '../../kernel/commands.js';
 import { appendCommand } from '../../kernel/edits.js';
 import type { Instr, Model, Stage } from '../../kernel/model.js';
 import type { Fix, LintOptions } from '../../kernel/types.js';
-import type { RunView } from '../run-views.js';
-import type { PkgOp } from './operations.js';
+import { runViews, type RunView } from '../run-views.js';
+import { installedNames, isInstall, pkgOps, type PkgOp } from './operations.js';
 import { runtimeLibs } from './runtime-libs.js';
 import { stageUsage } from './stage-usage.js';
 
@@ -57,8 +57,25 @@ function usedLater(model: Model, instr: Instr): boolean {
  * does not build after the install (the build is elsewhere), cannot take an appended command, or the packages stay
  * needed. Safe when nothing later uses the toolchain and every `-dev` package's runtime libraries are known.
  */
-export function purgeBuildDepsFix(model: Model, options: LintOptions, view: RunView, op: PkgOp, build: readonly string[]): Fix | undefined {
+/** apt packages an earlier RUN of this stage or a stage it is built FROM installed: their bytes are in that layer. */
+function installedEarlier(model: Model, instr: Instr): Set<string> {
+  const chain = new Set<Stage | null>();
+  for (let s = instr.stage, guard = 0; s && guard < 64; s = s.parent, guard++) chain.add(s);
+  const out = new Set<string>();
+  for (const v of runViews(model)) {
+    if (!chain.has(v.instr.stage) || (v.instr.stage === instr.stage && v.instr.start >= instr.start)) continue;
+    for (const o of pkgOps(v)) if (o.manager === 'apt' && isInstall(o)) for (const n of installedNames(o, v.instr.env)) out.add(n);
+  }
+  return out;
+}
+
+export function purgeBuildDepsFix(model: Model, options: LintOptions, view: RunView, op: PkgOp, all: readonly string[]): Fix | undefined {
   const { instr, run } = view;
+  // A build package an earlier layer installed stays in that layer: purging it here saves nothing (DS002's finding),
+  // and purging only the others would leave this finding. No fix then (a multi-stage build is the way out).
+  const before = installedEarlier(model, instr);
+  if (all.some((n) => before.has(n))) return undefined;
+  const build = all;
   const cmd = op.call.cmd;
   if (run.form !== 'shell' || run.script.unterminated || cmd.depth > 0 || cmd.condition) return undefined;
   if (![null, '&&', '\n', ';'].includes(cmd.before) || ![null, '&&', '\n', ';'].includes(cmd.after)) return undefined;

@@ -22,7 +22,7 @@ test('initialize, didOpen → diagnostics with rule id, doc link and the command
     const ds005 = diags.find((d) => d.code === 'DS005');
     assert.ok(ds005, 'DS005 published');
     assert.equal(ds005.source, 'dockerfile-slim');
-    assert.deepEqual(ds005.range.start, { line: 1, character: 4 });
+    assert.deepEqual(ds005.range.start, { line: 1, character: 8 }, 'the verb (add), as every rule squiggles it');
     assert.match(ds005.codeDescription?.href ?? '', /docs\/rules\/DS005\.md$/);
     assert.ok(diags.some((d) => d.code === 'DS003'));
 

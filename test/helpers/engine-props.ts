@@ -76,6 +76,8 @@ export function runWords(text: string, skipChown = false): Set<string> {
   return words;
 }
 
+const DEB_FALLBACK = new Set(['dpkg', '-i', '--install', '-f', '-fy', '-yf', '-f -y', '--fix-broken', '-y', '-qq', '-q']);
+
 /** DS009 adds `-s -w` inside `-ldflags` values: compare multi-part words without those. */
 function normaliseWord(w: string): string {
   if (!/\s/.test(w) && !/(^|=)-[sw]$/.test(w)) return w;
@@ -115,6 +117,10 @@ export function checkText(text: string, opts: CheckOptions = {}): string[] {
     problems.push(...once.problems.filter((p) => !p.startsWith('fixable left')));
     const kept = runWords(once.text);
     for (const w of runWords(text, once.applied.includes('DS015'))) {
+      // DS005 replaces apk's `--update`/`-U` by `--no-cache` (which refreshes the index itself): gone by design.
+      if (once.applied.includes('DS005') && (w === '--update' || w === '-U') && kept.has('--no-cache')) continue;
+      // DS004 turns `dpkg -i x.deb || apt-get -f install -y` into `apt-get install ./x.deb`: dpkg and -f go by design.
+      if (once.applied.includes('DS004') && DEB_FALLBACK.has(w) && [...kept].some((k) => k.endsWith('.deb'))) continue;
       if (!kept.has(w)) problems.push(`fix lost RUN word ${JSON.stringify(w)} (applied ${once.applied.join(',')})`);
     }
     for (const f of lintDetailed(once.text, { dockerignoreExists: true })) {

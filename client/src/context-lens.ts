@@ -7,6 +7,8 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { CONTEXT_CHANGED_NOTIFICATION, CONTEXT_SIZES_REQUEST, type ContextSizesResult } from '../../common/src/protocol.js';
 import { registerWhenSettled } from './after-settled.js';
 import { DOCUMENT_SELECTOR } from './document-selector.js';
+import { instructionHashes, recordKey, type BuildRecord } from './build-measure.js';
+import { mappedImage } from './layer-lens.js';
 
 const SHOW = 'dockerfileSlim.showContextSizes';
 
@@ -40,7 +42,10 @@ class ContextLensProvider implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
 
-  constructor(private readonly client: LanguageClient) {}
+  constructor(
+    private readonly client: LanguageClient,
+    private readonly context: vscode.ExtensionContext,
+  ) {}
 
   refresh(): void {
     this.changed.fire();
@@ -57,8 +62,14 @@ class ContextLensProvider implements vscode.CodeLensProvider {
     }
     if (!res) return [];
     const r = res;
+    // Measured by the last build: the layer lens shows the real size; the context figure stays in the hover and command.
+    // An image mapped in dockerfileSlim.layers.image: every line has its measured layer lens.
+    if (mappedImage(doc)) return [];
+    const record = this.context.workspaceState.get<BuildRecord>(recordKey(doc.uri.fsPath));
+    const built = new Set(record?.instructionHashes ?? []);
+    const hashes = record ? instructionHashes(doc.getText()) : new Map<number, string>();
     return r.copies
-      .filter((c) => c.files > 0 && c.line >= 1 && c.line <= doc.lineCount)
+      .filter((c) => c.files > 0 && c.line >= 1 && c.line <= doc.lineCount && !built.has(hashes.get(c.line) ?? ''))
       .map(
         (c) =>
           new vscode.CodeLens(new vscode.Range(c.line - 1, 0, c.line - 1, 0), {
@@ -80,7 +91,7 @@ async function showSizes(c: Copy, complete: boolean, ignoreFile: string): Promis
 }
 
 export function registerContextLens(context: vscode.ExtensionContext, client: LanguageClient, providersAfter?: Promise<unknown>): void {
-  const provider = new ContextLensProvider(client);
+  const provider = new ContextLensProvider(client, context);
   let paths = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   const changed = (uri: vscode.Uri): void => {

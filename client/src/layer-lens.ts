@@ -67,9 +67,7 @@ class LayerLensProvider implements vscode.CodeLensProvider {
   private reference(doc: vscode.TextDocument): { ref: string; record?: BuildRecord } | undefined {
     const record = this.context.workspaceState.get<BuildRecord>(recordKey(doc.uri.fsPath));
     if (record) return { ref: record.imageId, record };
-    const map = trustedSetting<Record<string, string>>('layers.image', doc.uri, {}); // restricted: the workspace's value only when trusted
-    const rel = vscode.workspace.asRelativePath(doc.uri, false).replace(/\\/g, '/');
-    const tag = map[rel] ?? map[doc.uri.fsPath] ?? map[`./${rel}`];
+    const tag = mappedImage(doc);
     return tag ? { ref: tag } : undefined;
   }
 
@@ -200,6 +198,13 @@ class LayerLensProvider implements vscode.CodeLensProvider {
     if (saved.state === 'loading') lenses.push(new vscode.CodeLens(at(stage.fromLine), { title: '$(sync~spin) measuring wasted bytes…', command: '' }));
     return lenses;
   }
+}
+
+/** The image `dockerfileSlim.layers.image` maps this Dockerfile to (restricted: the workspace's value only when trusted). */
+export function mappedImage(doc: vscode.TextDocument): string | undefined {
+  const map = trustedSetting<Record<string, string>>('layers.image', doc.uri, {});
+  const rel = vscode.workspace.asRelativePath(doc.uri, false).replace(/\\/g, '/');
+  return map[rel] ?? map[doc.uri.fsPath] ?? map[`./${rel}`];
 }
 
 export function registerLayerFeatures(context: vscode.ExtensionContext, notifyServer?: SendNotification, providersAfter?: Promise<unknown>): void {

@@ -79,8 +79,19 @@ try {
   // The DS004 squiggle covers `install` only (one line, the token that matters); the Problems panel is plain text.
   const squiggleWidths = await page.locator(SQUIGGLE).evaluateAll((els) => els.map((e) => e.getBoundingClientRect().width));
   log(`squiggle widths: ${JSON.stringify(squiggleWidths)}`);
-  await editor.locator('.view-line', { hasText: 'apt-get install' }).hover({ position: { x: 240, y: 5 } });
+  // Hover each squiggle (they sit on the verb) until DS004's hover shows.
   const hover = page.locator('.monaco-hover:not(.hidden) .hover-contents', { hasText: 'DS004' }).first();
+  for (const b of await page.locator(SQUIGGLE).evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON()))) {
+    await page.mouse.move(5, 5);
+    await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2);
+    if (
+      await hover.waitFor({ timeout: 5000 }).then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
+  }
   await hover.waitFor();
   // The hover fits: the fix and the documentation link are inside the widget's visible box, no scrolling.
   const widget = page.locator('.monaco-hover:not(.hidden)').first();

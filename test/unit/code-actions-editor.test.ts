@@ -91,16 +91,20 @@ test('"Ignore in this file" extends an existing global pragma', () => {
   assert.ok(!lintDetailed(fixed).some((f) => f.rule === 'DS004' || f.rule === 'DS011'));
 });
 
-test('titles: long asides go, a short suffix marks unsafe and BuildKit-only fixes', () => {
-  assert.equal(shortTitle({ title: 'Use debian:bookworm-slim (unsafe: fewer packages)', safe: false, edits: [] }), 'Use debian:bookworm-slim (unsafe)');
+test('titles: long asides go, a short suffix marks unsafe and BuildKit-only fixes (from the fix, not its title)', () => {
+  assert.equal(shortTitle({ title: 'Use debian:bookworm-slim', safe: false }), 'Use debian:bookworm-slim (unsafe)');
   assert.equal(
-    shortTitle({ title: 'Add `--chmod=755` to the COPY at line 3 and remove the chmod (BuildKit only)', safe: false, edits: [] }),
+    shortTitle({ title: 'Add `--chmod=755` to the COPY at line 3 and remove the chmod', safe: false, buildkitOnly: true }),
     'Add --chmod=755 to the COPY at line 3 and remove the chmod (unsafe, BuildKit)',
   );
+  assert.equal(shortTitle({ title: 'Add `--chmod=755` to the COPY', safe: true, buildkitOnly: true }), 'Add --chmod=755 to the COPY (BuildKit)');
+  assert.equal(shortTitle({ title: 'Append `npm cache clean --force`', safe: true }), 'Append npm cache clean --force');
+  // An aside of 40 characters or more goes; a shorter one stays.
   assert.equal(
-    shortTitle({ title: 'Convert to multi-stage build (Go → scratch)', safe: false, edits: [] }),
-    'Convert to multi-stage build (Go → scratch) (unsafe)',
+    shortTitle({ title: 'Convert to multi-stage build (Node → node:20-slim, production dependencies only)', safe: false }),
+    'Convert to multi-stage build (unsafe)',
   );
+  assert.equal(shortTitle({ title: 'Convert to multi-stage build (Go → scratch)', safe: false }), 'Convert to multi-stage build (Go → scratch) (unsafe)');
 });
 
 test('a builder without BuildKit is not offered BuildKit-only fixes', () => {

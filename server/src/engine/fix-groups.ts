@@ -12,6 +12,7 @@ export interface FixGroupMember {
   /** The fix's title, markdown backticks removed. */
   title: string;
   safe: boolean;
+  buildkitOnly?: true;
 }
 
 export interface FixGroup {
@@ -37,7 +38,12 @@ interface Region {
 }
 
 const plain = (s: string): string => s.replace(/`/g, '');
-const member = (f: DetailedFinding): FixGroupMember => ({ rule: f.rule, title: plain(f.fixDetail?.title ?? f.rule), safe: f.fixDetail?.safe ?? true });
+const member = (f: DetailedFinding): FixGroupMember => ({
+  rule: f.rule,
+  title: plain(f.fixDetail?.title ?? f.rule),
+  safe: f.fixDetail?.safe ?? true,
+  ...(f.fixDetail?.buildkitOnly ? { buildkitOnly: true } : {}),
+});
 
 /** `skip` leaves out fixes the client cannot use (e.g. BuildKit-only ones for a legacy builder). */
 export function fixGroups(original: string, options: FixOptions = {}, skip?: (f: DetailedFinding) => boolean): GroupedFix {

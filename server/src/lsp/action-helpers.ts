@@ -1,6 +1,6 @@
 /**
  * What the code-action menu shows, decided in one place (rules only say what they fix):
- * short plain titles, the unsafe kind, BuildKit-only detection, "Show documentation" and
+ * short plain titles, the unsafe kind, BuildKit-only fixes, "Show documentation" and
  * "Ignore in this file", and the fix-all edit with one change annotation per fix (so the
  * refactor preview lists each fix as its own entry; safe ones ticked, unsafe ones not).
  */
@@ -13,21 +13,22 @@ import { UNSAFE_QUICKFIX_KIND, SHOW_DOCS_COMMAND } from '../../../common/src/pro
 /** Unsafe quick fixes: still quick fixes (same menu), but a kind of their own that clients and keybindings can filter. */
 export { UNSAFE_QUICKFIX_KIND, SHOW_DOCS_COMMAND };
 
-/** Fixes that only build with BuildKit: `COPY --chmod`, `RUN --mount`, `COPY --link`, or a title saying so. */
-export function needsBuildKit(fix: Fix): boolean {
-  if ((fix as Fix & { buildkitOnly?: boolean }).buildkitOnly === true || /BuildKit only/i.test(fix.title)) return true;
-  return fix.edits.some((e) => /(^|\s)--(chmod|mount|link)\b/.test(e.text));
+/** Fixes that only build with BuildKit (`COPY --chmod`, `RUN --mount`): the rule says so on the fix. */
+export function needsBuildKit(fix: Pick<Fix, 'buildkitOnly'>): boolean {
+  return fix.buildkitOnly === true;
 }
 
 /**
- * A menu title: plain text (no markdown backticks), without the long parenthetical reasons rules
- * append ("(unsafe: …)", "(BuildKit only)", "(check first: …)", or any aside over 40 characters),
- * then a short suffix: " (unsafe)", " (BuildKit)" or " (unsafe, BuildKit)".
+ * A menu title: plain text (no markdown backticks), without asides of 40 characters or more
+ * ("(Node → node:20-slim, production dependencies only)"), then a short suffix from the fix's own
+ * fields: " (unsafe)", " (BuildKit)" or " (unsafe, BuildKit)". Why it is unsafe (`unsafeReason`)
+ * is in the CLI's and SARIF's full title (`fixTitle`).
  */
-export function shortTitle(fix: Fix): string {
-  let t = fix.title.replace(/`/g, '');
-  t = t.replace(/\s*\((?:unsafe|BuildKit only|check first|review)[^)]*\)/gi, '');
-  t = t.replace(/\s*\([^)]{40,}\)/g, '').trim();
+export function shortTitle(fix: Pick<Fix, 'title' | 'safe' | 'buildkitOnly'>): string {
+  const t = fix.title
+    .replace(/`/g, '')
+    .replace(/\s*\([^)]{40,}\)/g, '')
+    .trim();
   const tags = [...(fix.safe ? [] : ['unsafe']), ...(needsBuildKit(fix) ? ['BuildKit'] : [])];
   return tags.length ? `${t} (${tags.join(', ')})` : t;
 }
@@ -69,7 +70,7 @@ export function ignoreInFileAction(doc: TextDocument, rule: string, diagnostics:
 
 function groupLabel(doc: TextDocument, g: FixGroup): { label: string; description: string } {
   const line = doc.positionAt(g.edits[0]?.start ?? 0).line + 1;
-  const titles = g.fixes.map((f) => shortTitle({ title: f.title, safe: f.safe, edits: [] }));
+  const titles = g.fixes.map((f) => shortTitle(f));
   return { label: `Line ${line}: ${[...new Set(titles)].join(' + ')}`, description: [...new Set(g.fixes.map((f) => f.rule))].join(', ') };
 }
 
@@ -101,7 +102,7 @@ export function fixAllEdit(
   }
   grouped.createFiles.forEach(({ file, fix }, i) => {
     const id = `dockerfile-slim.create.${i}`;
-    changeAnnotations[id] = { label: shortTitle({ title: fix.title, safe: fix.safe, edits: [] }), description: fix.rule, needsConfirmation: !fix.safe };
+    changeAnnotations[id] = { label: shortTitle(fix), description: fix.rule, needsConfirmation: !fix.safe };
     changes.push(...createFileEdits(file, annotations ? id : undefined));
   });
   if (changes.length === 0) return null;

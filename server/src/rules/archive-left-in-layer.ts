@@ -204,8 +204,9 @@ function checkAdd(model: Model, instr: Instr, report: (start: number, end: numbe
       const get = tool === 'wget' ? `wget -q -O ${quote(path)} ${quote(src)}` : `curl -fsSL -o ${quote(path)} ${quote(src)}`;
       const kwStart = instr.start + model.text.slice(instr.start, instr.argsStart).search(/ADD/i);
       fix = {
-        title: `Download with ${tool} in a RUN (file mode 644 instead of 600; then unpack and delete it in that RUN)`,
+        title: `Download with ${tool} in a RUN`,
         safe: false,
+        unsafeReason: 'file mode 644 instead of 600; then unpack and delete it in that RUN',
         edits: [{ start: kwStart, end: instr.end, text: `RUN ${mk}${get}` }],
       };
     }
@@ -224,6 +225,7 @@ export default defineRule({
   severity: 'warning',
   stageAware: true,
   fixable: 'sometimes',
+  measuredSaving: 'archiveBytes',
   docs: {
     summary: 'A downloaded archive or installer is unpacked and left in the layer',
     why: 'The archive is as big as (or bigger than) what it unpacks to. Left in the layer, every byte ships twice; deleting it in a later RUN does not help.',

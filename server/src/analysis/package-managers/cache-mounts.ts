@@ -162,8 +162,9 @@ export function cacheMountFix(model: Model, instr: Instr, kind: CacheKind, call?
   }
   return [
     {
-      title: `Use a cache mount for ${listed(missing.map((t) => t.dir))}${also} (BuildKit only)`,
+      title: `Use a cache mount for ${listed(missing.map((t) => t.dir))}${also}`,
       safe: false,
+      buildkitOnly: true,
       edits,
     },
   ];

@@ -24,20 +24,9 @@ export const PACKAGE_INDEX_DIR_NOTIFICATION = 'dockerfileSlim/packageIndexDir';
 /** Client → server notification: what the last build measured for a Dockerfile, per final-stage instruction. */
 export const MEASURED_SIZES_NOTIFICATION = 'dockerfileSlim/measuredSizes';
 
-export interface MeasuredInstruction {
-  /** The instruction's text, whitespace collapsed (finalStage().instructions[].text): survives lines moving. */
-  text: string;
-  /** Bytes of its layer(s). */
-  bytes: number;
-  /** Bytes this layer ships that a later layer removes or replaces. */
-  wastedBytes: number;
-  /** Bytes of earlier layers that this instruction removes or replaces (they still ship). */
-  removesBytes: number;
-  /** Bytes under /var/lib/apt/lists in its layer. */
-  aptListsBytes: number;
-  /** Bytes of archives (.tar.gz, .zip, …) in its layer. */
-  archiveBytes: number;
-}
+/** What the build measured per instruction: defined by the layer arithmetic that computes it (no arrow from there to here). */
+import type { MeasuredInstruction } from './image-layers/measured.js';
+export type { MeasuredInstruction };
 
 export interface MeasuredSizesParams {
   /** The document URI (as the language client sends it). */

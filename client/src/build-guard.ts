@@ -9,14 +9,7 @@ import { confineToRoot, resolveBuildContext, type Confined } from '../../common/
 import { oneLine } from '../../common/src/text/sanitize.js';
 import { DockerError, imageLabels, type DockerOptions } from '../../common/src/docker/docker-cli.js';
 import { isValidTag, retagVerdict, SOURCE_LABEL, sourceHash } from './image-source.js';
-
-/** A setting's value, from user settings and defaults only when the workspace is not trusted. */
-export function trustedSetting<T>(key: string, scope: vscode.Uri | undefined, fallback: T): T {
-  const cfg = vscode.workspace.getConfiguration('dockerfileSlim', scope);
-  if (vscode.workspace.isTrusted) return cfg.get<T>(key, fallback);
-  const i = cfg.inspect<T>(key);
-  return i?.globalValue ?? i?.defaultValue ?? fallback;
-}
+import { trustedSetting } from './settings.js';
 
 /** The folders whose executables never run (see docker-path.ts). */
 export function workspaceDirs(): string[] {
@@ -24,7 +17,7 @@ export function workspaceDirs(): string[] {
 }
 
 export function buildContextFor(target: vscode.Uri): Confined {
-  const setting = trustedSetting('build.context', target, '').trim();
+  const setting = trustedSetting('build.context', target).trim();
   return resolveBuildContext(setting, target.fsPath, vscode.workspace.getWorkspaceFolder(target)?.uri.fsPath);
 }
 
@@ -39,7 +32,7 @@ export async function planBuild(target: vscode.Uri, opts: DockerOptions): Promis
     );
     return { ok: false };
   }
-  const tag = trustedSetting('build.tag', target, '').trim() || undefined;
+  const tag = trustedSetting('build.tag', target).trim() || undefined;
   if (tag !== undefined && !isValidTag(tag)) {
     void vscode.window.showErrorMessage(`Dockerfile Slim: the build.tag setting "${oneLine(tag).slice(0, 100)}" is not a valid image tag.`);
     return { ok: false };

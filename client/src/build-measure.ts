@@ -9,6 +9,7 @@ import { buildArgs, DockerError, runBuild, type DockerOptions } from '../../comm
 import { finalStage } from '../../common/src/image-layers/index.js';
 import { planBuild, workspaceDirs } from './build-guard.js';
 import { BUILDKIT_UNAVAILABLE, detectBuilder, elapsed, StepTracker } from './builder.js';
+import { setting } from './settings.js';
 
 export interface BuildRecord {
   imageId: string;
@@ -33,11 +34,10 @@ export function instructionHashes(text: string): Map<number, string> {
 }
 
 export function dockerOptions(scope?: vscode.Uri): DockerOptions {
-  const cfg = vscode.workspace.getConfiguration('dockerfileSlim', scope);
   // dockerPath picks an executable: never honour it from an untrusted workspace.
-  const configured = cfg.get<string>('dockerPath', 'docker').trim();
+  const configured = setting('dockerPath', scope).trim();
   const dockerPath = vscode.workspace.isTrusted && configured !== '' ? configured : 'docker';
-  const timeoutMs = Math.max(1000, cfg.get<number>('docker.timeoutMs', 30_000));
+  const timeoutMs = Math.max(1000, setting('docker.timeoutMs', scope));
   return { dockerPath, timeoutMs, excludeDirs: workspaceDirs() };
 }
 

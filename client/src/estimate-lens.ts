@@ -6,11 +6,10 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { instructionHashes, recordKey, type BuildRecord } from './build-measure.js';
 import { runFetchIndex } from './index-fetch.js';
-import { ESTIMATES_REQUEST, INDEXES_CHANGED, type EstimatesResult, type WireEstimate } from '../../common/src/protocol.js';
+import { ESTIMATES_REQUEST, INDEXES_CHANGED, SHOW_ESTIMATE_COMMAND, type EstimatesResult, type WireEstimate } from '../../common/src/protocol.js';
 import { registerWhenSettled } from './after-settled.js';
 import { DOCUMENT_SELECTOR } from './document-selector.js';
-
-const SHOW = 'dockerfileSlim.showEstimate';
+import { fullName, setting } from './settings.js';
 
 function mb(bytes: number): string {
   if (bytes >= 100e6) return `${Math.round(bytes / 1e6)} MB`;
@@ -35,8 +34,7 @@ class EstimateLensProvider implements vscode.CodeLensProvider {
   }
 
   async provideCodeLenses(doc: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
-    const cfg = vscode.workspace.getConfiguration('dockerfileSlim', doc.uri);
-    if (!cfg.get<boolean>('packages.estimates', true)) return [];
+    if (!setting('packages.estimates', doc.uri)) return [];
     let res: EstimatesResult;
     try {
       res = await this.client.sendRequest<EstimatesResult>(ESTIMATES_REQUEST, { uri: doc.uri.toString() }, token);
@@ -55,7 +53,7 @@ class EstimateLensProvider implements vscode.CodeLensProvider {
       lenses.push(
         new vscode.CodeLens(new vscode.Range(r.line - 1, 0, r.line - 1, 0), {
           title,
-          command: SHOW,
+          command: SHOW_ESTIMATE_COMMAND,
           arguments: [r],
           tooltip: `Installed size from the ${r.release} package index, before any build`,
         }),
@@ -67,10 +65,9 @@ class EstimateLensProvider implements vscode.CodeLensProvider {
   private fetch(images: string[], scope: vscode.Uri): void {
     const todo = images.filter((i) => !this.tried.has(i));
     if (!todo.length) return;
-    const cfg = vscode.workspace.getConfiguration('dockerfileSlim', scope);
-    if (!vscode.workspace.isTrusted || !cfg.get<boolean>('packages.fetch', true)) return;
+    if (!vscode.workspace.isTrusted || !setting('packages.fetch', scope)) return;
     for (const i of todo) this.tried.add(i);
-    const mirrors = cfg.get<Record<string, string>>('packages.mirrors', {});
+    const mirrors = setting('packages.mirrors', scope);
     const args = ['--index-dir', vscode.Uri.joinPath(this.context.globalStorageUri, 'packages').fsPath];
     if (mirrors.debian) args.push('--mirror-debian', mirrors.debian);
     if (mirrors.ubuntu) args.push('--mirror-ubuntu', mirrors.ubuntu);
@@ -104,8 +101,8 @@ export function registerEstimateFeatures(context: vscode.ExtensionContext, clien
   const provider = new EstimateLensProvider(context, client, log);
   context.subscriptions.push(
     log,
-    vscode.commands.registerCommand(SHOW, (r: WireEstimate) => showEstimate(r)),
-    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('dockerfileSlim.packages') && provider.refresh()),
+    vscode.commands.registerCommand(SHOW_ESTIMATE_COMMAND, (r: WireEstimate) => showEstimate(r)),
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(fullName('packages')) && provider.refresh()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => provider.refresh()),
   );
   registerWhenSettled(context, providersAfter, () => [vscode.languages.registerCodeLensProvider(DOCUMENT_SELECTOR, provider)]);

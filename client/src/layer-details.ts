@@ -6,12 +6,14 @@
 import * as vscode from 'vscode';
 import { formatBytes, type LineWaste } from '../../common/src/image-layers/index.js';
 import { makesNoLayer } from './lens-words.js';
+import { setting } from './settings.js';
+import { SHOW_LAYER_FILES_COMMAND } from '../../common/src/protocol.js';
 
 export { wasteSuffix } from './lens-words.js';
 
 /** No lens for a metadata instruction whose layer is empty, unless `dockerfileSlim.layers.showEmptyLayers`. */
 export function hideLens(keyword: string, bytes: number, scope: vscode.Uri): boolean {
-  return makesNoLayer(keyword, bytes) && !vscode.workspace.getConfiguration('dockerfileSlim', scope).get<boolean>('layers.showEmptyLayers', false);
+  return makesNoLayer(keyword, bytes) && !setting('layers.showEmptyLayers', scope);
 }
 
 export interface LayerDetail {
@@ -32,7 +34,7 @@ export function layerHover(doc: vscode.TextDocument, pos: vscode.Position): vsco
   const keyword = /^\s*([A-Za-z]+)/.exec(doc.lineAt(pos.line).text);
   if (!word || !keyword || word.start.character !== doc.lineAt(pos.line).firstNonWhitespaceCharacterIndex) return undefined;
   const md = new vscode.MarkdownString(undefined, true);
-  md.isTrusted = { enabledCommands: ['dockerfileSlim.showLayerFiles'] };
+  md.isTrusted = { enabledCommands: [SHOW_LAYER_FILES_COMMAND] };
   md.appendMarkdown(`**Layer: ${d.title}**\n\n`);
   md.appendCodeblock(d.createdBy.join('\n').slice(0, 400), 'shell');
   const w = d.waste;

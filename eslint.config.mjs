@@ -13,7 +13,9 @@ function rooms() {
   const restrict = (files, paths, patterns, ignores) => ({
     files,
     ...(ignores ? { ignores } : {}),
-    rules: { 'no-restricted-imports': ['error', { paths, patterns: patterns.map(([regex, message]) => ({ regex, message })) }] },
+    rules: {
+      'no-restricted-imports': /** @type {['error', object]} */ (['error', { paths, patterns: patterns.map(([regex, message]) => ({ regex, message })) }]),
+    },
   });
   const above = (i) => [...ENGINE.slice(i + 1), 'lsp', 'runner', 'cli'].join('|');
   return [

@@ -101,3 +101,14 @@ test('client code reads settings only through client/src/settings.ts', () => {
     [],
   );
 });
+
+test('every test script compiles what it runs first, and test:ui runs every UI script', () => {
+  const scripts = (JSON.parse(pkgText) as { scripts: Record<string, string> }).scripts;
+  for (const [name, cmd] of Object.entries(scripts)) {
+    if (!/\bout\//.test(cmd)) continue;
+    // The first command builds (tsc -b plus the stale-file check), or an npm script that does.
+    assert.match(cmd, /^(node scripts\/build-tests\.mjs|npm run (compile|test:docker))\b/, `${name} runs compiled code without compiling first: ${cmd}`);
+  }
+  assert.match(scripts['test:ui'] ?? '', /scripts\/run-ui\.mjs/);
+  assert.doesNotMatch(scripts['test:corpus'] ?? '', /out\/test\/unit/, 'the corpus tier does not re-run unit files');
+});

@@ -19,7 +19,7 @@ test('lint: no exception, every range inside the document, every fix edit applie
     fc.property(anyInput([]), (text) => {
       assert.deepEqual(checkText(text), []);
     }),
-    { seed: SEED, numRuns: propertyRuns(300) },
+    { seed: SEED, numRuns: propertyRuns(150) },
   );
 });
 
@@ -28,7 +28,7 @@ test('fix: idempotent, keeps comment lines and RUN words (safe fixes)', () => {
     fc.property(fc.oneof(dockerfile, mutate(dockerfile)), (text) => {
       assert.deepEqual(checkText(text, { fix: true }), []);
     }),
-    { seed: SEED + 1, numRuns: propertyRuns(200) },
+    { seed: SEED + 1, numRuns: propertyRuns(100) },
   );
 });
 
@@ -37,7 +37,7 @@ test('fix: the same with unsafe fixes (multi-stage conversion, base image swaps)
     fc.property(dockerfile, (text) => {
       assert.deepEqual(checkText(text, { fix: true, unsafe: true }), []);
     }),
-    { seed: SEED + 2, numRuns: propertyRuns(150) },
+    { seed: SEED + 2, numRuns: propertyRuns(75) },
   );
 });
 
@@ -46,6 +46,6 @@ test('random bytes and unicode: lint and fix return, fix of junk changes nothing
     fc.property(junk, (text) => {
       assert.deepEqual(checkText(text, { fix: true }), []);
     }),
-    { seed: SEED + 3, numRuns: propertyRuns(200) },
+    { seed: SEED + 3, numRuns: propertyRuns(100) },
   );
 });

@@ -131,7 +131,7 @@ export default defineRule({
   focus: /\b(install|ci|add)\b/,
   hadolint: ['DL3060'],
   docs: {
-    summary: '`npm install` / `npm ci` / `yarn install` leaving the package cache in the layer',
+    summary: '`npm install` / `npm ci` / `yarn install` (and `composer install`) leaving the package cache in the layer',
     why: 'npm keeps a compressed copy of every downloaded package in `~/.npm/_cacache`, and Yarn 1 an unpacked copy in `/usr/local/share/.cache/yarn`. Next to `node_modules` that cache is pure duplication, often 50–500 MB.',
     bad: 'RUN npm ci --omit=dev',
     good: 'RUN npm ci --omit=dev && npm cache clean --force',

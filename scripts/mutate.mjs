@@ -67,7 +67,7 @@ const OPS = [
   ['drop !', /!(?=[A-Za-z_(])/g, () => ''],
   ['if → true', /\bif \(/g, () => 'if (true || '],
   ['if → false', /\bif \(/g, () => 'if (false && '],
-  ['n → n+1', /(?<![\w.])(\d+)(?![\w.])/g, (m) => String(Number(m) + 1)],
+  ['n → n+1', /(?<![\w.]|void |\()(\d+)(?![\w.])/g, (m) => String(Number(m) + 1)], // not `void 0` or `(0, f)(…)` (tsc's idioms)
   ['return true ↔ false', /\breturn (true|false)\b/g, (m) => (m.endsWith('true') ? 'return false' : 'return true')],
 ];
 

@@ -45,8 +45,9 @@ export default defineRule({
           alternatives: trimmed
             ? [
                 {
-                  title: `${check.ldflags ? `Add \`${what}\` to -ldflags and \`-trimpath\`` : 'Add `-trimpath -ldflags="-s -w"`'} (check first: code that finds files through runtime.Caller paths no longer finds them)`,
+                  title: check.ldflags ? `Add \`${what}\` to -ldflags and \`-trimpath\`` : 'Add `-trimpath -ldflags="-s -w"`',
                   safe: false,
+                  unsafeReason: 'check first: code that finds files through runtime.Caller paths no longer finds them',
                   edits: trimmed,
                 },
               ]

@@ -62,7 +62,10 @@ test('cargo: registry and git mounted in CARGO_HOME (the official image’s /usr
   );
   assert.ok(!lint(official?.after ?? '').some((f) => f.rule === 'DS016'), 'the mount silences DS016');
   const debian = alt('FROM local/rust:1.63-bookworm\nWORKDIR /src\nCOPY . .\nRUN cargo build --release --offline\nCMD ["./target/release/app"]\n');
-  assert.match(debian?.after ?? '', /RUN --mount=type=cache,id=cargo-registry,target=\/root\/.cargo\/registry --mount=type=cache,id=cargo-git,target=\/root\/.cargo\/git cargo build/);
+  assert.match(
+    debian?.after ?? '',
+    /RUN --mount=type=cache,id=cargo-registry,target=\/root\/.cargo\/registry --mount=type=cache,id=cargo-git,target=\/root\/.cargo\/git cargo build/,
+  );
   const env = alt('FROM rust:1.79\nENV CARGO_HOME=/opt/cargo\nRUN cargo build --release\n');
   assert.match(env?.title ?? '', /\/opt\/cargo\/registry and \/opt\/cargo\/git/);
   for (const a of [official, debian, env]) assert.ok(!a?.after.includes('target=/src/target') && !/target\/release,/.test(a?.after ?? ''));

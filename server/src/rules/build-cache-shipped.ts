@@ -228,8 +228,7 @@ export default defineRule({
     cacheMount: {
       mount:
         'for Go, `RUN --mount=type=cache,target=/root/.cache/go-build` (or `GOCACHE`, `$XDG_CACHE_HOME/go-build`) and, when no other RUN of the stage runs `go`, `--mount=type=cache,target=/go/pkg/mod` (`GOMODCACHE`, `$GOPATH/pkg/mod`); for cargo, `$CARGO_HOME/registry` and `$CARGO_HOME/git` (`/usr/local/cargo` in the official rust images, else `/root/.cargo`), only when no other RUN of the stage runs cargo: a mount hides what an earlier `go mod download` or `cargo fetch` put in the layer, and a later offline build would not find what went into the mount. `target/` is never mounted (the program is built there)',
-      details:
-        'Not offered after a non-root `USER` (the mount belongs to root), when the command itself sets these variables, or for Maven, Gradle and pip.',
+      details: 'Not offered after a non-root `USER` (the mount belongs to root), when the command itself sets these variables, or for Maven, Gradle and pip.',
     },
     seeAlso: ['DS006', 'DS010'],
   },

@@ -27,11 +27,13 @@ export function buildOptions(s: BuildSettings): BuildOptions {
     if (typeof s.args !== 'object' || Array.isArray(s.args)) return { ok: false, reason: 'build.args must be an object of NAME: value' };
     for (const [k, v] of Object.entries(s.args as Record<string, unknown>)) {
       if (!ARG_NAME.test(k)) return { ok: false, reason: `build.args: "${k.slice(0, 40)}" is not a valid ARG name` };
-      if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')
+      if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
         return { ok: false, reason: `build.args: the value of ${k} must be a string` };
+      }
       const value = String(v);
-      if (CONTROL.test(value) || value.length > 4096)
+      if (CONTROL.test(value) || value.length > 4096) {
         return { ok: false, reason: `build.args: the value of ${k} has a line break or control character, or is too long` };
+      }
       args.push('--build-arg', `${k}=${value}`);
     }
   }

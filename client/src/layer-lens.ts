@@ -141,7 +141,9 @@ class LayerLensProvider implements vscode.CodeLensProvider {
     if (loaded.state === 'error') return quiet(QUIET[loaded.error.kind], loaded.error.kind === 'image-not-found' ? BUILD_AND_MEASURE_COMMAND : '');
     const { history, saved } = loaded.value;
     if (history.state === 'loading') return quiet('$(sync~spin) Layer sizes: reading the image…');
-    if (history.state === 'error') return quiet(QUIET[history.error.kind] + (history.error.kind === 'timed-out' ? RETRY_TITLE : ''), REFRESH_LAYERS_COMMAND);
+    if (history.state === 'error') {
+      return quiet(QUIET[history.error.kind] + (history.error.kind === 'timed-out' ? RETRY_TITLE : ''), REFRESH_LAYERS_COMMAND);
+    }
 
     const rows = attributeLayers(text, history.value);
     const computed = saved.state === 'ready' ? this.wasteCache.get(loaded.value.id, doc.uri.toString(), text, stage, saved.value) : undefined;

@@ -24,6 +24,9 @@ export function singleFixProblems(text: string, options: LintOptions = {}): stri
   for (const f of findings) {
     const fx = f.fixDetail;
     if (!fx) continue;
+    // A fix that only appends to the ignore file changes the build context, not this text: its effect on the
+    // finding (DS017) needs the context walked again, which test/docker/context-sizes.test.ts does with a real build.
+    if (fx.createFile?.append && fx.edits.length === 0) continue;
     const fixed = applyEdits(text, fx.edits);
     // A fix that creates `.dockerignore` is judged with it present (DS012's own fix).
     const found = lintDetailed(fixed, fx.createFile ? { ...options, dockerignoreExists: true } : options);

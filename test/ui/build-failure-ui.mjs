@@ -30,6 +30,11 @@ fs.mkdirSync(OUT, { recursive: true });
 const runDir = newRunDir(args.installed ? 'ui-build-failure-vsix' : 'ui-build-failure');
 const ws = copyWorkspace(path.join(REPO, 'test/e2e/workspace-build-fail'), runDir);
 const installed = args.installed ? path.resolve(args.installed) : undefined;
+fs.mkdirSync(path.join(runDir, 'user-data', 'User'), { recursive: true });
+fs.writeFileSync(
+  path.join(runDir, 'user-data', 'User', 'keybindings.json'),
+  JSON.stringify([{ key: 'ctrl+alt+shift+b', command: 'dockerfileSlim.buildAndMeasure', when: 'editorLangId == dockerfile' }]),
+);
 const cs = await startCodeServer({ runDir, extensionsDir: installed });
 /** @type {Awaited<ReturnType<typeof openUiWorkbench>> | undefined} */
 let wb;
@@ -45,8 +50,10 @@ try {
   await editor.locator('.view-lines', { hasText: 'dockerfile-slim-ui-missing-file' }).waitFor();
   log('Dockerfile open');
 
-  // The first-run path: the FROM line's lens offers Build and Measure.
-  await editor.locator('.codelens-decoration a', { hasText: 'Build and Measure' }).first().click({ timeout: 120_000 });
+  // A key bound to the command (keybindings.json, below): the palette entry's `isWorkspaceTrusted` when-clause
+  // hides it in code-server started with workspace trust off, although the command itself runs there.
+  await editor.locator('.view-line', { hasText: 'FROM local/busybox' }).click();
+  await page.keyboard.press('Control+Alt+Shift+B');
   log('Build and Measure started');
 
   const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'build failed' }).first();

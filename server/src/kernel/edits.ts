@@ -5,7 +5,7 @@
 import { changesShellState, isPosixShell } from './commands.js';
 import type { Instr, Model } from './model.js';
 import { docEnd, docStart, type RunScript } from './run-script.js';
-import type { Word } from './shell/parser.js';
+import type { Command, Word } from './shell/parser.js';
 import type { Edit } from './types.js';
 
 function jsonInner(s: string): string {
@@ -94,6 +94,11 @@ function continuationIndent(model: Model, instr: Instr): string {
   return '    ';
 }
 
+/** Does a top-level command follow `||`, `;`, `&` or a newline (not a plain `&&` chain or pipeline)? */
+function looseList(commands: readonly Command[]): boolean {
+  return commands.some((c) => c.depth === 0 && c.before !== null && c.before !== '&&' && c.before !== '|');
+}
+
 /** Can these RUNs be merged by `mergeRuns`? (shell form, same flags, nothing but comments between). */
 export function mergeable(model: Model, runs: readonly Instr[]): boolean {
   if (runs.length < 2) return false;
@@ -135,14 +140,21 @@ export function mergeRuns(model: Model, runs: readonly Instr[], isolate = false)
     const cur = runs[k] as Instr;
     const run = cur.run as RunScript;
     const wrap = isolate && k < runs.length - 1 && changesShellState(run.script.commands);
-    if (wrap) {
+    // After `prev &&`, a RUN whose own list has `||`, `;`, `&` or a newline would let its last command decide alone
+    // (`prev && a || true` succeeds when prev fails): group it, so each RUN still fails the merged one as it failed the build.
+    const group = k > 0 && !wrap && looseList(run.script.commands);
+    if (wrap || group) {
       // The previous join ends exactly at this body: extend it rather than add a touching edit
       // (fix selection treats touching edits of one fix as a conflict).
+      const open = wrap ? '( ' : '{ ';
       const prev = edits[edits.length - 1];
-      if (prev && prev.end === run.bodyStart) prev.text += '( ';
-      else edits.push({ start: run.bodyStart, end: run.bodyStart, text: '( ' });
+      if (prev && prev.end === run.bodyStart) prev.text += open;
+      else edits.push({ start: run.bodyStart, end: run.bodyStart, text: open });
     }
-    if (k === runs.length - 1) break;
+    if (k === runs.length - 1) {
+      if (group) edits.push({ start: appendPoint(run) as number, end: appendPoint(run) as number, text: '; }' });
+      break;
+    }
     const next = runs[k + 1] as Instr;
     const at = appendPoint(run) as number;
     const comments: string[] = [];
@@ -161,7 +173,7 @@ export function mergeRuns(model: Model, runs: readonly Instr[], isolate = false)
       .slice(1);
     for (const l of replaced) if (l.trim().startsWith('#')) comments.push(l.trim());
     // When the RUN ends in `;`, the replaced range starts at it, so `a;` becomes `a && …`.
-    let text = `${wrap ? ' )' : ''} && ${esc}${eol}`;
+    let text = `${wrap ? ' )' : group ? '; }' : ''} && ${esc}${eol}`;
     for (const c of comments) text += `${indent}${c}${eol}`;
     text += indent;
     edits.push({ start: at, end: (next.run as RunScript).bodyStart, text });

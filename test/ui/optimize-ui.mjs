@@ -89,8 +89,9 @@ try {
         () => true,
         () => false,
       )
-    )
+    ) {
       break;
+    }
   }
   await hover.waitFor();
   // The hover fits: the fix and the documentation link are inside the widget's visible box, no scrolling.

@@ -198,19 +198,14 @@ export function shippedUsage(model: Model): StageUsage {
   return usageWhere(model, false, ships, ships);
 }
 
+/** A usage record with nothing seen yet. */
+function emptyUsage(): Mutable {
+  return { tls: false, ssh: false, pipInstall: false, pipBuild: false, npmInstall: false, composer: false, cgo: false, compile: false, commands: new Set() };
+}
+
 /** Everything the RUNs matching `runs` (of this ONBUILD-ness) and the run-time instructions matching `runtime` do; a plain scan. */
 export function usageWhere(model: Model, onbuild: boolean, runs: (i: Instr) => boolean, runtime: (i: Instr) => boolean): Mutable {
-  const u: Mutable = {
-    tls: false,
-    ssh: false,
-    pipInstall: false,
-    pipBuild: false,
-    npmInstall: false,
-    composer: false,
-    cgo: false,
-    compile: false,
-    commands: new Set(),
-  };
+  const u = emptyUsage();
   for (const v of runViews(model)) {
     if (v.instr.onbuild !== onbuild || !runs(v.instr)) continue;
     merge(u, runUsage(model, v));
@@ -221,17 +216,7 @@ export function usageWhere(model: Model, onbuild: boolean, runs: (i: Instr) => b
 
 /** What a CMD, ENTRYPOINT or HEALTHCHECK runs. */
 function runtimeUsage(i: Instr): Mutable {
-  const u: Mutable = {
-    tls: false,
-    ssh: false,
-    pipInstall: false,
-    pipBuild: false,
-    npmInstall: false,
-    composer: false,
-    cgo: false,
-    compile: false,
-    commands: new Set(),
-  };
+  const u = emptyUsage();
   scanText(i.args, u);
   for (const w of i.args.split(/[\s"',[\]]+/)) {
     const name = w.slice(w.lastIndexOf('/') + 1);
@@ -245,7 +230,7 @@ const perRun = new WeakMap<RunView, Mutable>();
 function runUsage(model: Model, v: RunView): Mutable {
   let r = perRun.get(v);
   if (!r) {
-    r = { tls: false, ssh: false, pipInstall: false, pipBuild: false, npmInstall: false, composer: false, cgo: false, compile: false, commands: new Set() };
+    r = emptyUsage();
     for (const call of v.calls) scanCall(call, v.instr, r);
     if (v.run.mounts.some((m) => m.type === 'ssh')) r.ssh = true;
     scanText(model.text.slice(v.instr.argsStart, v.instr.end), r);

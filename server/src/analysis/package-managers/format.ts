@@ -6,8 +6,3 @@ export function formatBytes(bytes: number): string {
   if (bytes >= 1e3) return `${Math.round(bytes / 1e3)} kB`;
   return `${bytes} B`;
 }
-
-/** "1 package", "45 packages". */
-export function packageCount(n: number): string {
-  return `${n} package${n === 1 ? '' : 's'}`;
-}

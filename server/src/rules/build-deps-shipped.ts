@@ -1,5 +1,6 @@
 import { appendCommand, insertAfterWord } from '../kernel/edits.js';
-import { expand, type Model } from '../kernel/model.js';
+import { expand, type Model, type Stage } from '../kernel/model.js';
+import { stageChain } from '../analysis/layer-contents/contents.js';
 import { docEnd, docStart } from '../kernel/run-script.js';
 import type { Edit, Fix } from '../kernel/types.js';
 import { defineRule } from '../kernel/rule.js';
@@ -97,8 +98,7 @@ function apkFix(model: Model, view: RunView, op: PkgOp, build: string[]): Fix | 
   const taken = new Set(pkgOps(view).map((o) => o.virtual));
   const elsewhere = new Set<string>();
   // Only this stage and the stages it is built FROM share the package database with this RUN.
-  const chain = new Set<unknown>();
-  for (let s = instr.stage, guard = 0; s && guard < 64; s = s.parent, guard++) chain.add(s);
+  const chain = new Set<Stage | null>(stageChain(instr.stage, 64));
   for (const v of runViews(model)) {
     if (!chain.has(v.instr.stage)) continue;
     const vops = pkgOps(v);

@@ -12,6 +12,7 @@ import type { Fix, LintOptions } from '../../kernel/types.js';
 import { runViews, type RunView } from '../run-views.js';
 import { installedNames, isInstall, pkgOps, type PkgOp } from './operations.js';
 import { runtimeLibs } from './runtime-libs.js';
+import { stageChain } from '../layer-contents/contents.js';
 import { stageUsage } from './stage-usage.js';
 
 /** Programs the build packages provide; a later use of any of them keeps the toolchain. */
@@ -59,8 +60,7 @@ function usedLater(model: Model, instr: Instr): boolean {
  */
 /** apt packages an earlier RUN of this stage or a stage it is built FROM installed: their bytes are in that layer. */
 function installedEarlier(model: Model, instr: Instr): Set<string> {
-  const chain = new Set<Stage | null>();
-  for (let s = instr.stage, guard = 0; s && guard < 64; s = s.parent, guard++) chain.add(s);
+  const chain = new Set<Stage | null>(stageChain(instr.stage, 64));
   const out = new Set<string>();
   for (const v of runViews(model)) {
     if (!chain.has(v.instr.stage) || (v.instr.stage === instr.stage && v.instr.start >= instr.start)) continue;

@@ -9,8 +9,9 @@ import { positionals, type Call } from '../../kernel/commands.js';
 import { appendCommand } from '../../kernel/edits.js';
 import type { Instr, Model, Stage } from '../../kernel/model.js';
 import type { Fix, LintOptions } from '../../kernel/types.js';
-import { runViews, type RunView } from '../run-views.js';
-import { installedNames, isInstall, pkgOps, type PkgOp } from './operations.js';
+import type { RunView } from '../run-views.js';
+import type { PkgOp } from './operations.js';
+import { aptInstalls } from './recommends-plan.js';
 import { runtimeLibs } from './runtime-libs.js';
 import { stageChain } from '../layer-contents/contents.js';
 import { stageUsage } from './stage-usage.js';
@@ -53,22 +54,22 @@ function usedLater(model: Model, instr: Instr): boolean {
   return ['gcc', 'g++', 'cc', 'c++', 'make', 'cmake', 'clang', 'ld', 'pkg-config', 'autoreconf', 'node-gyp'].some((c) => u.commands.has(c));
 }
 
+/** apt packages an earlier RUN of this stage or a stage it is built FROM installed: their bytes are in that layer. */
+function installedEarlier(model: Model, instr: Instr): Set<string> {
+  const chain = new Set<Stage | null>(stageChain(instr.stage, 64));
+  const out = new Set<string>();
+  for (const [i, installs] of aptInstalls(model)) {
+    if (!chain.has(i.stage) || (i.stage === instr.stage && i.start >= instr.start)) continue;
+    for (const { names } of installs) for (const n of names) out.add(n);
+  }
+  return out;
+}
+
 /**
  * `apt-mark manual <libs> && apt-get purge -y --auto-remove <build>` at the end of the RUN, or undefined when the RUN
  * does not build after the install (the build is elsewhere), cannot take an appended command, or the packages stay
  * needed. Safe when nothing later uses the toolchain and every `-dev` package's runtime libraries are known.
  */
-/** apt packages an earlier RUN of this stage or a stage it is built FROM installed: their bytes are in that layer. */
-function installedEarlier(model: Model, instr: Instr): Set<string> {
-  const chain = new Set<Stage | null>(stageChain(instr.stage, 64));
-  const out = new Set<string>();
-  for (const v of runViews(model)) {
-    if (!chain.has(v.instr.stage) || (v.instr.stage === instr.stage && v.instr.start >= instr.start)) continue;
-    for (const o of pkgOps(v)) if (o.manager === 'apt' && isInstall(o)) for (const n of installedNames(o, v.instr.env)) out.add(n);
-  }
-  return out;
-}
-
 export function purgeBuildDepsFix(model: Model, options: LintOptions, view: RunView, op: PkgOp, all: readonly string[]): Fix | undefined {
   const { instr, run } = view;
   // A build package an earlier layer installed stays in that layer: purging it here saves nothing (DS002's finding),

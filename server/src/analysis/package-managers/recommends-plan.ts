@@ -44,9 +44,9 @@ export interface RecommendsPlan {
   removedAgain?: boolean;
 }
 
-/** The apt packages each RUN installs explicitly, by call index (once per model: DS004 asks for every install). */
+/** The apt packages each RUN installs explicitly, by call index (once per model: DS004 and DS014 ask for every install). */
 const aptInstallsCache = new WeakMap<Model, Map<Instr, { callIndex: number; names: string[] }[]>>();
-function aptInstalls(model: Model): Map<Instr, { callIndex: number; names: string[] }[]> {
+export function aptInstalls(model: Model): Map<Instr, { callIndex: number; names: string[] }[]> {
   let m = aptInstallsCache.get(model);
   if (!m) {
     m = new Map();

@@ -3,8 +3,8 @@
 // Scaffolds a rule: `npm run new-rule -- <kebab-name> "<one-line summary>"`.
 // Writes server/src/rules/<name>.ts (id = the next free DSxxx), registers it in server/src/rules/index.ts,
 // and writes the fixture test/fixtures/rules/<id>.Dockerfile. Then fill in check(), the docs and the
-// fixture, run `UPDATE_GOLDEN=1 npm run test:unit`, and review the golden, docs/rules/<id>.md and the
-// settings schema in package.json it generates.
+// fixture, run `npm run generate` (docs/rules/<id>.md and the settings schema in package.json) and
+// `UPDATE_GOLDEN=1 npm run test:unit` (the golden), and review what they wrote.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,4 +79,4 @@ console.log(`${id} ${name}:
   ${path.relative(REPO, file)}        the rule: fill in check() and docs
   ${path.relative(REPO, INDEX)}       registered
   ${path.relative(REPO, fixture)}   flagged cases under \`# expect: ${id}\`, then OK cases
-Next: UPDATE_GOLDEN=1 npm run test:unit, then review test/fixtures/rules/${id}.golden, docs/rules/${id}.md and package.json.`);
+Next: npm run generate && UPDATE_GOLDEN=1 npm run test:unit, then review test/fixtures/rules/${id}.golden, docs/rules/${id}.md and package.json.`);

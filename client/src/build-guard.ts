@@ -10,14 +10,7 @@ import { oneLine } from '../../common/src/text/sanitize.js';
 import { DockerError, imageLabels, type DockerOptions } from '../../common/src/docker/docker-cli.js';
 import { buildOptions, defaultTag } from '../../common/src/docker/build-options.js';
 import { isValidTag, retagVerdict, SOURCE_LABEL, sourceHash } from './image-source.js';
-
-/** A setting's value, from user settings and defaults only when the workspace is not trusted. */
-export function trustedSetting<T>(key: string, scope: vscode.Uri | undefined, fallback: T): T {
-  const cfg = vscode.workspace.getConfiguration('dockerfileSlim', scope);
-  if (vscode.workspace.isTrusted) return cfg.get<T>(key, fallback);
-  const i = cfg.inspect<T>(key);
-  return i?.globalValue ?? i?.defaultValue ?? fallback;
-}
+import { fullName, trustedSetting } from './settings.js';
 
 /** The folders whose executables never run (see docker-path.ts). */
 export function workspaceDirs(): string[] {
@@ -25,7 +18,7 @@ export function workspaceDirs(): string[] {
 }
 
 export function buildContextFor(target: vscode.Uri): Confined {
-  const setting = trustedSetting('build.context', target, '').trim();
+  const setting = trustedSetting('build.context', target).trim();
   return resolveBuildContext(setting, target.fsPath, vscode.workspace.getWorkspaceFolder(target)?.uri.fsPath);
 }
 
@@ -43,19 +36,19 @@ export async function planBuild(target: vscode.Uri, opts: DockerOptions): Promis
     return { ok: false };
   }
   const options = buildOptions({
-    args: trustedSetting<unknown>('build.args', target, {}),
-    target: trustedSetting<unknown>('build.target', target, ''),
-    network: trustedSetting<unknown>('build.network', target, ''),
-    extraArgs: trustedSetting<unknown>('build.extraArgs', target, []),
+    args: trustedSetting('build.args', target),
+    target: trustedSetting('build.target', target),
+    network: trustedSetting('build.network', target),
+    extraArgs: trustedSetting('build.extraArgs', target),
   });
   if (!options.ok) {
     const setting = /^build\.(\w+)/.exec(options.reason)?.[1];
-    await settingError(`Dockerfile Slim: ${oneLine(options.reason).slice(0, 200)}.`, setting ? `dockerfileSlim.build.${setting}` : 'dockerfileSlim.build');
+    await settingError(`Dockerfile Slim: ${oneLine(options.reason).slice(0, 200)}.`, setting ? `${fullName('build')}.${setting}` : fullName('build'));
     return { ok: false };
   }
-  const configured = trustedSetting('build.tag', target, '').trim() || undefined;
+  const configured = trustedSetting('build.tag', target).trim() || undefined;
   if (configured !== undefined && !isValidTag(configured)) {
-    await settingError(`Dockerfile Slim: the build.tag setting "${oneLine(configured).slice(0, 100)}" is not a valid image tag.`, 'dockerfileSlim.build.tag');
+    await settingError(`Dockerfile Slim: the build.tag setting "${oneLine(configured).slice(0, 100)}" is not a valid image tag.`, fullName('build.tag'));
     return { ok: false };
   }
   const labels = { [SOURCE_LABEL]: sourceHash(target.fsPath) };

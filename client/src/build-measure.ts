@@ -12,6 +12,8 @@ import { SOURCE_LABEL } from './image-source.js';
 import { finalStage } from '../../common/src/image-layers/index.js';
 import { planBuild, workspaceDirs } from './build-guard.js';
 import { BUILDKIT_UNAVAILABLE, detectBuilder, elapsed, StepTracker } from './builder.js';
+import { fullName, setting } from './settings.js';
+import { BUILD_AND_MEASURE_COMMAND } from '../../common/src/protocol.js';
 
 export interface BuildRecord {
   imageId: string;
@@ -36,11 +38,10 @@ export function instructionHashes(text: string): Map<number, string> {
 }
 
 export function dockerOptions(scope?: vscode.Uri): DockerOptions {
-  const cfg = vscode.workspace.getConfiguration('dockerfileSlim', scope);
   // dockerPath picks an executable: never honour it from an untrusted workspace.
-  const configured = cfg.get<string>('dockerPath', 'docker').trim();
+  const configured = setting('dockerPath', scope).trim();
   const dockerPath = vscode.workspace.isTrusted && configured !== '' ? configured : 'docker';
-  const timeoutMs = Math.max(1000, cfg.get<number>('docker.timeoutMs', 30_000));
+  const timeoutMs = Math.max(1000, setting('docker.timeoutMs', scope));
   return { dockerPath, timeoutMs, excludeDirs: workspaceDirs() };
 }
 
@@ -62,13 +63,13 @@ async function reportFailure(e: unknown, tail: string, out: vscode.OutputChannel
   const why = err?.kind === 'not-installed' || err?.kind === 'timed-out' || !failure ? (err?.message ?? String(e)) : failure.summary;
   const actions: string[] = [];
   let setting: string | undefined;
-  if (err?.kind === 'not-installed') setting = 'dockerfileSlim.dockerPath';
-  else if (failure && looksLikeNetwork(failure)) setting = 'dockerfileSlim.build.network';
+  if (err?.kind === 'not-installed') setting = fullName('dockerPath');
+  else if (failure && looksLikeNetwork(failure)) setting = fullName('build.network');
   if (setting) actions.push('Open Setting');
   actions.push('Retry', 'Show Output');
   const choice = await vscode.window.showErrorMessage(`Dockerfile Slim: build failed: ${oneLine(why).slice(0, 400)}`, ...actions);
   if (choice === 'Open Setting' && setting) await vscode.commands.executeCommand('workbench.action.openSettings', setting);
-  else if (choice === 'Retry') await vscode.commands.executeCommand('dockerfileSlim.buildAndMeasure', target);
+  else if (choice === 'Retry') await vscode.commands.executeCommand(BUILD_AND_MEASURE_COMMAND, target);
   else if (choice === 'Show Output') out.show();
 }
 

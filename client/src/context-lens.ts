@@ -4,13 +4,12 @@
 // changed folders again; lenses refresh once a burst of changes settles.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { CONTEXT_CHANGED_NOTIFICATION, CONTEXT_SIZES_REQUEST, type ContextSizesResult } from '../../common/src/protocol.js';
+import { CONTEXT_CHANGED_NOTIFICATION, CONTEXT_SIZES_REQUEST, SHOW_CONTEXT_SIZES_COMMAND, type ContextSizesResult } from '../../common/src/protocol.js';
 import { registerWhenSettled } from './after-settled.js';
 import { DOCUMENT_SELECTOR } from './document-selector.js';
 import { instructionHashes, recordKey, type BuildRecord } from './build-measure.js';
 import { mappedImage } from './layer-lens.js';
-
-const SHOW = 'dockerfileSlim.showContextSizes';
+import { fullName, setting } from './settings.js';
 
 export function mb(bytes: number): string {
   if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
@@ -53,7 +52,7 @@ class ContextLensProvider implements vscode.CodeLensProvider {
 
   async provideCodeLenses(doc: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
     if (doc.uri.scheme !== 'file') return [];
-    if (!vscode.workspace.getConfiguration('dockerfileSlim', doc.uri).get<boolean>('build.contextSizes', true)) return [];
+    if (!setting('build.contextSizes', doc.uri)) return [];
     let res: ContextSizesResult | null;
     try {
       res = await this.client.sendRequest<ContextSizesResult | null>(CONTEXT_SIZES_REQUEST, { uri: doc.uri.toString() }, token);
@@ -74,7 +73,7 @@ class ContextLensProvider implements vscode.CodeLensProvider {
         (c) =>
           new vscode.CodeLens(new vscode.Range(c.line - 1, 0, c.line - 1, 0), {
             title: lensTitle(c, r.complete),
-            command: SHOW,
+            command: SHOW_CONTEXT_SIZES_COMMAND,
             arguments: [c, r.complete, r.ignoreFile],
             tooltip: `${c.files.toLocaleString('en-US')} files from the build context${r.ignoreFile ? ` after ${r.ignoreFile}` : ' (no .dockerignore)'}${r.complete ? '' : ` — the walk stopped early: ${r.reason ?? 'budget'}`}`,
           }),
@@ -106,8 +105,8 @@ export function registerContextLens(context: vscode.ExtensionContext, client: La
     }, 500);
   };
   context.subscriptions.push(
-    vscode.commands.registerCommand(SHOW, (c: Copy, complete: boolean, ignoreFile: string) => showSizes(c, complete, ignoreFile)),
-    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('dockerfileSlim.build') && provider.refresh()),
+    vscode.commands.registerCommand(SHOW_CONTEXT_SIZES_COMMAND, (c: Copy, complete: boolean, ignoreFile: string) => showSizes(c, complete, ignoreFile)),
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(fullName('build')) && provider.refresh()),
     { dispose: () => timer && clearTimeout(timer) },
   );
   registerWhenSettled(context, providersAfter, () => {

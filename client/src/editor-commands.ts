@@ -6,7 +6,8 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { dockerOptions } from './build-measure.js';
 import { detectBuilder } from './builder.js';
-import { OPEN_CREATED_COMMAND, SHOW_DOCS_COMMAND } from '../../common/src/protocol.js';
+import { fullName } from './settings.js';
+import { BUILDER_NOTIFICATION, OPEN_CREATED_COMMAND, RELINT_NOTIFICATION, SHOW_DOCS_COMMAND, type BuilderParams } from '../../common/src/protocol.js';
 
 export async function showRuleDocs(context: vscode.ExtensionContext, rule: unknown): Promise<void> {
   if (typeof rule !== 'string' || !/^DS\d{3}$/.test(rule)) return;
@@ -27,7 +28,7 @@ export function registerEditorCommands(context: vscode.ExtensionContext, client:
     void detectBuilder(dockerOptions())
       .then(async (b) => {
         await ready;
-        await client.sendNotification('dockerfileSlim/builder', { buildkit: b.buildkit });
+        await client.sendNotification(BUILDER_NOTIFICATION, { buildkit: b.buildkit } satisfies BuilderParams);
       })
       .catch(() => undefined);
   };
@@ -36,7 +37,7 @@ export function registerEditorCommands(context: vscode.ExtensionContext, client:
     vscode.commands.registerCommand(OPEN_CREATED_COMMAND, async (uri: unknown) => {
       if (typeof uri !== 'string') return;
       await ready;
-      await client.sendNotification('dockerfileSlim/relint');
+      await client.sendNotification(RELINT_NOTIFICATION);
       const target = vscode.Uri.parse(uri);
       // The fix created the file and filled its buffer: write it, so the build context really has it.
       const doc = await vscode.workspace.openTextDocument(target);
@@ -44,7 +45,7 @@ export function registerEditorCommands(context: vscode.ExtensionContext, client:
       await vscode.window.showTextDocument(doc, { preview: true, preserveFocus: false, viewColumn: vscode.ViewColumn.Beside });
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('dockerfileSlim.dockerPath')) tellBuilder();
+      if (e.affectsConfiguration(fullName('dockerPath'))) tellBuilder();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(tellBuilder),
   );

@@ -7,13 +7,13 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { instructionHashes, recordKey, type BuildRecord } from './build-measure.js';
 import { runFetchIndex } from './index-fetch.js';
-import { ESTIMATES_REQUEST, INDEXES_CHANGED, type EstimatesResult, type WireEstimate } from '../../common/src/protocol.js';
+import { ESTIMATES_REQUEST, INDEXES_CHANGED, SHOW_ESTIMATE_COMMAND, type EstimatesResult, type WireEstimate } from '../../common/src/protocol.js';
 import { registerWhenSettled } from './after-settled.js';
 import { DOCUMENT_SELECTOR } from './document-selector.js';
+import { fullName, setting } from './settings.js';
 
-const SHOW = 'dockerfileSlim.showEstimate';
 /** The answer to "download package indexes?": asked once, before the first download, and remembered. */
-export const CONSENT_KEY = 'dockerfileSlim.packages.downloadConsent';
+export const CONSENT_KEY = `${fullName('packages')}.downloadConsent`;
 export type Consent = 'yes' | 'no';
 
 /** What one release's index download weighs (Packages.gz: Debian main; Ubuntu main + universe), for the question. */
@@ -52,8 +52,7 @@ class EstimateLensProvider implements vscode.CodeLensProvider {
   }
 
   async provideCodeLenses(doc: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
-    const cfg = vscode.workspace.getConfiguration('dockerfileSlim', doc.uri);
-    if (!cfg.get<boolean>('packages.estimates', true)) return [];
+    if (!setting('packages.estimates', doc.uri)) return [];
     let res: EstimatesResult;
     try {
       res = await this.client.sendRequest<EstimatesResult>(ESTIMATES_REQUEST, { uri: doc.uri.toString() }, token);
@@ -72,7 +71,7 @@ class EstimateLensProvider implements vscode.CodeLensProvider {
       lenses.push(
         new vscode.CodeLens(new vscode.Range(r.line - 1, 0, r.line - 1, 0), {
           title,
-          command: SHOW,
+          command: SHOW_ESTIMATE_COMMAND,
           arguments: [r],
           tooltip: `Installed size from the ${r.release} package index, before any build`,
         }),
@@ -82,8 +81,7 @@ class EstimateLensProvider implements vscode.CodeLensProvider {
   }
 
   private fetch(images: string[], scope: vscode.Uri): void {
-    const cfg = vscode.workspace.getConfiguration('dockerfileSlim', scope);
-    if (!vscode.workspace.isTrusted || !cfg.get<boolean>('packages.fetch', true)) return;
+    if (!vscode.workspace.isTrusted || !setting('packages.fetch', scope)) return;
     const todo = images.filter((i) => !this.tried.has(i) && !this.queue.some((q) => q.image === i));
     if (!todo.length || this.declinedThisSession) return;
     void this.allowed(todo).then((ok) => {
@@ -123,8 +121,7 @@ class EstimateLensProvider implements vscode.CodeLensProvider {
       for (let next = this.queue.shift(); next; next = this.queue.shift()) {
         const { image, scope } = next;
         this.tried.add(image);
-        const cfg = vscode.workspace.getConfiguration('dockerfileSlim', scope);
-        const mirrors = cfg.get<Record<string, string>>('packages.mirrors', {});
+        const mirrors = setting('packages.mirrors', scope);
         const args = ['--index-dir', vscode.Uri.joinPath(this.context.globalStorageUri, 'packages').fsPath];
         if (mirrors.debian) args.push('--mirror-debian', mirrors.debian);
         if (mirrors.ubuntu) args.push('--mirror-ubuntu', mirrors.ubuntu);
@@ -159,8 +156,8 @@ export function registerEstimateFeatures(context: vscode.ExtensionContext, clien
   const provider = new EstimateLensProvider(context, client, log);
   context.subscriptions.push(
     log,
-    vscode.commands.registerCommand(SHOW, (r: WireEstimate) => showEstimate(r)),
-    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('dockerfileSlim.packages') && provider.refresh()),
+    vscode.commands.registerCommand(SHOW_ESTIMATE_COMMAND, (r: WireEstimate) => showEstimate(r)),
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(fullName('packages')) && provider.refresh()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => provider.refresh()),
   );
   registerWhenSettled(context, providersAfter, () => [vscode.languages.registerCodeLensProvider(DOCUMENT_SELECTOR, provider)]);

@@ -8,7 +8,7 @@ import { registerEstimateFeatures } from './estimate-lens.js';
 import { registerContextLens } from './context-lens.js';
 import { registerEditorCommands } from './editor-commands.js';
 import { startClient, takeEarlyClient, timings } from './server-start.js';
-import { PACKAGE_INDEX_DIR_NOTIFICATION } from '../../common/src/protocol.js';
+import { OPTIMIZE_COMMAND, OPTIMIZE_UNSAFE_COMMAND, PACKAGE_INDEX_DIR_NOTIFICATION } from '../../common/src/protocol.js';
 
 let client: LanguageClient | undefined;
 timings.loaded = performance.now();
@@ -25,10 +25,8 @@ export function activate(context: vscode.ExtensionContext): { ready: Promise<voi
   // Commands at once (the command palette works immediately); CodeLens, hovers and the `docker version` probe
   // once the first diagnostics are out, so they do not compete with the server's start.
   context.subscriptions.push(
-    vscode.commands.registerCommand('dockerfileSlim.optimize', (args?: OptimizeArgs) => optimize(args, context.globalState, actions)),
-    vscode.commands.registerCommand('dockerfileSlim.optimizeUnsafe', (args?: OptimizeArgs) =>
-      optimize({ ...args, unsafe: true }, context.globalState, actions),
-    ),
+    vscode.commands.registerCommand(OPTIMIZE_COMMAND, (args?: OptimizeArgs) => optimize(args, context.globalState, actions)),
+    vscode.commands.registerCommand(OPTIMIZE_UNSAFE_COMMAND, (args?: OptimizeArgs) => optimize({ ...args, unsafe: true }, context.globalState, actions)),
     { dispose: () => void c.stop() },
   );
   registerLayerFeatures(context, (method, params) => client?.sendNotification(method, params), settled);

@@ -7,12 +7,14 @@ import * as vscode from 'vscode';
 import { formatBytes, type LineWaste } from '../../common/src/image-layers/index.js';
 import { makesNoLayer } from './lens-words.js';
 import { hoverCode, hoverCodeBlock, hoverText } from '../../common/src/text/markdown.js';
+import { setting } from './settings.js';
+import { SHOW_LAYER_FILES_COMMAND } from '../../common/src/protocol.js';
 
 export { wasteSuffix } from './lens-words.js';
 
 /** No lens for a metadata instruction whose layer is empty, unless `dockerfileSlim.layers.showEmptyLayers`. */
 export function hideLens(keyword: string, bytes: number, scope: vscode.Uri): boolean {
-  return makesNoLayer(keyword, bytes) && !vscode.workspace.getConfiguration('dockerfileSlim', scope).get<boolean>('layers.showEmptyLayers', false);
+  return makesNoLayer(keyword, bytes) && !setting('layers.showEmptyLayers', scope);
 }
 
 export interface LayerDetail {
@@ -33,7 +35,7 @@ export function layerHover(doc: vscode.TextDocument, pos: vscode.Position): vsco
   const keyword = /^\s*([A-Za-z]+)/.exec(doc.lineAt(pos.line).text);
   if (!word || !keyword || word.start.character !== doc.lineAt(pos.line).firstNonWhitespaceCharacterIndex) return undefined;
   const md = new vscode.MarkdownString(undefined, true);
-  md.isTrusted = { enabledCommands: ['dockerfileSlim.showLayerFiles'] };
+  md.isTrusted = { enabledCommands: [SHOW_LAYER_FILES_COMMAND] };
   // Everything here comes from the image or the Dockerfile: escaped (no image, link or HTML renders from it).
   md.appendMarkdown(`**Layer: ${hoverText(d.title)}**\n\n`);
   md.appendMarkdown(hoverCodeBlock(d.createdBy.join('\n').slice(0, 400), 'shell'));

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { buildAndMeasure, dockerOptions, instructionHashes, recordKey, type BuildRecord } from './build-measure.js';
 import { DockerError, imageHistory, imageId, saveImage } from '../../common/src/docker/docker-cli.js';
-import { trustedSetting } from './build-guard.js';
+import { setting, trustedSetting } from './settings.js';
 import { tooLargeForLenses, TOO_LARGE_TITLE, UNREADABLE_TITLE, WasteCache } from './lens-budget.js';
 import { SizeHistory } from './size-history.js';
 import { MeasuredSync, type SendNotification } from './measured-sync.js';
@@ -12,6 +12,7 @@ import { deltaSuffix } from './size-chart.js';
 import { attributeLayers, finalStage, formatBytes, type RawHistoryRow, type SavedImage } from '../../common/src/image-layers/index.js';
 import { details, hideLens, layerHover, showLayerFiles, wasteSuffix, type LayerDetail } from './layer-details.js';
 import { registerWhenSettled } from './after-settled.js';
+import { BUILD_AND_MEASURE_COMMAND, REFRESH_LAYERS_COMMAND, SHOW_LAYER_FILES_COMMAND } from '../../common/src/protocol.js';
 
 type Load<T> = { state: 'loading' } | { state: 'ready'; value: T } | { state: 'error'; error: DockerError; at: number };
 
@@ -121,7 +122,7 @@ class LayerLensProvider implements vscode.CodeLensProvider {
   }
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
-    if (!vscode.workspace.getConfiguration('dockerfileSlim', doc.uri).get<boolean>('layers.enabled', true)) return [];
+    if (!setting('layers.enabled', doc.uri)) return [];
     const text = doc.getText();
     if (tooLargeForLenses(text)) return [new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), { title: TOO_LARGE_TITLE, command: '' })];
     const stage = finalStage(text);
@@ -134,12 +135,12 @@ class LayerLensProvider implements vscode.CodeLensProvider {
     if (!ref) return []; // never built: no lens (Build and Measure is in the editor title menu and the palette)
     const loaded = this.load(ref.ref, doc.uri);
     if (loaded.state === 'loading') return quiet('$(sync~spin) Layer sizes: reading the image…');
-    if (loaded.state === 'error' && loaded.error.kind === 'timed-out') return quiet(QUIET['timed-out'] + RETRY_TITLE, 'dockerfileSlim.refreshLayers');
-    if (loaded.state === 'error') return quiet(QUIET[loaded.error.kind], loaded.error.kind === 'image-not-found' ? 'dockerfileSlim.buildAndMeasure' : '');
+    if (loaded.state === 'error' && loaded.error.kind === 'timed-out') return quiet(QUIET['timed-out'] + RETRY_TITLE, REFRESH_LAYERS_COMMAND);
+    if (loaded.state === 'error') return quiet(QUIET[loaded.error.kind], loaded.error.kind === 'image-not-found' ? BUILD_AND_MEASURE_COMMAND : '');
     const { history, saved } = loaded.value;
     if (history.state === 'loading') return quiet('$(sync~spin) Layer sizes: reading the image…');
     if (history.state === 'error') {
-      return quiet(QUIET[history.error.kind] + (history.error.kind === 'timed-out' ? RETRY_TITLE : ''), 'dockerfileSlim.refreshLayers');
+      return quiet(QUIET[history.error.kind] + (history.error.kind === 'timed-out' ? RETRY_TITLE : ''), REFRESH_LAYERS_COMMAND);
     }
 
     const rows = attributeLayers(text, history.value);
@@ -184,14 +185,10 @@ class LayerLensProvider implements vscode.CodeLensProvider {
         l.createdBy.join('\n'),
         ...(w ? ['', 'Biggest files:', ...w.topFiles.map((f) => `${formatBytes(f.bytes).padStart(9)}  /${f.path}`)] : []),
       ].join('\n');
-      lenses.push(
-        new vscode.CodeLens(at(line), { title, tooltip, command: 'dockerfileSlim.showLayerFiles', arguments: [line, l.createdBy, w, doc.uri.toString()] }),
-      );
+      lenses.push(new vscode.CodeLens(at(line), { title, tooltip, command: SHOW_LAYER_FILES_COMMAND, arguments: [line, l.createdBy, w, doc.uri.toString()] }));
     }
     if (saved.state === 'error' && saved.error.kind === 'timed-out') {
-      lenses.push(
-        new vscode.CodeLens(at(stage.fromLine), { title: `wasted bytes: ${saved.error.message}${RETRY_TITLE}`, command: 'dockerfileSlim.refreshLayers' }),
-      );
+      lenses.push(new vscode.CodeLens(at(stage.fromLine), { title: `wasted bytes: ${saved.error.message}${RETRY_TITLE}`, command: REFRESH_LAYERS_COMMAND }));
     } else if (saved.state === 'error' || computed?.ok === false) {
       lenses.push(new vscode.CodeLens(at(stage.fromLine), { title: UNREADABLE_TITLE, command: '' }));
     }
@@ -202,7 +199,7 @@ class LayerLensProvider implements vscode.CodeLensProvider {
 
 /** The image `dockerfileSlim.layers.image` maps this Dockerfile to (restricted: the workspace's value only when trusted). */
 export function mappedImage(doc: vscode.TextDocument): string | undefined {
-  const map = trustedSetting<Record<string, string>>('layers.image', doc.uri, {});
+  const map = trustedSetting('layers.image', doc.uri);
   const rel = vscode.workspace.asRelativePath(doc.uri, false).replace(/\\/g, '/');
   return map[rel] ?? map[doc.uri.fsPath] ?? map[`./${rel}`];
 }
@@ -216,9 +213,9 @@ export function registerLayerFeatures(context: vscode.ExtensionContext, notifySe
     { scheme: 'file', pattern: '**/{Dockerfile,Containerfile,*.Dockerfile,*.dockerfile,Dockerfile.*}' },
   ];
   context.subscriptions.push(
-    vscode.commands.registerCommand('dockerfileSlim.buildAndMeasure', (uri?: vscode.Uri) => buildAndMeasure(context, () => provider.refresh(), uri)),
-    vscode.commands.registerCommand('dockerfileSlim.refreshLayers', () => provider.refresh()),
-    vscode.commands.registerCommand('dockerfileSlim.showLayerFiles', showLayerFiles),
+    vscode.commands.registerCommand(BUILD_AND_MEASURE_COMMAND, (uri?: vscode.Uri) => buildAndMeasure(context, () => provider.refresh(), uri)),
+    vscode.commands.registerCommand(REFRESH_LAYERS_COMMAND, () => provider.refresh()),
+    vscode.commands.registerCommand(SHOW_LAYER_FILES_COMMAND, showLayerFiles),
     vscode.workspace.onDidSaveTextDocument(() => provider.refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('dockerfileSlim') && provider.refresh()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => provider.refresh()),

@@ -9,6 +9,7 @@
 import * as vscode from 'vscode';
 import { CodeAction as LspCodeAction, CodeActionRequest, type LanguageClient } from 'vscode-languageclient/node';
 import { mayCreateFile } from './build-guard.js';
+import { setting, updateUserSetting } from './settings.js';
 import { FIX_ALL_KIND, OPTIMIZE_UNSAFE_KIND } from '../../common/src/protocol.js';
 
 export { FIX_ALL_KIND, OPTIMIZE_UNSAFE_KIND };
@@ -92,7 +93,7 @@ export async function optimize(args: OptimizeArgs = {}, memento?: vscode.Memento
     void vscode.window.showWarningMessage(`Dockerfile Slim: not applied — the fix would write outside the workspace (${outside[0].fsPath}).`);
     return false;
   }
-  const preview = args.preview ?? vscode.workspace.getConfiguration('dockerfileSlim', doc.uri).get<boolean>('optimize.preview', true);
+  const preview = args.preview ?? setting('optimize.preview', doc.uri);
   if (preview) askForPreview(action.edit, doc);
   const before = doc.getText();
   // Not `isRefactoring`: VS Code then saves every file of a multi-file edit (files.refactoring.autoSave), so an
@@ -116,7 +117,7 @@ async function offerNoPreview(memento: vscode.Memento): Promise<void> {
   const pick = await vscode.window.showInformationMessage('Dockerfile Slim: fixes applied. Apply safe fixes without the preview next time?', skip, keep);
   if (!pick) return;
   await memento.update(CHOICE_KEY, true);
-  if (pick === skip) await vscode.workspace.getConfiguration('dockerfileSlim').update('optimize.preview', false, vscode.ConfigurationTarget.Global);
+  if (pick === skip) await updateUserSetting('optimize.preview', false);
 }
 
 /** A file the edit created (a .dockerignore) is written, so the build context has it; the Dockerfile stays as the user left it. */

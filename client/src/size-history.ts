@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import { entriesOldestFirst, finalStage, formatBytes, type RawHistoryRow } from '../../common/src/image-layers/index.js';
 import { hashText } from './build-measure.js';
+import { SHOW_SIZE_HISTORY_COMMAND } from '../../common/src/protocol.js';
 import { lineDelta, previousOf, pushMeasurement, renderHistoryHtml, signedBytes, type SizeLine, type SizeMeasurement } from './size-chart.js';
 
 export const historyKey = (fsPath: string): string => `dockerfileSlim.layers.sizes:${fsPath}`;
@@ -18,11 +19,11 @@ export class SizeHistory implements vscode.Disposable {
 
   constructor(private readonly context: vscode.ExtensionContext) {
     this.status.name = 'Dockerfile Slim: image size';
-    this.status.command = 'dockerfileSlim.showSizeHistory';
+    this.status.command = SHOW_SIZE_HISTORY_COMMAND;
     this.subscriptions.push(
       this.status,
       vscode.window.onDidChangeActiveTextEditor(() => this.updateStatus()),
-      vscode.commands.registerCommand('dockerfileSlim.showSizeHistory', (uri?: vscode.Uri) => this.show(uri)),
+      vscode.commands.registerCommand(SHOW_SIZE_HISTORY_COMMAND, (uri?: vscode.Uri) => this.show(uri)),
     );
   }
 

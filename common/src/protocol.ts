@@ -11,6 +11,31 @@ export const UNSAFE_QUICKFIX_KIND = 'quickfix.dockerfileSlim.unsafe';
 export const OPEN_CREATED_COMMAND = 'dockerfileSlim.openCreatedFile';
 /** Client command that opens a rule's rendered documentation (argument: the rule id). */
 export const SHOW_DOCS_COMMAND = 'dockerfileSlim.showRuleDocs';
+/** Optimize Dockerfile: apply all safe fixes (with a preview). */
+export const OPTIMIZE_COMMAND = 'dockerfileSlim.optimize';
+/** Optimize Dockerfile including unsafe fixes. */
+export const OPTIMIZE_UNSAFE_COMMAND = 'dockerfileSlim.optimizeUnsafe';
+/** Build the Dockerfile and measure each layer (the layer lens). */
+export const BUILD_AND_MEASURE_COMMAND = 'dockerfileSlim.buildAndMeasure';
+export const REFRESH_LAYERS_COMMAND = 'dockerfileSlim.refreshLayers';
+/** The files a layer adds (from a layer lens). */
+export const SHOW_LAYER_FILES_COMMAND = 'dockerfileSlim.showLayerFiles';
+export const SHOW_SIZE_HISTORY_COMMAND = 'dockerfileSlim.showSizeHistory';
+/** Internal: the estimate lens's details (not in the command palette, so not contributed). */
+export const SHOW_ESTIMATE_COMMAND = 'dockerfileSlim.showEstimate';
+/** Internal: the context lens's details (not in the command palette, so not contributed). */
+export const SHOW_CONTEXT_SIZES_COMMAND = 'dockerfileSlim.showContextSizes';
+/** Every command package.json contributes (test/unit/contributions.test.ts holds the two together). */
+export const CONTRIBUTED_COMMANDS = [
+  OPTIMIZE_COMMAND,
+  OPTIMIZE_UNSAFE_COMMAND,
+  BUILD_AND_MEASURE_COMMAND,
+  REFRESH_LAYERS_COMMAND,
+  SHOW_LAYER_FILES_COMMAND,
+  SHOW_SIZE_HISTORY_COMMAND,
+  SHOW_DOCS_COMMAND,
+  OPEN_CREATED_COMMAND,
+] as const;
 /** Client → server request: size estimates of a document's install RUNs. */
 export const ESTIMATES_REQUEST = 'dockerfileSlim/estimates';
 /** Client → server notification: package indexes were fetched; load them again. */
@@ -21,23 +46,20 @@ export const INDEXES_CHANGED = 'dockerfileSlim/indexesChanged';
  */
 export const PACKAGE_INDEX_DIR_NOTIFICATION = 'dockerfileSlim/packageIndexDir';
 
+/** Client → server notification `{ buildkit }`: whether the configured builder has BuildKit (BuildKit-only fixes are offered only then). */
+export const BUILDER_NOTIFICATION = 'dockerfileSlim/builder';
+/** Client → server notification: lint every open document again (after a fix created a file such as .dockerignore). */
+export const RELINT_NOTIFICATION = 'dockerfileSlim/relint';
+export interface BuilderParams {
+  buildkit?: unknown;
+}
+
 /** Client → server notification: what the last build measured for a Dockerfile, per final-stage instruction. */
 export const MEASURED_SIZES_NOTIFICATION = 'dockerfileSlim/measuredSizes';
 
-export interface MeasuredInstruction {
-  /** The instruction's text, whitespace collapsed (finalStage().instructions[].text): survives lines moving. */
-  text: string;
-  /** Bytes of its layer(s). */
-  bytes: number;
-  /** Bytes this layer ships that a later layer removes or replaces. */
-  wastedBytes: number;
-  /** Bytes of earlier layers that this instruction removes or replaces (they still ship). */
-  removesBytes: number;
-  /** Bytes under /var/lib/apt/lists in its layer. */
-  aptListsBytes: number;
-  /** Bytes of archives (.tar.gz, .zip, …) in its layer. */
-  archiveBytes: number;
-}
+/** What the build measured per instruction: defined by the layer arithmetic that computes it (no arrow from there to here). */
+import type { MeasuredInstruction } from './image-layers/measured.js';
+export type { MeasuredInstruction };
 
 export interface MeasuredSizesParams {
   /** The document URI (as the language client sends it). */

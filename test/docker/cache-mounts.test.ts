@@ -67,7 +67,8 @@ for (const { name, dirs } of cases) {
     const finding = lintDetailed(text).find((f) => f.rule === 'DS016');
     const alt = finding?.alternatives?.[0];
     assert.ok(alt && !alt.safe, `DS016 offers an unsafe cache-mount alternative: ${JSON.stringify(finding)}`);
-    assert.equal(alt.title, `Use a cache mount for ${dirs.join(' and ')} (BuildKit only)`);
+    assert.equal(alt.title, `Use a cache mount for ${dirs.join(' and ')}`);
+    assert.equal(alt.buildkitOnly, true);
     const mounted = applyEdits(text, alt.edits);
     assert.ok(!/^#\s*syntax=/im.test(mounted), 'no # syntax= line (no frontend image can be pulled)');
     assert.ok(!fix(text, { unsafe: true }).text.includes('--mount'), 'fix-all never adds the mount');

@@ -1,5 +1,16 @@
 /** Renders the rule docs and the settings schema from rule metadata (checked by registry.test). */
-import type { Rule } from '../../server/src/kernel/rule.js';
+import type { Rule, RuleDocs } from '../../server/src/kernel/rule.js';
+
+/** The paragraph every rule with a BuildKit cache-mount alternative shares (written once here). */
+export function cacheMountSection(m: NonNullable<RuleDocs['cacheMount']>): string[] {
+  return [
+    '## Cache mount (alternative quick fix)',
+    '',
+    `Offered beside the cleanup, unsafe and BuildKit only, so never applied by fix-all, Optimize or \`fix\`: ${m.mount}.${m.details ? ` ${m.details}` : ''}` +
+      " The mount keeps the cache out of the layer and reuses it in the next build. Docker 20.10's built-in Dockerfile frontend accepts it with `DOCKER_BUILDKIT=1` and no `# syntax=` line; the legacy builder rejects `--mount`.",
+    '',
+  ];
+}
 
 export function ruleDoc(r: Rule): string {
   const fix = {
@@ -31,6 +42,7 @@ export function ruleDoc(r: Rule): string {
     '```',
     '',
     ...(r.docs.notes ? ['## Notes', '', r.docs.notes, ''] : []),
+    ...(r.docs.cacheMount ? cacheMountSection(r.docs.cacheMount) : []),
     ...(r.docs.seeAlso?.length ? ['## See also', '', ...r.docs.seeAlso.map((s) => `- ${s}`), ''] : []),
     `Silence it on one instruction with \`# dockerfile-slim ignore=${r.id}\` on the line above${r.hadolint?.length ? ` (hadolint's \`# hadolint ignore=${r.hadolint.join(',')}\` works too)` : ''}, or set \`"dockerfileSlim.rules": { "${r.id}": "off" }\`.`,
     '',

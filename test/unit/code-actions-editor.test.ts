@@ -96,24 +96,24 @@ test('"Ignore in this file" extends an existing global pragma', () => {
 });
 
 test('titles: long asides go, a short suffix marks unsafe and BuildKit-only fixes', () => {
+  assert.equal(shortTitle({ title: 'Use debian:bookworm-slim (unsafe: fewer packages)', safe: false }), 'Use debian:bookworm-slim (unsafe: fewer packages)');
+  assert.equal(shortTitle({ title: 'Use node:20-slim (fewer packages)', safe: false }, 'DS011'), 'Use node:20-slim (unsafe: fewer packages)');
   assert.equal(
-    shortTitle({ title: 'Use debian:bookworm-slim (unsafe: fewer packages)', safe: false, edits: [] }),
-    'Use debian:bookworm-slim (unsafe: fewer packages)',
-  );
-  assert.equal(shortTitle({ title: 'Use node:20-slim (fewer packages)', safe: false, edits: [] }, 'DS011'), 'Use node:20-slim (unsafe: fewer packages)');
-  assert.equal(
-    shortTitle({ title: 'Add `--chmod=755` to the COPY at line 3 and remove the chmod (BuildKit only)', safe: false, edits: [] }),
+    shortTitle({ title: 'Add `--chmod=755` to the COPY at line 3 and remove the chmod', safe: false, buildkitOnly: true }),
     'Add --chmod=755 to the COPY at line 3 and remove the chmod (unsafe: needs BuildKit)',
   );
+  assert.equal(shortTitle({ title: 'Add `--chmod=755` to the COPY', safe: true, buildkitOnly: true }), 'Add --chmod=755 to the COPY (BuildKit)');
+  assert.equal(shortTitle({ title: 'Append `npm cache clean --force`', safe: true }), 'Append npm cache clean --force');
+  // An aside of 40 characters or more goes; a shorter one stays.
   assert.equal(
-    shortTitle({ title: 'Convert to multi-stage build (Go → scratch)', safe: false, edits: [] }, 'DS010'),
+    shortTitle({ title: 'Convert to multi-stage build (Go → scratch)', safe: false }, 'DS010'),
     'Convert to multi-stage build (Go → scratch) (unsafe: the runtime stage may lack files the app needs)',
   );
   assert.equal(
-    shortTitle({ title: 'Add `--no-install-recommends` (recommends of wireshark not reviewed)', safe: false, edits: [] }, 'DS004'),
+    shortTitle({ title: 'Add `--no-install-recommends` (recommends of wireshark not reviewed)', safe: false }, 'DS004'),
     'Add --no-install-recommends (unsafe: recommends of wireshark not reviewed)',
   );
-  const own = { title: 'Delete the virtual package .x at the end of this RUN', safe: false, edits: [], unsafeReason: 'a later RUN may use it' };
+  const own = { title: 'Delete the virtual package .x at the end of this RUN', safe: false, unsafeReason: 'a later RUN may use it' };
   assert.equal(shortTitle(own, 'DS014'), 'Delete the virtual package .x at the end of this RUN (unsafe: a later RUN may use it)');
 });
 

@@ -6,8 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { lintDetailed, rules } from '../../server/src/engine/index.js';
 import { readFixture } from '../helpers/fixture.js';
-import { ruleDoc, rulesIndex, rulesSchema, rulesSetting } from '../helpers/generate.js';
-import { fixturesDir, repoRoot, updateGolden } from '../helpers/paths.js';
+import { generatedFiles } from '../helpers/generate-files.js';
+import { fixturesDir, repoRoot } from '../helpers/paths.js';
 
 test('rule ids are unique, well-formed and in order; names are kebab-case', () => {
   const ids = rules.map((r) => r.id);
@@ -78,44 +78,29 @@ test('docs.bad fires the rule and docs.good is clean of it', () => {
   assert.deepEqual(problems, []);
 });
 
-function syncFile(file: string, content: string): void {
-  if (updateGolden) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, content);
-    return;
-  }
-  assert.ok(fs.existsSync(file), `${path.relative(repoRoot, file)} missing: run UPDATE_GOLDEN=1 npm test`);
-  assert.equal(fs.readFileSync(file, 'utf8'), content, `${path.relative(repoRoot, file)} is stale: run UPDATE_GOLDEN=1 npm test`);
-}
+const STALE = 'run `npm run generate`';
 
 test('docs/rules are generated from rule metadata', () => {
-  const dir = path.join(repoRoot, 'docs', 'rules');
-  for (const r of rules) syncFile(path.join(dir, `${r.id}.md`), ruleDoc(r));
-  syncFile(path.join(dir, 'README.md'), rulesIndex(rules));
+  for (const [file, content] of generatedFiles()) {
+    if (!file.startsWith('docs/')) continue;
+    const abs = path.join(repoRoot, file);
+    assert.ok(fs.existsSync(abs), `${file} missing: ${STALE}`);
+    assert.equal(fs.readFileSync(abs, 'utf8'), content, `${file} is stale: ${STALE}`);
+  }
+  const pages = fs.readdirSync(path.join(repoRoot, 'docs', 'rules')).filter((f) => /^DS\d+\.md$/.test(f));
+  assert.deepEqual(pages.sort(), rules.map((r) => `${r.id}.md`).sort(), 'one page per rule, none left over');
 });
 
 test('package.json dockerfileSlim.rules schema is generated from rule metadata', () => {
-  const file = path.join(repoRoot, 'package.json');
-  const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as {
-    contributes: {
-      configuration: { properties: Record<string, { properties: unknown; default: unknown; markdownDescription?: string; description?: string }> };
-    };
-  };
-  const prop = pkg.contributes.configuration.properties['dockerfileSlim.rules'];
-  assert.ok(prop, 'dockerfileSlim.rules missing from package.json');
-  const expected = rulesSchema(rules);
-  const setting = rulesSetting(rules);
-  if (updateGolden) {
-    prop.properties = expected;
-    prop.default = setting.default;
-    prop.markdownDescription = setting.markdownDescription;
-    delete prop.description;
-    fs.writeFileSync(file, JSON.stringify(pkg, null, 2) + '\n');
-    return;
-  }
-  assert.deepEqual(prop.properties, expected, 'package.json rules schema is stale: run UPDATE_GOLDEN=1 npm test');
-  assert.deepEqual(prop.default, setting.default, 'package.json rules default (every rule listed) is stale: run UPDATE_GOLDEN=1 npm test');
-  assert.equal(prop.markdownDescription, setting.markdownDescription, 'package.json rules description is stale: run UPDATE_GOLDEN=1 npm test');
+  type Prop = { properties?: unknown; default?: unknown; markdownDescription?: string; description?: string };
+  const props = (text: string): Prop | undefined =>
+    (JSON.parse(text) as { contributes: { configuration: { properties: Record<string, Prop> } } }).contributes.configuration.properties['dockerfileSlim.rules'];
+  const actual = props(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
+  assert.ok(actual, 'dockerfileSlim.rules missing from package.json');
+  const expected = props(generatedFiles().get('package.json')!)!;
+  assert.deepEqual(actual.properties, expected.properties, `package.json rules schema is stale: ${STALE}`);
+  assert.deepEqual(actual.default, expected.default, `package.json rules default (every rule listed) is stale: ${STALE}`);
+  assert.equal(actual.markdownDescription, expected.markdownDescription, `package.json rules description is stale: ${STALE}`);
 });
 
 test('every setting declares a scope: the language client and the provisional diagnostics read the whole section per document', () => {

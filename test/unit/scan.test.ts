@@ -8,37 +8,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import fc from 'fast-check';
-import { buildModel, parseDockerfile, type Model } from '../../server/src/kernel/model.js';
-import { anyInput } from '../helpers/dockerfile-mutate.js';
-import { fixturesDir, propertyRuns, sharedDir, sharedSkip } from '../helpers/paths.js';
-
-function view(m: Model): unknown {
-  return {
-    escape: m.escape,
-    instrs: m.instrs.map((i) => ({
-      keyword: i.keyword,
-      start: i.start,
-      end: i.end,
-      line: i.line,
-      endLine: i.endLine,
-      args: i.args,
-      argsStart: i.argsStart,
-      onbuild: i.onbuild,
-      stage: i.stage?.index ?? null,
-      env: [...i.env],
-      shell: i.shell,
-      run: i.run && { form: i.run.form, commands: i.run.script.commands.length },
-    })),
-    stages: m.stages.map((s) => ({ name: s.name, image: s.image, parent: s.parent?.index ?? null, final: s.final, shipped: s.shipped })),
-  };
-}
-
-/** The scanner's model, the library's model, and whether the scanner read the file itself. */
-function both(text: string): { fast: unknown; lib: unknown; scanned: boolean } {
-  const fastModel = buildModel(text);
-  return { fast: view(fastModel), lib: view(buildModel(text, parseDockerfile(text))), scanned: fastModel.instrs.every((i) => !i.ast) };
-}
+import { fixturesDir, sharedDir, sharedSkip } from '../helpers/paths.js';
+import { both } from '../properties/scan.js';
 
 function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
@@ -95,14 +66,4 @@ test('scanner = dockerfile-ast on the corpus, and reads nearly all of it itself'
     if (r.scanned) scanned++;
   }
   assert.ok(scanned >= corpus.length * 0.9, `scanner read ${scanned} of ${corpus.length} files`);
-});
-
-test('scanner = dockerfile-ast on generated, mutated and random input', () => {
-  fc.assert(
-    fc.property(anyInput(corpus.slice(0, 60)), (text) => {
-      const r = both(text);
-      assert.deepEqual(r.fast, r.lib);
-    }),
-    { numRuns: propertyRuns(1500), seed: 1414 },
-  );
 });

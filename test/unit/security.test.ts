@@ -95,7 +95,7 @@ test('nothing is built unless the user asks: `build` only in docker-cli buildArg
   const users = all.filter((s) => /\bbuildAndMeasure\(/.test(s.code) && !s.file.endsWith('build-measure.ts'));
   for (const u of users) {
     for (const m of u.code.matchAll(/[^\n]*\n[^\n]*\bbuildAndMeasure\(/g)) {
-      assert.match(m[0], /registerCommand\('dockerfileSlim\.buildAndMeasure'/, `${u.file}: only as the command`);
+      assert.match(m[0], /registerCommand\(BUILD_AND_MEASURE_COMMAND,/, `${u.file}: only as the command`);
     }
   }
   const bm = all.find((s) => s.file.endsWith('build-measure.ts'))?.code ?? '';

@@ -1,11 +1,26 @@
 // What the last build measured per final-stage instruction, for quick fixes that can say what they save
 // ("saves 21.0 MB, measured"): the layer's bytes, its wasted bytes, what it removes from earlier layers, its
 // apt lists and its archives. Pure: from the saved image's layer tars.
-import type { MeasuredInstruction } from '../protocol.js';
 import type { SavedImage } from './image-tar.js';
 import { finalStage } from './stage.js';
 import { computeWaste } from './wasted.js';
 import { layerLines } from './layer-waste.js';
+
+/** One final-stage instruction's measured bytes (sent to the server as MEASURED_SIZES_NOTIFICATION in protocol.ts). */
+export interface MeasuredInstruction {
+  /** The instruction's text, whitespace collapsed (finalStage().instructions[].text): survives lines moving. */
+  text: string;
+  /** Bytes of its layer(s). */
+  bytes: number;
+  /** Bytes this layer ships that a later layer removes or replaces. */
+  wastedBytes: number;
+  /** Bytes of earlier layers that this instruction removes or replaces (they still ship). */
+  removesBytes: number;
+  /** Bytes under /var/lib/apt/lists in its layer. */
+  aptListsBytes: number;
+  /** Bytes of archives (.tar.gz, .zip, …) in its layer. */
+  archiveBytes: number;
+}
 
 const ARCHIVE = /\.(tar|tgz|tbz2?|txz|tzst|zip|gz|bz2|xz|zst|lz4|7z|rar|jar|whl|deb|rpm|apk)$/i;
 

@@ -2,6 +2,7 @@
 import { rules } from '../rules/index.js';
 import { ruleDocsUrl } from './rule-docs-url.js';
 import type { DetailedFinding, Severity } from '../kernel/types.js';
+import { fixTitle } from '../kernel/rule.js';
 
 /**
  * A file name as a SARIF `uri` (a URI reference, relative to the run's root): `/` separated, every segment
@@ -50,7 +51,7 @@ export function toSarif(rows: readonly { file: string; f: DetailedFinding }[], v
             ? {
                 fixes: [
                   {
-                    description: { text: f.fixDetail.title + (f.fixDetail.safe ? '' : ' (unsafe)') },
+                    description: { text: fixTitle(f.fixDetail) + (f.fixDetail.safe ? '' : ' (unsafe)') },
                     artifactChanges: [
                       {
                         artifactLocation: { uri: sarifUri(file) },

@@ -14,6 +14,7 @@ export interface FixGroupMember {
   safe: boolean;
   /** Why an unsafe fix is unsafe, when the rule says so (its `unsafeReason`). */
   reason?: string;
+  buildkitOnly?: true;
 }
 
 export interface FixGroup {
@@ -40,8 +41,14 @@ interface Region {
 
 const plain = (s: string): string => s.replace(/`/g, '');
 const member = (f: DetailedFinding): FixGroupMember => {
-  const reason = (f.fixDetail as { unsafeReason?: string } | undefined)?.unsafeReason;
-  return { rule: f.rule, title: plain(f.fixDetail?.title ?? f.rule), safe: f.fixDetail?.safe ?? true, ...(reason ? { reason } : {}) };
+  const reason = f.fixDetail?.unsafeReason;
+  return {
+    rule: f.rule,
+    title: plain(f.fixDetail?.title ?? f.rule),
+    safe: f.fixDetail?.safe ?? true,
+    ...(reason ? { reason } : {}),
+    ...(f.fixDetail?.buildkitOnly ? { buildkitOnly: true } : {}),
+  };
 };
 
 /** `skip` leaves out fixes the client cannot use (e.g. BuildKit-only ones for a legacy builder). */

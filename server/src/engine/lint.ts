@@ -3,7 +3,7 @@
  * non-conflicting fixes round by round until nothing fixable is left, so fix(fix(x)) == fix(x).
  */
 import { rules } from '../rules/index.js';
-import type { Rule } from '../kernel/rule.js';
+import { fixTitle, type Rule } from '../kernel/rule.js';
 import { buildModel, scannedModel, unclosedHeredocs, type Model } from '../kernel/model.js';
 import { ChunkCache, chunkText, parsedFromChunks } from '../kernel/chunks.js';
 import { readSuppressions } from '../kernel/suppress.js';
@@ -115,11 +115,12 @@ export function lintModel(model: Model, options: LintOptions = {}, raw = false):
           instrLine: r.instr.line,
         };
         if (rule.stageAware && !shipped) f.unshipped = true;
+        if (rule.focus) f.focus = rule.focus;
         // An open quote or substitution in the RUN, or a lone CR in the instruction (a line break for the
         // parser, none for Docker): no edit position in it can be trusted.
         const untrusted = !!r.instr.run?.script.unterminated || (loneCrs && LONE_CR.test(model.text.slice(r.instr.start, r.instr.end)));
         if (r.fix && !untrusted && r.fix.edits.every((e) => editAllowed(model.text, e, openHeredoc, dangling)) && withinBudget(r.fix.edits)) {
-          f.fix = { title: r.fix.title, safe: r.fix.safe };
+          f.fix = { title: fixTitle(r.fix), safe: r.fix.safe };
           f.fixDetail = r.fix;
         }
         const alts = untrusted ? [] : (r.alternatives ?? []).filter((a) => a.edits.every((e) => editAllowed(model.text, e, openHeredoc, dangling)));

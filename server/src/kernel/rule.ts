@@ -3,7 +3,7 @@
  * registered in `rules/index.ts`. Rules only read the model and call `ctx.report`.
  */
 import type { Instr, Model } from './model.js';
-import type { DetailedFinding, Fix, LintOptions, Severity } from './types.js';
+import type { DetailedFinding, Fix, LintOptions, MeasuredSaving, Severity } from './types.js';
 
 export interface RuleDocs {
   /** One line: what is wrong. */
@@ -14,6 +14,11 @@ export interface RuleDocs {
   good: string;
   /** Exemptions, edge cases, and where we differ from hadolint on purpose. */
   notes?: string;
+  /**
+   * The BuildKit cache mount offered as an alternative quick fix: `mount` says what is mounted, `details`
+   * when and how it is offered. The doc generator wraps them in the paragraph every such rule shares.
+   */
+  cacheMount?: { mount: string; details?: string };
   /** Related rules of other tools, e.g. "hadolint DL3009". */
   seeAlso?: string[];
 }
@@ -65,10 +70,22 @@ export interface Rule {
    * separately and combines them, so such a rule does not force whole-file lints.
    */
   combine?: (findings: readonly DetailedFinding[]) => DetailedFinding[];
+  /**
+   * Where the editor's squiggle goes when the finding spans several lines or a long line: the first match
+   * of this in the flagged text (`install`, not a 17-line package list). Without it: the first line.
+   */
+  focus?: RegExp;
+  /** What the fix recovers, as the last build measured it; the editor then says "(saves 21.0 MB, measured)". */
+  measuredSaving?: MeasuredSaving;
   /** hadolint rule ids whose `# hadolint ignore=` pragma also silences this rule. */
   hadolint?: string[];
   docs: RuleDocs;
   check(ctx: RuleContext): void;
+}
+
+/** A fix's full title: its own title, then why it is unsafe and whether it needs BuildKit, in parentheses. */
+export function fixTitle(fix: Pick<Fix, 'title' | 'buildkitOnly' | 'unsafeReason'>): string {
+  return fix.title + (fix.unsafeReason ? ` (${fix.unsafeReason})` : '') + (fix.buildkitOnly ? ' (BuildKit only)' : '');
 }
 
 export function defineRule(rule: Rule): Rule {

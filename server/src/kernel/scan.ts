@@ -3,7 +3,7 @@
  * building its objects (its instruction constructors tokenise every argument list several times,
  * which was about 40 % of a lint). It follows the parser's own character loop (parser.js
  * `processInstruction` / `processArguments` / `processComment`), quirks included, so the model is
- * the same either way; test/unit/scan.test.ts compares both on the corpus and on generated input.
+ * the same either way; test/unit/scan.test.ts and test/properties/scan.ts compare both on the corpus and on generated input.
  *
  * Where only the library's argument tokeniser can tell (here-documents, ONBUILD triggers), the
  * scanner gives up and the caller parses with dockerfile-ast.

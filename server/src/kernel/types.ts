@@ -27,7 +27,17 @@ export interface Fix {
   safe: boolean;
   edits: Edit[];
   createFile?: CreateFile;
+  /** Builds only with BuildKit (`RUN --mount`, `COPY --chmod`): the editor tags it and hides it under the legacy builder. */
+  buildkitOnly?: true;
+  /**
+   * Why the fix is unsafe, or what to check before applying it ("go runs again at line 9"). The full title
+   * (`fixTitle`: CLI, SARIF, goldens) shows it in parentheses; the editor's menu says only "(unsafe)".
+   */
+  unsafeReason?: string;
 }
+
+/** Which bytes of an instruction, as the last build measured them, a rule's fix recovers (see `Rule.measuredSaving`). */
+export type MeasuredSaving = 'removesBytes' | 'aptListsBytes' | 'archiveBytes';
 
 /** What the contract in docs/contract.md promises: 1-based lines and columns, end exclusive. */
 export interface Finding {
@@ -55,6 +65,8 @@ export interface DetailedFinding extends Finding {
   unshipped?: true;
   /** Alternative fixes: quick fixes only, never applied by fix-all, Optimize or `fix`. */
   alternatives?: Fix[];
+  /** The rule's `focus`: where the editor's squiggle goes in a long finding. */
+  focus?: RegExp;
 }
 
 export interface LintOptions {

@@ -1,22 +1,21 @@
 /**
  * What the code-action menu shows, decided in one place (rules only say what they fix):
- * short plain titles, the unsafe kind, BuildKit-only detection, "Show documentation" and
+ * short plain titles, the unsafe kind, BuildKit-only fixes, "Show documentation" and
  * "Ignore in this file", and the fix-all edit with one change annotation per fix (so the
  * refactor preview lists each fix as its own entry; safe ones ticked, unsafe ones not).
  */
 import type { ChangeAnnotation, CodeAction, TextDocumentEdit, WorkspaceEdit, AnnotatedTextEdit } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Edit, Fix } from '../kernel/types.js';
-import type { FixGroup, GroupedFix } from '../engine/fix-groups.js';
+import type { FixGroup, FixGroupMember, GroupedFix } from '../engine/fix-groups.js';
 import { UNSAFE_QUICKFIX_KIND, SHOW_DOCS_COMMAND } from '../../../common/src/protocol.js';
 
 /** Unsafe quick fixes: still quick fixes (same menu), but a kind of their own that clients and keybindings can filter. */
 export { UNSAFE_QUICKFIX_KIND, SHOW_DOCS_COMMAND };
 
-/** Fixes that only build with BuildKit: `COPY --chmod`, `RUN --mount`, `COPY --link`, or a title saying so. */
-export function needsBuildKit(fix: Fix): boolean {
-  if ((fix as Fix & { buildkitOnly?: boolean }).buildkitOnly === true || /BuildKit only/i.test(fix.title)) return true;
-  return fix.edits.some((e) => /(^|\s)--(chmod|mount|link)\b/.test(e.text));
+/** Fixes that only build with BuildKit (`COPY --chmod`, `RUN --mount`): the rule says so on the fix. */
+export function needsBuildKit(fix: Pick<Fix, 'buildkitOnly'>): boolean {
+  return fix.buildkitOnly === true;
 }
 
 /** A reason-like aside a rule appends to an unsafe fix's title ("(recommends of x not reviewed)", "(fewer packages)"). */
@@ -30,8 +29,8 @@ const RULE_REASON: Record<string, string> = {
 const MAX_REASON = 60;
 
 /** Why an unsafe fix is unsafe, in a few words: the rule's own `unsafeReason`, its title's aside, or the rule's usual reason. */
-export function unsafeReason(fix: Fix, rule?: string): string {
-  const own = (fix as Fix & { unsafeReason?: string }).unsafeReason;
+export function unsafeReason(fix: Pick<Fix, 'title' | 'safe' | 'buildkitOnly' | 'unsafeReason'>, rule?: string): string {
+  const own = fix.unsafeReason;
   let r = own ?? REASON_ASIDE.exec(fix.title.replace(/`/g, ''))?.[1]?.replace(/^unsafe:\s*/i, '') ?? (rule ? RULE_REASON[rule] : undefined);
   r = (r ?? (needsBuildKit(fix) ? 'needs BuildKit' : 'changes what the image contains; review it first')).trim();
   return r.length > MAX_REASON ? `${r.slice(0, MAX_REASON - 1).trimEnd()}…` : r;
@@ -42,7 +41,7 @@ export function unsafeReason(fix: Fix, rule?: string): string {
  * append ("(unsafe: …)", "(BuildKit only)", "(check first: …)", or any aside over 40 characters),
  * then a short suffix as the CLI marks it: " (unsafe: <why>)", " (BuildKit)" or " (unsafe: <why>; BuildKit)".
  */
-export function shortTitle(fix: Fix, rule?: string): string {
+export function shortTitle(fix: Pick<Fix, 'title' | 'safe' | 'buildkitOnly' | 'unsafeReason'>, rule?: string): string {
   const t = bareTitle(fix.title);
   const reason = fix.safe ? '' : unsafeReason(fix, rule);
   const tags = [...(fix.safe ? [] : [`unsafe: ${reason}`]), ...(needsBuildKit(fix) && !reason.includes('BuildKit') ? ['BuildKit'] : [])];
@@ -98,14 +97,20 @@ export function ignoreInFileAction(doc: TextDocument, rule: string, diagnostics:
   };
 }
 
+/** A group member as the fix it came from: its title, unsafe reason and BuildKit need. */
+const asFix = (f: FixGroupMember): Pick<Fix, 'title' | 'safe' | 'buildkitOnly' | 'unsafeReason'> => ({
+  title: f.title,
+  safe: f.safe,
+  ...(f.reason ? { unsafeReason: f.reason } : {}),
+  ...(f.buildkitOnly ? { buildkitOnly: true } : {}),
+});
+
 /** What a fix's preview entry says: "DS004 line 3: Add --no-install-recommends"; unsafe ones say why in the description. */
 function groupLabel(doc: TextDocument, g: FixGroup): { label: string; description: string } {
   const line = doc.positionAt(g.edits[0]?.start ?? 0).line + 1;
   const titles = g.fixes.map((f) => bareTitle(f.title));
   const rules = [...new Set(g.fixes.map((f) => f.rule))].join(' + ');
-  const unsafe = g.fixes
-    .filter((f) => !f.safe)
-    .map((f) => unsafeReason({ title: f.title, safe: false, edits: [], ...(f.reason ? { unsafeReason: f.reason } : {}) }, f.rule));
+  const unsafe = g.fixes.filter((f) => !f.safe).map((f) => unsafeReason(asFix(f), f.rule));
   return {
     label: `${rules} line ${line}: ${[...new Set(titles)].join(' + ')}`,
     description: unsafe.length ? `unsafe: ${[...new Set(unsafe)].join('; ')} (unticked: tick to apply)` : 'safe',
@@ -172,7 +177,7 @@ export function fixAllEdit(
     const id = `dockerfile-slim.create.${i}`;
     changeAnnotations[id] = {
       label: `${fix.rule}: ${bareTitle(fix.title)}`,
-      description: fix.safe ? 'safe' : `unsafe: ${unsafeReason({ title: fix.title, safe: false, edits: [] }, fix.rule)}`,
+      description: fix.safe ? 'safe' : `unsafe: ${unsafeReason(asFix(fix), fix.rule)}`,
       needsConfirmation: !fix.safe,
     };
     changes.push(...createFileEdits(file, annotations ? id : undefined));

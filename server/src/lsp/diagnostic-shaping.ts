@@ -8,18 +8,6 @@ import type { Diagnostic, DiagnosticRelatedInformation } from 'vscode-languagese
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DetailedFinding } from '../kernel/types.js';
 
-/** The word a rule's squiggle belongs on, searched in the finding's text. */
-const FOCUS: Record<string, RegExp> = {
-  DS001: /^\s*[A-Za-z]+/,
-  DS003: /\bupdate\b/,
-  DS004: /\binstall\b/,
-  DS005: /\badd\b/,
-  DS006: /\binstall\b/,
-  DS007: /\binstall\b/,
-  DS008: /\b(install|ci|add)\b/,
-  DS009: /\b(build|install)\b/,
-  DS014: /\b(install|add)\b/,
-};
 const LONG = 40;
 
 /** Plain text for the Problems panel: markdown code spans lose their backticks. */
@@ -28,15 +16,14 @@ export function plainMessage(message: string): string {
 }
 
 /**
- * The offsets of the squiggle: the rule's focus token (the verb) whenever it has one, so one rule has one
+ * The offsets of the squiggle: the rule's focus token (`Rule.focus`) (the verb) whenever it has one, so one rule has one
  * kind of squiggle (issue 22: `install` everywhere, never sometimes the whole short call); else the
  * finding's own range when it is one short line, else its first line.
  */
-export function focusRange(text: string, f: Pick<DetailedFinding, 'rule' | 'start' | 'end'>): { start: number; end: number } {
+export function focusRange(text: string, f: Pick<DetailedFinding, 'focus' | 'start' | 'end'>): { start: number; end: number } {
   const slice = text.slice(f.start, f.end);
   const multiLine = /[\r\n]/.test(slice);
-  const re = FOCUS[f.rule];
-  const m = re ? re.exec(slice) : null;
+  const m = f.focus ? f.focus.exec(slice) : null;
   if (m) {
     const lead = m[0].length - m[0].trimStart().length;
     return { start: f.start + m.index + lead, end: f.start + m.index + m[0].length };

@@ -5,16 +5,13 @@ import type { Connection } from 'vscode-languageserver/node';
 import { finalStage, formatBytes } from '../../../common/src/image-layers/index.js';
 import { MEASURED_SIZES_NOTIFICATION, type MeasuredInstruction, type MeasuredSizesParams } from '../../../common/src/protocol.js';
 import type { DetailedFinding } from '../kernel/types.js';
+import { rules } from '../rules/index.js';
 
 const MAX_DOCUMENTS = 200;
 const measured = new Map<string, Map<string, MeasuredInstruction>>();
 
-/** What each rule's fix recovers, as measured in the last build. */
-const SAVING: Record<string, (m: MeasuredInstruction) => number> = {
-  DS002: (m) => m.removesBytes, // the cleanup line: bytes it deletes from earlier layers, which still ship
-  DS003: (m) => m.aptListsBytes,
-  DS013: (m) => m.archiveBytes,
-};
+/** What each rule's fix recovers, as measured in the last build (the rule's `measuredSaving`). */
+const SAVING = new Map(rules.flatMap((r) => (r.measuredSaving ? [[r.id, r.measuredSaving] as const] : [])));
 
 const isSize = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
 
@@ -44,13 +41,13 @@ export function listenForMeasuredSizes(connection: Connection, changed: (uri: st
 /** Findings with "(saves X, measured)" where the last build measured what their fix recovers (copies; input untouched). */
 export function withMeasuredSavings(uri: string, text: string, findings: readonly DetailedFinding[]): DetailedFinding[] {
   const byText = measured.get(uri);
-  if (!byText || !findings.some((f) => f.rule in SAVING)) return [...findings];
+  if (!byText || !findings.some((f) => SAVING.has(f.rule))) return [...findings];
   const stage = finalStage(text);
   return findings.map((f) => {
-    const saving = SAVING[f.rule];
+    const saving = SAVING.get(f.rule);
     const ins = saving && stage.instructions.find((i) => i.line === f.instrLine + 1);
     const m = ins && byText.get(ins.text);
-    const bytes = m && saving ? saving(m) : 0;
+    const bytes = m && saving ? m[saving] : 0;
     if (bytes < 1000) return f; // nothing measured worth saying
     const note = ` (saves ${formatBytes(bytes)}, measured)`;
     return {

@@ -24,6 +24,7 @@ import { MAX_TEXT_LENGTH } from '../engine/lint.js';
 import { buildContextOf, dockerignoreExists } from './build-context.js';
 import { registerPackageFeatures, type PackageKnowledge } from './package-features.js';
 import { registerContextSizes, type ContextSizes } from './context-sizes.js';
+import { BUILDER_NOTIFICATION, RELINT_NOTIFICATION, type BuilderParams } from '../../../common/src/protocol.js';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -177,14 +178,14 @@ connection.onDidChangeConfiguration(() => {
 });
 
 /** The client found out whether its configured builder has BuildKit: BuildKit-only fixes are offered only if so. */
-connection.onNotification('dockerfileSlim/builder', (p: { buildkit?: unknown }) => {
+connection.onNotification(BUILDER_NOTIFICATION, (p: BuilderParams) => {
   abilities.buildkit = typeof p?.buildkit === 'boolean' ? p.buildkit : undefined;
 });
 
 /** A .dockerignore appeared or went (watched by the client), or a fix just created one: lint again at once. */
 const relintAll = (): void => documents.all().forEach(schedule);
 connection.onDidChangeWatchedFiles(relintAll);
-connection.onNotification('dockerfileSlim/relint', relintAll);
+connection.onNotification(RELINT_NOTIFICATION, relintAll);
 
 connection.onCodeAction(async (params, token) => {
   const doc = documents.get(params.textDocument.uri);

@@ -31,6 +31,7 @@ export default defineRule({
   severity: 'warning',
   stageAware: true,
   fixable: 'sometimes',
+  focus: /\badd\b/,
   hadolint: ['DL3019'],
   docs: {
     summary: '`apk add` without `--no-cache`',
@@ -38,8 +39,10 @@ export default defineRule({
     bad: 'RUN apk add curl',
     good: 'RUN apk add --no-cache curl',
     notes:
-      'A cache or tmpfs mount on `/var/cache/apk`, or removing `/var/cache/apk` later in the same RUN, exempts the command. ``apk add --update` (`-U`) gets `--no-cache` in place of `--update`, which then only repeats what `--no-cache` does. `apk update` is reported too: it writes the index into `/var/cache/apk` even when every `apk add` has `--no-cache` (which fetches its own index, so the update is not needed). Its fix appends `rm -rf /var/cache/apk/*`; not offered when a later RUN runs `apk add` without `--no-cache` and without its own update (it reads that index). In stages that do not ship the finding is a hint.' +
-      " Alternative quick fix, offered beside the cleanup (unsafe, BuildKit only: never applied by fix-all, Optimize or `fix`): `RUN --mount=type=cache,target=/var/cache/apk` keeps the cache out of the layer and reuses it in the next build. Docker 20.10's built-in Dockerfile frontend accepts it with `DOCKER_BUILDKIT=1` and no `# syntax=` line; the legacy builder rejects `--mount`.",
+      'A cache or tmpfs mount on `/var/cache/apk`, or removing `/var/cache/apk` later in the same RUN, exempts the command. ``apk add --update` (`-U`) gets `--no-cache` in place of `--update`, which then only repeats what `--no-cache` does. `apk update` is reported too: it writes the index into `/var/cache/apk` even when every `apk add` has `--no-cache` (which fetches its own index, so the update is not needed). Its fix appends `rm -rf /var/cache/apk/*`; not offered when a later RUN runs `apk add` without `--no-cache` and without its own update (it reads that index). In stages that do not ship the finding is a hint.',
+    cacheMount: {
+      mount: '`RUN --mount=type=cache,target=/var/cache/apk`',
+    },
     seeAlso: ['hadolint DL3019'],
   },
   check(ctx) {

@@ -124,6 +124,8 @@ export default defineRule({
   severity: 'warning',
   stageAware: true,
   fixable: 'sometimes',
+  focus: /\bupdate\b/,
+  measuredSaving: 'aptListsBytes',
   hadolint: ['DL3009'],
   docs: {
     summary: '`apt-get update` without deleting `/var/lib/apt/lists` in the same RUN',
@@ -132,8 +134,13 @@ export default defineRule({
     good: 'RUN apt-get update && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*',
     notes:
       'Any `rm` (or `find … -delete`) that really removes `/var/lib/apt/lists` counts: `rm -rf /var/lib/apt/lists/*`, `rm -fr /var/lib/apt/lists`, `rm -rf /var/lib/apt`. Unlike hadolint, an unrelated `rm -rf /tmp/x` does not count, and `rm -fr /var/lib/apt/lists` is accepted. `apt-get clean` alone does not delete the lists. A cache or tmpfs mount on `/var/lib/apt` exempts the RUN. In stages that do not ship (builder stages copied from selectively) the finding is a hint. ' +
-      'When a later RUN of the stage (or of a stage built FROM it) runs `apt-get install` (or upgrade, source, `apt-cache show`…) without its own `apt-get update`, deleting the lists here would break it. The fix then merges the RUNs that follow directly into this one and deletes the lists at the end (`RUN apt-get update` + `RUN apt-get install …` become one RUN); a reader further down gets its own `apt-get update && … && rm -rf /var/lib/apt/lists/*`, and a RUN that did nothing but `apt-get update` is then removed. So the fix never leaves a layer that downloads the lists only to delete them, nor a new DS003 on the reader. When a reader is a here-document or exec form, no fix is offered.' +
-      " Alternative quick fix, offered beside the cleanup (unsafe, BuildKit only: never applied by fix-all, Optimize or `fix`): `RUN --mount=type=cache,id=apt-cache,target=/var/cache/apt,sharing=locked --mount=type=cache,id=apt-lists,target=/var/lib/apt/lists,sharing=locked` keeps the cache out of the layer and reuses it in the next build. Debian's and Ubuntu's images delete every downloaded `.deb` after each install (`/etc/apt/apt.conf.d/docker-clean`), which would leave the package cache empty, so the fix sets that file aside at the start of the RUN and puts it back at its end (later RUNs without a mount still clean up); `test/docker/cache-mounts-apt.test.ts` shows the second build taking the `.deb` from the cache. Only for shell-form RUNs. Docker 20.10's built-in Dockerfile frontend accepts it with `DOCKER_BUILDKIT=1` and no `# syntax=` line; the legacy builder rejects `--mount`.",
+      'When a later RUN of the stage (or of a stage built FROM it) runs `apt-get install` (or upgrade, source, `apt-cache show`…) without its own `apt-get update`, deleting the lists here would break it. The fix then merges the RUNs that follow directly into this one and deletes the lists at the end (`RUN apt-get update` + `RUN apt-get install …` become one RUN); a reader further down gets its own `apt-get update && … && rm -rf /var/lib/apt/lists/*`, and a RUN that did nothing but `apt-get update` is then removed. So the fix never leaves a layer that downloads the lists only to delete them, nor a new DS003 on the reader. When a reader is a here-document or exec form, no fix is offered.',
+    cacheMount: {
+      mount:
+        '`RUN --mount=type=cache,id=apt-cache,target=/var/cache/apt,sharing=locked --mount=type=cache,id=apt-lists,target=/var/lib/apt/lists,sharing=locked`',
+      details:
+        "Debian's and Ubuntu's images delete every downloaded `.deb` after each install (`/etc/apt/apt.conf.d/docker-clean`), which would leave the package cache empty, so the fix sets that file aside at the start of the RUN and puts it back at its end (later RUNs without a mount still clean up); `test/docker/cache-mounts-apt.test.ts` shows the second build taking the `.deb` from the cache. Only for shell-form RUNs.",
+    },
     seeAlso: ['hadolint DL3009'],
   },
   check(ctx) {

@@ -87,6 +87,7 @@ export default defineRule({
   severity: 'info',
   stageAware: true,
   fixable: 'sometimes',
+  focus: /\binstall\b/,
   hadolint: ['DL3015'],
   docs: {
     summary: '`apt-get install` without `--no-install-recommends`',

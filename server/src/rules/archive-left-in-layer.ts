@@ -269,14 +269,16 @@ function checkAdd(model: Model, instr: Instr, report: (start: number, end: numbe
       const joined = added ? joinedWithUse(model, instr, use, `${mk}${get}`, added, kwStart) : null;
       if (joined) {
         fix = {
-          title: `Download with ${tool} in the RUN at line ${use.instr.line + 1} and delete it there (file mode 644 instead of 600)`,
+          title: `Download with ${tool} in the RUN at line ${use.instr.line + 1} and delete it there`,
           safe: false,
+          unsafeReason: 'file mode 644 instead of 600',
           edits: joined,
         };
       } else {
         fix = {
-          title: `Download with ${tool} in a RUN (file mode 644 instead of 600; then unpack and delete it in that RUN)`,
+          title: `Download with ${tool} in a RUN`,
           safe: false,
+          unsafeReason: 'file mode 644 instead of 600; then unpack and delete it in that RUN',
           edits: [{ start: kwStart, end: instr.end, text: `RUN ${mk}${get}` }],
         };
       }
@@ -296,6 +298,7 @@ export default defineRule({
   severity: 'warning',
   stageAware: true,
   fixable: 'sometimes',
+  measuredSaving: 'archiveBytes',
   docs: {
     summary: 'A downloaded archive or installer is unpacked and left in the layer',
     why: 'The archive is as big as (or bigger than) what it unpacks to. Left in the layer, every byte ships twice; deleting it in a later RUN does not help.',

@@ -207,7 +207,7 @@ function cacheFix(model: Model, view: RunView, use: CacheUse): Fix | undefined {
   }
   if (!edit) return undefined;
   const again = use.pureCache ? undefined : usedLater(model, view, use);
-  if (again) return { title: `${title} (${use.tool} runs again at line ${again.line + 1})`, safe: false, edits: [edit] };
+  if (again) return { title, safe: false, edits: [edit], unsafeReason: `${use.tool} runs again at line ${again.line + 1}` };
   return { title, safe: true, edits: [edit] };
 }
 
@@ -224,8 +224,12 @@ export default defineRule({
     good: 'RUN go build -o /usr/local/bin/app . && go clean -cache\n# or, with BuildKit:\nRUN --mount=type=cache,target=/root/.cache/go-build go build -o /usr/local/bin/app .',
     notes:
       'Covers `go build|install|test|run|vet|get` (GOCACHE, XDG_CACHE_HOME; `GOCACHE=off` is not flagged), `cargo build|install|fetch|test|run` (CARGO_HOME, as in the rust images), `mvn`/`mvnw` with goals (`-Dmaven.repo.local`), `gradle`/`gradlew` with tasks (GRADLE_USER_HOME) and `pip wheel`/`pip download` (`pip install` is DS006). Not flagged with a BuildKit cache or tmpfs mount on the cache directory (or a parent), or when the same RUN deletes it later (`rm -rf`, `go clean -cache`, `pip cache purge`). ' +
-      'The fix appends the cleanup to the RUN (`go clean -cache`, `rm -rf <dir>`; `--no-cache-dir` for pip). Dropping a cache that only speeds builds up (Go, Gradle, pip) is always safe. Dropping downloaded dependencies (cargo registry, Maven repository) is offered as unsafe when a later RUN of the stage runs the tool again, since an offline invocation would need them. Not flagged when CMD or ENTRYPOINT runs the tool (`go run`, `mvn spring-boot:run`): then the cache is used at run time. The `target/` directory of `cargo build` is not touched: the program may run from it. In stages that do not ship the finding is a hint: a builder stage copied from selectively keeps its cache out of the image anyway.' +
-      " Alternative quick fix, offered beside the cleanup (unsafe, BuildKit only: never applied by fix-all, Optimize or `fix`): for Go, `RUN --mount=type=cache,target=/root/.cache/go-build` (or `GOCACHE`, `$XDG_CACHE_HOME/go-build`) and, when no other RUN of the stage runs `go`, `--mount=type=cache,target=/go/pkg/mod` (`GOMODCACHE`, `$GOPATH/pkg/mod`); for cargo, `$CARGO_HOME/registry` and `$CARGO_HOME/git` (`/usr/local/cargo` in the official rust images, else `/root/.cargo`), only when no other RUN of the stage runs cargo: a mount hides what an earlier `go mod download` or `cargo fetch` put in the layer, and a later offline build would not find what went into the mount. `target/` is never mounted (the program is built there). Not offered after a non-root `USER` (the mount belongs to root), when the command itself sets these variables, or for Maven, Gradle and pip. The mount keeps the cache out of the layer and reuses it in the next build. Docker 20.10's built-in Dockerfile frontend accepts it with `DOCKER_BUILDKIT=1` and no `# syntax=` line; the legacy builder rejects `--mount`.",
+      'The fix appends the cleanup to the RUN (`go clean -cache`, `rm -rf <dir>`; `--no-cache-dir` for pip). Dropping a cache that only speeds builds up (Go, Gradle, pip) is always safe. Dropping downloaded dependencies (cargo registry, Maven repository) is offered as unsafe when a later RUN of the stage runs the tool again, since an offline invocation would need them. Not flagged when CMD or ENTRYPOINT runs the tool (`go run`, `mvn spring-boot:run`): then the cache is used at run time. The `target/` directory of `cargo build` is not touched: the program may run from it. In stages that do not ship the finding is a hint: a builder stage copied from selectively keeps its cache out of the image anyway.',
+    cacheMount: {
+      mount:
+        'for Go, `RUN --mount=type=cache,target=/root/.cache/go-build` (or `GOCACHE`, `$XDG_CACHE_HOME/go-build`) and, when no other RUN of the stage runs `go`, `--mount=type=cache,target=/go/pkg/mod` (`GOMODCACHE`, `$GOPATH/pkg/mod`); for cargo, `$CARGO_HOME/registry` and `$CARGO_HOME/git` (`/usr/local/cargo` in the official rust images, else `/root/.cargo`), only when no other RUN of the stage runs cargo: a mount hides what an earlier `go mod download` or `cargo fetch` put in the layer, and a later offline build would not find what went into the mount. `target/` is never mounted (the program is built there)',
+      details: 'Not offered after a non-root `USER` (the mount belongs to root), when the command itself sets these variables, or for Maven, Gradle and pip.',
+    },
     seeAlso: ['DS006', 'DS010'],
   },
   check(ctx) {

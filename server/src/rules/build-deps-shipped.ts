@@ -147,6 +147,7 @@ export default defineRule({
   severity: 'info',
   stageAware: true,
   fixable: 'sometimes',
+  focus: /\b(install|add)\b/,
   docs: {
     summary: 'Build dependencies installed in a stage that ships, and never removed',
     why: 'Compilers, headers and build tools (gcc, make, `*-dev` packages, build-essential) are often tens to hundreds of MB. If only the build needs them, they are dead weight in the final image.',

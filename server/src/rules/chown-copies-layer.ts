@@ -129,9 +129,10 @@ function check(model: Model, view: RunView, idx: number, call: Call, report: (ms
   const edits: Edit[] = instrs.map((i) => ({ start: i.argsStart, end: i.argsStart, text: ` --${flag}=${written}` }));
   edits.push(edit);
   report(msg, {
-    title: `Add \`--${flag}=${written}\` to the COPY at line ${lines}${keepDir ? ` and drop \`-R\`` : ` and remove the ${call.name}`}${isChown ? '' : ' (BuildKit only)'}`,
+    title: `Add \`--${flag}=${written}\` to the COPY at line ${lines}${keepDir ? ` and drop \`-R\`` : ` and remove the ${call.name}`}`,
     safe: isChown,
     edits,
+    ...(isChown ? {} : { buildkitOnly: true }),
   });
 }
 

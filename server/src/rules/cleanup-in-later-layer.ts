@@ -12,6 +12,7 @@ export default defineRule({
   severity: 'warning',
   stageAware: true,
   fixable: 'sometimes',
+  measuredSaving: 'removesBytes', // the cleanup RUN: bytes it deletes from earlier layers, which still ship
   docs: {
     summary: 'A later RUN removes what an earlier layer added; the bytes still ship',
     why: 'Layers only add: deleting a file or uninstalling a package in a later RUN hides it but leaves every byte in the earlier layer, and can even make the image bigger (the deletion is a layer of its own).',

@@ -76,6 +76,7 @@ export default defineRule({
   severity: 'info',
   stageAware: true,
   fixable: 'always',
+  focus: /^\s*[A-Za-z]+/, // the RUN keyword
   hadolint: ['DL3059'],
   docs: {
     summary: 'Consecutive single-command RUN instructions that could be one layer',

@@ -73,8 +73,9 @@ const HEADER = '# Added by Dockerfile Slim (DS017): the build context shipped th
 function fixFor(leaks: readonly Leak[], file: string, safe: boolean, why: string): Fix {
   const lines = leaks.map((l) => l.pattern);
   return {
-    title: `Add ${lines.join(', ')} to ${file}${safe ? '' : ` (${why})`}`,
+    title: `Add ${lines.join(', ')} to ${file}`,
     safe,
+    ...(safe ? {} : { unsafeReason: why }),
     edits: [],
     createFile: { path: file, content: `${HEADER}\n${lines.join('\n')}\n`, append: true },
   };

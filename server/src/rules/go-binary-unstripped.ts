@@ -9,6 +9,7 @@ export default defineRule({
   // The binary is what gets copied out of a builder stage, so every stage counts.
   stageAware: false,
   fixable: 'sometimes',
+  focus: /\b(build|install)\b/,
   docs: {
     summary: '`go build` / `go install` / GOPATH `go get` without `-ldflags="-s -w"`',
     why: 'Go binaries carry a symbol table and DWARF debug information by default, typically a fifth to a third of the file. `-s -w` drops both; stack traces still have function names and lines. Real projects report 38 → 29 MB and 206 → 171 MB images from this flag alone; our real-build test (test/docker/cases/go-ldflags) measures 9.1 → 6.9 MB (−24%) for a hello-world HTTP server.',
@@ -44,8 +45,9 @@ export default defineRule({
           alternatives: trimmed
             ? [
                 {
-                  title: `${check.ldflags ? `Add \`${what}\` to -ldflags and \`-trimpath\`` : 'Add `-trimpath -ldflags="-s -w"`'} (check first: code that finds files through runtime.Caller paths no longer finds them)`,
+                  title: check.ldflags ? `Add \`${what}\` to -ldflags and \`-trimpath\`` : 'Add `-trimpath -ldflags="-s -w"`',
                   safe: false,
+                  unsafeReason: 'check first: code that finds files through runtime.Caller paths no longer finds them',
                   edits: trimmed,
                 },
               ]

@@ -128,16 +128,20 @@ export default defineRule({
   severity: 'warning',
   stageAware: true,
   fixable: 'sometimes',
+  focus: /\b(install|ci|add)\b/,
   hadolint: ['DL3060'],
   docs: {
-    summary: '`npm install` / `npm ci` / `yarn install` leaving the package cache in the layer',
+    summary: '`npm install` / `npm ci` / `yarn install` (and `composer install`) leaving the package cache in the layer',
     why: 'npm keeps a compressed copy of every downloaded package in `~/.npm/_cacache`, and Yarn 1 an unpacked copy in `/usr/local/share/.cache/yarn`. Next to `node_modules` that cache is pure duplication, often 50–500 MB.',
     bad: 'RUN npm ci --omit=dev',
     good: 'RUN npm ci --omit=dev && npm cache clean --force',
     notes:
       "Install commands: `npm install`/`i`/`ci`/`add`/`update` (and npm's aliases), `yarn`, `yarn install`/`add`/`upgrade`, `yarn global add`, `yarn workspaces focus`. Not flagged when the same RUN later runs `npm cache clean --force` / `yarn cache clean` or removes the cache directory (`rm -rf /root/.npm`, `rm -rf /usr/local/share/.cache/yarn`, or the directory given by `--cache`, `--cache-folder`, `npm_config_cache` or `YARN_CACHE_FOLDER`), or when a cache/tmpfs mount holds the cache. A cleanup *before* the install does not count. The fix appends `npm cache clean --force` or `yarn cache clean` (none when the install sits inside an `if`/`case`/loop); for Yarn it is marked unsafe when the project may use Yarn 2+ (corepack, `--immutable`, `.yarnrc.yml`, or a `COPY .` that could bring one), because Plug'n'Play loads packages from that cache at run time. Switching to `npm ci --omit=dev` also saves bytes but changes what is installed, so it is not part of the fix. pnpm (and bun) are not flagged: they hard-link packages from their store into `node_modules`, so the store does not duplicate the bytes. Deliberate difference from hadolint: in a stage that does not ship, the finding is a hint, also for ONBUILD RUN (hadolint flags ONBUILD triggers in any stage). " +
-      'Composer too: `composer install`/`require`/`update` keep every downloaded package in `~/.composer/cache` (also `$COMPOSER_HOME/cache`, `COMPOSER_CACHE_DIR`); not flagged with `--no-cache`, `COMPOSER_CACHE_DIR=/dev/null`, a cache mount, a later `composer clear-cache` or an `rm` of the cache in the same RUN. The fix appends `composer clear-cache` (safe), and the cache-mount alternative mounts `$COMPOSER_HOME/cache` (`~/.composer/cache`; `/tmp/cache` on the official composer image, which sets `COMPOSER_HOME=/tmp`); the message also notes a missing `--no-dev` (dev dependencies), which is not part of the fix because it changes what is installed.' +
-      " Alternative quick fix, offered beside the cleanup (unsafe, BuildKit only: never applied by fix-all, Optimize or `fix`): `RUN --mount=type=cache,target=/root/.npm` (or `npm_config_cache`; the Yarn 1 cache for yarn) keeps the cache out of the layer and reuses it in the next build. Docker 20.10's built-in Dockerfile frontend accepts it with `DOCKER_BUILDKIT=1` and no `# syntax=` line; the legacy builder rejects `--mount`. Not offered when the cache is in another user's home (a non-root `USER`), with `--cache`/`--cache-folder`, or for Yarn 2+.",
+      'Composer too (one rule for the package caches of application dependency managers; silencing DS008 silences both): `composer install`/`require`/`update` keep every downloaded package in `~/.composer/cache` (also `$COMPOSER_HOME/cache`, `COMPOSER_CACHE_DIR`); not flagged with `--no-cache`, `COMPOSER_CACHE_DIR=/dev/null`, a cache mount, a later `composer clear-cache` or an `rm` of the cache in the same RUN. The fix appends `composer clear-cache` (safe), and the cache-mount alternative mounts `$COMPOSER_HOME/cache` (`~/.composer/cache`; `/tmp/cache` on the official composer image, which sets `COMPOSER_HOME=/tmp`); the message also notes a missing `--no-dev` (dev dependencies), which is not part of the fix because it changes what is installed.',
+    cacheMount: {
+      mount: '`RUN --mount=type=cache,target=/root/.npm` (or `npm_config_cache`; the Yarn 1 cache for yarn)',
+      details: "Not offered when the cache is in another user's home (a non-root `USER`), with `--cache`/`--cache-folder`, or for Yarn 2+.",
+    },
     seeAlso: ['hadolint DL3060'],
   },
   check(ctx) {
@@ -171,8 +175,9 @@ export default defineRule({
               : '`yarn` keeps a copy of every package in its cache in this layer: run `yarn cache clean` at the end of the same RUN.',
           fix: edit
             ? {
-                title: safe ? `Append \`${clean}\`` : `Append \`${clean}\` (check first: Yarn 2+ Plug'n'Play loads packages from the cache)`,
+                title: `Append \`${clean}\``,
                 safe,
+                ...(safe ? {} : { unsafeReason: "check first: Yarn 2+ Plug'n'Play loads packages from the cache" }),
                 edits: [edit],
               }
             : undefined,

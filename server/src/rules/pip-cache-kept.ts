@@ -83,6 +83,7 @@ export default defineRule({
   severity: 'warning',
   stageAware: true,
   fixable: 'always',
+  focus: /\binstall\b/,
   hadolint: ['DL3042'],
   docs: {
     summary: '`pip install` without `--no-cache-dir`',
@@ -90,8 +91,11 @@ export default defineRule({
     bad: 'RUN pip install -r requirements.txt',
     good: 'RUN pip install --no-cache-dir -r requirements.txt',
     notes:
-      "Covers `pip`, `pip3`, `pip3.12`, `python -m pip` and `python3.X -m pip`; not `pipx`, `pipenv` or `uv`. Not flagged when `PIP_NO_CACHE_DIR` is set by ENV/ARG in the stage (or a stage it is built FROM), on the command, or by an `export` earlier in the RUN; when `pip config set global.no-cache-dir` or a pip.conf with `no-cache-dir` was written earlier (in the stage, a stage it is built FROM, or the same RUN); with a cache/tmpfs mount on `~/.cache/pip` (or on a parent such as `/root/.cache`, or on the `--cache-dir`/`PIP_CACHE_DIR` directory); or when the same RUN later deletes the cache (`rm -rf /root/.cache/pip`, `pip cache purge`). Deliberate difference from hadolint: any valid value of `PIP_NO_CACHE_DIR`, including `0`, `false`, `no` and `off`, disables the cache in pip itself (see `_handle_no_cache_dir` in pip's `cmdoptions.py`), so we do not flag those; hadolint does. `pip install --user` is flagged like any other install. pip accepts unambiguous prefixes of long options, so `--no-cache` counts as `--no-cache-dir`. In stages that do not ship the finding is a hint." +
-      " Alternative quick fix, offered beside the cleanup (unsafe, BuildKit only: never applied by fix-all, Optimize or `fix`): `RUN --mount=type=cache,target=/root/.cache/pip` (or `PIP_CACHE_DIR`) keeps the cache out of the layer and reuses it in the next build. Docker 20.10's built-in Dockerfile frontend accepts it with `DOCKER_BUILDKIT=1` and no `# syntax=` line; the legacy builder rejects `--mount`. Not offered when the cache is in another user's home (a non-root `USER`) or with `--cache-dir`.",
+      "Covers `pip`, `pip3`, `pip3.12`, `python -m pip` and `python3.X -m pip`; not `pipx`, `pipenv` or `uv`. Not flagged when `PIP_NO_CACHE_DIR` is set by ENV/ARG in the stage (or a stage it is built FROM), on the command, or by an `export` earlier in the RUN; when `pip config set global.no-cache-dir` or a pip.conf with `no-cache-dir` was written earlier (in the stage, a stage it is built FROM, or the same RUN); with a cache/tmpfs mount on `~/.cache/pip` (or on a parent such as `/root/.cache`, or on the `--cache-dir`/`PIP_CACHE_DIR` directory); or when the same RUN later deletes the cache (`rm -rf /root/.cache/pip`, `pip cache purge`). Deliberate difference from hadolint: any valid value of `PIP_NO_CACHE_DIR`, including `0`, `false`, `no` and `off`, disables the cache in pip itself (see `_handle_no_cache_dir` in pip's `cmdoptions.py`), so we do not flag those; hadolint does. `pip install --user` is flagged like any other install. pip accepts unambiguous prefixes of long options, so `--no-cache` counts as `--no-cache-dir`. In stages that do not ship the finding is a hint.",
+    cacheMount: {
+      mount: '`RUN --mount=type=cache,target=/root/.cache/pip` (or `PIP_CACHE_DIR`)',
+      details: "Not offered when the cache is in another user's home (a non-root `USER`) or with `--cache-dir`.",
+    },
     seeAlso: ['hadolint DL3042'],
   },
   check(ctx) {

@@ -178,6 +178,7 @@ export default defineRule({
   severity: 'warning',
   stageAware: true,
   fixable: 'sometimes',
+  focus: /\binstall\b/,
   hadolint: ['DL3032', 'DL3036', 'DL3040'],
   docs: {
     summary: 'yum / dnf / microdnf / zypper install without cleaning the package cache in the same RUN',
@@ -185,8 +186,12 @@ export default defineRule({
     bad: 'RUN dnf install -y nginx',
     good: 'RUN dnf install -y nginx && dnf clean all',
     notes:
-      'Install-like subcommands count: install, reinstall, update/upgrade, distro-sync, makecache, group/module install (and the short forms dnf and zypper accept, e.g. `dnf in`, `zypper in`, `zypper up`, `zypper dup`, `zypper patch`, `zypper ref`). The cleanup must come *after* the last such command of the same manager: `<manager> clean all` (`zypper clean`/`cc`), or an `rm` that really removes the cache directory (`/var/cache/yum`, `/var/cache/dnf`, `/var/cache/libdnf5`, `/var/cache/zypp`, or a parent). Unlike hadolint, an unrelated `rm -rf /tmp/x` does not count, and a cleanup *before* the install does not count (hadolint issues #1250 and #957). Deliberate difference: after `dnf`, removing `/var/cache/yum` does not count, because dnf keeps its cache in `/var/cache/dnf` (dnf 4) or `/var/cache/libdnf5` (dnf 5); hadolint accepts any `rm -rf`. For `yum` (which is dnf on RHEL 8+) and `microdnf`, any of the three directories counts. A cache or tmpfs mount on the cache directory exempts the RUN. The fix appends `<manager> clean all` (no fix when the install sits inside an `if`/`case`/loop, where the manager might not exist) (`zypper clean --all`, which also drops the metadata that plain `zypper clean` keeps). In stages that do not ship the finding is a hint.' +
-      ' Alternative quick fix, offered beside the cleanup (unsafe, BuildKit only: never applied by fix-all, Optimize or `fix`): a cache mount with `sharing=locked` (these managers lock their cache) on `/var/cache/dnf` (dnf), `/var/cache/libdnf5` (dnf5), `/var/cache/zypp` (zypper), or all three of yum/dnf/libdnf5 for `yum` and `microdnf`, each with an `id` of its own. Not offered with `--cachedir`, `--installroot` or `--root`.',
+      'Install-like subcommands count: install, reinstall, update/upgrade, distro-sync, makecache, group/module install (and the short forms dnf and zypper accept, e.g. `dnf in`, `zypper in`, `zypper up`, `zypper dup`, `zypper patch`, `zypper ref`). The cleanup must come *after* the last such command of the same manager: `<manager> clean all` (`zypper clean`/`cc`), or an `rm` that really removes the cache directory (`/var/cache/yum`, `/var/cache/dnf`, `/var/cache/libdnf5`, `/var/cache/zypp`, or a parent). Unlike hadolint, an unrelated `rm -rf /tmp/x` does not count, and a cleanup *before* the install does not count (hadolint issues #1250 and #957). Deliberate difference: after `dnf`, removing `/var/cache/yum` does not count, because dnf keeps its cache in `/var/cache/dnf` (dnf 4) or `/var/cache/libdnf5` (dnf 5); hadolint accepts any `rm -rf`. For `yum` (which is dnf on RHEL 8+) and `microdnf`, any of the three directories counts. A cache or tmpfs mount on the cache directory exempts the RUN. The fix appends `<manager> clean all` (no fix when the install sits inside an `if`/`case`/loop, where the manager might not exist) (`zypper clean --all`, which also drops the metadata that plain `zypper clean` keeps). In stages that do not ship the finding is a hint.',
+    cacheMount: {
+      mount:
+        'a cache mount with `sharing=locked` (these managers lock their cache) on `/var/cache/dnf` (dnf), `/var/cache/libdnf5` (dnf5), `/var/cache/zypp` (zypper), or all three of yum/dnf/libdnf5 for `yum` and `microdnf`, each with an `id` of its own',
+      details: 'Not offered with `--cachedir`, `--installroot` or `--root`.',
+    },
     seeAlso: ['hadolint DL3032', 'hadolint DL3036', 'hadolint DL3040'],
   },
   check(ctx) {

@@ -72,6 +72,7 @@ function shiftOne(moves: readonly Move[], f: DetailedFinding, linesMoved: boolea
   if (f.fixDetail) {
     const edits: Edit[] = f.fixDetail.edits.map((e) => ({ ...e, start: offset(moves, e.start), end: offset(moves, e.end), text: rebaseText(moves, e.text) }));
     out.fixDetail = { ...f.fixDetail, title: rebaseText(moves, f.fixDetail.title), edits };
+    if (f.fixDetail.unsafeReason) out.fixDetail.unsafeReason = rebaseText(moves, f.fixDetail.unsafeReason);
   }
   if (f.alternatives) {
     out.alternatives = f.alternatives.map((a) => ({

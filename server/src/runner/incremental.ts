@@ -1,6 +1,6 @@
 /**
  * Per-document linting for the server, fast on every keystroke of big files and identical to a
- * full lint (test/unit/incremental.test.ts proves it on random edits).
+ * full lint (test/properties/incremental.ts proves it on random edits).
  *
  * The text is split into stage chunks at FROM instructions (engine/chunks.ts), each parsed once
  * and cached by its text. Chunks whose stages are linked (FROM parent, `--from=` in COPY or RUN

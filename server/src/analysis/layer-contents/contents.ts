@@ -1,7 +1,7 @@
 /**
  * What instructions put into layers, for the layer rules (DS001, DS002, DS013, DS014, DS015):
  * working directories (WORKDIR and `cd` inside a RUN), COPY/ADD destinations and what a RUN
- * deletes. Downloads are in download-helpers.ts, packages in package-ops.ts.
+ * deletes. Downloads are in downloads.ts, packages in ../package-managers/operations.ts.
  */
 import { deletedPaths, normPath, removes, type Call } from '../../kernel/commands.js';
 import { expand, type Instr, type Stage } from '../../kernel/model.js';

@@ -97,10 +97,15 @@ export function purgeBuildDepsFix(model: Model, options: LintOptions, view: RunV
   const edit = appendCommand(model, instr, `${mark}apt-get purge -y --auto-remove ${build.join(' ')}`);
   if (!edit) return undefined;
   const why = later
-    ? ' (a later instruction may still compile or run these tools)'
+    ? 'a later instruction may still compile or run these tools'
     : unknown.length
-      ? ` (cannot tell which libraries ${unknown.join(', ')} leave${unknown.length > 1 ? '' : 's'} for run time)`
+      ? `cannot tell which libraries ${unknown.join(', ')} leave${unknown.length > 1 ? '' : 's'} for run time`
       : '';
   const kept = keep.size ? `, keeping ${[...keep].sort().join(', ')}` : '';
-  return { title: `Purge ${build.join(', ')} with --auto-remove at the end of this RUN${kept}${why}`, safe: !later && unknown.length === 0, edits: [edit] };
+  return {
+    title: `Purge ${build.join(', ')} with --auto-remove at the end of this RUN${kept}`,
+    safe: !later && unknown.length === 0,
+    ...(why ? { unsafeReason: why } : {}),
+    edits: [edit],
+  };
 }

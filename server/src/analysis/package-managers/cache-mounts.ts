@@ -146,7 +146,7 @@ export function cacheMountFix(model: Model, instr: Instr, kind: CacheKind, call?
   const at = instr.argsStart + (/^[ \t]*/.exec(model.text.slice(instr.argsStart))?.[0].length ?? 0);
   if (at >= instr.end) return undefined;
   const edits = [{ start: at, end: at, text: `${flags} ` }];
-  let title = `Use a cache mount for ${listed(missing.map((t) => t.dir))} (BuildKit only)`;
+  let title = `Use a cache mount for ${listed(missing.map((t) => t.dir))}`;
   if (kind === 'apt' && missing.some((t) => t.dir === '/var/cache/apt')) {
     // Debian's and Ubuntu's images delete every downloaded .deb after each install (docker-clean), which
     // would leave the /var/cache/apt mount empty. Set the file aside for this RUN only and put it back
@@ -158,12 +158,13 @@ export function cacheMountFix(model: Model, instr: Instr, kind: CacheKind, call?
     if (front.start === at) edits[0] = { start: at, end: at, text: `${flags} ${front.text}` };
     else edits.push(front);
     edits.push(back);
-    title = 'Use cache mounts for apt, docker-clean set aside (BuildKit only)';
+    title = 'Use cache mounts for apt, docker-clean set aside';
   }
   return [
     {
       title,
       safe: false,
+      buildkitOnly: true,
       edits,
     },
   ];

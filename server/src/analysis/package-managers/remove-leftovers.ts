@@ -59,7 +59,7 @@ function autoRemoveFix(view: RunView, o: PkgOp, names: string[]): Fix | undefine
   if (run.script.unterminated || (run.form === 'exec' && !run.execShell)) return undefined;
   const text = `purge${hasFlag(o.call, ['yes', 'assume-yes'], ['y']) ? '' : ' -y'} --auto-remove`;
   const dev = names.filter((n) => /-(dev|devel)$/.test(n));
-  const title = `Use \`${o.call.name} purge -y --auto-remove\`${dev.length ? ` (${dev[0]}'s libraries may be needed at run time)` : ''}`;
+  const title = `Use \`${o.call.name} purge -y --auto-remove\``;
   const edit = { start: docStart(run, o.sub.start), end: docEnd(run, o.sub.end), text: run.form === 'exec' ? JSON.stringify(text).slice(1, -1) : text };
-  return { title, safe: dev.length === 0, edits: [edit] };
+  return { title, safe: dev.length === 0, ...(dev.length ? { unsafeReason: `${dev[0]}'s libraries may be needed at run time` } : {}), edits: [edit] };
 }

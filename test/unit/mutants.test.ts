@@ -1,0 +1,69 @@
+/**
+ * Tests written for mutants scripts/mutate.mjs found alive (docs/mutation-testing.md lists them): each pins a
+ * behaviour no other unit test looked at directly.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LineIndex } from '../../server/src/kernel/text.js';
+import { fileScopeActive, type Rule } from '../../server/src/kernel/rule.js';
+import { MAX_MERGE_RUNS, mergeRuns } from '../../server/src/kernel/edits.js';
+import { buildModel } from '../../server/src/kernel/model.js';
+import { rules } from '../../server/src/rules/index.js';
+import { priorInstrs } from '../../server/src/analysis/package-managers/manager-commands.js';
+import { lint } from '../../server/src/engine/index.js';
+
+test('LineIndex.lineEnd stops before LF and CRLF, and at the end of a last line without one', () => {
+  const text = 'ab\r\ncd\nef';
+  const idx = new LineIndex(text);
+  assert.deepEqual(
+    [0, 1, 2].map((l) => text.slice(idx.lineStart(l), idx.lineEnd(l))),
+    ['ab', 'cd', 'ef'],
+  );
+  const blank = new LineIndex('\n\r\n');
+  assert.deepEqual([blank.lineEnd(0), blank.lineEnd(1)], [0, 1]);
+});
+
+test('fileScopeActive: only whole-file rules, not when turned off, and as their activeWhen says', () => {
+  const base = rules[0]!;
+  const fileRule: Rule = { ...base, scope: 'file' };
+  assert.equal(fileScopeActive(fileRule, {}), true);
+  assert.equal(fileScopeActive(fileRule, { rules: { [base.id]: 'off' } }), false);
+  assert.equal(fileScopeActive(fileRule, { rules: { [base.id]: 'error' } }), true);
+  assert.equal(fileScopeActive({ ...base, scope: 'stage' }, {}), false);
+  assert.equal(fileScopeActive({ ...fileRule, activeWhen: (o) => o.dockerignoreExists === false }, { dockerignoreExists: true }), false);
+  assert.equal(fileScopeActive({ ...fileRule, activeWhen: (o) => o.dockerignoreExists === false }, { dockerignoreExists: false }), true);
+});
+
+test(`mergeRuns merges up to MAX_MERGE_RUNS (${MAX_MERGE_RUNS}) RUNs and refuses one more`, () => {
+  const file = (n: number): string => `FROM alpine\n${Array.from({ length: n }, (_, i) => `RUN echo ${i}`).join('\n')}\n`;
+  const merge = (n: number) => {
+    const model = buildModel(file(n));
+    return mergeRuns(
+      model,
+      model.instrs.filter((i) => i.keyword === 'RUN'),
+    );
+  };
+  assert.ok(merge(MAX_MERGE_RUNS), 'the limit itself merges');
+  assert.equal(merge(MAX_MERGE_RUNS + 1), null);
+});
+
+test("priorInstrs: the instruction's own stage and the stages it is built FROM, each instruction once", () => {
+  const text = 'FROM debian AS other\nUSER nobody\nFROM debian AS base\nENV A=1\nFROM base\nRUN true\nRUN false\n';
+  const model = buildModel(text);
+  const last = model.instrs[model.instrs.length - 1]!;
+  assert.deepEqual(
+    priorInstrs(model, last).map((i) => `${i.keyword} ${i.args}`),
+    ['FROM debian AS base', 'ENV A=1', 'FROM base', 'RUN true'],
+  );
+});
+
+test('DS006 reads `python -m pip` and `python -mpip` as pip', () => {
+  for (const run of ['python -m pip install flask', 'python3 -mpip install flask', 'pip install flask']) {
+    assert.deepEqual(
+      lint(`FROM python:3.12-slim\nRUN ${run}\n`).map((f) => f.rule),
+      ['DS006'],
+      run,
+    );
+  }
+  assert.deepEqual(lint('FROM python:3.12-slim\nRUN python -m venv /v\n'), []);
+});

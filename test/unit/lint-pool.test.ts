@@ -8,7 +8,7 @@ import { codeActions } from '../../server/src/lsp/code-actions.js';
 import { LintPool } from '../../server/src/runner/lint-pool.js';
 
 const stage = (i: number): string => `FROM debian:bookworm AS s${i}\nRUN apt-get update && apt-get install -y curl${i}\nCOPY . /app\nRUN rm -rf /tmp/x\n`;
-const big = Array.from({ length: 3000 }, (_, i) => stage(i)).join('');
+const big = Array.from({ length: 500 }, (_, i) => stage(i)).join('');
 const small = 'FROM alpine\nRUN apk add curl\n';
 const options = { dockerignoreExists: false };
 

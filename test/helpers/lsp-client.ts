@@ -76,7 +76,7 @@ export class LspClient {
   }
 
   /** Waits for a notification matching the predicate (bounded; never a fixed sleep). */
-  waitFor(pred: (msg: Json) => boolean, timeoutMs = 10000): Promise<Json> {
+  waitFor(pred: (msg: Json) => boolean, timeoutMs = 30000): Promise<Json> {
     const seen = this.notifications.find(pred);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {

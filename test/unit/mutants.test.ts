@@ -11,6 +11,7 @@ import { buildModel } from '../../server/src/kernel/model.js';
 import { rules } from '../../server/src/rules/index.js';
 import { priorInstrs } from '../../server/src/analysis/package-managers/manager-commands.js';
 import { lint } from '../../server/src/engine/index.js';
+import { computeWaste } from '../../common/src/image-layers/wasted.js';
 
 test('LineIndex.lineEnd stops before LF and CRLF, and at the end of a last line without one', () => {
   const text = 'ab\r\ncd\nef';
@@ -66,4 +67,19 @@ test('DS006 reads `python -m pip` and `python -mpip` as pip', () => {
     );
   }
   assert.deepEqual(lint('FROM python:3.12-slim\nRUN python -m venv /v\n'), []);
+});
+
+test('computeWaste lists a layer’s biggest files biggest first, whatever order the tar gave them, cut at top', () => {
+  const files = new Map([
+    ['a', 1],
+    ['b', 5],
+    ['c', 3],
+    ['d', 9],
+    ['e', 2],
+  ]);
+  const [waste] = computeWaste([{ files, dirs: new Set(), whiteouts: new Set(), opaqueDirs: new Set(), bytes: 20 }], 3);
+  assert.deepEqual(
+    waste!.topFiles.map((f) => `${f.path}:${f.bytes}`),
+    ['d:9', 'b:5', 'c:3'],
+  );
 });

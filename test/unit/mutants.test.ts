@@ -12,6 +12,12 @@ import { rules } from '../../server/src/rules/index.js';
 import { priorInstrs } from '../../server/src/analysis/package-managers/manager-commands.js';
 import { lint } from '../../server/src/engine/index.js';
 import { computeWaste } from '../../common/src/image-layers/wasted.js';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Diagnostic } from 'vscode-languageserver/node';
+import type { DetailedFinding } from '../../server/src/kernel/types.js';
+import { groupConsecutive } from '../../server/src/lsp/diagnostic-shaping.js';
+import { fixAllEdit } from '../../server/src/lsp/action-helpers.js';
+import { fixGroups } from '../../server/src/engine/fix-groups.js';
 
 test('LineIndex.lineEnd stops before LF and CRLF, and at the end of a last line without one', () => {
   const text = 'ab\r\ncd\nef';
@@ -82,4 +88,37 @@ test('computeWaste lists a layer’s biggest files biggest first, whatever order
     waste!.topFiles.map((f) => `${f.path}:${f.bytes}`),
     ['d:9', 'b:5', 'c:3'],
   );
+});
+
+test('groupConsecutive groups only the same rule with the same message on consecutive lines', () => {
+  const doc = TextDocument.create('file:///x/Dockerfile', 'dockerfile', 1, 'RUN a\nRUN b\nRUN c\n');
+  const item = (line: number, rule: string, message: string) => {
+    const start = doc.offsetAt({ line, character: 0 });
+    const range = { start: doc.positionAt(start), end: doc.positionAt(start + 5) };
+    return { f: { rule, start, end: start + 5 } as DetailedFinding, d: { range, message } as Diagnostic };
+  };
+  const kept = groupConsecutive(doc, [item(0, 'DS001', 'm'), item(1, 'DS002', 'm'), item(2, 'DS001', 'other')]);
+  assert.equal(kept.length, 3, 'another rule or another message is never folded in');
+  assert.equal(groupConsecutive(doc, [item(0, 'DS001', 'm'), item(1, 'DS001', 'm')]).length, 1);
+});
+
+test('fix-all that only creates a file carries no empty edit of the Dockerfile', () => {
+  const text = 'FROM alpine\nCOPY . /app\n';
+  const doc = TextDocument.create('file:///tmp/dsl-create/Dockerfile', 'dockerfile', 1, text);
+  const grouped = fixGroups(text, { dockerignoreExists: false });
+  assert.equal(grouped.groups.length, 0, 'no edit of the Dockerfile itself');
+  assert.ok(grouped.createFiles.length > 0, 'a .dockerignore to create');
+  const edit = fixAllEdit(doc, grouped, true, (file) => [{ kind: 'create', uri: `file:///tmp/dsl-create/${file.path}` }]);
+  const changes = edit?.documentChanges ?? [];
+  assert.ok(
+    changes.some((c) => 'kind' in c && c.kind === 'create'),
+    JSON.stringify(changes),
+  );
+  assert.ok(!changes.some((c) => 'edits' in c), JSON.stringify(changes));
+});
+
+test('an export inside a subshell reaches a pip install in the same subshell (DS006 quiet), not one outside it', () => {
+  const ds006 = (text: string): number => lint(text).filter((f) => f.rule === 'DS006').length;
+  assert.equal(ds006('FROM python\nRUN (export PIP_NO_CACHE_DIR=1 && pip install x)\n'), 0);
+  assert.equal(ds006('FROM python\nRUN (export PIP_NO_CACHE_DIR=1) && pip install x\n'), 1);
 });

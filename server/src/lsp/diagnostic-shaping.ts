@@ -8,8 +8,6 @@ import type { Diagnostic, DiagnosticRelatedInformation } from 'vscode-languagese
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DetailedFinding } from '../kernel/types.js';
 
-const LONG = 40;
-
 /** Plain text for the Problems panel: markdown code spans lose their backticks. */
 export function plainMessage(message: string): string {
   return message.replace(/`([^`]*)`/g, '$1').replace(/`/g, '');
@@ -18,7 +16,7 @@ export function plainMessage(message: string): string {
 /**
  * The offsets of the squiggle: the rule's focus token (`Rule.focus`) (the verb) whenever it has one, so one rule has one
  * kind of squiggle (issue 22: `install` everywhere, never sometimes the whole short call); else the
- * finding's own range when it is one short line, else its first line.
+ * finding's own range when it is one line, else its first line.
  */
 export function focusRange(text: string, f: Pick<DetailedFinding, 'focus' | 'start' | 'end'>): { start: number; end: number } {
   const slice = text.slice(f.start, f.end);
@@ -28,7 +26,6 @@ export function focusRange(text: string, f: Pick<DetailedFinding, 'focus' | 'sta
     const lead = m[0].length - m[0].trimStart().length;
     return { start: f.start + m.index + lead, end: f.start + m.index + m[0].length };
   }
-  if (!multiLine && slice.length <= LONG) return { start: f.start, end: f.end };
   if (!multiLine) return { start: f.start, end: f.end };
   const firstLine = /^[^\r\n]*/.exec(slice)?.[0] ?? '';
   const trimmed = firstLine.replace(/[\s\\`]+$/, '');

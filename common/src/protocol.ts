@@ -117,3 +117,29 @@ export interface ContextSizesResult {
   }>;
   leaks: Array<{ kind: string; path: string; pattern: string; bytes: number; files: number; paths: string[] }>;
 }
+
+/**
+ * Client → server request `WholeImageParams`: the whole image before any build (final stage's base + install RUN
+ * estimates + context COPY/ADD sizes), the same total as `dockerfile-slim estimate`. Null: no FROM line.
+ */
+export const WHOLE_IMAGE_REQUEST = 'dockerfileSlim/wholeImage';
+export interface WholeImageParams {
+  uri: string;
+  /** Sizes the client found in the local Docker (`docker image inspect`, trust-gated; never a pull). */
+  local?: Array<{ image: string; bytes: number }>;
+}
+export interface WholeImageResult {
+  /** The final stage's FROM line (1-based) and the image it starts from (stage names followed). */
+  line: number;
+  image: string;
+  /** base + packages + context; null when the base has no figure (`base.reason` says why). */
+  bytes: number | null;
+  base: { bytes: number | null; source: 'docker' | 'index' | 'none'; release?: string; packages?: number; reason?: string };
+  packageBytes: number;
+  contextBytes: number;
+  /** Lines in the total, and image lines nobody estimated (1-based). */
+  counted: number[];
+  notCounted: number[];
+  /** False when a context walk stopped early (the total is a lower bound). */
+  complete: boolean;
+}

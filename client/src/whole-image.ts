@@ -13,6 +13,7 @@ import { registerWhenSettled } from './after-settled.js';
 import { DOCUMENT_SELECTOR } from './document-selector.js';
 import { dockerOptions, instructionHashes, recordKey, type BuildRecord } from './build-measure.js';
 import { mb } from './context-lens.js';
+import { mappedImage } from './layer-lens.js';
 import { fullName, setting } from './settings.js';
 
 /** "≈ 152 MB whole image est. · base 117 MB" (the lens) and the status bar's shorter form. */
@@ -64,6 +65,11 @@ class WholeImageLens implements vscode.CodeLensProvider, vscode.Disposable {
     return doc.uri.scheme === 'file' ? this.context.workspaceState.get<BuildRecord>(recordKey(doc.uri.fsPath)) : undefined;
   }
 
+  /** Measured sizes replace the estimate: a build record, or an image mapped in `dockerfileSlim.layers.image`. */
+  private measured(doc: vscode.TextDocument): boolean {
+    return !!this.built(doc) || !!mappedImage(doc);
+  }
+
   /** The server's total for the document (cached per version); starts the local-image lookup of its base. */
   async compute(doc: vscode.TextDocument, token?: vscode.CancellationToken): Promise<WholeImageResult | null> {
     if (!setting('packages.estimates', doc.uri)) return null;
@@ -105,7 +111,8 @@ class WholeImageLens implements vscode.CodeLensProvider, vscode.Disposable {
     const w = await this.compute(doc, token);
     if (doc === vscode.window.activeTextEditor?.document) this.show(doc, w);
     if (!w || w.bytes === null || w.line < 1 || w.line > doc.lineCount) return [];
-    // Measured by the last build: the layer lens shows the real sizes.
+    // Measured by the last build (or a mapped image): the layer lens shows the real sizes.
+    if (mappedImage(doc)) return [];
     const record = this.built(doc);
     if (record && record.instructionHashes.includes(instructionHashes(doc.getText()).get(w.line) ?? '')) return [];
     return [new vscode.CodeLens(new vscode.Range(w.line - 1, 0, w.line - 1, 0), { title: wholeImageTitle(w), command: '', tooltip: wholeImageTooltip(w) })];
@@ -123,7 +130,7 @@ class WholeImageLens implements vscode.CodeLensProvider, vscode.Disposable {
 
   private show(doc: vscode.TextDocument, w: WholeImageResult | null): void {
     if (doc !== vscode.window.activeTextEditor?.document) return;
-    if (!w || w.bytes === null || this.built(doc)) {
+    if (!w || w.bytes === null || this.measured(doc)) {
       this.status.hide();
       return;
     }

@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { runDocker } from '../../common/src/docker/docker-cli.js';
-import { WHOLE_IMAGE_REQUEST, type WholeImageParams, type WholeImageResult } from '../../common/src/protocol.js';
+import { SHOW_WHOLE_IMAGE_COMMAND, WHOLE_IMAGE_REQUEST, type WholeImageParams, type WholeImageResult } from '../../common/src/protocol.js';
 import { registerWhenSettled } from './after-settled.js';
 import { DOCUMENT_SELECTOR } from './document-selector.js';
 import { dockerOptions, instructionHashes, recordKey, type BuildRecord } from './build-measure.js';
@@ -115,7 +115,8 @@ class WholeImageLens implements vscode.CodeLensProvider, vscode.Disposable {
     if (mappedImage(doc)) return [];
     const record = this.built(doc);
     if (record && record.instructionHashes.includes(instructionHashes(doc.getText()).get(w.line) ?? '')) return [];
-    return [new vscode.CodeLens(new vscode.Range(w.line - 1, 0, w.line - 1, 0), { title: wholeImageTitle(w), command: '', tooltip: wholeImageTooltip(w) })];
+    const lens = { title: wholeImageTitle(w), command: SHOW_WHOLE_IMAGE_COMMAND, arguments: [w], tooltip: wholeImageTooltip(w) };
+    return [new vscode.CodeLens(new vscode.Range(w.line - 1, 0, w.line - 1, 0), lens)];
   }
 
   async updateStatus(): Promise<void> {
@@ -140,6 +141,18 @@ class WholeImageLens implements vscode.CodeLensProvider, vscode.Disposable {
   }
 }
 
+/** The lens's click: the parts of the total and the lines it could not count. */
+async function showWholeImage(w: WholeImageResult): Promise<void> {
+  const items: vscode.QuickPickItem[] = wholeImageTooltip(w)
+    .replace(/^Whole image before a build: /, '')
+    .split(/ \+ |\n/)
+    .map((label) => ({ label }));
+  await vscode.window.showQuickPick(items, {
+    title: `≈ ${mb(w.bytes ?? 0)}${w.complete ? '' : '+'} whole image before a build`,
+    placeHolder: 'What the estimate holds',
+  });
+}
+
 /** `changes`: events after which the total may differ (package indexes fetched, a build measured). */
 export function registerWholeImage(
   context: vscode.ExtensionContext,
@@ -150,6 +163,7 @@ export function registerWholeImage(
   const lens = new WholeImageLens(context, client);
   context.subscriptions.push(
     lens,
+    vscode.commands.registerCommand(SHOW_WHOLE_IMAGE_COMMAND, (w: WholeImageResult) => showWholeImage(w)),
     ...changes.map((e) => e(() => lens.refresh())),
     vscode.window.onDidChangeActiveTextEditor(() => void lens.updateStatus()),
     vscode.workspace.onDidChangeConfiguration(

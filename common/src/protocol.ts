@@ -25,6 +25,8 @@ export const SHOW_SIZE_HISTORY_COMMAND = 'dockerfileSlim.showSizeHistory';
 export const SHOW_ESTIMATE_COMMAND = 'dockerfileSlim.showEstimate';
 /** Internal: the context lens's details (not in the command palette, so not contributed). */
 export const SHOW_CONTEXT_SIZES_COMMAND = 'dockerfileSlim.showContextSizes';
+/** Internal: the whole-image lens's breakdown (not in the command palette, so not contributed). */
+export const SHOW_WHOLE_IMAGE_COMMAND = 'dockerfileSlim.showWholeImage';
 /** Every command package.json contributes (test/unit/contributions.test.ts holds the two together). */
 export const CONTRIBUTED_COMMANDS = [
   OPTIMIZE_COMMAND,

@@ -89,7 +89,8 @@ async function showSizes(c: Copy, complete: boolean, ignoreFile: string): Promis
   });
 }
 
-export function registerContextLens(context: vscode.ExtensionContext, client: LanguageClient, providersAfter?: Promise<unknown>): void {
+/** Returns the lens's change event (the context changed on disk): the whole-image total follows it. */
+export function registerContextLens(context: vscode.ExtensionContext, client: LanguageClient, providersAfter?: Promise<unknown>): vscode.Event<void> {
   const provider = new ContextLensProvider(client, context);
   let paths = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
@@ -119,4 +120,5 @@ export function registerContextLens(context: vscode.ExtensionContext, client: La
       vscode.languages.registerCodeLensProvider(DOCUMENT_SELECTOR, provider),
     ];
   });
+  return provider.onDidChangeCodeLenses;
 }

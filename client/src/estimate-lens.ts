@@ -151,7 +151,8 @@ async function showEstimate(r: WireEstimate): Promise<void> {
   });
 }
 
-export function registerEstimateFeatures(context: vscode.ExtensionContext, client: LanguageClient, providersAfter?: Promise<unknown>): void {
+/** Returns the lens's change event (indexes fetched, settings changed): the whole-image total follows it. */
+export function registerEstimateFeatures(context: vscode.ExtensionContext, client: LanguageClient, providersAfter?: Promise<unknown>): vscode.Event<void> {
   const log = vscode.window.createOutputChannel('Dockerfile Slim: packages');
   const provider = new EstimateLensProvider(context, client, log);
   context.subscriptions.push(
@@ -161,4 +162,5 @@ export function registerEstimateFeatures(context: vscode.ExtensionContext, clien
     vscode.workspace.onDidGrantWorkspaceTrust(() => provider.refresh()),
   );
   registerWhenSettled(context, providersAfter, () => [vscode.languages.registerCodeLensProvider(DOCUMENT_SELECTOR, provider)]);
+  return provider.onDidChangeCodeLenses;
 }

@@ -6,9 +6,10 @@ import { lspActions, optimize, type OptimizeArgs } from './optimize-command.js';
 import { registerLayerFeatures } from './layer-lens.js';
 import { registerEstimateFeatures } from './estimate-lens.js';
 import { registerContextLens } from './context-lens.js';
+import { registerWholeImage } from './whole-image.js';
 import { registerEditorCommands } from './editor-commands.js';
 import { startClient, takeEarlyClient, timings } from './server-start.js';
-import { OPTIMIZE_COMMAND, OPTIMIZE_UNSAFE_COMMAND, PACKAGE_INDEX_DIR_NOTIFICATION } from '../../common/src/protocol.js';
+import { MEASURED_SIZES_NOTIFICATION, OPTIMIZE_COMMAND, OPTIMIZE_UNSAFE_COMMAND, PACKAGE_INDEX_DIR_NOTIFICATION } from '../../common/src/protocol.js';
 
 let client: LanguageClient | undefined;
 timings.loaded = performance.now();
@@ -29,9 +30,19 @@ export function activate(context: vscode.ExtensionContext): { ready: Promise<voi
     vscode.commands.registerCommand(OPTIMIZE_UNSAFE_COMMAND, (args?: OptimizeArgs) => optimize({ ...args, unsafe: true }, context.globalState, actions)),
     { dispose: () => void c.stop() },
   );
-  registerLayerFeatures(context, (method, params) => client?.sendNotification(method, params), settled);
-  registerEstimateFeatures(context, c, settled);
-  registerContextLens(context, c, settled);
+  const measured = new vscode.EventEmitter<void>(); // a build measured: the whole-image estimate gives way
+  context.subscriptions.push(measured);
+  registerLayerFeatures(
+    context,
+    (method, params) => {
+      if (method === MEASURED_SIZES_NOTIFICATION) measured.fire();
+      return client?.sendNotification(method, params);
+    },
+    settled,
+  );
+  const indexes = registerEstimateFeatures(context, c, settled);
+  const contextSizes = registerContextLens(context, c, settled);
+  registerWholeImage(context, c, [indexes, contextSizes, measured.event], settled);
   registerEditorCommands(context, c, ready, settled);
   timings.activateEnd = performance.now();
   return { ready, timings };

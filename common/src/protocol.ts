@@ -25,6 +25,8 @@ export const SHOW_SIZE_HISTORY_COMMAND = 'dockerfileSlim.showSizeHistory';
 export const SHOW_ESTIMATE_COMMAND = 'dockerfileSlim.showEstimate';
 /** Internal: the context lens's details (not in the command palette, so not contributed). */
 export const SHOW_CONTEXT_SIZES_COMMAND = 'dockerfileSlim.showContextSizes';
+/** Internal: the whole-image lens's breakdown (not in the command palette, so not contributed). */
+export const SHOW_WHOLE_IMAGE_COMMAND = 'dockerfileSlim.showWholeImage';
 /** Every command package.json contributes (test/unit/contributions.test.ts holds the two together). */
 export const CONTRIBUTED_COMMANDS = [
   OPTIMIZE_COMMAND,
@@ -116,4 +118,30 @@ export interface ContextSizesResult {
     unknown: string[];
   }>;
   leaks: Array<{ kind: string; path: string; pattern: string; bytes: number; files: number; paths: string[] }>;
+}
+
+/**
+ * Client → server request `WholeImageParams`: the whole image before any build (final stage's base + install RUN
+ * estimates + context COPY/ADD sizes), the same total as `dockerfile-slim estimate`. Null: no FROM line.
+ */
+export const WHOLE_IMAGE_REQUEST = 'dockerfileSlim/wholeImage';
+export interface WholeImageParams {
+  uri: string;
+  /** Sizes the client found in the local Docker (`docker image inspect`, trust-gated; never a pull). */
+  local?: Array<{ image: string; bytes: number }>;
+}
+export interface WholeImageResult {
+  /** The final stage's FROM line (1-based) and the image it starts from (stage names followed). */
+  line: number;
+  image: string;
+  /** base + packages + context; null when the base has no figure (`base.reason` says why). */
+  bytes: number | null;
+  base: { bytes: number | null; source: 'docker' | 'index' | 'none'; release?: string; packages?: number; reason?: string };
+  packageBytes: number;
+  contextBytes: number;
+  /** Lines in the total, and image lines nobody estimated (1-based). */
+  counted: number[];
+  notCounted: number[];
+  /** False when a context walk stopped early (the total is a lower bound). */
+  complete: boolean;
 }

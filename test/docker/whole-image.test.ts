@@ -15,40 +15,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { repoRoot } from '../helpers/paths.js';
+import { CASES } from './whole-image-cases.js';
 
 const DOCKER = '/usr/bin/docker';
 const TAG = `context-image-whole-${process.pid}`;
-const APT = 'apt-get update && apt-get install -y --no-install-recommends';
-const CLEAN = 'rm -rf /var/lib/apt/lists/*';
-
-const CASES: Array<{ name: string; dockerfile: string; files?: Record<string, number> }> = [
-  { name: 'base-only', dockerfile: 'FROM local/debian:bookworm\nCMD ["true"]\n' },
-  { name: 'curl', dockerfile: `FROM local/debian:bookworm\nRUN ${APT} curl ca-certificates && ${CLEAN}\n` },
-  { name: 'python3', dockerfile: `FROM local/debian:bookworm\nRUN ${APT} python3 && ${CLEAN}\nWORKDIR /app\nCOPY app.py ./\n`, files: { 'app.py': 2_000 } },
-  { name: 'git-recommends', dockerfile: `FROM local/debian:bookworm\nRUN apt-get update && apt-get install -y git && ${CLEAN}\n` },
-  { name: 'two-runs', dockerfile: `FROM local/debian:bookworm\nRUN ${APT} procps && ${CLEAN}\nRUN ${APT} less jq && ${CLEAN}\n` },
-  {
-    name: 'context-copy',
-    dockerfile: 'FROM local/debian:bookworm\nWORKDIR /srv\nCOPY . .\n',
-    files: { 'data/blob.bin': 30_000_000, 'node_modules/x/index.js': 5_000_000, 'src/main.js': 10_000 },
-  },
-  {
-    name: 'multi-stage',
-    dockerfile: `FROM local/debian:bookworm AS build\nRUN ${APT} gcc libc6-dev && ${CLEAN}\nRUN echo 'int main(){return 0;}' > m.c && gcc -o /m m.c\n\nFROM local/debian:bookworm\nCOPY --from=build /m /usr/local/bin/m\nRUN ${APT} xz-utils && ${CLEAN}\n`,
-  },
-  {
-    name: 'nginx',
-    dockerfile: `FROM local/debian:bookworm\nRUN ${APT} nginx && ${CLEAN}\nCOPY site/ /var/www/html/\n`,
-    files: { 'site/index.html': 4_000, 'site/app.js': 800_000 },
-  },
-  { name: 'build-tools', dockerfile: `FROM local/debian:bookworm\nRUN ${APT} make gcc libc6-dev && ${CLEAN}\nCOPY src/ /src/\n`, files: { 'src/a.c': 3_000 } },
-  {
-    name: 'perl-openssl',
-    dockerfile: `FROM local/debian:bookworm\nRUN ${APT} perl openssl && ${CLEAN}\nRUN useradd -m app\nUSER app\nCOPY --chown=app . /home/app/\n`,
-    files: { 'lib/big.dat': 12_000_000 },
-  },
-];
-
 function run(cmd: string, args: string[], cwd?: string): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, DOCKER_BUILDKIT: '1' }, maxBuffer: 64 << 20, timeout: 900_000 });
   return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };

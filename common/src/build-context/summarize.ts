@@ -1,13 +1,18 @@
 /** What each COPY/ADD sends from a scanned context: bytes, files, the biggest paths and the leaks among them. */
-import { hasVariable, normaliseSource, sourceCovers, sourceDepth } from './copy-sources.js';
+import { hasVariable } from './copy-sources.js';
+import { CopySelector } from './copy-select.js';
 import { findLeaks } from './leaks.js';
 import type { ContextSummary, CopySize } from './types.js';
 import type { ContextScan } from './walk.js';
 
-/** A COPY/ADD that reads the context: its 1-based line and source words (from `copySources`). */
+/** A COPY/ADD that reads the context: its 1-based line, source words (from `copySources`) and flags (`copyFlags`). */
 export interface CopyInput {
   line: number;
   sources: string[];
+  /** `--exclude` patterns. */
+  exclude?: string[];
+  /** `--parents`. */
+  parents?: boolean;
 }
 
 const TOP = 8;
@@ -18,20 +23,19 @@ export function summarize(scan: ContextScan, copies: readonly CopyInput[]): Cont
   for (const s of scan.sizes) total += s;
   const out: CopySize[] = copies.map((c) => {
     const unknown = c.sources.filter(hasVariable);
-    const sources = [...new Set(c.sources.filter((s) => !hasVariable(s)).map(normaliseSource))];
-    const whole = sources.includes('.');
+    const selector = new CopySelector(c.sources, { exclude: c.exclude ?? [], parents: !!c.parents });
     const groups = new Map<string, number>();
     let bytes = 0;
     let files = 0;
     for (let i = 0; i < scan.files.length; i++) {
       const f = scan.files[i] as string;
-      const src = whole ? '.' : sources.find((s) => sourceCovers(s, f));
-      if (src === undefined) continue;
+      const at = selector.select(f);
+      if (at === undefined) continue;
       const size = scan.sizes[i] as number;
       bytes += size;
       files++;
       // Group by the entry right below what the source names (`.git`, `src/node_modules`).
-      const depth = sourceDepth(src) + 1;
+      const depth = at + 1;
       const parts = f.split('/');
       const key = parts.length > depth ? parts.slice(0, depth).join('/') : f;
       groups.set(key, (groups.get(key) ?? 0) + size);
@@ -40,7 +44,7 @@ export function summarize(scan: ContextScan, copies: readonly CopyInput[]): Cont
       .sort((a, b) => b[1] - a[1])
       .slice(0, TOP)
       .map(([path, b]) => ({ path, bytes: b }));
-    const covered = leaks.filter((l) => l.paths.some((p) => sources.some((s) => sourceCovers(s, p) || sourceCovers(s, `${p}/x`))));
+    const covered = leaks.filter((l) => l.paths.some((p) => selector.covers(p)));
     return { line: c.line, bytes, files, top, leaks: covered.map((l) => ({ kind: l.kind, path: l.path, bytes: l.bytes })), unknown };
   });
   return {

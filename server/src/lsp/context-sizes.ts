@@ -27,6 +27,10 @@ export interface ContextSizes {
   /** Measure again in the background when the text's COPY lines or the context changed; relints when facts change. */
   refresh(doc: TextDocument, root: string): void;
   hover(doc: TextDocument, pos: Position): Hover | null;
+  /** The document's context summary, measured now when needed (undefined: sizes are off or the context is refused). */
+  summary(doc: TextDocument): Promise<ContextSummary | undefined>;
+  /** The last summary measured, without waiting (hovers). */
+  lastSummary(uri: string): ContextSummary | undefined;
   forget(uri: string): void;
 }
 
@@ -101,6 +105,8 @@ export function registerContextSizes(
       if (!summary || !copy || copy.files === 0) return null;
       return { contents: { kind: 'markdown', value: contextHoverMarkdown(summary, copy) } };
     },
+    summary: async (doc) => measure(doc, await rootFor(doc.uri)),
+    lastSummary: (uri) => states.get(uri)?.summary,
     forget(uri) {
       states.delete(uri);
     },

@@ -91,20 +91,25 @@ export class PackageKnowledge implements PackageLookup {
     this.changed();
   }
 
+  /** The index of a release, read from the disk cache now when not loaded yet (for requests, never a keystroke). */
+  cachedIndex(base: BaseRelease): PackageIndex | undefined {
+    let index = this.indexes.get(base.release) ?? undefined;
+    if (!index && this.store) {
+      index = this.store.cached(base);
+      if (index) this.indexes.set(base.release, index);
+    }
+    return index;
+  }
+
   /** Estimates for a document; releases not loaded yet are loaded now (this is a request, not a keystroke). */
   estimates(text: string): EstimatesResult {
-    const store = this.store;
-    if (text.length > MAX_TEXT_LENGTH || !store) return { runs: [], missing: [] };
+    if (text.length > MAX_TEXT_LENGTH || !this.store) return { runs: [], missing: [] };
     const model = buildModel(text);
     const missing: string[] = [];
     // Only releases of stages that ship are worth a download; a builder stage's estimate waits for its index.
     const shipping = new Set(model.stages.filter((s) => s.shipped).map((s) => releaseOfImage(rootOf(s).imageExpanded)?.release));
     const { runs } = estimateModel(model, (base) => {
-      let index = this.indexes.get(base.release) ?? undefined;
-      if (!index) {
-        index = store.cached(base);
-        if (index) this.indexes.set(base.release, index);
-      }
+      const index = this.cachedIndex(base);
       if (!index && shipping.has(base.release)) missing.push(`${base.distro}:${base.codename}`);
       return index;
     });

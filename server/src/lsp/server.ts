@@ -24,6 +24,7 @@ import { MAX_TEXT_LENGTH } from '../engine/lint.js';
 import { buildContextOf, dockerignoreExists } from './build-context.js';
 import { registerPackageFeatures, type PackageKnowledge } from './package-features.js';
 import { registerContextSizes, type ContextSizes } from './context-sizes.js';
+import { registerWholeImage, type WholeImageFeature } from './whole-image.js';
 import { BUILDER_NOTIFICATION, RELINT_NOTIFICATION, type BuilderParams } from '../../../common/src/protocol.js';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -36,6 +37,7 @@ let pullConfig = false;
 let workspaceFolders: string[] = [];
 let packages: PackageKnowledge | undefined;
 let contextSizes: ContextSizes | undefined;
+let whole: WholeImageFeature | undefined;
 const abilities: ClientAbilities = {};
 
 connection.onInitialize((params) => {
@@ -51,6 +53,7 @@ connection.onInitialize((params) => {
     const doc = documents.get(uri);
     if (doc) schedule(doc);
   });
+  whole = registerWholeImage(connection, documents, packages, contextSizes);
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -238,7 +241,13 @@ connection.onHover((params) => {
   }
   // The finding first (its fix and docs link stay in view), then the estimate's one line of numbers, then context sizes.
   const sizes = contextSizes?.hover(doc, params.position) ?? null;
-  const parts = [finding, pkg, sizes].filter((h): h is Hover => h !== null);
+  let image: Hover | null = null;
+  try {
+    image = whole?.hover(doc, params.position) ?? null;
+  } catch (e) {
+    connection.console.error(`dockerfile-slim: hover failed: ${String(e)}`);
+  }
+  const parts = [finding, pkg, sizes, image].filter((h): h is Hover => h !== null);
   if (parts.length <= 1) return parts[0] ?? null;
   return { contents: { kind: 'markdown', value: parts.map(markdownOf).join('\n\n---\n\n') }, ...(pkg?.range ? { range: pkg.range } : {}) };
 });

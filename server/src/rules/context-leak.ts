@@ -2,6 +2,7 @@ import type { Instr } from '../kernel/model.js';
 import { defineRule } from '../kernel/rule.js';
 import type { Fix } from '../kernel/types.js';
 import { copySources, hasVariable, normaliseSource, sourceCovers } from '../../../common/src/build-context/copy-sources.js';
+import { copyFlags, CopySelector } from '../../../common/src/build-context/copy-select.js';
 import type { Leak, LeakKind } from '../../../common/src/build-context/types.js';
 import { formatBytes } from '../analysis/package-managers/format.js';
 
@@ -122,11 +123,12 @@ export default defineRule({
       const raw = copySources(instr.args);
       if (!raw || raw.length === 0) return [];
       const sources = raw.filter((s) => !hasVariable(s)).map(normaliseSource);
+      const selector = new CopySelector(raw, copyFlags(instr.args)); // --exclude and --parents applied
       const runs = stageRuns(instrs, instr.stage);
       const covered = facts.leaks.filter((l) => {
         // Named explicitly (`COPY .env ./`): the user wants it.
         if (sources.some((s) => s !== '.' && l.paths.some((p) => s === p || s.startsWith(`${p}/`)))) return false;
-        return l.paths.some((p) => sources.some((s) => sourceCovers(s, p) || sourceCovers(s, `${p}/x`)));
+        return l.paths.some((p) => selector.covers(p));
       });
       const leaks = covered.filter((l) => needed(l.kind, runs) && (l.bytes >= BIG || ['git', 'env', 'private-key'].includes(l.kind)));
       return [{ instr, raw, whole: sources.includes('.'), covered, leaks }];

@@ -67,7 +67,7 @@ export interface WholeImageFeature {
 export function registerWholeImage(
   connection: Connection,
   documents: { get(uri: string): TextDocument | undefined },
-  packages: { cachedIndex: Lookup; lookup: Lookup } | undefined,
+  packages: { cachedIndex: Lookup } | undefined,
   sizes: ContextSizes | undefined,
 ): WholeImageFeature {
   /** The local Docker's image sizes the client last sent (the hover has no request of its own). */
@@ -98,7 +98,8 @@ export function registerWholeImage(
       const model = buildModel(text);
       const stage = model.stages.find((s) => s.from.line === pos.line);
       if (!stage) return null;
-      const lookup: Lookup = packages ? (b) => packages.lookup(b) : none;
+      // A hover is no keystroke: an index not in memory yet is read from the disk cache once (as the requests do).
+      const lookup: Lookup = packages ? (b) => packages.cachedIndex(b) : none;
       if (stage !== model.stages[model.stages.length - 1]) {
         const image = rootImage(stage);
         return { contents: { kind: 'markdown', value: baseSentence(image, baseFigure(image, local.get(image), lookup)) } };

@@ -13,6 +13,8 @@ import { releaseOfImage, type BaseRelease } from '../../../common/src/package-in
 import { defaultIndexDir, IndexStore } from '../../../common/src/package-index/store.js';
 import { imageRows } from './estimate-image.js';
 import { measureContext } from './context-facts.js';
+import { npmRows, npmRowText, projectsOf } from './estimate-npm.js';
+import { NpmSizeStore } from '../../../common/src/npm-registry/size-store.js';
 
 /** `docker image inspect` of the base only (never a pull, never a build), 5 s at most. */
 const DOCKER = { dockerPath: process.env.DOCKERFILE_SLIM_DOCKER ?? 'docker', timeoutMs: 5000 };
@@ -28,6 +30,8 @@ interface EstimateArgs {
   /** Build context to measure (context rows); `docker: false` skips the local-image lookup of the base. */
   context?: string;
   docker: boolean;
+  /** npm registry for package sizes (`--npm-registry`, DOCKERFILE_SLIM_NPM_REGISTRY; default registry.npmjs.org). */
+  npmRegistry?: string;
 }
 
 function parse(argv: string[]): EstimateArgs {
@@ -38,6 +42,7 @@ function parse(argv: string[]): EstimateArgs {
     mirrors: { debian: process.env.DOCKERFILE_SLIM_DEBIAN_MIRROR, ubuntu: process.env.DOCKERFILE_SLIM_UBUNTU_MIRROR },
     files: [],
     docker: true,
+    npmRegistry: process.env.DOCKERFILE_SLIM_NPM_REGISTRY,
   };
   // The CLI's strict parser: `--` ends the options, `--offline=x` is an error, unknown options too.
   let parsed;
@@ -50,6 +55,7 @@ function parse(argv: string[]): EstimateArgs {
       '--mirror-ubuntu': 'value',
       '--context': 'value',
       '--no-docker': 'boolean',
+      '--npm-registry': 'value',
     });
   } catch (e) {
     throw new EstimateUsage((e as Error).message);
@@ -66,11 +72,12 @@ function parse(argv: string[]): EstimateArgs {
   if (typeof f.get('--mirror-ubuntu') === 'string') a.mirrors.ubuntu = f.get('--mirror-ubuntu') as string;
   if (typeof f.get('--context') === 'string') a.context = f.get('--context') as string;
   if (f.has('--no-docker')) a.docker = false;
+  if (typeof f.get('--npm-registry') === 'string') a.npmRegistry = f.get('--npm-registry') as string;
   a.files.push(...parsed.operands);
   return a;
 }
 
-export const ESTIMATE_USAGE = `  dockerfile-slim estimate [--format text|json] [--index-dir DIR] [--offline] [--context DIR] [--no-docker] FILE...`;
+export const ESTIMATE_USAGE = `  dockerfile-slim estimate [--format text|json] [--index-dir DIR] [--offline] [--context DIR] [--no-docker] [--npm-registry URL] FILE...`;
 
 type Out = (s: string) => void;
 
@@ -93,6 +100,13 @@ export async function estimateCommand(argv: string[], readInput: (file: string) 
       if (!progressShown) err(`dockerfile-slim: ${m}`);
       progressShown = true;
     },
+  });
+  const npmStore = new NpmSizeStore({
+    dir: args.indexDir,
+    offline: args.offline,
+    registry: args.npmRegistry,
+    log: (m) => err(`dockerfile-slim: ${m}`),
+    progress: (m) => err(`dockerfile-slim: ${m}`),
   });
   const rows: object[] = [];
   let status = 0;
@@ -135,12 +149,26 @@ export async function estimateCommand(argv: string[], readInput: (file: string) 
     // The whole image (issue 24): base and build-context rows, in estimate-image.ts.
     const context = args.context ? measureContext(args.context, file, text) : undefined;
     const packageRows = runs.filter((x) => x.final);
+    // npm/yarn install lines (kind 'npm'): lockfile × registry sizes, in estimate-npm.ts.
+    const npm = await npmRows(file, model, projectsOf(file, text, args.context, context?.node), npmStore);
+    if (args.format === 'text') for (const r of npm) out(npmRowText(r));
     rows.push(
       ...(await imageRows(
-        { file, text, model, packageRows, cached: (b) => store.cached(b), docker: args.docker ? DOCKER : undefined, context, format: args.format },
+        {
+          file,
+          text,
+          model,
+          packageRows,
+          npmRows: npm,
+          cached: (b) => store.cached(b),
+          docker: args.docker ? DOCKER : undefined,
+          context,
+          format: args.format,
+        },
         out,
       )),
     );
+    rows.push(...npm);
   }
   if (args.format === 'json') out(JSON.stringify(rows, null, 2));
   return status;

@@ -114,6 +114,8 @@ export interface ImageRowsInput {
   model: Model;
   /** The package rows already written for the file (line and bytes). */
   packageRows: ReadonlyArray<{ line: number; bytes: number }>;
+  /** npm/yarn install rows (estimate-npm.ts); those with a figure count in the total. */
+  npmRows?: ReadonlyArray<{ line: number; bytes: number | null }>;
   cached: (b: BaseRelease) => PackageIndex | undefined;
   docker: DockerOptions | undefined;
   context: ContextSummary | undefined;
@@ -138,10 +140,12 @@ export async function imageRows(input: ImageRowsInput, out: (s: string) => void)
         `${input.file}:${c.line}: ≈${mb(c.bytes)}${c.complete ? '' : '+'} from the build context (${c.files} files${c.top[0] ? `; biggest ${c.top[0].path} ${mb(c.top[0].bytes)}` : ''})`,
       );
     }
-    const counted = new Set([...input.packageRows.map((r) => r.line), ...ctx.map((c) => c.line)]);
+    const npm = (input.npmRows ?? []).filter((r): r is { line: number; bytes: number } => r.bytes !== null);
+    const counted = new Set([...input.packageRows.map((r) => r.line), ...ctx.map((c) => c.line), ...npm.map((r) => r.line)]);
     const missing = unestimatedLines(input.model, counted);
     if (base && base.bytes !== null) {
-      const total = base.bytes + input.packageRows.reduce((n, r) => n + r.bytes, 0) + ctx.reduce((n, c) => n + c.bytes, 0);
+      const total =
+        base.bytes + input.packageRows.reduce((n, r) => n + r.bytes, 0) + ctx.reduce((n, c) => n + c.bytes, 0) + npm.reduce((n, r) => n + r.bytes, 0);
       out(
         `${input.file}: whole image ≈${mb(total)} before any build${missing.length ? ` (not counted: line${missing.length > 1 ? 's' : ''} ${missing.join(', ')})` : ''}`,
       );

@@ -69,7 +69,10 @@ export function registerContextSizes(
     const doc = documents.get(p.uri);
     if (!doc) return null;
     const summary = await measure(doc, await rootFor(doc.uri));
-    return summary ? { ...summary, root: summary.root } : null;
+    // The lockfiles stay in the server (the client's lens needs only sizes).
+    if (!summary) return null;
+    const { node: _node, ...sizes } = summary;
+    return sizes;
   });
 
   let pendingPaths: string[] = [];

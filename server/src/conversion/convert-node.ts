@@ -1,12 +1,20 @@
 /**
  * DS010 for Node (npm, Yarn 1, pnpm): the stage that installs every dependency and runs the build
- * script becomes the builder; right after its last package-manager step the dev dependencies are
- * pruned (`npm prune --omit=dev`, `pnpm prune --prod`, Yarn 1 `install --production`), and the
- * app directory (built output, package.json, production node_modules) is copied onto the slim
- * variant of the node image. Anything else the stage does (global installs, system packages the
- * app may need, files outside the app directory, launchers we cannot place) means no conversion.
+ * script becomes the builder. For npm and Yarn 1 the runtime stage (the slim variant of the node
+ * image) installs production dependencies afresh: the manifests the builder copied before its
+ * install, then `npm ci --omit=dev` / `yarn install --production --frozen-lockfile` (with the cache
+ * cleaned in the same RUN), then the builder's app directory without its node_modules (removed at the
+ * builder's end). `npm prune --omit=dev` is not trusted (npm/cli #8277 leaves dev dependencies,
+ * #8596 removed a production one). pnpm, installs the runtime stage cannot repeat (manifests copied
+ * elsewhere, a USER before the builder's last RUN) keep the prune right after the last
+ * package-manager step. Code generated into node_modules at install time (Prisma's client, a
+ * `postinstall`/`prepare` build) makes the fix say why it is unsafe. Anything else the stage does
+ * (global installs, system packages the app may need, files outside the app directory, launchers we
+ * cannot place) means no conversion.
  */
-import type { Model, Stage } from '../kernel/model.js';
+import type { Instr, Model, Stage } from '../kernel/model.js';
+import type { NodeProject } from '../../../common/src/build-context/node-projects.js';
+import { copySources, normaliseSource } from '../../../common/src/build-context/copy-sources.js';
 import type { Call } from '../kernel/commands.js';
 import { isNodeBuild } from '../analysis/images/base-images.js';
 import { FILE_CMDS, USER_CMDS, appDir, buildOnlyPackages, convertApp, copiesInside, insertAfterInstr, plainRuns } from './multi-stage-app.js';
@@ -38,15 +46,75 @@ const PRUNE: Record<Manager, string> = {
 export interface NodePlanResult {
   edits: Edit[];
   runtimeImage: string;
+  /** Production dependencies installed afresh in the runtime stage (else pruned in the builder). */
+  fresh: boolean;
+  /** Why the fix needs a look before it is applied, beyond every conversion's reasons. */
+  caveat?: string;
 }
 
-export function convertNode(model: Model, stage: Stage): NodePlanResult | null {
+/** Flags of the builder's install that the production install keeps (not those that bring dev dependencies back). */
+function keptFlags(call: Call): string[] {
+  return call.args.map((w) => w.raw).filter((r) => r.startsWith('-') && !/^--(omit|include|only|production|prod|frozen-lockfile)\b/.test(r) && !/[$`]/.test(r));
+}
+
+interface Fresh {
+  /** COPY lines of the runtime stage, before the install. */
+  copies: string[];
+  install: string;
+  /** The builder's last RUN: node_modules is removed right after it. */
+  lastRun: Instr;
+}
+
+/** The runtime stage's own production install, or null when it cannot repeat the builder's (then: prune). */
+function freshInstall(model: Model, stage: Stage, dir: string, manager: Manager, installCall: Call, installInstr: Instr): Fresh | null {
+  if (manager === 'pnpm') return null; // the slim image has no pnpm without corepack
+  const copies: string[] = [];
+  for (const i of stage.instrs) {
+    if (i === installInstr) break;
+    if ((i.keyword !== 'COPY' && i.keyword !== 'ADD') || i.onbuild) continue;
+    if (workdirAt(stage, i, '/') !== dir || /--from/i.test(i.args)) return null;
+    const sources = copySources(i.args);
+    if (!sources) return null;
+    // The whole context before the install: only the manifests are needed for it.
+    if (sources.some((s) => normaliseSource(s) === '.')) copies.push(manager === 'npm' ? 'COPY package*.json ./' : 'COPY package.json yarn.lock ./');
+    else copies.push(model.text.slice(i.start, i.end));
+  }
+  if (!copies.length) return null;
+  const runs = stage.instrs.filter((i) => i.keyword === 'RUN');
+  const lastRun = runs[runs.length - 1] as Instr;
+  // node_modules is removed as the builder's user: a USER switch before that RUN could make it fail.
+  if (stage.instrs.some((i) => i.keyword === 'USER' && i.line < lastRun.line)) return null;
+  const ci = manager === 'npm' && installCall.args.some((w) => w.value === 'ci' || w.value === 'clean-install');
+  const flags = keptFlags(installCall);
+  const install =
+    manager === 'npm'
+      ? `RUN ${['npm', ci ? 'ci' : 'install', ...flags, '--omit=dev'].join(' ')} && npm cache clean --force`
+      : `RUN ${['yarn', 'install', ...flags, '--production', '--frozen-lockfile'].join(' ')} && yarn cache clean`;
+  return { copies, install, lastRun };
+}
+
+/** Code generated into node_modules at install or build time, which a fresh production install may not recreate. */
+function generatedCode(stage: Stage, project: NodeProject | undefined): string | undefined {
+  const prisma = stage.instrs.find((i) => i.keyword === 'RUN' && /\bprisma\s+generate\b/.test(i.args));
+  if (prisma) return `line ${prisma.line + 1} generates Prisma's client into node_modules, which the fresh production install does not`;
+  if (project?.prisma) return `${project.dir ? `${project.dir}/` : ''}package.json uses Prisma, whose client is generated into node_modules`;
+  const scripts = Object.entries(project?.installScripts ?? {});
+  if (scripts.length) {
+    const [name, body] = scripts[0] as [string, string];
+    return `package.json's ${name} script (${body.slice(0, 60)}) runs again in the runtime stage without dev dependencies`;
+  }
+  return undefined;
+}
+
+export function convertNode(model: Model, stage: Stage, projects: readonly NodeProject[] = []): NodePlanResult | null {
   const views = plainRuns(model, stage);
   if (!views) return null;
   const dir = appDir(stage);
   if (!dir || !copiesInside(stage, [dir])) return null;
   const managers = new Set<Manager>();
   let lastNodeRun = null;
+  let firstInstall: { call: Call; instr: Instr } | undefined;
+  let buildPackages = false;
   for (const v of views) {
     for (const c of v.calls) {
       const a = c.args.map((w) => w.value);
@@ -59,12 +127,16 @@ export function convertNode(model: Model, stage: Stage): NodePlanResult | null {
           if (workdirAt(stage, v.instr, '/') !== dir) return null;
           if (m === 'yarn' && !a.includes('--frozen-lockfile')) return null; // Yarn 2+ has no --production
           managers.add(m);
+          firstInstall ??= { call: c, instr: v.instr };
         }
         if (m || isNodeBuild(c)) lastNodeRun = v.instr;
         continue;
       }
       if (FILE_CMDS.has(c.name) || USER_CMDS.has(c.name)) continue;
-      if (buildOnlyPackages(c, (p) => BUILD_PKGS.has(p))) continue;
+      if (buildOnlyPackages(c, (p) => BUILD_PKGS.has(p))) {
+        buildPackages ||= !['update', 'clean'].includes(c.args.map((w) => w.value).find((x) => !x.startsWith('-')) ?? '');
+        continue;
+      }
       return null;
     }
   }
@@ -82,16 +154,23 @@ export function convertNode(model: Model, stage: Stage): NodePlanResult | null {
   } else if (!LAUNCHERS.has(prog)) return null;
 
   const runtimeImage = slimNode(stage.image);
-  if (!runtimeImage) return null;
+  if (!runtimeImage || !firstInstall) return null;
+  // Native modules built with system packages (node-gyp) cannot be installed again on the slim image: prune instead.
+  const fresh = buildPackages ? null : freshInstall(model, stage, dir, manager, firstInstall.call, firstInstall.instr);
   const edits = convertApp(model, stage, {
     runtimeImage,
-    ships: `the built app and its production dependencies (${dir}), not the build toolchain or dev dependencies`,
-    builderEdits: [insertAfterInstr(model, lastNodeRun, [PRUNE[manager]])],
+    ships: fresh
+      ? `production dependencies installed afresh, then the built app (${dir}) without the builder's node_modules`
+      : `the built app and its production dependencies (${dir}), not the build toolchain or dev dependencies`,
+    builderEdits: [fresh ? insertAfterInstr(model, fresh.lastRun, [`RUN rm -rf ${dir}/node_modules`]) : insertAfterInstr(model, lastNodeRun, [PRUNE[manager]])],
     head: () => [],
-    runs: [],
+    runs: fresh ? [...fresh.copies, fresh.install] : [],
     copies: (b) => [`COPY --from=${b} ${dir} ${dir}`],
     after: [],
     probes: new Set(['node']),
   });
-  return edits ? { edits, runtimeImage } : null;
+  if (!edits) return null;
+  const project = projects.find((p) => p.lock || p.dependencies) ?? projects[0];
+  const caveat = fresh ? generatedCode(stage, project) : undefined;
+  return { edits, runtimeImage, fresh: !!fresh, ...(caveat ? { caveat } : {}) };
 }

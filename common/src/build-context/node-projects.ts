@@ -21,6 +21,25 @@ export interface NodeProject {
   prisma: boolean;
   /** The lockfile, when there is one. */
   lock?: { file: string; bytes: number; lockfile?: Lockfile; error?: string };
+  /** What `--omit=dev` leaves out, when the caller knows registry sizes (`withNpmSizes`): packages, known bytes, unsized. */
+  devShare?: { packages: number; bytes: number; unknown: number };
+}
+
+/** The projects with `devShare` from registry sizes (the engine is pure: callers that hold a size cache add it). */
+export function withNpmSizes(projects: readonly NodeProject[], sizeOf: (name: string, version: string) => { bytes: number } | null | undefined): NodeProject[] {
+  return projects.map((p) => {
+    const entries = p.lock?.lockfile?.entries;
+    if (!entries) return p;
+    const devShare = { packages: 0, bytes: 0, unknown: 0 };
+    for (const e of entries) {
+      if (!e.dev) continue;
+      devShare.packages++;
+      const s = e.registry ? sizeOf(e.name, e.version) : undefined;
+      if (s) devShare.bytes += s.bytes;
+      else devShare.unknown++;
+    }
+    return { ...p, devShare };
+  });
 }
 
 const MAX_MANIFEST = 1024 * 1024;

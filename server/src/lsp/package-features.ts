@@ -17,6 +17,7 @@ import { baseSet } from '../../../common/src/package-index/base-set.js';
 import { noEstimateReason, releaseOfImage, type BaseRelease } from '../../../common/src/package-index/release.js';
 import { resolveInstall } from '../../../common/src/package-index/resolve.js';
 import { defaultIndexDir, IndexStore } from '../../../common/src/package-index/store.js';
+import { NpmSizeStore, type NpmSize } from '../../../common/src/npm-registry/size-store.js';
 import type { PackageIndex, PackageLookup } from '../../../common/src/package-index/types.js';
 import { ESTIMATES_REQUEST, INDEXES_CHANGED, PACKAGE_INDEX_DIR_NOTIFICATION, type EstimatesResult, type WireEstimate } from '../../../common/src/protocol.js';
 import { hoverCode, hoverText } from '../../../common/src/text/markdown.js';
@@ -42,7 +43,20 @@ export class PackageKnowledge implements PackageLookup {
   }
 
   private storeAt(dir: string | undefined): IndexStore {
+    this.npmStore = new NpmSizeStore({ dir: dir || defaultIndexDir(), offline: true, log: this.log });
     return new IndexStore({ dir: dir || defaultIndexDir(), offline: true, log: this.log });
+  }
+
+  /** npm package sizes cached in the same folder (npm estimates, DS019); never fetches. */
+  private npmStore: NpmSizeStore | undefined;
+
+  npmSize(name: string, version: string): NpmSize | undefined {
+    return this.npmStore?.cached(name, version);
+  }
+
+  /** The folder the client's fetches write into (undefined until the client names it). */
+  get dir(): string | undefined {
+    return this.store?.options.dir;
   }
 
   /** Reads indexes from `dir` (undefined or empty: the default cache) from now on. */

@@ -22,6 +22,7 @@ import { defaults, normalise, type Settings } from './settings.js';
 import type { DetailedFinding, LintOptions } from '../kernel/types.js';
 import { MAX_TEXT_LENGTH } from '../engine/lint.js';
 import { buildContextOf, dockerignoreExists } from './build-context.js';
+import { withNpmSizes } from '../../../common/src/build-context/node-projects.js';
 import { registerPackageFeatures, type PackageKnowledge } from './package-features.js';
 import { registerContextSizes, type ContextSizes } from './context-sizes.js';
 import { BUILDER_NOTIFICATION, RELINT_NOTIFICATION, type BuilderParams } from '../../../common/src/protocol.js';
@@ -99,7 +100,9 @@ async function contextRoot(uri: string): Promise<string> {
 }
 
 function optionsFor(uri: string, s: Settings): LintOptions {
-  const context = s.contextSizes ? contextSizes?.factsFor(uri) : undefined;
+  const measured = s.contextSizes ? contextSizes?.factsFor(uri) : undefined;
+  // DS019's sizes: the Node projects with registry sizes from the npm cache (read, never fetched, here).
+  const context = measured?.node && packages ? { ...measured, node: withNpmSizes(measured.node, (n, v) => packages?.npmSize(n, v)) } : measured;
   return {
     ...(context ? { context } : {}),
     rules: s.rules,

@@ -86,10 +86,14 @@ function freshInstall(model: Model, stage: Stage, dir: string, manager: Manager,
   if (stage.instrs.some((i) => i.keyword === 'USER' && i.line < lastRun.line)) return null;
   const ci = manager === 'npm' && installCall.args.some((w) => w.value === 'ci' || w.value === 'clean-install');
   const flags = keptFlags(installCall);
+  // The RUN's own flags (`--mount=type=cache,…`, a bind mount of an offline cache) serve the new install too.
+  const runFlags = /^(?:--\S+\s+)+/.exec(installInstr.args)?.[0] ?? '';
+  // A cache mount holds the cache outside the layer: cleaning it would only empty the mount.
+  const clean = /type=cache/.test(runFlags) ? '' : manager === 'npm' ? ' && npm cache clean --force' : ' && yarn cache clean';
   const install =
     manager === 'npm'
-      ? `RUN ${['npm', ci ? 'ci' : 'install', ...flags, '--omit=dev'].join(' ')} && npm cache clean --force`
-      : `RUN ${['yarn', 'install', ...flags, '--production', '--frozen-lockfile'].join(' ')} && yarn cache clean`;
+      ? `RUN ${runFlags}${['npm', ci ? 'ci' : 'install', ...flags, '--omit=dev'].join(' ')}${clean}`
+      : `RUN ${runFlags}${['yarn', 'install', ...flags, '--production', '--frozen-lockfile'].join(' ')}${clean}`;
   return { copies, install, lastRun };
 }
 

@@ -31,23 +31,15 @@ function buildLater(stage: Stage, after: Instr, install: NodeInstall): Instr | u
   return runs.find((i) => BUILD.test(i === after ? i.args.slice(i.args.indexOf(install.call.nameWord.value)) : i.args));
 }
 
-function omitFix(inst: NodeInstall, build: Instr | undefined): Fix | undefined {
+/** `--omit=dev` after the install subcommand; none in exec form, none when a build follows (the conversion is the fix). */
+function omitFix(inst: NodeInstall): Fix | undefined {
   const run = inst.instr.run;
   if (!run || run.form === 'exec') return undefined;
   const sub = positionals(inst.call)[0];
   const anchor = sub && ['ci', 'install', 'i', 'clean-install', 'isntall'].includes(sub.value) ? sub : inst.call.nameWord;
   const at = docEnd(run, anchor.end);
   const flag = OMIT[inst.manager];
-  return {
-    title: `Add ${flag} to ${inst.manager} ${anchor === sub ? sub.value : 'install'}`,
-    safe: !build,
-    edits: [{ start: at, end: at, text: ` ${flag}` }],
-    ...(build
-      ? {
-          unsafeReason: `line ${build.line + 1} builds after the install and may need the dev dependencies; a multi-stage build (DS010) builds with them and ships without`,
-        }
-      : {}),
-  };
+  return { title: `Add ${flag} to ${inst.manager} ${anchor === sub ? sub.value : 'install'}`, safe: true, edits: [{ start: at, end: at, text: ` ${flag}` }] };
 }
 
 export default defineRule({
@@ -65,7 +57,7 @@ export default defineRule({
     notes:
       "Reads package.json and the lockfile from the build context (the editor's build context, `lint --context DIR`): the project is the folder a COPY of the stage brought package.json from before the install; without the context the rule says nothing. Fires on `npm ci`, `npm install` without package names, `yarn`/`yarn install` and `pnpm install` in the stages that ship (never in a builder stage, whose dev dependencies are what it is for) when package.json has devDependencies and nothing leaves them out: `--omit=dev`, `--omit dev`, `--production`, `--only=prod`, `--prod`, NODE_ENV=production (ENV, ARG, an assignment before the command or an `export` in the RUN), npm_config_omit=dev, NPM_CONFIG_PRODUCTION=true, or a later `npm prune --omit=dev`/`--production` in the stage. " +
       'The message names how many devDependencies package.json lists, how many packages the lockfile installs only for them and, when the registry sizes are cached (the same cache as the npm estimates), how big they are. Quiet policy: a warning when that size is known and at least 5 MB; a hint when it is smaller or unknown. ' +
-      'The fix adds `--omit=dev` (npm), `--production` (yarn) or `--prod` (pnpm) after the install subcommand. It is unsafe when a later RUN of the stage (or the rest of the same RUN) builds (`npm run build`, `tsc`, webpack, vite, …), which may need the dev tools: the reason points to the multi-stage conversion (DS010), which builds with them and ships without.',
+      'The fix (safe) adds `--omit=dev` (npm), `--production` (yarn) or `--prod` (pnpm) after the install subcommand. There is no such fix when a later RUN of the stage (or the rest of the same RUN) builds (`npm run build`, `tsc`, webpack, vite, …), which needs the dev tools: the message points to the multi-stage conversion (DS010), which builds with them and installs production dependencies afresh in the final stage; none either for an exec-form RUN.',
     seeAlso: ['tally prefer-npm-ci-omit-dev', 'dockershrink production dependencies'],
   },
   check(ctx) {
@@ -89,12 +81,14 @@ export default defineRule({
         const pkgs = lockDev !== undefined ? `: ${lockDev} package${lockDev === 1 ? '' : 's'} by ${p.lock?.file ?? 'the lockfile'}${sized}` : '';
         const where = p.dir ? `${p.dir}/package.json` : 'package.json';
         const build = buildLater(stage, inst.instr, inst);
-        const fix = omitFix(inst, build);
+        const fix = build ? undefined : omitFix(inst);
         const known = p.devShare && p.devShare.unknown === 0 && p.devShare.bytes >= BIG;
         ctx.report({
           instr: inst.instr,
           ...callRange(run, inst.call),
-          message: `${inst.manager} installs the ${n} devDependenc${n === 1 ? 'y' : 'ies'} of ${where} into the image${pkgs}. Add ${OMIT[inst.manager]}${build ? ', or build in a builder stage (DS010)' : ''}.`,
+          message: build
+            ? `${inst.manager} installs the ${n} devDependenc${n === 1 ? 'y' : 'ies'} of ${where} into the image${pkgs}. Line ${build.line + 1} builds with them: build in a builder stage and install with ${OMIT[inst.manager]} in the final one (DS010's conversion).`
+            : `${inst.manager} installs the ${n} devDependenc${n === 1 ? 'y' : 'ies'} of ${where} into the image${pkgs}. Add ${OMIT[inst.manager]}.`,
           ...(fix ? { fix } : {}),
           ...(known ? {} : { quiet: true as const }),
         });

@@ -15,7 +15,8 @@
 import type { Instr, Model, Stage } from '../kernel/model.js';
 import type { NodeProject } from '../../../common/src/build-context/node-projects.js';
 import { copySources, normaliseSource } from '../../../common/src/build-context/copy-sources.js';
-import type { Call } from '../kernel/commands.js';
+import { positionals, type Call } from '../kernel/commands.js';
+import { VALUE_OPTS } from '../analysis/package-managers/node-installs.js';
 import { isNodeBuild } from '../analysis/images/base-images.js';
 import { FILE_CMDS, USER_CMDS, appDir, buildOnlyPackages, convertApp, copiesInside, insertAfterInstr, plainRuns } from './multi-stage-app.js';
 import { launchArgs, launcherOf, normJoin, workdirAt } from './multi-stage.js';
@@ -52,9 +53,24 @@ export interface NodePlanResult {
   caveat?: string;
 }
 
-/** Flags of the builder's install that the production install keeps (not those that bring dev dependencies back). */
-function keptFlags(call: Call): string[] {
-  return call.args.map((w) => w.raw).filter((r) => r.startsWith('-') && !/^--(omit|include|only|production|prod|frozen-lockfile)\b/.test(r) && !/[$`]/.test(r));
+/**
+ * The builder's install arguments the production install keeps, as written (values and `$VAR`s too): all but the
+ * subcommand and the options that choose dev dependencies (`--omit`, `--include`, `--only`, `--production`, …).
+ */
+function keptArgs(call: Call): string[] {
+  const sub = positionals(call, VALUE_OPTS)[0];
+  const out: string[] = [];
+  for (let i = 0; i < call.args.length; i++) {
+    const w = call.args[i] as Call['args'][number];
+    if (w === sub) continue;
+    if (/^--(omit|include|only)$/.test(w.value)) {
+      i++;
+      continue;
+    }
+    if (/^--(omit|include|only|production|prod|frozen-lockfile)(=|$)/.test(w.value)) continue;
+    out.push(w.raw);
+  }
+  return out;
 }
 
 interface Fresh {
@@ -85,7 +101,7 @@ function freshInstall(model: Model, stage: Stage, dir: string, manager: Manager,
   // node_modules is removed as the builder's user: a USER switch before that RUN could make it fail.
   if (stage.instrs.some((i) => i.keyword === 'USER' && i.line < lastRun.line)) return null;
   const ci = manager === 'npm' && installCall.args.some((w) => w.value === 'ci' || w.value === 'clean-install');
-  const flags = keptFlags(installCall);
+  const flags = keptArgs(installCall);
   // The RUN's own flags (`--mount=type=cache,…`, a bind mount of an offline cache) serve the new install too.
   const runFlags = /^(?:--\S+\s+)+/.exec(installInstr.args)?.[0] ?? '';
   // A cache mount holds the cache outside the layer: cleaning it would only empty the mount.

@@ -26,7 +26,19 @@ export interface NodeInstall {
   project?: NodeProject;
 }
 
-const VALUE_OPTS = new Set(['--omit', '--include', '--only', '--prefix', '--cache', '--registry', '--workspace', '-w', '--modules-folder', '--cwd']);
+/** npm/yarn options that take a separate value. */
+export const VALUE_OPTS: ReadonlySet<string> = new Set([
+  '--omit',
+  '--include',
+  '--only',
+  '--prefix',
+  '--cache',
+  '--registry',
+  '--workspace',
+  '-w',
+  '--modules-folder',
+  '--cwd',
+]);
 
 /** The install a call runs, or undefined (npm install with package names adds packages; that is not this). */
 export function installKind(call: Call): { manager: NodeManager; frozen: boolean } | undefined {

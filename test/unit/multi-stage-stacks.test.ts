@@ -54,25 +54,34 @@ function noFix(text: string, why: string): void {
 
 const NODE = 'FROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\n';
 
-test('Node: npm → a fresh npm ci --omit=dev in the node:<tag>-slim runtime stage, then the app without node_modules', () => {
+test('Node: npm → a fresh npm ci --omit=dev in a prod-deps stage, its node_modules and the app in node:<tag>-slim', () => {
   const text = `# service\n${NODE}# port\nEXPOSE 3000\nUSER node\nHEALTHCHECK CMD ["node", "healthcheck.js"]\nCMD ["node", "dist/main.js"]\n`;
   assert.equal(ds010(text)?.title, 'Convert to multi-stage build (Node → node:20-slim, production dependencies only)');
   const out = convert(text);
   assert.match(out, /RUN npm run build\nRUN rm -rf \/app\/node_modules\n/);
-  assert.doesNotMatch(out, /npm prune/);
+  assert.doesNotMatch(out, /RUN npm prune/);
+  assert.match(out, /\nFROM builder AS prod-deps\nUSER root\nRUN npm ci --omit=dev && npm cache clean --force\n/);
   assert.match(
     out,
-    /FROM node:20-slim\nWORKDIR \/app\nCOPY package\*\.json \.\/\nRUN npm ci --omit=dev && npm cache clean --force\nCOPY --from=builder \/app \/app\nUSER node\n# port\nEXPOSE 3000\nHEALTHCHECK CMD \["node", "healthcheck.js"\]\nCMD \["node", "dist\/main.js"\]\n$/,
+    /FROM node:20-slim\nWORKDIR \/app\nCOPY --from=prod-deps \/app\/node_modules \/app\/node_modules\nCOPY --from=builder \/app \/app\nUSER node\n# port\nEXPOSE 3000\nHEALTHCHECK CMD \["node", "healthcheck.js"\]\nCMD \["node", "dist\/main.js"\]\n$/,
   );
-  // The builder's install flags stay; `COPY . .` before the install becomes the manifests only; npm install stays install.
+  // The builder's install flags stay; npm install stays install; no USER: no USER root.
   const whole = convert('FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm install --legacy-peer-deps && npm run build\nCMD ["node", "dist/a.js"]\n');
-  assert.match(
-    whole,
-    /FROM node:20-slim\nWORKDIR \/app\nCOPY package\*\.json \.\/\nRUN npm install --legacy-peer-deps --omit=dev && npm cache clean --force\n/,
+  assert.match(whole, /\nFROM builder AS prod-deps\nRUN npm install --legacy-peer-deps --omit=dev && npm cache clean --force\n/);
+  // The install RUN's mounts serve the new install; a cache mount is not cleaned.
+  const mounted = convert(NODE.replace('RUN npm ci', 'RUN --mount=type=cache,target=/root/.npm npm ci') + 'CMD ["node", "dist/a.js"]\n');
+  assert.match(mounted, /\nRUN --mount=type=cache,target=\/root\/\.npm npm ci --omit=dev\n/);
+  // Option values and $VARs stay as written.
+  const valued = convert(NODE.replace('RUN npm ci', 'RUN npm ci --cache /tmp/c --registry "$REG" --include=dev') + 'CMD ["node", "dist/a.js"]\n');
+  assert.match(valued, /\nRUN npm ci --cache \/tmp\/c --registry "\$REG" --omit=dev && npm cache clean --force\n/);
+  // Native modules built with apt packages: prod-deps is built FROM the builder, which has them.
+  const native = convert(
+    'FROM node:20\nWORKDIR /app\nRUN apt-get update && apt-get install -y python3 make g++\nCOPY . .\nRUN npm ci && npm run build\nCMD ["node", "dist/a.js"]\n',
   );
+  assert.match(native, /FROM builder AS prod-deps\nRUN npm ci --omit=dev/);
 });
 
-test('Node: the fresh install says why it is unsafe when code is generated into node_modules; else prune stays', () => {
+test('Node: the fresh install says why it is unsafe when code is generated into node_modules; a USER before the last RUN keeps the prune', () => {
   const prisma = lintDetailed(NODE.replace('RUN npm run build', 'RUN npx prisma generate && npm run build') + 'CMD ["node", "dist/a.js"]\n', {}).find(
     (f) => f.rule === 'DS010',
   );
@@ -81,13 +90,8 @@ test('Node: the fresh install says why it is unsafe when code is generated into 
   const post = lintDetailed(NODE + 'CMD ["node", "dist/a.js"]\n', { context: { ignoreFile: '', leaks: [], complete: true, node: [project] } }).find(
     (f) => f.rule === 'DS010',
   );
-  assert.match(post?.fixDetail?.unsafeReason ?? '', /postinstall script \(tsc -p \.\) runs again in the runtime stage without dev dependencies/);
+  assert.match(post?.fixDetail?.unsafeReason ?? '', /postinstall script \(tsc -p \.\) runs again in the production install, without dev dependencies/);
   assert.equal(lintDetailed(NODE + 'CMD ["node", "dist/a.js"]\n', {}).find((f) => f.rule === 'DS010')?.fixDetail?.unsafeReason, undefined);
-  // Native modules built with apt packages, a USER before the last RUN: the prune as before.
-  const native = convert(
-    'FROM node:20\nWORKDIR /app\nRUN apt-get update && apt-get install -y python3 make g++\nCOPY . .\nRUN npm ci && npm run build\nCMD ["node", "dist/a.js"]\n',
-  );
-  assert.match(native, /RUN npm prune --omit=dev\n/);
   assert.match(convert(NODE.replace('RUN npm run build', 'USER node\nRUN npm run build') + 'CMD ["node", "dist/a.js"]\n'), /RUN npm prune --omit=dev\n/);
 });
 

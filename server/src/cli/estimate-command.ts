@@ -14,6 +14,7 @@ import { defaultIndexDir, IndexStore } from '../../../common/src/package-index/s
 import { imageRows } from './estimate-image.js';
 import { measureContext } from './context-facts.js';
 import { npmRows, npmRowText, projectsOf } from './estimate-npm.js';
+import { npmWanted } from '../analysis/package-managers/npm-estimate.js';
 import { NpmSizeStore } from '../../../common/src/npm-registry/size-store.js';
 
 /** `docker image inspect` of the base only (never a pull, never a build), 5 s at most. */
@@ -200,6 +201,41 @@ export async function fetchIndexCommand(argv: string[], out: Out, err: Out): Pro
     const index = await store.ensure(base);
     if (index && store.isFresh(index)) out(`${base.release}: ${index.size} packages`);
     else status = 1;
+  }
+  return status;
+}
+
+/** `fetch-npm --index-dir DIR [--context DIR] [--npm-registry URL] DOCKERFILE...`: fetch and cache npm sizes (the editor's child). */
+export async function fetchNpmCommand(argv: string[], readInput: (file: string) => string, out: Out, err: Out): Promise<number> {
+  let args: EstimateArgs;
+  try {
+    args = parse(argv);
+  } catch (e) {
+    err(`dockerfile-slim: ${(e as Error).message}`);
+    return 2;
+  }
+  const store = new NpmSizeStore({
+    dir: args.indexDir,
+    offline: false,
+    registry: args.npmRegistry,
+    log: (m) => err(`dockerfile-slim: ${m}`),
+    progress: (m) => err(`dockerfile-slim: ${m}`),
+  });
+  let status = 0;
+  for (const file of args.files) {
+    let text: string;
+    try {
+      text = readInput(file);
+    } catch (e) {
+      err(`dockerfile-slim: ${(e as Error).message}`);
+      status = 2;
+      continue;
+    }
+    const wanted = npmWanted(buildModel(text), projectsOf(file, text, args.context));
+    const added = await store.ensure(wanted);
+    const left = store.missing(wanted).length;
+    out(`${file}: ${added} npm package sizes fetched${left ? `, ${left} still unknown` : ''}`);
+    if (left) status = 1;
   }
   return status;
 }

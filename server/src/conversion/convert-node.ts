@@ -1,20 +1,19 @@
 /**
  * DS010 for Node (npm, Yarn 1, pnpm): the stage that installs every dependency and runs the build
- * script becomes the builder. For npm and Yarn 1 the runtime stage (the slim variant of the node
- * image) installs production dependencies afresh: the manifests the builder copied before its
- * install, then `npm ci --omit=dev` / `yarn install --production --frozen-lockfile` (with the cache
- * cleaned in the same RUN), then the builder's app directory without its node_modules (removed at the
- * builder's end). `npm prune --omit=dev` is not trusted (npm/cli #8277 leaves dev dependencies,
- * #8596 removed a production one). pnpm, installs the runtime stage cannot repeat (manifests copied
- * elsewhere, a USER before the builder's last RUN) keep the prune right after the last
- * package-manager step. Code generated into node_modules at install time (Prisma's client, a
+ * script becomes the builder. For npm and Yarn 1 production dependencies are installed afresh in a
+ * `prod-deps` stage built FROM the builder (its manifests, lockfile and build tools for native
+ * modules): `npm ci --omit=dev` / `yarn install --production --frozen-lockfile` with the install RUN's
+ * own flags and mounts; the runtime stage (the slim variant of the node image, which needs no npm)
+ * copies that node_modules, then the builder's app directory, whose node_modules is removed after
+ * the builder's last RUN. `npm prune --omit=dev` is not trusted (npm/cli #8277 leaves dev
+ * dependencies, #8596 removed a production one). pnpm and a USER before the builder's last RUN keep
+ * the prune right after the last package-manager step. Code generated into node_modules at install time (Prisma's client, a
  * `postinstall`/`prepare` build) makes the fix say why it is unsafe. Anything else the stage does
  * (global installs, system packages the app may need, files outside the app directory, launchers we
  * cannot place) means no conversion.
  */
 import type { Instr, Model, Stage } from '../kernel/model.js';
 import type { NodeProject } from '../../../common/src/build-context/node-projects.js';
-import { copySources, normaliseSource } from '../../../common/src/build-context/copy-sources.js';
 import { positionals, type Call } from '../kernel/commands.js';
 import { VALUE_OPTS } from '../analysis/package-managers/node-installs.js';
 import { isNodeBuild } from '../analysis/images/base-images.js';
@@ -74,32 +73,22 @@ function keptArgs(call: Call): string[] {
 }
 
 interface Fresh {
-  /** COPY lines of the runtime stage, before the install. */
-  copies: string[];
-  install: string;
+  /** The production-dependencies stage (built FROM the builder, so native modules find its build tools). */
+  stage: (builder: string) => string[];
   /** The builder's last RUN: node_modules is removed right after it. */
   lastRun: Instr;
 }
 
-/** The runtime stage's own production install, or null when it cannot repeat the builder's (then: prune). */
-function freshInstall(model: Model, stage: Stage, dir: string, manager: Manager, installCall: Call, installInstr: Instr): Fresh | null {
-  if (manager === 'pnpm') return null; // the slim image has no pnpm without corepack
-  const copies: string[] = [];
-  for (const i of stage.instrs) {
-    if (i === installInstr) break;
-    if ((i.keyword !== 'COPY' && i.keyword !== 'ADD') || i.onbuild) continue;
-    if (workdirAt(stage, i, '/') !== dir || /--from/i.test(i.args)) return null;
-    const sources = copySources(i.args);
-    if (!sources) return null;
-    // The whole context before the install: only the manifests are needed for it.
-    if (sources.some((s) => normaliseSource(s) === '.')) copies.push(manager === 'npm' ? 'COPY package*.json ./' : 'COPY package.json yarn.lock ./');
-    else copies.push(model.text.slice(i.start, i.end));
-  }
-  if (!copies.length) return null;
+const DEPS = 'prod-deps';
+
+/** A fresh production install in its own stage, or null when the builder's cannot be repeated (then: prune). */
+function freshInstall(model: Model, stage: Stage, manager: Manager, installCall: Call, installInstr: Instr): Fresh | null {
+  if (manager === 'pnpm' || model.stages.some((s) => s.name?.toLowerCase() === DEPS)) return null;
   const runs = stage.instrs.filter((i) => i.keyword === 'RUN');
   const lastRun = runs[runs.length - 1] as Instr;
   // node_modules is removed as the builder's user: a USER switch before that RUN could make it fail.
-  if (stage.instrs.some((i) => i.keyword === 'USER' && i.line < lastRun.line)) return null;
+  const users = stage.instrs.filter((i) => i.keyword === 'USER');
+  if (users.some((i) => i.line < lastRun.line)) return null;
   const ci = manager === 'npm' && installCall.args.some((w) => w.value === 'ci' || w.value === 'clean-install');
   const flags = keptArgs(installCall);
   // The RUN's own flags (`--mount=type=cache,…`, a bind mount of an offline cache) serve the new install too.
@@ -110,7 +99,17 @@ function freshInstall(model: Model, stage: Stage, dir: string, manager: Manager,
     manager === 'npm'
       ? `RUN ${runFlags}${['npm', ci ? 'ci' : 'install', ...flags, '--omit=dev'].join(' ')}${clean}`
       : `RUN ${runFlags}${['yarn', 'install', ...flags, '--production', '--frozen-lockfile'].join(' ')}${clean}`;
-  return { copies, install, lastRun };
+  return {
+    lastRun,
+    stage: (b) => [
+      `# Production dependencies (Dockerfile Slim DS010): installed afresh, without devDependencies (npm prune is not trusted for this).`,
+      `FROM ${b} AS ${DEPS}`,
+      // The install ran as root before the builder's USER; the same here.
+      ...(users.length ? ['USER root'] : []),
+      install,
+      '',
+    ],
+  };
 }
 
 /** Code generated into node_modules at install or build time, which a fresh production install may not recreate. */
@@ -121,7 +120,7 @@ function generatedCode(stage: Stage, project: NodeProject | undefined): string |
   const scripts = Object.entries(project?.installScripts ?? {});
   if (scripts.length) {
     const [name, body] = scripts[0] as [string, string];
-    return `package.json's ${name} script (${body.slice(0, 60)}) runs again in the runtime stage without dev dependencies`;
+    return `package.json's ${name} script (${body.slice(0, 60)}) runs again in the production install, without dev dependencies`;
   }
   return undefined;
 }
@@ -134,7 +133,6 @@ export function convertNode(model: Model, stage: Stage, projects: readonly NodeP
   const managers = new Set<Manager>();
   let lastNodeRun = null;
   let firstInstall: { call: Call; instr: Instr } | undefined;
-  let buildPackages = false;
   for (const v of views) {
     for (const c of v.calls) {
       const a = c.args.map((w) => w.value);
@@ -153,10 +151,7 @@ export function convertNode(model: Model, stage: Stage, projects: readonly NodeP
         continue;
       }
       if (FILE_CMDS.has(c.name) || USER_CMDS.has(c.name)) continue;
-      if (buildOnlyPackages(c, (p) => BUILD_PKGS.has(p))) {
-        buildPackages ||= !['update', 'clean'].includes(c.args.map((w) => w.value).find((x) => !x.startsWith('-')) ?? '');
-        continue;
-      }
+      if (buildOnlyPackages(c, (p) => BUILD_PKGS.has(p))) continue;
       return null;
     }
   }
@@ -175,17 +170,17 @@ export function convertNode(model: Model, stage: Stage, projects: readonly NodeP
 
   const runtimeImage = slimNode(stage.image);
   if (!runtimeImage || !firstInstall) return null;
-  // Native modules built with system packages (node-gyp) cannot be installed again on the slim image: prune instead.
-  const fresh = buildPackages ? null : freshInstall(model, stage, dir, manager, firstInstall.call, firstInstall.instr);
+  const fresh = freshInstall(model, stage, manager, firstInstall.call, firstInstall.instr);
   const edits = convertApp(model, stage, {
     runtimeImage,
     ships: fresh
-      ? `production dependencies installed afresh, then the built app (${dir}) without the builder's node_modules`
+      ? `production dependencies from ${DEPS}, then the built app (${dir}) without the builder's node_modules`
       : `the built app and its production dependencies (${dir}), not the build toolchain or dev dependencies`,
     builderEdits: [fresh ? insertAfterInstr(model, fresh.lastRun, [`RUN rm -rf ${dir}/node_modules`]) : insertAfterInstr(model, lastNodeRun, [PRUNE[manager]])],
     head: () => [],
-    runs: fresh ? [...fresh.copies, fresh.install] : [],
-    copies: (b) => [`COPY --from=${b} ${dir} ${dir}`],
+    stagesBefore: fresh?.stage,
+    runs: [],
+    copies: (b) => [...(fresh ? [`COPY --from=${DEPS} ${dir}/node_modules ${dir}/node_modules`] : []), `COPY --from=${b} ${dir} ${dir}`],
     after: [],
     probes: new Set(['node']),
   });

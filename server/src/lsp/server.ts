@@ -52,6 +52,8 @@ connection.onInitialize((params) => {
     const doc = documents.get(uri);
     if (doc) schedule(doc);
   });
+  // npm estimates read the Node projects the context worker found.
+  packages.nodeFor = (uri) => contextSizes?.nodeFor(uri);
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,

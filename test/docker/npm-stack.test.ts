@@ -27,6 +27,7 @@ import { fix, lintDetailed } from '../../server/src/engine/index.js';
 import { npmRows, projectsOf } from '../../server/src/cli/estimate-npm.js';
 import { contextFacts } from '../../server/src/cli/context-facts.js';
 import { NpmSizeStore } from '../../common/src/npm-registry/size-store.js';
+import { estimateNpmInstall } from '../../common/src/npm-registry/estimate.js';
 import { DOCKER, dockerOk, dockerSkipReason, imageSize } from './buildkit.js';
 import { repoRoot } from '../helpers/paths.js';
 
@@ -132,9 +133,12 @@ test(
       const answer = dockerOk(['run', '--rm', `${TAG}:slim`, 'node', 'dist/index.js', '--smoke']);
       assert.match(answer, /hello from Express 36/);
 
-      const slimLine = converted.text.split('\n').findIndex((l) => /--omit=dev/.test(l)) + 1;
-      const prodEstimate = await estimateRow(path.join(ctx, 'slim.Dockerfile'), converted.text, ctx, slimLine);
-      // The runtime stage copies prod-deps' node_modules: that layer is the production install.
+      // The production install runs in prod-deps (not an image stage): its estimate is the lockfile's production share.
+    const project = projectsOf(file, text, ctx)[0];
+    assert.ok(project?.lock?.lockfile, 'the app lockfile read from the context');
+    const sizes = new NpmSizeStore({ dir: path.join(CACHE, 'sizes'), offline: true, log: () => undefined });
+    const prodEstimate = estimateNpmInstall(project.lock.lockfile, true, (n, v) => sizes.cached(n, v), project.lock.bytes).bytes;
+    // The runtime stage copies prod-deps' node_modules: that layer is the production install.
       const prodReal = layerOf(`${TAG}:slim`, /COPY \/app\/node_modules/);
       results.omitDev = { estimate: prodEstimate, real: prodReal, diff: within(prodEstimate, prodReal) };
       results.images = { before: imageSize(`${TAG}:before`), slim: imageSize(`${TAG}:slim`) };

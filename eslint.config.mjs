@@ -58,7 +58,7 @@ function rooms() {
 }
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.cache/**', 'test-results/**', '**/*.js'] },
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.cache/**', 'test-results/**', '**/*.js', 'test/docker/npm-app/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,

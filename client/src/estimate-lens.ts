@@ -34,8 +34,8 @@ class EstimateLensProvider implements vscode.CodeLensProvider {
   readonly onDidChangeCodeLenses = this.changed.event;
   /** Releases fetched (or tried) this session: one attempt each. */
   private readonly tried = new Set<string>();
-  /** Releases waiting for their download; one child process at a time. */
-  private readonly queue: Array<{ image: string; scope: vscode.Uri }> = [];
+  /** Releases (or npm lockfiles: `npm:<Dockerfile>`) waiting for their download; one child process at a time. */
+  private readonly queue: Array<{ image: string; scope: vscode.Uri; npm?: { file: string; context: string } }> = [];
   private running = false;
   /** "Not now": no question again this session. */
   private declinedThisSession = false;
@@ -60,6 +60,7 @@ class EstimateLensProvider implements vscode.CodeLensProvider {
       return [];
     }
     if (res.missing.length) this.fetch(res.missing, doc.uri);
+    if (res.npmFetch && doc.uri.scheme === 'file') this.fetchNpm(doc.uri, res.npmFetch);
     const record = doc.uri.scheme === 'file' ? this.context.workspaceState.get<BuildRecord>(recordKey(doc.uri.fsPath)) : undefined;
     const built = new Set(record?.instructionHashes ?? []);
     const hashes = record ? instructionHashes(doc.getText()) : new Map<number, string>();
@@ -77,14 +78,37 @@ class EstimateLensProvider implements vscode.CodeLensProvider {
         }),
       );
     }
+    // npm/yarn install lines: lockfile × registry sizes (the server's rows; a whole-image total sums their bytes).
+    for (const n of res.npm ?? []) {
+      if (n.bytes === null || built.has(hashes.get(n.line) ?? '')) continue;
+      lenses.push(
+        new vscode.CodeLens(new vscode.Range(n.line - 1, 0, n.line - 1, 0), {
+          title: `≈ ${mb(n.bytes)} est. · ${n.packages} npm packages${n.production ? ' (production)' : ''}`,
+          command: '',
+          tooltip: `Unpacked sizes from the npm registry for ${n.lockfile ?? 'the lockfile'}, before any build${n.unknown ? ` (${n.unknown} packages without a size)` : ''}`,
+        }),
+      );
+    }
     return lenses;
+  }
+
+  /** npm sizes for a Dockerfile's lockfiles: same trust, setting and consent as the package indexes. */
+  private fetchNpm(doc: vscode.Uri, want: { packages: number; context: string }): void {
+    const key = `npm:${doc.fsPath}`;
+    if (!vscode.workspace.isTrusted || !setting('packages.fetch', doc) || this.declinedThisSession) return;
+    if (this.tried.has(key) || this.queue.some((q) => q.image === key)) return;
+    void this.allowed([`npm registry metadata for ${want.packages} packages`]).then((ok) => {
+      if (!ok || this.tried.has(key) || this.queue.some((q) => q.image === key)) return;
+      this.queue.push({ image: key, scope: doc, npm: { file: doc.fsPath, context: want.context } });
+      void this.drain();
+    });
   }
 
   private fetch(images: string[], scope: vscode.Uri): void {
     if (!vscode.workspace.isTrusted || !setting('packages.fetch', scope)) return;
     const todo = images.filter((i) => !this.tried.has(i) && !this.queue.some((q) => q.image === i));
     if (!todo.length || this.declinedThisSession) return;
-    void this.allowed(todo).then((ok) => {
+    void this.allowed(todo.map((i) => `${i} (${downloadSize(i)})`)).then((ok) => {
       if (!ok) return;
       for (const image of todo) if (!this.tried.has(image) && !this.queue.some((q) => q.image === image)) this.queue.push({ image, scope });
       void this.drain();
@@ -92,15 +116,14 @@ class EstimateLensProvider implements vscode.CodeLensProvider {
   }
 
   /** Asks once (with the size) before the first download; the answer is remembered in global state. */
-  private allowed(todo: string[]): Promise<boolean> {
+  private allowed(what: string[]): Promise<boolean> {
     const answer = this.context.globalState.get<Consent>(CONSENT_KEY);
     if (answer) return Promise.resolve(answer === 'yes');
     this.asking ??= (async () => {
       const yes = 'Download';
       const never = 'Never';
-      const what = todo.map((i) => `${i} (${downloadSize(i)})`).join(', ');
       const choice = await vscode.window.showInformationMessage(
-        `Dockerfile Slim can estimate install sizes before a build from the distribution's package index. Download the index for ${what}? It is cached for 7 days; nothing else is sent.`,
+        `Dockerfile Slim can estimate install sizes before a build from the distribution's package index and the npm registry. Download ${what.join(', ')}? It is cached; nothing else is sent.`,
         yes,
         'Not Now',
         never,
@@ -113,6 +136,19 @@ class EstimateLensProvider implements vscode.CodeLensProvider {
     return this.asking;
   }
 
+  /** `dist/cli.js fetch-npm` for one Dockerfile (the lockfiles its COPY lines bring from the context). */
+  private async runNpm(file: string, contextDir: string): Promise<void> {
+    const args = ['--index-dir', vscode.Uri.joinPath(this.context.globalStorageUri, 'packages').fsPath, '--context', contextDir, file];
+    this.log.appendLine(`${stamp()} fetching npm registry sizes for ${file}`);
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: '$(cloud-download) npm package sizes' }, async () => {
+      const r = await runFetchIndex(this.context.asAbsolutePath('dist/cli.js'), args, 300_000, 'fetch-npm');
+      for (const line of `${r.stderr}\n${r.stdout}`.split('\n')) if (line.trim()) this.log.appendLine(`${stamp()} ${line.trim()}`);
+      if (r.error) this.log.appendLine(`${stamp()} dockerfile-slim: fetching npm sizes failed: ${r.error} (no npm estimates for some packages)`);
+    });
+    void this.client.sendNotification(INDEXES_CHANGED);
+    this.changed.fire();
+  }
+
   /** One release at a time, progress in the status bar (not a notification). */
   private async drain(): Promise<void> {
     if (this.running) return;
@@ -121,6 +157,10 @@ class EstimateLensProvider implements vscode.CodeLensProvider {
       for (let next = this.queue.shift(); next; next = this.queue.shift()) {
         const { image, scope } = next;
         this.tried.add(image);
+        if (next.npm) {
+          await this.runNpm(next.npm.file, next.npm.context);
+          continue;
+        }
         const mirrors = setting('packages.mirrors', scope);
         const args = ['--index-dir', vscode.Uri.joinPath(this.context.globalStorageUri, 'packages').fsPath];
         if (mirrors.debian) args.push('--mirror-debian', mirrors.debian);

@@ -30,6 +30,7 @@ export function wholeImageTooltip(w: WholeImageResult): string {
       : `base ${w.image} ≈ ${mb(w.base.bytes ?? 0)} (${w.base.release ?? 'package'} index, ${w.base.packages ?? 0} packages)`;
   const parts = [base];
   if (w.packageBytes) parts.push(`packages ≈ ${mb(w.packageBytes)}`);
+  if (w.npmBytes) parts.push(`npm packages ≈ ${mb(w.npmBytes)}`);
   if (w.contextBytes) parts.push(`build context ≈ ${mb(w.contextBytes)}${w.complete ? '' : ' or more'}`);
   const missing = w.notCounted.length ? `\nNot counted (no estimate): line${w.notCounted.length > 1 ? 's' : ''} ${w.notCounted.join(', ')}` : '';
   return `Whole image before a build: ${parts.join(' + ')}${missing}`;

@@ -89,10 +89,29 @@ export interface WireEstimate {
   notes?: string[];
 }
 
+/** An npm/yarn install line's estimate (lockfile × registry sizes); `bytes` null when there is no figure (`reason`). */
+export interface WireNpmEstimate {
+  line: number;
+  bytes: number | null;
+  packages: number;
+  unknown: number;
+  production: boolean;
+  devPackages: number;
+  devBytes: number;
+  manager: 'npm' | 'yarn' | 'pnpm';
+  top: Array<{ name: string; bytes: number }>;
+  lockfile?: string;
+  reason?: string;
+}
+
 export interface EstimatesResult {
   runs: WireEstimate[];
   /** Canonical images (`debian:bookworm`) whose index is not cached: the client may fetch them. */
   missing: string[];
+  /** npm/yarn install lines of the image (a whole-image total sums the `bytes` that are not null). */
+  npm?: WireNpmEstimate[];
+  /** Registry packages without a cached size, and the build context to read the lockfiles from (`fetch-npm`). */
+  npmFetch?: { packages: number; context: string };
 }
 
 /** Client → server request `{ uri }`: what each COPY/ADD of the document sends from the build context (null: unknown). */
@@ -139,6 +158,8 @@ export interface WholeImageResult {
   base: { bytes: number | null; source: 'docker' | 'index' | 'none'; release?: string; packages?: number; reason?: string };
   packageBytes: number;
   contextBytes: number;
+  /** npm/yarn install lines sized from their lockfiles. */
+  npmBytes?: number;
   /** Lines in the total, and image lines nobody estimated (1-based). */
   counted: number[];
   notCounted: number[];

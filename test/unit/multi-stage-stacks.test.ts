@@ -54,18 +54,48 @@ function noFix(text: string, why: string): void {
 
 const NODE = 'FROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\n';
 
-test('Node: npm → builder with npm prune, node:<tag>-slim copying the app directory', () => {
+test('Node: npm → a fresh npm ci --omit=dev in a prod-deps stage, its node_modules and the app in node:<tag>-slim', () => {
   const text = `# service\n${NODE}# port\nEXPOSE 3000\nUSER node\nHEALTHCHECK CMD ["node", "healthcheck.js"]\nCMD ["node", "dist/main.js"]\n`;
   assert.equal(ds010(text)?.title, 'Convert to multi-stage build (Node → node:20-slim, production dependencies only)');
   const out = convert(text);
-  assert.match(out, /RUN npm run build\nRUN npm prune --omit=dev\n/);
+  assert.match(out, /RUN npm run build\nRUN rm -rf \/app\/node_modules\n/);
+  assert.doesNotMatch(out, /RUN npm prune/);
+  assert.match(out, /\nFROM builder AS prod-deps\nUSER root\nRUN npm ci --omit=dev && npm cache clean --force\n/);
   assert.match(
     out,
-    /FROM node:20-slim\nWORKDIR \/app\nCOPY --from=builder \/app \/app\nUSER node\n# port\nEXPOSE 3000\nHEALTHCHECK CMD \["node", "healthcheck.js"\]\nCMD \["node", "dist\/main.js"\]\n$/,
+    /FROM node:20-slim\nWORKDIR \/app\nCOPY --from=prod-deps \/app\/node_modules \/app\/node_modules\nCOPY --from=builder \/app \/app\nUSER node\n# port\nEXPOSE 3000\nHEALTHCHECK CMD \["node", "healthcheck.js"\]\nCMD \["node", "dist\/main.js"\]\n$/,
   );
+  // The builder's install flags stay; npm install stays install; no USER: no USER root.
+  const whole = convert('FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm install --legacy-peer-deps && npm run build\nCMD ["node", "dist/a.js"]\n');
+  assert.match(whole, /\nFROM builder AS prod-deps\nRUN npm install --legacy-peer-deps --omit=dev && npm cache clean --force\n/);
+  // The install RUN's mounts serve the new install; a cache mount is not cleaned.
+  const mounted = convert(NODE.replace('RUN npm ci', 'RUN --mount=type=cache,target=/root/.npm npm ci') + 'CMD ["node", "dist/a.js"]\n');
+  assert.match(mounted, /\nRUN --mount=type=cache,target=\/root\/\.npm npm ci --omit=dev\n/);
+  // Option values and $VARs stay as written.
+  const valued = convert(NODE.replace('RUN npm ci', 'RUN npm ci --cache /tmp/c --registry "$REG" --include=dev') + 'CMD ["node", "dist/a.js"]\n');
+  assert.match(valued, /\nRUN npm ci --cache \/tmp\/c --registry "\$REG" --omit=dev && npm cache clean --force\n/);
+  // Native modules built with apt packages: prod-deps is built FROM the builder, which has them.
+  const native = convert(
+    'FROM node:20\nWORKDIR /app\nRUN apt-get update && apt-get install -y python3 make g++\nCOPY . .\nRUN npm ci && npm run build\nCMD ["node", "dist/a.js"]\n',
+  );
+  assert.match(native, /FROM builder AS prod-deps\nRUN npm ci --omit=dev/);
 });
 
-test('Node: ARG references in the image stay references; yarn 1 and pnpm prune their own way', () => {
+test('Node: the fresh install says why it is unsafe when code is generated into node_modules; a USER before the last RUN keeps the prune', () => {
+  const prisma = lintDetailed(NODE.replace('RUN npm run build', 'RUN npx prisma generate && npm run build') + 'CMD ["node", "dist/a.js"]\n', {}).find(
+    (f) => f.rule === 'DS010',
+  );
+  assert.match(prisma?.fixDetail?.unsafeReason ?? '', /line 6 generates Prisma's client into node_modules/);
+  const project = { dir: '', dependencies: 3, devDependencies: ['typescript'], installScripts: { postinstall: 'tsc -p .' }, prisma: false };
+  const post = lintDetailed(NODE + 'CMD ["node", "dist/a.js"]\n', { context: { ignoreFile: '', leaks: [], complete: true, node: [project] } }).find(
+    (f) => f.rule === 'DS010',
+  );
+  assert.match(post?.fixDetail?.unsafeReason ?? '', /postinstall script \(tsc -p \.\) runs again in the production install, without dev dependencies/);
+  assert.equal(lintDetailed(NODE + 'CMD ["node", "dist/a.js"]\n', {}).find((f) => f.rule === 'DS010')?.fixDetail?.unsafeReason, undefined);
+  assert.match(convert(NODE.replace('RUN npm run build', 'USER node\nRUN npm run build') + 'CMD ["node", "dist/a.js"]\n'), /RUN npm prune --omit=dev\n/);
+});
+
+test('Node: ARG references in the image stay references; yarn 1 installs production afresh, pnpm prunes', () => {
   const out = convert(
     'ARG NODE_VERSION=20\nFROM node:${NODE_VERSION}-bookworm\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nCMD ["node", "dist/index.js"]\n',
   );

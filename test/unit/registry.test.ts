@@ -58,6 +58,14 @@ const SHIPS_GIT: ContextFacts = {
   leaks: [{ kind: 'git', path: '.git', pattern: '.git', bytes: 50e6, files: 400, paths: ['.git'] }],
 };
 
+/** DS019 reads package.json from the context: one with devDependencies. */
+const NODE_DEV: ContextFacts = {
+  ignoreFile: '.dockerignore',
+  complete: true,
+  leaks: [],
+  node: [{ dir: '', dependencies: 1, devDependencies: ['typescript'], installScripts: {}, prisma: false }],
+};
+
 /** Docs examples may be snippets of one stage: lint them as a file with a base image when they have none. */
 function asFile(snippet: string): string {
   return /^\s*FROM\s/im.test(snippet) ? snippet : `FROM alpine:3.20\n${snippet}`;
@@ -68,11 +76,15 @@ test('docs.bad fires the rule and docs.good is clean of it', () => {
   for (const r of rules) {
     // DS012 is about the build context: its bad example has no .dockerignore, its good one has.
     // DS017 reads a measured context: its bad example's context ships .git; its good one is the fixed .dockerignore (no leak).
-    const bad = lintDetailed(asFile(r.docs.bad), { dockerignoreExists: r.id === 'DS017', context: r.id === 'DS017' ? SHIPS_GIT : undefined }).filter(
-      (f) => f.rule === r.id,
-    );
+    const bad = lintDetailed(asFile(r.docs.bad), {
+      dockerignoreExists: r.id === 'DS017',
+      context: r.id === 'DS017' ? SHIPS_GIT : r.id === 'DS019' ? NODE_DEV : undefined,
+    }).filter((f) => f.rule === r.id);
     if (bad.length === 0) problems.push(`${r.id} docs.bad does not fire ${r.id}`);
-    const good = lintDetailed(asFile(r.docs.good), { dockerignoreExists: r.id === 'DS012' || r.id === 'DS017' }).filter((f) => f.rule === r.id);
+    const good = lintDetailed(asFile(r.docs.good), {
+      dockerignoreExists: r.id === 'DS012' || r.id === 'DS017',
+      ...(r.id === 'DS019' ? { context: NODE_DEV } : {}),
+    }).filter((f) => f.rule === r.id);
     for (const f of good) problems.push(`${r.id} docs.good fires ${r.id} at line ${f.line}: ${f.message}`);
   }
   assert.deepEqual(problems, []);

@@ -160,3 +160,24 @@ test("the language server's whole-image total (status bar, FROM lens) equals `es
     fs.rmSync(indexDir, { recursive: true, force: true });
   }
 });
+
+test('npm install lines of the image count in the total; a builder stage’s and an unsized one do not', () => {
+  const text = 'FROM debian:bookworm AS build\nRUN npm ci\nFROM debian:bookworm\nCOPY package*.json ./\nRUN npm ci --omit=dev\nRUN npm ci\n';
+  const model = buildModel(text);
+  const base = baseRow('Dockerfile', model, lookup, 100)!;
+  const w = wholeImage(
+    model,
+    base,
+    [],
+    [],
+    [
+      { line: 2, bytes: 7_000 },
+      { line: 5, bytes: 3_000 },
+      { line: 6, bytes: null },
+    ],
+  );
+  assert.equal(w.npmBytes, 3_000);
+  assert.equal(w.bytes, 3_100);
+  assert.deepEqual(w.counted, [5]);
+  assert.deepEqual(w.notCounted, [4, 6]);
+});

@@ -8,9 +8,11 @@ import { IgnoreMatcher } from './ignore.js';
 import { summarize, type CopyInput } from './summarize.js';
 import type { ContextFacts, ContextSummary } from './types.js';
 import { ContextWalker, DEFAULT_BUDGET, ignoreFileFor, type WalkBudget } from './walk.js';
+import { nodeProjects } from './node-projects.js';
 
 export type { ContextFacts, ContextSummary, CopySize, Leak, LeakKind } from './types.js';
 export type { CopyInput } from './summarize.js';
+export type { NodeProject } from './node-projects.js';
 export { ContextWalker, DEFAULT_BUDGET, type WalkBudget } from './walk.js';
 export { IgnoreMatcher, parseIgnoreFile } from './ignore.js';
 
@@ -39,10 +41,15 @@ export class ContextMeter {
     const scan = this.walker.scanCached(root, matcher, ignoreFile, budget);
     const key = JSON.stringify([text, ignoreFile, copies, scan.complete]);
     const memo = this.memo.get(root);
+    const node = nodeProjects(
+      root,
+      copies.flatMap((c) => c.sources),
+    );
     if (memo && memo.key === key && memo.generation === this.walker.generation && scan.complete) {
-      return { ...memo.summary, ms: scan.ms };
+      return { ...memo.summary, ms: scan.ms, ...(node.length ? { node } : {}) };
     }
     const summary = summarize(scan, copies);
+    if (node.length) summary.node = node;
     summary.ms = scan.ms;
     this.memo.set(root, { key, generation: this.walker.generation, summary });
     return summary;
@@ -61,5 +68,5 @@ function relativeOrAbsolute(root: string, file: string): string {
 
 /** What the engine's rules need of a summary (plain data for `LintOptions.context`). */
 export function factsOf(summary: ContextSummary): ContextFacts {
-  return { ignoreFile: summary.ignoreFile, leaks: summary.leaks, complete: summary.complete };
+  return { ignoreFile: summary.ignoreFile, leaks: summary.leaks, complete: summary.complete, ...(summary.node ? { node: summary.node } : {}) };
 }

@@ -1,4 +1,5 @@
 /** What the build context holds, as plain data (it crosses worker and process boundaries). */
+import type { NodeProject } from './node-projects.js';
 
 /** Kinds of content a build context ships that an image almost never needs. */
 export type LeakKind = 'git' | 'node_modules' | 'target' | 'dist' | 'worktree' | 'env' | 'private-key';
@@ -24,6 +25,8 @@ export interface ContextFacts {
   leaks: Leak[];
   /** False when the walk stopped at its budget (sizes are then lower bounds). */
   complete: boolean;
+  /** Node projects (package.json, lockfile) the COPY lines bring in (DS019, npm estimates). */
+  node?: NodeProject[];
 }
 
 /** What one COPY/ADD sends from the context. */
@@ -51,4 +54,6 @@ export interface ContextSummary {
   ms: number;
   copies: CopySize[];
   leaks: Leak[];
+  /** Node projects the COPY lines bring in (read beside the walk, bounded). */
+  node?: NodeProject[];
 }

@@ -111,6 +111,8 @@ export interface WholeImage {
   bytes: number | null;
   packageBytes: number;
   contextBytes: number;
+  /** npm/yarn install lines from their lockfiles (0 when none). */
+  npmBytes: number;
   /** Lines whose estimate is in the total (install RUNs, context COPY/ADD), 1-based. */
   counted: number[];
   /** Image lines nobody estimated, 1-based. */
@@ -119,16 +121,30 @@ export interface WholeImage {
   complete: boolean;
 }
 
-/** Adds the rows up; `packageRows` are the final stage's install RUN estimates (`RunEstimate.final`). */
-export function wholeImage(model: Model, base: BaseRow, packageRows: ReadonlyArray<{ line: number; bytes: number }>, ctx: readonly ContextRow[]): WholeImage {
+/**
+ * Adds the rows up; `packageRows` are the final stage's install RUN estimates (`RunEstimate.final`), `npmRows` the
+ * npm/yarn install lines sized from their lockfiles (only those of the image's stages count; null sizes do not).
+ */
+export function wholeImage(
+  model: Model,
+  base: BaseRow,
+  packageRows: ReadonlyArray<{ line: number; bytes: number }>,
+  ctx: readonly ContextRow[],
+  npmRows: ReadonlyArray<{ line: number; bytes: number | null }> = [],
+): WholeImage {
+  const stages = imageStages(model);
+  const imageLines = new Set(model.instrs.filter((i) => i.stage && stages.has(i.stage)).map((i) => i.line + 1));
+  const npm = npmRows.filter((r): r is { line: number; bytes: number } => r.bytes !== null && imageLines.has(r.line));
   const packageBytes = packageRows.reduce((n, r) => n + r.bytes, 0);
   const contextBytes = ctx.reduce((n, c) => n + c.bytes, 0);
-  const counted = [...new Set([...packageRows.map((r) => r.line), ...ctx.map((c) => c.line)])].sort((a, b) => a - b);
+  const npmBytes = npm.reduce((n, r) => n + r.bytes, 0);
+  const counted = [...new Set([...packageRows.map((r) => r.line), ...ctx.map((c) => c.line), ...npm.map((r) => r.line)])].sort((a, b) => a - b);
   return {
     base,
-    bytes: base.bytes === null ? null : base.bytes + packageBytes + contextBytes,
+    bytes: base.bytes === null ? null : base.bytes + packageBytes + contextBytes + npmBytes,
     packageBytes,
     contextBytes,
+    npmBytes,
     counted,
     notCounted: unestimatedLines(model, new Set(counted)),
     complete: ctx.every((c) => c.complete),

@@ -13,6 +13,9 @@ import { releaseOfImage, type BaseRelease } from '../../../common/src/package-in
 import { defaultIndexDir, IndexStore } from '../../../common/src/package-index/store.js';
 import { imageRows } from './estimate-image.js';
 import { measureContext } from './context-facts.js';
+import { npmRows, npmRowText, projectsOf } from './estimate-npm.js';
+import { npmWanted } from '../analysis/package-managers/npm-estimate.js';
+import { NpmSizeStore } from '../../../common/src/npm-registry/size-store.js';
 
 /** `docker image inspect` of the base only (never a pull, never a build), 5 s at most. */
 const DOCKER = { dockerPath: process.env.DOCKERFILE_SLIM_DOCKER ?? 'docker', timeoutMs: 5000 };
@@ -28,6 +31,8 @@ interface EstimateArgs {
   /** Build context to measure (context rows); `docker: false` skips the local-image lookup of the base. */
   context?: string;
   docker: boolean;
+  /** npm registry for package sizes (`--npm-registry`, DOCKERFILE_SLIM_NPM_REGISTRY; default registry.npmjs.org). */
+  npmRegistry?: string;
 }
 
 function parse(argv: string[]): EstimateArgs {
@@ -38,6 +43,7 @@ function parse(argv: string[]): EstimateArgs {
     mirrors: { debian: process.env.DOCKERFILE_SLIM_DEBIAN_MIRROR, ubuntu: process.env.DOCKERFILE_SLIM_UBUNTU_MIRROR },
     files: [],
     docker: true,
+    npmRegistry: process.env.DOCKERFILE_SLIM_NPM_REGISTRY,
   };
   // The CLI's strict parser: `--` ends the options, `--offline=x` is an error, unknown options too.
   let parsed;
@@ -50,6 +56,7 @@ function parse(argv: string[]): EstimateArgs {
       '--mirror-ubuntu': 'value',
       '--context': 'value',
       '--no-docker': 'boolean',
+      '--npm-registry': 'value',
     });
   } catch (e) {
     throw new EstimateUsage((e as Error).message);
@@ -66,11 +73,12 @@ function parse(argv: string[]): EstimateArgs {
   if (typeof f.get('--mirror-ubuntu') === 'string') a.mirrors.ubuntu = f.get('--mirror-ubuntu') as string;
   if (typeof f.get('--context') === 'string') a.context = f.get('--context') as string;
   if (f.has('--no-docker')) a.docker = false;
+  if (typeof f.get('--npm-registry') === 'string') a.npmRegistry = f.get('--npm-registry') as string;
   a.files.push(...parsed.operands);
   return a;
 }
 
-export const ESTIMATE_USAGE = `  dockerfile-slim estimate [--format text|json] [--index-dir DIR] [--offline] [--context DIR] [--no-docker] FILE...`;
+export const ESTIMATE_USAGE = `  dockerfile-slim estimate [--format text|json] [--index-dir DIR] [--offline] [--context DIR] [--no-docker] [--npm-registry URL] FILE...`;
 
 type Out = (s: string) => void;
 
@@ -93,6 +101,13 @@ export async function estimateCommand(argv: string[], readInput: (file: string) 
       if (!progressShown) err(`dockerfile-slim: ${m}`);
       progressShown = true;
     },
+  });
+  const npmStore = new NpmSizeStore({
+    dir: args.indexDir,
+    offline: args.offline,
+    registry: args.npmRegistry,
+    log: (m) => err(`dockerfile-slim: ${m}`),
+    progress: (m) => err(`dockerfile-slim: ${m}`),
   });
   const rows: object[] = [];
   let status = 0;
@@ -135,12 +150,26 @@ export async function estimateCommand(argv: string[], readInput: (file: string) 
     // The whole image (issue 24): base and build-context rows, in estimate-image.ts.
     const context = args.context ? measureContext(args.context, file, text) : undefined;
     const packageRows = runs.filter((x) => x.final);
+    // npm/yarn install lines (kind 'npm'): lockfile × registry sizes, in estimate-npm.ts.
+    const npm = await npmRows(file, model, projectsOf(file, text, args.context, context?.node), npmStore);
+    if (args.format === 'text') for (const r of npm) out(npmRowText(r));
     rows.push(
       ...(await imageRows(
-        { file, text, model, packageRows, cached: (b) => store.cached(b), docker: args.docker ? DOCKER : undefined, context, format: args.format },
+        {
+          file,
+          text,
+          model,
+          packageRows,
+          npmRows: npm,
+          cached: (b) => store.cached(b),
+          docker: args.docker ? DOCKER : undefined,
+          context,
+          format: args.format,
+        },
         out,
       )),
     );
+    rows.push(...npm);
   }
   if (args.format === 'json') out(JSON.stringify(rows, null, 2));
   return status;
@@ -172,6 +201,41 @@ export async function fetchIndexCommand(argv: string[], out: Out, err: Out): Pro
     const index = await store.ensure(base);
     if (index && store.isFresh(index)) out(`${base.release}: ${index.size} packages`);
     else status = 1;
+  }
+  return status;
+}
+
+/** `fetch-npm --index-dir DIR [--context DIR] [--npm-registry URL] DOCKERFILE...`: fetch and cache npm sizes (the editor's child). */
+export async function fetchNpmCommand(argv: string[], readInput: (file: string) => string, out: Out, err: Out): Promise<number> {
+  let args: EstimateArgs;
+  try {
+    args = parse(argv);
+  } catch (e) {
+    err(`dockerfile-slim: ${(e as Error).message}`);
+    return 2;
+  }
+  const store = new NpmSizeStore({
+    dir: args.indexDir,
+    offline: false,
+    registry: args.npmRegistry,
+    log: (m) => err(`dockerfile-slim: ${m}`),
+    progress: (m) => err(`dockerfile-slim: ${m}`),
+  });
+  let status = 0;
+  for (const file of args.files) {
+    let text: string;
+    try {
+      text = readInput(file);
+    } catch (e) {
+      err(`dockerfile-slim: ${(e as Error).message}`);
+      status = 2;
+      continue;
+    }
+    const wanted = npmWanted(buildModel(text), projectsOf(file, text, args.context));
+    const added = await store.ensure(wanted);
+    const left = store.missing(wanted).length;
+    out(`${file}: ${added} npm package sizes fetched${left ? `, ${left} still unknown` : ''}`);
+    if (left) status = 1;
   }
   return status;
 }

@@ -31,6 +31,8 @@ export interface ImageRowsInput {
   model: Model;
   /** The package rows already written for the file (line and bytes). */
   packageRows: ReadonlyArray<{ line: number; bytes: number }>;
+  /** npm/yarn install rows (estimate-npm.ts); those with a figure count in the total. */
+  npmRows?: ReadonlyArray<{ line: number; bytes: number | null }>;
   cached: (b: BaseRelease) => PackageIndex | undefined;
   docker: DockerOptions | undefined;
   context: ContextSummary | undefined;
@@ -58,7 +60,7 @@ export async function imageRows(input: ImageRowsInput, out: (s: string) => void)
         `${input.file}:${c.line}: ≈${mb(c.bytes)}${c.complete ? '' : '+'} from the build context (${c.files} files${c.top[0] ? `; biggest ${c.top[0].path} ${mb(c.top[0].bytes)}` : ''})`,
       );
     }
-    const whole = base && wholeImage(input.model, base, input.packageRows, ctx);
+    const whole = base && wholeImage(input.model, base, input.packageRows, ctx, input.npmRows);
     if (whole && whole.bytes !== null) {
       const missing = whole.notCounted;
       out(

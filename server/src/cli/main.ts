@@ -13,7 +13,7 @@ import { BudgetedEngine, tooExpensiveMessage } from './budget.js';
 import type { DetailedFinding, LintOptions } from '../kernel/types.js';
 import { ruleDocsUrl } from './rule-docs-url.js';
 import { toSarif } from './sarif.js';
-import { ESTIMATE_USAGE, estimateCommand, fetchIndexCommand } from './estimate-command.js';
+import { ESTIMATE_USAGE, estimateCommand, fetchIndexCommand, fetchNpmCommand } from './estimate-command.js';
 import { LAYERS_USAGE, layersCommand } from './layers-command.js';
 import { cachedPackages, missingIndexNotice } from './package-lookup.js';
 
@@ -157,6 +157,7 @@ export async function main(argv: string[], rawOut = (s: string) => console.log(s
     }
     if (argv[0] === 'estimate') return await estimateCommand(argv.slice(1), (f) => readInput(f).text, out, err);
     if (argv[0] === 'fetch-index') return await fetchIndexCommand(argv.slice(1), out, err);
+    if (argv[0] === 'fetch-npm') return await fetchNpmCommand(argv.slice(1), (f) => readInput(f).text, out, err);
     if (argv[0] === 'layers') return await layersCommand(argv.slice(1), out, err, VERSION);
     const args = parseArgs(argv);
     if (args.command === 'lint') return await lintCommand(args, out, err);

@@ -6,12 +6,20 @@ import { convertC } from './convert-c.js';
 import { convertJava } from './convert-java.js';
 import { convertNode } from './convert-node.js';
 import { convertPython } from './convert-python.js';
+import type { NodeProject } from '../../../common/src/build-context/node-projects.js';
 
-export function stackFix(model: Model, final: Stage, kind: ToolchainKind): Fix | undefined {
+/** `projects`: the build context's Node projects, when the caller read the context (Prisma, install scripts). */
+export function stackFix(model: Model, final: Stage, kind: ToolchainKind, projects: readonly NodeProject[] = []): Fix | undefined {
   const title = (what: string, image: string, detail: string): string => `Convert to multi-stage build (${what} → ${image}, ${detail})`;
   if (kind === 'node') {
-    const r = convertNode(model, final);
-    return r ? { title: title('Node', r.runtimeImage, 'production dependencies only'), safe: false, edits: r.edits } : undefined;
+    const r = convertNode(model, final, projects);
+    if (!r) return undefined;
+    return {
+      title: title('Node', r.runtimeImage, 'production dependencies only'),
+      safe: false,
+      edits: r.edits,
+      ...(r.caveat ? { unsafeReason: r.caveat } : {}),
+    };
   }
   if (kind === 'python') {
     const r = convertPython(model, final);
@@ -33,11 +41,11 @@ export function stackFix(model: Model, final: Stage, kind: ToolchainKind): Fix |
  * reported only when the conversion understands the Dockerfile; otherwise DS011 (slim variant)
  * and DS014 (build dependencies shipped) speak for them, as before.
  */
-export function reportedToolchain(model: Model): { tc: Toolchain; fix?: Fix } | null {
+export function reportedToolchain(model: Model, projects: readonly NodeProject[] = []): { tc: Toolchain; fix?: Fix } | null {
   const tc = finalToolchain(model);
   if (!tc) return null;
   const final = model.stages.find((s) => s.final);
-  const fix = final === tc.stage && tc.kind !== 'go' && tc.kind !== 'rust' ? stackFix(model, final, tc.kind) : undefined;
+  const fix = final === tc.stage && tc.kind !== 'go' && tc.kind !== 'rust' ? stackFix(model, final, tc.kind, projects) : undefined;
   if ((tc.kind === 'python' || tc.kind === 'cbuild') && !fix) return null;
   return { tc, fix };
 }

@@ -20,6 +20,8 @@ export interface AppPlan {
   /** What ships, for the comment above the runtime stage. */
   ships: string;
   builderEdits: Edit[];
+  /** Whole stages between the builder and the runtime stage (`b` is the builder's name), e.g. Node's prod-deps. */
+  stagesBefore?: (b: string) => string[];
   /** Lines right after the runtime FROM (before the repeated ARG/ENV/WORKDIR); `b` is the builder's name. */
   head(b: string): string[];
   /** RUN lines of the runtime stage, before the copies (e.g. runtime packages). */
@@ -137,6 +139,7 @@ export function convertApp(model: Model, stage: Stage, plan: AppPlan): Edit[] | 
     moved.push(model.text.slice(from, i.end));
   }
   const out = [
+    ...(plan.stagesBefore?.(name) ?? []),
     `# Runtime stage (Dockerfile Slim DS010): ${plan.ships}.`,
     `FROM ${plan.runtimeImage}`,
     ...plan.head(name),

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { Connection, Hover, Position } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { contextCopies } from '../analysis/context-copies.js';
-import { factsOf, type ContextFacts, type ContextSummary } from '../../../common/src/build-context/index.js';
+import { factsOf, type ContextFacts, type ContextSummary, type NodeProject } from '../../../common/src/build-context/index.js';
 import { ContextPool } from '../runner/context-pool.js';
 import { markdownText } from '../../../common/src/text/sanitize.js';
 import { formatBytes } from '../analysis/package-managers/format.js';
@@ -24,6 +24,8 @@ interface State {
 export interface ContextSizes {
   /** The last measured facts of a document's context (undefined: none yet, or sizes are off). */
   factsFor(uri: string): ContextFacts | undefined;
+  /** The context folder and the Node projects its COPY lines bring in (npm estimates), from the last measurement. */
+  nodeFor(uri: string): { root: string; projects: NodeProject[] } | undefined;
   /** Measure again in the background when the text's COPY lines or the context changed; relints when facts change. */
   refresh(doc: TextDocument, root: string): void;
   hover(doc: TextDocument, pos: Position): Hover | null;
@@ -73,7 +75,10 @@ export function registerContextSizes(
     const doc = documents.get(p.uri);
     if (!doc) return null;
     const summary = await measure(doc, await rootFor(doc.uri));
-    return summary ? { ...summary, root: summary.root } : null;
+    // The lockfiles stay in the server (the client's lens needs only sizes).
+    if (!summary) return null;
+    const { node: _node, ...sizes } = summary;
+    return sizes;
   });
 
   let pendingPaths: string[] = [];
@@ -96,6 +101,10 @@ export function registerContextSizes(
 
   return {
     factsFor: (uri) => states.get(uri)?.facts,
+    nodeFor(uri) {
+      const summary = states.get(uri)?.summary;
+      return summary?.node ? { root: summary.root, projects: summary.node } : undefined;
+    },
     refresh(doc, root) {
       void measure(doc, root);
     },

@@ -17,9 +17,12 @@ import { baseSet } from '../../../common/src/package-index/base-set.js';
 import { noEstimateReason, releaseOfImage, type BaseRelease } from '../../../common/src/package-index/release.js';
 import { resolveInstall } from '../../../common/src/package-index/resolve.js';
 import { defaultIndexDir, IndexStore } from '../../../common/src/package-index/store.js';
+import { NpmSizeStore, type NpmSize } from '../../../common/src/npm-registry/size-store.js';
 import type { PackageIndex, PackageLookup } from '../../../common/src/package-index/types.js';
 import { ESTIMATES_REQUEST, INDEXES_CHANGED, PACKAGE_INDEX_DIR_NOTIFICATION, type EstimatesResult, type WireEstimate } from '../../../common/src/protocol.js';
 import { hoverCode, hoverText } from '../../../common/src/text/markdown.js';
+import { npmHover, npmWire, type NodeContext } from './npm-features.js';
+import type { WireNpmEstimate } from '../../../common/src/protocol.js';
 
 export { ESTIMATES_REQUEST, INDEXES_CHANGED, type EstimatesResult, type WireEstimate };
 
@@ -42,7 +45,20 @@ export class PackageKnowledge implements PackageLookup {
   }
 
   private storeAt(dir: string | undefined): IndexStore {
+    this.npmStore = new NpmSizeStore({ dir: dir || defaultIndexDir(), offline: true, log: this.log });
     return new IndexStore({ dir: dir || defaultIndexDir(), offline: true, log: this.log });
+  }
+
+  /** npm package sizes cached in the same folder (npm estimates, DS019); never fetches. */
+  private npmStore: NpmSizeStore | undefined;
+
+  npmSize(name: string, version: string): NpmSize | undefined {
+    return this.npmStore?.cached(name, version);
+  }
+
+  /** The folder the client's fetches write into (undefined until the client names it). */
+  get dir(): string | undefined {
+    return this.store?.options.dir;
   }
 
   /** Reads indexes from `dir` (undefined or empty: the default cache) from now on. */
@@ -101,9 +117,27 @@ export class PackageKnowledge implements PackageLookup {
     return index;
   }
 
+  /** The Node projects of a document's build context (set by the server: the context worker reads them). */
+  nodeFor: (uri: string) => NodeContext | undefined = () => undefined;
+
+  /** npm rows and the hover of an npm install line (npm-features.ts). */
+  npmOf(text: string, uri: string): { rows: WireNpmEstimate[]; missing: number; root?: string } {
+    const node = this.nodeFor(uri);
+    if (!node || text.length > MAX_TEXT_LENGTH) return { rows: [], missing: 0 };
+    return { ...npmWire(buildModel(text), node, (n, v) => this.npmSize(n, v)), root: node.root };
+  }
+
   /** Estimates for a document; releases not loaded yet are loaded now (this is a request, not a keystroke). */
-  estimates(text: string): EstimatesResult {
-    if (text.length > MAX_TEXT_LENGTH || !this.store) return { runs: [], missing: [] };
+  estimates(text: string, uri = ''): EstimatesResult {
+    const base = this.aptEstimates(text);
+    const npm = this.npmOf(text, uri);
+    if (!npm.rows.length) return base;
+    return { ...base, npm: npm.rows, ...(npm.missing && npm.root ? { npmFetch: { packages: npm.missing, context: npm.root } } : {}) };
+  }
+
+  private aptEstimates(text: string): EstimatesResult {
+    const store = this.store;
+    if (text.length > MAX_TEXT_LENGTH || !store) return { runs: [], missing: [] };
     const model = buildModel(text);
     const missing: string[] = [];
     // Only releases of stages that ship are worth a download; a builder stage's estimate waits for its index.
@@ -123,7 +157,12 @@ export class PackageKnowledge implements PackageLookup {
     const offset = doc.offsetAt({ line, character });
     const { runs } = estimateModel(model, (b) => this.lookup(b));
     const run = runs.find((r) => r.instr.start <= offset && offset <= r.instr.end);
-    if (!run) return this.noEstimateHover(model, offset);
+    if (!run) {
+      const at = model.instrs.find((i) => i.start <= offset && offset <= i.end);
+      const npmRow = at && this.npmOf(text, doc.uri).rows.find((r) => r.line === at.line + 1);
+      if (npmRow) return npmHover(npmRow);
+      return this.noEstimateHover(model, offset);
+    }
     for (const inst of run.installs) {
       const run0 = inst.op.view.run;
       for (const w of inst.op.pkgs) {
@@ -245,7 +284,7 @@ export function registerPackageFeatures(
     const doc = documents.get(params.uri);
     if (!doc) return { runs: [], missing: [] };
     try {
-      return knowledge.estimates(doc.getText());
+      return knowledge.estimates(doc.getText(), doc.uri);
     } catch (e) {
       connection.console.error(`dockerfile-slim: estimate failed: ${String(e)}`);
       return { runs: [], missing: [] };

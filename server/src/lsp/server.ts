@@ -22,6 +22,7 @@ import { defaults, normalise, type Settings } from './settings.js';
 import type { DetailedFinding, LintOptions } from '../kernel/types.js';
 import { MAX_TEXT_LENGTH } from '../engine/lint.js';
 import { buildContextOf, dockerignoreExists } from './build-context.js';
+import { withNpmSizes } from '../../../common/src/build-context/node-projects.js';
 import { registerPackageFeatures, type PackageKnowledge } from './package-features.js';
 import { registerContextSizes, type ContextSizes } from './context-sizes.js';
 import { registerWholeImage, type WholeImageFeature } from './whole-image.js';
@@ -53,6 +54,8 @@ connection.onInitialize((params) => {
     const doc = documents.get(uri);
     if (doc) schedule(doc);
   });
+  // npm estimates read the Node projects the context worker found.
+  packages.nodeFor = (uri) => contextSizes?.nodeFor(uri);
   whole = registerWholeImage(connection, documents, packages, contextSizes);
   return {
     capabilities: {
@@ -102,7 +105,9 @@ async function contextRoot(uri: string): Promise<string> {
 }
 
 function optionsFor(uri: string, s: Settings): LintOptions {
-  const context = s.contextSizes ? contextSizes?.factsFor(uri) : undefined;
+  const measured = s.contextSizes ? contextSizes?.factsFor(uri) : undefined;
+  // DS019's sizes: the Node projects with registry sizes from the npm cache (read, never fetched, here).
+  const context = measured?.node && packages ? { ...measured, node: withNpmSizes(measured.node, (n, v) => packages?.npmSize(n, v)) } : measured;
   return {
     ...(context ? { context } : {}),
     rules: s.rules,

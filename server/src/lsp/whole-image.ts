@@ -22,20 +22,33 @@ import type { ContextSizes } from './context-sizes.js';
 type Lookup = (b: BaseRelease) => PackageIndex | undefined;
 
 /** The whole image of a Dockerfile text: `local` holds the local Docker's image sizes the client found. */
-export function wholeImageOf(text: string, cached: Lookup, local: ReadonlyMap<string, number>, summary: ContextSummary | undefined): WholeImageResult | null {
+export function wholeImageOf(
+  text: string,
+  cached: Lookup,
+  local: ReadonlyMap<string, number>,
+  summary: ContextSummary | undefined,
+  npmRows: ReadonlyArray<{ line: number; bytes: number | null }> = [],
+): WholeImageResult | null {
   if (text.length > MAX_TEXT_LENGTH) return null;
   const model = buildModel(text);
   const image = finalBase(model)?.image;
   const base = image === undefined ? undefined : baseRow('', model, cached, local.get(image));
   if (!base) return null;
   const runs = estimateModel(model, cached).runs.filter((r) => r.final);
-  const w = wholeImage(model, base, runs, contextRows('', text, summary));
+  const w = wholeImage(model, base, runs, contextRows('', text, summary), npmRows);
   const { file: _f, line, kind: _k, image: img, ...figure } = base;
   return { line, image: img, bytes: w.bytes, base: figure, ...pick(w) };
 }
 
-function pick(w: ReturnType<typeof wholeImage>): Pick<WholeImageResult, 'packageBytes' | 'contextBytes' | 'counted' | 'notCounted' | 'complete'> {
-  return { packageBytes: w.packageBytes, contextBytes: w.contextBytes, counted: w.counted, notCounted: w.notCounted, complete: w.complete };
+function pick(w: ReturnType<typeof wholeImage>): Pick<WholeImageResult, 'packageBytes' | 'contextBytes' | 'npmBytes' | 'counted' | 'notCounted' | 'complete'> {
+  return {
+    packageBytes: w.packageBytes,
+    contextBytes: w.contextBytes,
+    npmBytes: w.npmBytes,
+    counted: w.counted,
+    notCounted: w.notCounted,
+    complete: w.complete,
+  };
 }
 
 /** One sentence for a base's figure: "116.7 MB (exact, from the local Docker)", or why there is none. */
@@ -53,6 +66,7 @@ export function wholeImageMarkdown(w: WholeImageResult): string {
   if (w.bytes !== null) {
     const parts = [`base ${formatBytes(w.base.bytes ?? 0)}`];
     if (w.packageBytes) parts.push(`packages ${formatBytes(w.packageBytes)}`);
+    if (w.npmBytes) parts.push(`npm packages ${formatBytes(w.npmBytes)}`);
     if (w.contextBytes) parts.push(`build context ${formatBytes(w.contextBytes)}${w.complete ? '' : ' or more'}`);
     lines.unshift(`**Whole image before a build ≈ ${formatBytes(w.bytes)}${w.complete ? '' : ' or more'}** (${parts.join(' + ')})`, '');
   }
@@ -67,7 +81,7 @@ export interface WholeImageFeature {
 export function registerWholeImage(
   connection: Connection,
   documents: { get(uri: string): TextDocument | undefined },
-  packages: { cachedIndex: Lookup } | undefined,
+  packages: { cachedIndex: Lookup; npmOf(text: string, uri: string): { rows: ReadonlyArray<{ line: number; bytes: number | null }> } } | undefined,
   sizes: ContextSizes | undefined,
 ): WholeImageFeature {
   /** The local Docker's image sizes the client last sent (the hover has no request of its own). */
@@ -84,7 +98,8 @@ export function registerWholeImage(
     }
     try {
       const summary = sizes ? await sizes.summary(doc) : undefined;
-      return wholeImageOf(doc.getText(), packages ? (b) => packages.cachedIndex(b) : none, local, summary);
+      const npm = packages ? packages.npmOf(doc.getText(), doc.uri).rows : [];
+      return wholeImageOf(doc.getText(), packages ? (b) => packages.cachedIndex(b) : none, local, summary, npm);
     } catch (e) {
       connection.console.error(`dockerfile-slim: whole-image estimate failed: ${String(e)}`);
       return null;
@@ -104,7 +119,7 @@ export function registerWholeImage(
         const image = rootImage(stage);
         return { contents: { kind: 'markdown', value: baseSentence(image, baseFigure(image, local.get(image), lookup)) } };
       }
-      const w = wholeImageOf(text, lookup, local, sizes?.lastSummary(doc.uri));
+      const w = wholeImageOf(text, lookup, local, sizes?.lastSummary(doc.uri), packages ? packages.npmOf(text, doc.uri).rows : []);
       return w ? { contents: { kind: 'markdown', value: wholeImageMarkdown(w) } } : null;
     },
   };

@@ -8,6 +8,7 @@
 // Env: E2E_DEV_EXTENSION=/path to drive another unpacked extension; VERBOSE=1.
 import * as assert from 'node:assert/strict';
 import { log, runUiTest, SQUIGGLE, STEP_MS } from './lib/code-server-session.mjs';
+import { focusEditor } from './lib/workbench.mjs';
 
 await runUiTest({ name: 'quick-fix', label: 'Quick fix UI test', workspace: 'test/e2e/workspace' }, async ({ page, editor, shot }) => {
   // 1. open the root Dockerfile from the explorer
@@ -16,7 +17,7 @@ await runUiTest({ name: 'quick-fix', label: 'Quick fix UI test', workspace: 'tes
   log('Dockerfile open');
 
   // 2. type a new line after line 2 (Ctrl+G goes to the line; End; Enter; type)
-  await editor.locator('.view-lines').click();
+  await focusEditor(page, editor);
   await page.keyboard.press('Control+g');
   await page.keyboard.type('2');
   await page.keyboard.press('Enter');

@@ -7,6 +7,7 @@ import { registerLayerFeatures } from './layer-lens.js';
 import { registerEstimateFeatures } from './estimate-lens.js';
 import { registerContextLens } from './context-lens.js';
 import { registerEditorCommands } from './editor-commands.js';
+import { tickStepsOnEvents } from './walkthrough.js';
 import { startClient, takeEarlyClient, timings } from './server-start.js';
 import { OPTIMIZE_COMMAND, OPTIMIZE_UNSAFE_COMMAND, PACKAGE_INDEX_DIR_NOTIFICATION } from '../../common/src/protocol.js';
 
@@ -33,6 +34,7 @@ export function activate(context: vscode.ExtensionContext): { ready: Promise<voi
   registerEstimateFeatures(context, c, settled);
   registerContextLens(context, c, settled);
   registerEditorCommands(context, c, ready, settled);
+  tickStepsOnEvents(context);
   timings.activateEnd = performance.now();
   return { ready, timings };
 }

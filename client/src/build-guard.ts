@@ -26,7 +26,10 @@ export type BuildPlan =
   | { ok: true; context: string; tag: string | undefined; labels: Record<string, string>; options: string[]; defaultTag: boolean }
   | { ok: false; reason?: string; setting?: string };
 
-/** Checks settings and asks about retagging; shows a message and returns ok: false when the build must not run. */
+/**
+ * Checks settings and asks about retagging; shows a message (not waiting for it to be closed) and returns ok: false
+ * when the build must not run.
+ */
 export async function planBuild(target: vscode.Uri, opts: DockerOptions): Promise<BuildPlan> {
   const context = buildContextFor(target);
   if (!context.ok) {
@@ -43,12 +46,12 @@ export async function planBuild(target: vscode.Uri, opts: DockerOptions): Promis
   });
   if (!options.ok) {
     const setting = /^build\.(\w+)/.exec(options.reason)?.[1];
-    await settingError(`Dockerfile Slim: ${oneLine(options.reason).slice(0, 200)}.`, setting ? `${fullName('build')}.${setting}` : fullName('build'));
+    void settingError(`Dockerfile Slim: ${oneLine(options.reason).slice(0, 200)}.`, setting ? `${fullName('build')}.${setting}` : fullName('build'));
     return { ok: false };
   }
   const configured = trustedSetting('build.tag', target).trim() || undefined;
   if (configured !== undefined && !isValidTag(configured)) {
-    await settingError(`Dockerfile Slim: the build.tag setting "${oneLine(configured).slice(0, 100)}" is not a valid image tag.`, fullName('build.tag'));
+    void settingError(`Dockerfile Slim: the build.tag setting "${oneLine(configured).slice(0, 100)}" is not a valid image tag.`, fullName('build.tag'));
     return { ok: false };
   }
   const labels = { [SOURCE_LABEL]: sourceHash(target.fsPath) };

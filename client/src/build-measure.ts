@@ -94,23 +94,28 @@ export async function buildAndMeasure(context: vscode.ExtensionContext, onBuilt:
   const doc = await vscode.workspace.openTextDocument(target);
   if (doc.isDirty) await doc.save();
   const text = doc.getText();
-  const base = { ...dockerOptions(target), timeoutMs: BUILD_TIMEOUT_MS };
-  const plan = await planBuild(target, base); // context inside the workspace, and no silent retag of another image
-  if (!plan.ok) return undefined;
-  const { context: buildContext, tag, labels, options } = plan;
-  const builder = await detectBuilder({ ...base, timeoutMs: dockerOptions(target).timeoutMs });
-  const dir = await mkdtemp(join(tmpdir(), 'dockerfile-slim-'));
-  const iidfile = join(dir, 'iid');
   const out = channel(); // shown only when the build fails
   // Only this build in the channel, so when it opens it shows this build's end, not an older log.
   out.clear();
   out.appendLine(`${stamp()} Build and Measure: ${target.fsPath}`);
+  // The docker calls before the build (image labels, version) get the usual docker time-out, the build an hour.
+  const quick = dockerOptions(target);
+  const base = { ...quick, timeoutMs: BUILD_TIMEOUT_MS };
+  const dir = await mkdtemp(join(tmpdir(), 'dockerfile-slim-'));
+  const iidfile = join(dir, 'iid');
   let tail = '';
-  const req = { dockerfile: target.fsPath, context: buildContext, iidfile, tag, labels, options };
   try {
-    await vscode.window.withProgress(
+    // The progress shows from the start: checking the tag and the builder asks docker too, and may wait for it.
+    const plan = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Dockerfile Slim: Build and Measure', cancellable: true },
       async (progress, token) => {
+        progress.report({ message: 'checking Docker…' });
+        const plan = await planBuild(target, quick); // context inside the workspace, and no silent retag of another image
+        if (!plan.ok || token.isCancellationRequested) return undefined;
+        const builder = await detectBuilder(quick);
+        if (token.isCancellationRequested) return undefined;
+        const { context: buildContext, tag, labels, options } = plan;
+        const req = { dockerfile: target.fsPath, context: buildContext, iidfile, tag, labels, options };
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
         const started = Date.now();
@@ -143,8 +148,14 @@ export async function buildAndMeasure(context: vscode.ExtensionContext, onBuilt:
         } finally {
           clearInterval(timer);
         }
+        return plan;
       },
     );
+    if (!plan) {
+      out.appendLine(`${stamp()} Not built.`);
+      return undefined;
+    }
+    const { tag, labels } = plan;
     const imageId = (await readFile(iidfile, 'utf8')).trim();
     const previous = context.workspaceState.get<BuildRecord>(recordKey(target.fsPath));
     const record: BuildRecord = { imageId, builtAt: Date.now(), instructionHashes: [...instructionHashes(text).values()] };

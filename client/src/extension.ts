@@ -8,6 +8,7 @@ import { registerEstimateFeatures } from './estimate-lens.js';
 import { registerContextLens } from './context-lens.js';
 import { registerWholeImage } from './whole-image.js';
 import { registerEditorCommands } from './editor-commands.js';
+import { tickStepsOnEvents } from './walkthrough.js';
 import { startClient, takeEarlyClient, timings } from './server-start.js';
 import { MEASURED_SIZES_NOTIFICATION, OPTIMIZE_COMMAND, OPTIMIZE_UNSAFE_COMMAND, PACKAGE_INDEX_DIR_NOTIFICATION } from '../../common/src/protocol.js';
 
@@ -44,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): { ready: Promise<voi
   const contextSizes = registerContextLens(context, c, settled);
   registerWholeImage(context, c, [indexes, contextSizes, measured.event], settled);
   registerEditorCommands(context, c, ready, settled);
+  tickStepsOnEvents(context);
   timings.activateEnd = performance.now();
   return { ready, timings };
 }

@@ -6,6 +6,7 @@ import { SHOW_DOCS_COMMAND } from '../../common/src/protocol.js';
 import { serverRuntime } from './server-transport.js';
 import type { Provisional } from './provisional.js';
 import { DOCUMENT_SELECTOR } from './document-selector.js';
+import { linkRuleDocs } from './rule-docs-link.js';
 
 export interface ClientInit {
   /** The cache of package indexes; undefined: the server waits for PACKAGE_INDEX_DIR_NOTIFICATION before reading any. */
@@ -37,6 +38,8 @@ export function createClient(serverModule: string, init: ClientInit, onFirstDiag
         try {
           provisional?.takeOver(uri);
         } finally {
+          // The rule code opens the rendered page, not the raw Markdown file (rule-docs-link.ts).
+          for (const d of diagnostics) linkRuleDocs(d, vscode.Uri.parse);
           next(uri, diagnostics);
         }
         const f = first;

@@ -209,7 +209,7 @@ export function registerLayerFeatures(context: vscode.ExtensionContext, notifySe
   context.subscriptions.push(sizes);
   const provider = new LayerLensProvider(context, sizes, notifyServer && new MeasuredSync(notifyServer));
   const selector: vscode.DocumentSelector = [
-    { language: 'dockerfile' },
+    { language: 'dockerfile', scheme: 'file' }, // built images belong to files on disk (and no "selector without scheme" warning)
     { scheme: 'file', pattern: '**/{Dockerfile,Containerfile,*.Dockerfile,*.dockerfile,Dockerfile.*}' },
   ];
   context.subscriptions.push(

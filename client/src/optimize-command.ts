@@ -4,16 +4,16 @@
  * refactor preview lists one entry per fix: safe fixes ticked, unsafe ones (Optimize including
  * unsafe fixes) unticked. Apply applies exactly the ticked entries, in one undo step.
  * The preview can be turned off (setting `dockerfileSlim.optimize.preview`, or "Don't Show
- * Preview Again"); unsafe fixes are always shown in the preview first.
+ * Preview Again", asked from the third use on); unsafe fixes are always shown in the preview first.
  */
 import * as vscode from 'vscode';
 import { CodeAction as LspCodeAction, CodeActionRequest, type LanguageClient } from 'vscode-languageclient/node';
 import { mayCreateFile } from './build-guard.js';
 import { setting, updateUserSetting } from './settings.js';
 import { FIX_ALL_KIND, OPTIMIZE_UNSAFE_KIND } from '../../common/src/protocol.js';
+import { countPreviewUse, recordPreviewChoice } from './preview-offer.js';
 
 export { FIX_ALL_KIND, OPTIMIZE_UNSAFE_KIND };
-const CHOICE_KEY = 'dockerfileSlim.optimize.previewChoiceMade';
 
 /** The server's code actions of one kind for the whole document (null: no answer), cancellable. */
 export type ActionSource = (doc: vscode.TextDocument, kind: string, token: vscode.CancellationToken) => Promise<vscode.CodeAction[] | undefined>;
@@ -105,18 +105,18 @@ export async function optimize(args: OptimizeArgs = {}, memento?: vscode.Memento
     void vscode.window.showInformationMessage('Dockerfile Slim: no fix was applied (every entry in the preview was unticked).');
   } else if (changed && args.preview !== false) {
     void vscode.window.setStatusBarMessage('$(check) Dockerfile Slim: fixes applied — one undo (Ctrl+Z) restores the file', 8000);
-    if (preview && memento && !memento.get<boolean>(CHOICE_KEY)) void offerNoPreview(memento);
+    if (preview && memento && (await countPreviewUse(memento))) void offerNoPreview(memento);
   }
   return changed;
 }
 
-/** After the first Optimize through the preview: offer to skip it next time (asked until answered). */
+/** After a few uses of Optimize through the preview (preview-offer.ts): offer to skip it next time. */
 async function offerNoPreview(memento: vscode.Memento): Promise<void> {
   const skip = "Don't Show Preview Again";
   const keep = 'Keep Preview';
   const pick = await vscode.window.showInformationMessage('Dockerfile Slim: fixes applied. Apply safe fixes without the preview next time?', skip, keep);
   if (!pick) return;
-  await memento.update(CHOICE_KEY, true);
+  await recordPreviewChoice(memento);
   if (pick === skip) await updateUserSetting('optimize.preview', false);
 }
 

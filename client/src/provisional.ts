@@ -16,6 +16,7 @@ import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver/node';
 import { loadWithCodeCache } from '../../common/src/platform/code-cache.js';
 import { provisionalDiagnostics, type LintDetailed } from './provisional-lint.js';
 import { DOCUMENT_SELECTOR } from './document-selector.js';
+import { linkRuleDocs } from './rule-docs-link.js';
 
 /** A provisional lint slower than this hands the document to the server (whose lints have a budget). */
 const SLOW_MS = 250;
@@ -49,6 +50,7 @@ function asVscode(d: LspDiagnostic): vscode.Diagnostic {
   const out = new vscode.Diagnostic(range(d.range), d.message, severity(d.severity));
   if (typeof d.code === 'string' || typeof d.code === 'number') {
     out.code = d.codeDescription ? { value: d.code, target: vscode.Uri.parse(d.codeDescription.href) } : d.code;
+    linkRuleDocs(out, vscode.Uri.parse);
   }
   if (d.source !== undefined) out.source = d.source;
   if (d.relatedInformation) {

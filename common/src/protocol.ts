@@ -1,6 +1,8 @@
 // Every string the client and the language server must agree on, written once: code-action kinds, commands the
 // server's actions and hovers run, and custom LSP messages with their shapes.
 
+/** The `source` of every diagnostic the server (and the client's provisional lint) publishes. */
+export const DIAGNOSTIC_SOURCE = 'dockerfile-slim';
 /** `editor.codeActionsOnSave` / Optimize: all safe fixes. */
 export const FIX_ALL_KIND = 'source.fixAll.dockerfileSlim';
 /** Optimize including unsafe fixes (multi-stage conversion, base image swaps). */

@@ -62,12 +62,19 @@ export function copyWorkspace(/** @type {string} */ src, /** @type {string} */ r
   return dst;
 }
 
-/** A fresh run directory under .cache/vscode-e2e/runs; older runs are pruned to the last 5. */
+/**
+ * A fresh run directory under .cache/vscode-e2e/runs; older runs are pruned to the last 5, but never one started in
+ * the last 30 minutes (another UI script may be running in it: the runs folder is shared by clones on the machine).
+ */
 export function newRunDir(/** @type {string} */ name) {
   const runs = path.join(E2E_ROOT, 'runs');
   fs.mkdirSync(runs, { recursive: true });
   const old = fs.readdirSync(runs).sort();
-  for (const d of old.slice(0, Math.max(0, old.length - 5))) fs.rmSync(path.join(runs, d), { recursive: true, force: true });
+  const recent = Date.now() - 30 * 60_000;
+  for (const d of old.slice(0, Math.max(0, old.length - 5))) {
+    const started = fs.statSync(path.join(runs, d), { throwIfNoEntry: false })?.mtimeMs ?? 0;
+    if (started < recent) fs.rmSync(path.join(runs, d), { recursive: true, force: true });
+  }
   const dir = path.join(runs, `${new Date().toISOString().replace(/[:.]/g, '-')}-${name}`);
   fs.mkdirSync(dir, { recursive: true });
   return dir;

@@ -11,44 +11,30 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
-import { copyWorkspace, log, newRunDir, openUiWorkbench, REPO, requireSetup, startCodeServer } from '../../scripts/e2e/code-server.mjs';
+import { log, runUiTest } from './lib/code-server-session.mjs';
 
-const { values: args } = parseArgs({ options: { installed: { type: 'string' } } });
-const OUT = path.join(REPO, 'test-results');
-const STEP_MS = 30_000;
 const LENS_MS = 60_000; // docker history, then a streamed docker save for the "removed later" part
 
-requireSetup();
-fs.mkdirSync(OUT, { recursive: true });
-const runDir = newRunDir(args.installed ? 'ui-layers-vsix' : 'ui-layers');
-const ws = copyWorkspace(path.join(REPO, 'test/e2e/workspace-layers'), runDir);
 /** @type {{ lenses: Array<{ line: number, title: string }> }} */
-const exp = JSON.parse(fs.readFileSync(path.join(ws, 'expectations.json'), 'utf8'));
-const dockerfileLines = fs.readFileSync(path.join(ws, 'Dockerfile'), 'utf8').split('\n');
-
-const prep = spawnSync('bash', ['prepare.sh'], { cwd: ws, encoding: 'utf8', timeout: 300_000, killSignal: 'SIGKILL' });
-if (prep.status !== 0) {
-  const why = `${prep.stdout ?? ''}${prep.stderr ?? ''}`.trim().split('\n').pop();
-  const daemon = spawnSync('/usr/bin/docker', ['version'], { encoding: 'utf8', timeout: 20_000 }).status === 0;
-  console.error(`prepare.sh exited ${prep.status ?? prep.signal}: ${why}`);
-  process.exit(daemon ? 1 : 77);
+let exp = { lenses: [] };
+/** @type {string[]} */
+let dockerfileLines = [];
+/** prepare.sh builds the workspace's image; no Docker daemon: skipped (77). */
+function prepare(/** @type {string} */ ws) {
+  exp = JSON.parse(fs.readFileSync(path.join(ws, 'expectations.json'), 'utf8'));
+  dockerfileLines = fs.readFileSync(path.join(ws, 'Dockerfile'), 'utf8').split('\n');
+  const prep = spawnSync('bash', ['prepare.sh'], { cwd: ws, encoding: 'utf8', timeout: 300_000, killSignal: 'SIGKILL' });
+  if (prep.status !== 0) {
+    const why = `${prep.stdout ?? ''}${prep.stderr ?? ''}`.trim().split('\n').pop();
+    const daemon = spawnSync('/usr/bin/docker', ['version'], { encoding: 'utf8', timeout: 20_000 }).status === 0;
+    console.error(`prepare.sh exited ${prep.status ?? prep.signal}: ${why}`);
+    process.exit(daemon ? 1 : 77);
+  }
+  log('prepare.sh built the image');
 }
-log('prepare.sh built the image');
 
-const installed = args.installed ? path.resolve(args.installed) : undefined;
-const cs = await startCodeServer({ runDir, extensionsDir: installed });
-/** @type {Awaited<ReturnType<typeof openUiWorkbench>> | undefined} */
-let wb;
-let rc = 1;
-try {
-  wb = await openUiWorkbench({ url: cs.url, runDir, folder: ws, installed });
-  const page = wb.page;
-  page.setDefaultTimeout(STEP_MS);
-  log('workbench up');
-
+await runUiTest({ name: 'layer-lens', label: 'layer lens UI test', workspace: 'test/e2e/workspace-layers', setup: prepare }, async ({ page, editor, shot }) => {
   await page.getByRole('treeitem', { name: 'Dockerfile', exact: true }).click();
-  const editor = page.locator('.editor-instance .monaco-editor').first();
   await editor.locator('.view-lines', { hasText: 'FROM local/busybox' }).waitFor();
   log('Dockerfile open');
 
@@ -58,9 +44,7 @@ try {
     .first()
     .waitFor({ timeout: LENS_MS });
   await page.waitForFunction(() => !document.querySelector('.codelens-decoration .codicon-sync'), undefined, { timeout: LENS_MS });
-  const file = path.join(OUT, `${args.installed ? 'vsix-' : ''}layer-lens.png`);
-  await page.screenshot({ path: file });
-  log(`screenshot ${path.relative(REPO, file)}`);
+  await shot('layer-lens');
 
   // Pair each lens with the first source line drawn below it: that is the line VS Code puts it on.
   const drawn = await editor.evaluate((root) => {
@@ -83,13 +67,4 @@ try {
   assert.equal(placed.length, exp.lenses.length, 'no other lenses');
   const toasts = await page.locator('.notifications-toasts .notification-toast').allInnerTexts();
   assert.deepEqual(toasts, [], 'no notifications');
-  rc = 0;
-} catch (e) {
-  console.error('layer lens UI test FAILED:', e);
-  if (wb) await wb.page.screenshot({ path: path.join(OUT, `${args.installed ? 'vsix-' : ''}layer-lens-failure.png`) }).catch(() => {});
-} finally {
-  await wb?.close();
-  await cs.stop();
-}
-log(`layer lens UI test ${rc === 0 ? 'PASSED' : 'FAILED'} (artifacts: ${path.relative(REPO, OUT)}/, ${runDir})`);
-process.exit(rc);
+});

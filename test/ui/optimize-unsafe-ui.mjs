@@ -13,170 +13,109 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
-import { copyWorkspace, log, newRunDir, openUiWorkbench, REPO, requireSetup, startCodeServer } from '../../scripts/e2e/code-server.mjs';
+import { log, runUiTest, SQUIGGLE, STEP_MS } from './lib/code-server-session.mjs';
+import { openRefactorPreview, waitEditorText } from './lib/workbench.mjs';
 
-const { values: args } = parseArgs({ options: { installed: { type: 'string' } } });
-const OUT = path.join(REPO, 'test-results');
-const SQUIGGLE = '.monaco-editor .squiggly-warning, .monaco-editor .squiggly-error, .monaco-editor .squiggly-info';
-const STEP_MS = 30_000;
 const ORIGINAL =
   'FROM debian:bookworm\nWORKDIR /app\nCOPY . /app\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\nCMD ["curl", "--version"]\n';
+let dir = '';
 
-requireSetup();
-fs.mkdirSync(OUT, { recursive: true });
-const runDir = newRunDir(args.installed ? 'ui-optimize-unsafe-vsix' : 'ui-optimize-unsafe');
-const ws = copyWorkspace(path.join(REPO, 'test/e2e/workspace'), runDir);
-const dir = path.join(ws, 'unsafe');
-fs.mkdirSync(dir, { recursive: true });
-fs.writeFileSync(path.join(dir, 'Dockerfile'), ORIGINAL);
-const installed = args.installed ? path.resolve(args.installed) : undefined;
-const cs = await startCodeServer({ runDir, extensionsDir: installed });
-/** @type {Awaited<ReturnType<typeof openUiWorkbench>> | undefined} */
-let wb;
-let rc = 1;
-try {
-  wb = await openUiWorkbench({ url: cs.url, runDir, folder: ws, installed });
-  const page = wb.page;
-  page.setDefaultTimeout(STEP_MS);
-  log('workbench up');
-  const shot = async (/** @type {string} */ name) => {
-    const file = path.join(OUT, `${args.installed ? 'vsix-' : ''}${name}.png`);
-    await page.screenshot({ path: file });
-    log(`screenshot ${path.relative(REPO, file)}`);
-  };
-  const editor = page.locator('.editor-instance .monaco-editor').first();
-  const shown = async () =>
-    editor.locator('.view-lines').evaluate((el) =>
-      [...el.querySelectorAll('.view-line')]
-        .map((l) => ({ top: parseFloat(/** @type {HTMLElement} */ (l).style.top) || 0, text: (l.textContent ?? '').replace(/\u00a0/g, ' ') }))
-        .sort((a, b) => a.top - b.top)
-        .map((l) => l.text)
-        .join('\n'),
-    );
-  const waitShown = async (/** @type {(t: string) => boolean} */ ok, /** @type {string} */ what) => {
-    const end = Date.now() + STEP_MS;
-    let t = '';
-    while (Date.now() < end) {
-      t = await shown();
-      if (ok(t)) return t;
-      await page.waitForTimeout(200);
+await runUiTest(
+  {
+    name: 'optimize-unsafe',
+    label: 'Optimize (unsafe) UI test',
+    workspace: 'test/e2e/workspace',
+    setup: (ws) => {
+      dir = path.join(ws, 'unsafe');
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, 'Dockerfile'), ORIGINAL);
+    },
+  },
+  async ({ page, editor, shot }) => {
+    // Open unsafe/Dockerfile and wait for its squiggles.
+    await page.getByRole('treeitem', { name: 'unsafe', exact: true }).click();
+    await page.locator('.explorer-folders-view .monaco-list-row[aria-level="2"]', { hasText: 'Dockerfile' }).first().click();
+    await editor.locator('.view-lines', { hasText: 'apt-get install' }).waitFor();
+    await page.waitForSelector(SQUIGGLE);
+    log('unsafe/Dockerfile open, squiggles shown');
+
+    // Optimize including unsafe fixes, from the palette.
+    const { rows, rowInfo, apply } = await openRefactorPreview(page, editor, 'Dockerfile Slim: Optimize Dockerfile (including unsafe fixes)');
+    // By file: the Dockerfile with one row per fix (DS004, DS011), and the .dockerignore with its content.
+    // The file rows expand a moment after they appear.
+    let info = await rowInfo();
+    for (const end = Date.now() + 10_000; Date.now() < end && info.filter((r) => r.level === 2).length < 3;) {
+      await page.waitForTimeout(250);
+      info = await rowInfo();
     }
-    throw new Error(`timed out waiting for ${what}; editor shows:\n${t}`);
-  };
-
-  // Open unsafe/Dockerfile and wait for its squiggles.
-  await page.getByRole('treeitem', { name: 'unsafe', exact: true }).click();
-  await page.locator('.explorer-folders-view .monaco-list-row[aria-level="2"]', { hasText: 'Dockerfile' }).first().click();
-  await editor.locator('.view-lines', { hasText: 'apt-get install' }).waitFor();
-  await page.waitForSelector(SQUIGGLE);
-  log('unsafe/Dockerfile open, squiggles shown');
-
-  // Optimize including unsafe fixes, from the palette.
-  await editor.locator('.view-lines').click();
-  const title = 'Dockerfile Slim: Optimize Dockerfile (including unsafe fixes)';
-  await page.keyboard.press('F1');
-  await page.locator('.quick-input-widget input').fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
-  await page.keyboard.press('Enter');
-  const pane = page.locator('.bulk-edit-panel, [id="refactorPreview"]').first();
-  await pane.waitFor();
-  const rows = pane.locator('.monaco-list-row');
-  await rows.first().waitFor();
-  const rowInfo = async () =>
-    rows.evaluateAll((els) =>
-      els.map((e) => ({
-        level: Number(e.getAttribute('aria-level') ?? 0),
-        text: (e.textContent ?? '').replace(/\s+/g, ' ').trim(),
-        checked: /** @type {HTMLInputElement | null} */ (e.querySelector('input[type=checkbox]'))?.checked ?? null,
-      })),
+    log(`preview rows (by file): ${JSON.stringify(info)}`);
+    await shot('optimize-unsafe-1-preview-by-file');
+    const dockerfileRow = info.findIndex((r) => r.level === 1 && /^Dockerfile/.test(r.text));
+    assert.ok(dockerfileRow >= 0, 'the Dockerfile is listed');
+    const dockerfileEdits = [];
+    for (let i = dockerfileRow + 1; i < info.length && (info[i]?.level ?? 0) > 1; i++) dockerfileEdits.push(info[i]);
+    assert.equal(dockerfileEdits.length, 2, `one row per fix in the Dockerfile: ${JSON.stringify(dockerfileEdits)}`);
+    const safeRow = dockerfileEdits.find((r) => /no-install-recommends/.test(r.text));
+    const baseRow = dockerfileEdits.find((r) => /bookworm-slim/.test(r.text));
+    assert.equal(safeRow?.checked, true, 'the safe fix starts ticked');
+    assert.equal(baseRow?.checked, false, 'the unsafe base swap starts unticked');
+    assert.ok(
+      info.some((r) => /\.dockerignore/.test(r.text) && r.checked === true),
+      'the .dockerignore (safe) is ticked',
     );
-  // By file: the Dockerfile with one row per fix (DS004, DS011), and the .dockerignore with its content.
-  // The file rows expand a moment after they appear.
-  let info = await rowInfo();
-  for (const end = Date.now() + 10_000; Date.now() < end && info.filter((r) => r.level === 2).length < 3;) {
-    await page.waitForTimeout(250);
-    info = await rowInfo();
-  }
-  log(`preview rows (by file): ${JSON.stringify(info)}`);
-  await shot('optimize-unsafe-1-preview-by-file');
-  const dockerfileRow = info.findIndex((r) => r.level === 1 && /^Dockerfile/.test(r.text));
-  assert.ok(dockerfileRow >= 0, 'the Dockerfile is listed');
-  const dockerfileEdits = [];
-  for (let i = dockerfileRow + 1; i < info.length && (info[i]?.level ?? 0) > 1; i++) dockerfileEdits.push(info[i]);
-  assert.equal(dockerfileEdits.length, 2, `one row per fix in the Dockerfile: ${JSON.stringify(dockerfileEdits)}`);
-  const safeRow = dockerfileEdits.find((r) => /no-install-recommends/.test(r.text));
-  const baseRow = dockerfileEdits.find((r) => /bookworm-slim/.test(r.text));
-  assert.equal(safeRow?.checked, true, 'the safe fix starts ticked');
-  assert.equal(baseRow?.checked, false, 'the unsafe base swap starts unticked');
-  assert.ok(
-    info.some((r) => /\.dockerignore/.test(r.text) && r.checked === true),
-    'the .dockerignore (safe) is ticked',
-  );
 
-  // Grouped by type: one labelled entry per fix, each with exactly one change; the unsafe one says why.
-  const byType = page.locator('.action-item a[aria-label="Group Changes By Type"]').first();
-  await byType.click();
-  await rows.filter({ hasText: 'DS004 line 4: Add --no-install-recommends' }).first().waitFor();
-  info = await rowInfo();
-  for (const end = Date.now() + 10_000; Date.now() < end && info.filter((r) => r.level === 3).length < 3;) {
-    await page.waitForTimeout(250);
+    // Grouped by type: one labelled entry per fix, each with exactly one change; the unsafe one says why.
+    const byType = page.locator('.action-item a[aria-label="Group Changes By Type"]').first();
+    await byType.click();
+    await rows.filter({ hasText: 'DS004 line 4: Add --no-install-recommends' }).first().waitFor();
     info = await rowInfo();
-  }
-  log(`preview rows (by fix): ${JSON.stringify(info)}`);
-  await shot('optimize-unsafe-2-preview-by-fix');
-  const entries = info.filter((r) => r.level === 1);
-  assert.equal(entries.length, 3, `one entry per fix: ${JSON.stringify(entries)}`);
-  const entry = (/** @type {RegExp} */ re) => entries.find((r) => re.test(r.text));
-  assert.ok(entry(/^DS004 line 4: Add --no-install-recommends, keep ca-certificates\s*safe$/), JSON.stringify(entries));
-  assert.ok(entry(/^DS011 line 1: Use debian:bookworm-slim\s*unsafe: fewer packages/), JSON.stringify(entries));
-  assert.ok(entry(/^DS012: .*\.dockerignore/), JSON.stringify(entries));
-  /** The tick of an entry's one change (category rows have no box of their own). */
-  const tickOf = (/** @type {RegExp} */ re) => {
-    const i = info.findIndex((r) => r.level === 1 && re.test(r.text));
-    return info.slice(i + 1).find((r) => r.level === 3)?.checked;
-  };
-  assert.equal(tickOf(/^DS011/), false, 'the unsafe entry is unticked');
-  assert.equal(tickOf(/^DS004/), true, 'the safe entry is ticked');
-  assert.equal(tickOf(/^DS012/), true, 'the .dockerignore entry is ticked');
-  // Each entry: its file (level 2) and exactly one change (level 3).
-  for (let i = 0; i < info.length; i++) {
-    if (info[i]?.level !== 1) continue;
-    let changes = 0;
-    for (let j = i + 1; j < info.length && (info[j]?.level ?? 0) > 1; j++) if (info[j]?.level === 3) changes++;
-    assert.equal(changes, 1, `one change under "${info[i]?.text}"`);
-  }
+    for (const end = Date.now() + 10_000; Date.now() < end && info.filter((r) => r.level === 3).length < 3;) {
+      await page.waitForTimeout(250);
+      info = await rowInfo();
+    }
+    log(`preview rows (by fix): ${JSON.stringify(info)}`);
+    await shot('optimize-unsafe-2-preview-by-fix');
+    const entries = info.filter((r) => r.level === 1);
+    assert.equal(entries.length, 3, `one entry per fix: ${JSON.stringify(entries)}`);
+    const entry = (/** @type {RegExp} */ re) => entries.find((r) => re.test(r.text));
+    assert.ok(entry(/^DS004 line 4: Add --no-install-recommends, keep ca-certificates\s*safe$/), JSON.stringify(entries));
+    assert.ok(entry(/^DS011 line 1: Use debian:bookworm-slim\s*unsafe: fewer packages/), JSON.stringify(entries));
+    assert.ok(entry(/^DS012: .*\.dockerignore/), JSON.stringify(entries));
+    /** The tick of an entry's one change (category rows have no box of their own). */
+    const tickOf = (/** @type {RegExp} */ re) => {
+      const i = info.findIndex((r) => r.level === 1 && re.test(r.text));
+      return info.slice(i + 1).find((r) => r.level === 3)?.checked;
+    };
+    assert.equal(tickOf(/^DS011/), false, 'the unsafe entry is unticked');
+    assert.equal(tickOf(/^DS004/), true, 'the safe entry is ticked');
+    assert.equal(tickOf(/^DS012/), true, 'the .dockerignore entry is ticked');
+    // Each entry: its file (level 2) and exactly one change (level 3).
+    for (let i = 0; i < info.length; i++) {
+      if (info[i]?.level !== 1) continue;
+      let changes = 0;
+      for (let j = i + 1; j < info.length && (info[j]?.level ?? 0) > 1; j++) if (info[j]?.level === 3) changes++;
+      assert.equal(changes, 1, `one change under "${info[i]?.text}"`);
+    }
 
-  // Apply with the default choices.
-  await pane
-    .locator('.monaco-button', { hasText: /^Apply$/ })
-    .first()
-    .click();
-  const applied = await waitShown((t) => t.includes('--no-install-recommends'), 'the safe fix');
-  log(`after Apply:\n${applied}`);
-  assert.match(applied, /apt-get install -y --no-install-recommends|apt-get install --no-install-recommends/, 'the safe fix landed');
-  assert.match(applied, /^FROM debian:bookworm$/m, 'the unsafe base swap did not');
-  await shot('optimize-unsafe-3-applied');
-  const ignore = path.join(dir, '.dockerignore');
-  const deadline = Date.now() + STEP_MS;
-  const size = () => (fs.existsSync(ignore) ? fs.statSync(ignore).size : -1);
-  while (size() <= 0 && Date.now() < deadline) await page.waitForTimeout(200);
-  assert.ok(fs.existsSync(ignore), 'the .dockerignore was created');
-  const written = fs.readFileSync(ignore, 'utf8');
-  log(`.dockerignore on disk: ${JSON.stringify(written.slice(0, 80))}`);
-  assert.ok(written.length > 0, 'and written with its content');
-  await page.waitForTimeout(1500); // files.refactoring.autoSave would have saved by now
-  assert.equal(fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), ORIGINAL, "the Dockerfile is not saved behind the user's back");
-  const dirtyTab = await page.locator('.tabs-container .tab.active.dirty').count();
-  assert.equal(dirtyTab, 1, 'the Dockerfile tab shows unsaved changes');
-  log('only the safe fixes landed; the Dockerfile is unsaved, the .dockerignore written');
-  rc = 0;
-} catch (e) {
-  console.error('UI test FAILED:', e);
-  if (wb) await wb.page.screenshot({ path: path.join(OUT, `${args.installed ? 'vsix-' : ''}optimize-unsafe-failure.png`) }).catch(() => {});
-} finally {
-  await wb?.close();
-  await cs.stop();
-}
-log(`Optimize (unsafe) UI test ${rc === 0 ? 'PASSED' : 'FAILED'} (artifacts: ${path.relative(REPO, OUT)}/, ${runDir})`);
-process.exit(rc);
+    // Apply with the default choices.
+    await apply();
+    const applied = await waitEditorText(page, editor, (t) => t.includes('--no-install-recommends'), 'the safe fix');
+    log(`after Apply:\n${applied}`);
+    assert.match(applied, /apt-get install -y --no-install-recommends|apt-get install --no-install-recommends/, 'the safe fix landed');
+    assert.match(applied, /^FROM debian:bookworm$/m, 'the unsafe base swap did not');
+    await shot('optimize-unsafe-3-applied');
+    const ignore = path.join(dir, '.dockerignore');
+    const deadline = Date.now() + STEP_MS;
+    const size = () => (fs.existsSync(ignore) ? fs.statSync(ignore).size : -1);
+    while (size() <= 0 && Date.now() < deadline) await page.waitForTimeout(200);
+    assert.ok(fs.existsSync(ignore), 'the .dockerignore was created');
+    const written = fs.readFileSync(ignore, 'utf8');
+    log(`.dockerignore on disk: ${JSON.stringify(written.slice(0, 80))}`);
+    assert.ok(written.length > 0, 'and written with its content');
+    await page.waitForTimeout(1500); // files.refactoring.autoSave would have saved by now
+    assert.equal(fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), ORIGINAL, "the Dockerfile is not saved behind the user's back");
+    const dirtyTab = await page.locator('.tabs-container .tab.active.dirty').count();
+    assert.equal(dirtyTab, 1, 'the Dockerfile tab shows unsaved changes');
+    log('only the safe fixes landed; the Dockerfile is unsaved, the .dockerignore written');
+  },
+);

@@ -7,44 +7,17 @@
 //   node test/ui/quick-fix-ui.mjs --installed EXTS_DIR   # an installed VSIX (scripts/vsix-test.sh)
 // Env: E2E_DEV_EXTENSION=/path to drive another unpacked extension; VERBOSE=1.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { parseArgs } from 'node:util';
-import { copyWorkspace, log, newRunDir, openUiWorkbench, REPO, requireSetup, startCodeServer } from '../../scripts/e2e/code-server.mjs';
+import { log, runUiTest, SQUIGGLE, STEP_MS } from './lib/code-server-session.mjs';
+import { focusEditor } from './lib/workbench.mjs';
 
-const { values: args } = parseArgs({ options: { installed: { type: 'string' } } });
-const OUT = path.join(REPO, 'test-results');
-const SQUIGGLE = '.monaco-editor .squiggly-warning, .monaco-editor .squiggly-error, .monaco-editor .squiggly-info';
-const STEP_MS = 30_000;
-
-requireSetup();
-fs.mkdirSync(OUT, { recursive: true });
-const runDir = newRunDir(args.installed ? 'ui-vsix' : 'ui');
-const ws = copyWorkspace(path.join(REPO, 'test/e2e/workspace'), runDir);
-const installed = args.installed ? path.resolve(args.installed) : undefined;
-const cs = await startCodeServer({ runDir, extensionsDir: installed });
-/** @type {Awaited<ReturnType<typeof openUiWorkbench>> | undefined} */
-let wb;
-let rc = 1;
-try {
-  wb = await openUiWorkbench({ url: cs.url, runDir, folder: ws, installed });
-  const page = wb.page;
-  page.setDefaultTimeout(STEP_MS);
-  log('workbench up');
-  const shot = async (/** @type {string} */ name) => {
-    const file = path.join(OUT, `${args.installed ? 'vsix-' : ''}${name}.png`);
-    await page.screenshot({ path: file });
-    log(`screenshot ${path.relative(REPO, file)}`);
-  };
-
+await runUiTest({ name: 'quick-fix', label: 'Quick fix UI test', workspace: 'test/e2e/workspace' }, async ({ page, editor, shot }) => {
   // 1. open the root Dockerfile from the explorer
   await page.getByRole('treeitem', { name: 'Dockerfile', exact: true }).click();
-  const editor = page.locator('.editor-instance .monaco-editor').first();
   await editor.locator('.view-lines', { hasText: 'WORKDIR /app' }).waitFor();
   log('Dockerfile open');
 
   // 2. type a new line after line 2 (Ctrl+G goes to the line; End; Enter; type)
-  await editor.locator('.view-lines').click();
+  await focusEditor(page, editor);
   await page.keyboard.press('Control+g');
   await page.keyboard.type('2');
   await page.keyboard.press('Enter');
@@ -59,12 +32,12 @@ try {
   const squiggles = await page.locator(SQUIGGLE).count();
   log(`squiggles: ${squiggles}`);
   assert.ok(squiggles >= 1);
-  await page.keyboard.press('Home');
-  await page.keyboard.press('ArrowRight');
-  await page.keyboard.press('ArrowRight');
-  await page.keyboard.press('ArrowRight');
-  await page.keyboard.press('ArrowRight');
-  await page.keyboard.press('ArrowRight');
+  // The cursor on `apk` (column 6), where the finding is.
+  const cursorOnFinding = async () => {
+    await page.keyboard.press('Home');
+    for (let k = 0; k < 5; k++) await page.keyboard.press('ArrowRight');
+  };
+  await cursorOnFinding();
   const hoverTarget = editor.locator('.view-line', { hasText: 'RUN apk add curl' });
   await hoverTarget.hover({ position: { x: 60, y: 5 } });
   const hover = page.locator('.monaco-hover:not(.hidden) .hover-contents', { hasText: 'DS005' }).first();
@@ -91,8 +64,7 @@ try {
       log(`quick fix menu not shown (attempt ${attempt}): focusing the line again`);
       await page.keyboard.press('Escape');
       await hoverTarget.click({ position: { x: 60, y: 5 } });
-      await page.keyboard.press('Home');
-      for (let k = 0; k < 5; k++) await page.keyboard.press('ArrowRight');
+      await cursorOnFinding();
       await page.mouse.move(5, 5);
     }
   }
@@ -109,13 +81,4 @@ try {
   await page.waitForFunction((sel) => document.querySelectorAll(sel).length === 0, SQUIGGLE, { timeout: STEP_MS });
   log('fixed line: RUN apk add --no-cache curl, no squiggles left');
   await shot('ui-3-fixed');
-  rc = 0;
-} catch (e) {
-  console.error('UI test FAILED:', e);
-  if (wb) await wb.page.screenshot({ path: path.join(OUT, `${args.installed ? 'vsix-' : ''}ui-failure.png`) }).catch(() => {});
-} finally {
-  await wb?.close();
-  await cs.stop();
-}
-log(`UI test ${rc === 0 ? 'PASSED' : 'FAILED'} (artifacts: ${path.relative(REPO, OUT)}/, ${runDir})`);
-process.exit(rc);
+});

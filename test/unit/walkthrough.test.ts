@@ -27,3 +27,18 @@ test('walkthrough: no raw backticks, every image exists and is packaged, every s
     }
   }
 });
+
+test('walkthrough: every onContext completion event names a context key the extension sets', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { contributes: { walkthroughs: Array<{ steps: Step[] }> } };
+  const keys = pkg.contributes.walkthroughs
+    .flatMap((w) => w.steps)
+    .flatMap((s) => s.completionEvents ?? [])
+    .filter((e) => e.startsWith('onContext:'))
+    .map((e) => e.slice('onContext:'.length));
+  assert.ok(keys.includes('dockerfileSlim.findingShown'), '"See a finding" ticks when a finding is shown');
+  const client = fs
+    .readdirSync(path.join(repoRoot, 'client/src'))
+    .map((f) => fs.readFileSync(path.join(repoRoot, 'client/src', f), 'utf8'))
+    .join('\n');
+  for (const k of keys) assert.ok(client.includes(`'${k}'`) && client.includes("'setContext'"), `the client sets ${k}`);
+});

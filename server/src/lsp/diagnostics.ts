@@ -9,8 +9,9 @@ import type { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver/node'
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DetailedFinding, Severity } from '../kernel/types.js';
 import { focusRange, groupConsecutive, plainMessage } from './diagnostic-shaping.js';
+import { DIAGNOSTIC_SOURCE } from '../../../common/src/protocol.js';
 
-export const SOURCE = 'dockerfile-slim';
+export const SOURCE = DIAGNOSTIC_SOURCE;
 
 // DiagnosticSeverity's values (Error 1 … Hint 4), written out so that no LSP library code is bundled.
 const SEVERITY: Record<Severity, DiagnosticSeverity> = { error: 1, warning: 2, info: 3, hint: 4 };

@@ -9,7 +9,10 @@ function assertContract(d: vscode.Diagnostic, rule: string): void {
   assert.equal(ruleOf(d), rule);
   const code = d.code;
   assert.ok(typeof code === 'object' && code !== null && 'target' in code, `code should be { value, target }, got ${JSON.stringify(code)}`);
-  assert.match(code.target.toString(), new RegExp(`docs/rules/${rule}\\.md$`), 'code.target should link the rule docs');
+  // The rendered page (dockerfileSlim.showRuleDocs), not the raw Markdown the server's href names.
+  assert.equal(code.target.scheme, 'command', 'code.target should open the rule docs through the command');
+  assert.equal(code.target.path, 'dockerfileSlim.showRuleDocs');
+  assert.deepEqual(JSON.parse(decodeURIComponent(code.target.query)), [rule], 'code.target should name the rule');
   assert.ok(d.message.length > 10, 'message should say what is wrong');
 }
 

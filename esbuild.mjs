@@ -20,6 +20,8 @@ const entries = [
   // What VS Code loads: provisional diagnostics first, then dist/client.js (the rest of the extension).
   { entryPoints: ['client/src/entry.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
+  // The layer lens reads images and aligns layers in a worker thread (client/src/layer-pool.ts loads it next to client.js).
+  { entryPoints: ['client/src/layer-worker.ts'], outfile: 'dist/layer-worker.js' },
   { entryPoints: ['server/src/lsp/server.ts'], outfile: 'dist/server.js' },
   // The editor starts the server through this loader (a V8 code cache of dist/server.js).
   { entryPoints: ['server/src/lsp/cached-start.ts'], outfile: 'dist/server-cached.js' },

@@ -27,6 +27,8 @@ const entries = [
   { entryPoints: ['server/src/lsp/cached-start.ts'], outfile: 'dist/server-cached.js' },
   // The server lints big documents in worker threads (server/src/runner/lint-pool.ts loads it next to server.js).
   { entryPoints: ['server/src/runner/lint-worker.ts'], outfile: 'dist/lint-worker.js' },
+  // The server answers package hovers and estimates in a worker thread (server/src/lsp/package-pool.ts loads it next to server.js).
+  { entryPoints: ['server/src/lsp/package-worker.ts'], outfile: 'dist/package-worker.js' },
   // The server walks build contexts in a worker thread (server/src/runner/context-pool.ts loads it next to server.js).
   { entryPoints: ['server/src/runner/context-worker.ts'], outfile: 'dist/context-worker.js' },
   { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },

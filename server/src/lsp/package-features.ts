@@ -20,6 +20,7 @@ import { defaultIndexDir, IndexStore } from '../../../common/src/package-index/s
 import type { PackageIndex, PackageLookup } from '../../../common/src/package-index/types.js';
 import { ESTIMATES_REQUEST, INDEXES_CHANGED, PACKAGE_INDEX_DIR_NOTIFICATION, type EstimatesResult, type WireEstimate } from '../../../common/src/protocol.js';
 import { hoverCode, hoverText } from '../../../common/src/text/markdown.js';
+import { PackagePool } from './package-pool.js';
 
 export { ESTIMATES_REQUEST, INDEXES_CHANGED, type EstimatesResult, type WireEstimate };
 
@@ -32,13 +33,22 @@ export class PackageKnowledge implements PackageLookup {
   /** A lookup found no store yet: lint again once there is one. */
   private askedEarly = false;
 
-  /** `dir` null: wait for useDir() and know no package until then; undefined: the default cache. */
+  /**
+   * `dir` null: wait for useDir() and know no package until then; undefined: the default cache. `eager`: a lookup
+   * reads the disk cache at once instead of in the background (the package worker, which answers one request at a time).
+   */
   constructor(
     dir: string | null | undefined,
     private readonly log: (m: string) => void,
     private readonly changed: () => void,
+    private readonly eager = false,
   ) {
     if (dir !== null) this.store = this.storeAt(dir);
+  }
+
+  /** The cache folder read (undefined until the client names it). */
+  get dir(): string | undefined {
+    return this.store?.options.dir;
   }
 
   private storeAt(dir: string | undefined): IndexStore {
@@ -57,6 +67,11 @@ export class PackageKnowledge implements PackageLookup {
     if (!this.store) {
       this.askedEarly = true;
       return undefined;
+    }
+    if (this.eager) {
+      const index = this.store.cached(base); // memoised by the store while the file is unchanged
+      this.indexes.set(base.release, index ?? null);
+      return index;
     }
     const hit = this.indexes.get(base.release);
     if (hit === undefined) this.loadSoon(base);
@@ -228,25 +243,50 @@ function toWire(model: Model, r: RunEstimate, packages: PackageLookup): WireEsti
   };
 }
 
-/** Registers the estimate request; the server's one hover handler asks `hover` (see server.ts). */
+export interface PackageFeatures {
+  /** The indexes for lint (DS004/DS014 sizes), loaded in the background on this thread. */
+  knowledge: PackageKnowledge;
+  /** The package hover, computed in the package worker under the lint's budget (null past it). */
+  hover(doc: TextDocument, line: number, character: number): Promise<Hover | null>;
+  dispose(): void;
+}
+
+/**
+ * Registers the estimate request; the server's one hover handler asks `hover` (see server.ts). Both are answered by
+ * the package worker (package-pool.ts) under the lint's time and memory budget, never on this thread.
+ */
 export function registerPackageFeatures(
   connection: Connection,
   documents: TextDocuments<TextDocument>,
   dir: string | null | undefined,
   relintAll: () => void,
-): PackageKnowledge {
-  const knowledge = new PackageKnowledge(dir, (m) => connection.console.info(`dockerfile-slim: ${m}`), relintAll);
-  connection.onRequest(ESTIMATES_REQUEST, (params: { uri: string }): EstimatesResult => {
+  pool: PackagePool = new PackagePool(),
+): PackageFeatures {
+  const log = (m: string): void => connection.console.info(`dockerfile-slim: ${m}`);
+  const knowledge = new PackageKnowledge(dir, log, relintAll);
+  const none: EstimatesResult = { runs: [], missing: [] };
+  connection.onRequest(ESTIMATES_REQUEST, async (params: { uri: string }): Promise<EstimatesResult> => {
     const doc = documents.get(params.uri);
-    if (!doc) return { runs: [], missing: [] };
-    try {
-      return knowledge.estimates(doc.getText());
-    } catch (e) {
-      connection.console.error(`dockerfile-slim: estimate failed: ${String(e)}`);
-      return { runs: [], missing: [] };
-    }
+    const at = knowledge.dir;
+    if (!doc || at === undefined) return none;
+    const r = await pool.estimates(at, doc.uri, doc.getText());
+    if (r.kind === 'done') return r.value;
+    log(`no size estimates for ${params.uri}: computing them took ${r.reason} (the lint's budget)`);
+    return none;
   });
+  documents.onDidClose((e) => pool.forget(e.document.uri));
   connection.onNotification(INDEXES_CHANGED, () => knowledge.reload());
   connection.onNotification(PACKAGE_INDEX_DIR_NOTIFICATION, (p: { dir?: unknown }) => knowledge.useDir(typeof p?.dir === 'string' ? p.dir : undefined));
-  return knowledge;
+  return {
+    knowledge,
+    hover: async (doc, line, character) => {
+      const at = knowledge.dir;
+      if (at === undefined) return null;
+      const r = await pool.hover(at, doc.uri, doc.getText(), line, character);
+      if (r.kind === 'done') return r.value;
+      log(`no package hover for ${doc.uri}: computing it took ${r.reason} (the lint's budget)`);
+      return null;
+    },
+    dispose: () => pool.dispose(),
+  };
 }

@@ -62,7 +62,7 @@ function deepImage(depth: number): { text: string; saved: SavedImage } {
   return { text, saved: { layout: 'docker', config: { history }, layers } };
 }
 
-test('alignment of 3,990 ENV lines against 60,000 history rows: off this thread, the same answer, once per text', async (t) => {
+test('reproduction 2: alignment of 3,990 ENV lines against 60,000 history rows: off this thread, the same answer, once per text', async (t) => {
   const pool = new LayerPool();
   t.after(() => pool.dispose());
   const { text, rows } = envBuild(3990, 56_010);
@@ -80,7 +80,7 @@ test('alignment of 3,990 ENV lines against 60,000 history rows: off this thread,
   assert.deepEqual(await again.value, inline.value);
 });
 
-test('wasted bytes of 2,000 files at depth 1,000 over 60 layers: off this thread, the same answer', async (t) => {
+test('reproduction 3: wasted bytes of 2,000 files at depth 1,000 over 60 layers: off this thread, the same answer', async (t) => {
   const pool = new LayerPool();
   t.after(() => pool.dispose());
   const { text, saved } = deepImage(1000);
@@ -96,7 +96,7 @@ test('wasted bytes of 2,000 files at depth 1,000 over 60 layers: off this thread
   assert.ok(off.maxMs < 100, `the calling thread's event loop was blocked ${off.maxMs.toFixed(1)} ms`);
 });
 
-test('a computation over its budget stops the worker, not the host; a fresh worker reports the image missing', async (t) => {
+test('reproductions 2 and 3: a computation over its budget stops the worker, not the host; a fresh worker reports the image missing', async (t) => {
   const pool = new LayerPool({ timeMs: 1, heapMb: 512 });
   t.after(() => pool.dispose());
   const { text, rows } = envBuild(3990, 56_010);

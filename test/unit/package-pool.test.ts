@@ -76,7 +76,7 @@ test('package worker: the same estimates and hovers as on the calling thread', a
   }
 });
 
-test('package worker: a 4.9 MB file goes over the budget in its own worker; the caller and other documents are not held', async (t) => {
+test('reproduction 4: package worker: a 4.9 MB file goes over the budget in its own worker; the caller and other documents are not held', async (t) => {
   const dir = indexDir();
   const pool = new PackagePool({ timeMs: 10_000, heapMb: 1024 });
   t.after(() => {
@@ -106,7 +106,7 @@ test('package worker: a 4.9 MB file goes over the budget in its own worker; the 
   assert.equal(pool.started, started);
 });
 
-test('package worker: a hostile cached index (1,000 providers of one name on every install line) stays within the budget', async (t) => {
+test('reproductions 4 and 5: package worker: a hostile cached index (1,000 providers of one name on every install line) stays within the budget', async (t) => {
   // Within the index limits (so not refused), each `user` line makes the resolver choose among 1,000 providers.
   const providers = INDEX_LIMITS.providersPerName;
   const hostile =
@@ -126,7 +126,7 @@ test('package worker: a hostile cached index (1,000 providers of one name on eve
   else assert.equal(r.value.reason, 'more than 3 s');
 });
 
-test('server: a hover on a small document is answered while the 4.9 MB estimates run', async () => {
+test('reproduction 4: server: a hover on a small document is answered while the 4.9 MB estimates run', async () => {
   const dir = indexDir();
   const c = new LspClient();
   try {

@@ -52,7 +52,7 @@ async function mirror(): Promise<{ url: string; set(path: string, body: Buffer |
   };
 }
 
-test('a hostile mirror: tampered, re-signed, unsigned, replayed and redirected indexes are refused', { skip }, async (t) => {
+test('reproduction 5: a hostile mirror: tampered, re-signed, unsigned, replayed and redirected indexes are refused', { skip }, async (t) => {
   const key = makeKey('archive');
   const attacker = makeKey('attacker');
   const m = await mirror();
@@ -130,7 +130,7 @@ test('the bundled Debian keyring verifies the archive Release that apt itself ve
   await assert.rejects(verifySigned(fs.readFileSync(apt), path.join(dir, 'ubuntu-archive-keyring.gpg')), /does not verify/);
 });
 
-test('a replayed older Release is refused: past its Valid-Until, or older than the cached one (issue 27, Valid-Until)', { skip }, async (t) => {
+test('reproduction 5: a replayed older Release is refused: past its Valid-Until, or older than the cached one (issue 27, Valid-Until)', { skip }, async (t) => {
   const key = makeKey('archive');
   const m = await mirror();
   const base = releaseOfImage('debian:bookworm');

@@ -43,7 +43,7 @@ import sys, zipfile
 names = zipfile.ZipFile(sys.argv[1]).namelist()
 files = [n for n in names if n.startswith('extension/')]
 print('\n'.join('  ' + n for n in sorted(files)))
-need = ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/client.js', 'extension/dist/engine.js', 'extension/dist/server.js', 'extension/dist/server-cached.js', 'extension/dist/lint-worker.js',
+need = ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/client.js', 'extension/dist/engine.js', 'extension/dist/server.js', 'extension/dist/server-cached.js', 'extension/dist/lint-worker.js', 'extension/dist/layer-worker.js', 'extension/dist/package-worker.js',
         'extension/syntaxes/dockerfile-slim.injection.tmLanguage.json', 'extension/images/icon.png', 'extension/changelog.md',
         'extension/resources/keyrings/debian-archive-keyring.gpg', 'extension/resources/keyrings/ubuntu-archive-keyring.gpg']
 missing = [n for n in need if n not in names]

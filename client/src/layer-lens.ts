@@ -3,23 +3,25 @@
 // failure becomes one quiet lens instead of a popup.
 import * as vscode from 'vscode';
 import { buildAndMeasure, dockerOptions, instructionHashes, recordKey, type BuildRecord } from './build-measure.js';
-import { DockerError, imageHistory, imageId, saveImage } from '../../common/src/docker/docker-cli.js';
+import { DockerError, imageId } from '../../common/src/docker/docker-cli.js';
 import { setting, trustedSetting } from './settings.js';
 import { tooLargeForLenses, TOO_LARGE_TITLE, UNREADABLE_TITLE, WasteCache } from './lens-budget.js';
 import { SizeHistory } from './size-history.js';
 import { MeasuredSync, type SendNotification } from './measured-sync.js';
 import { deltaSuffix } from './size-chart.js';
-import { attributeLayers, finalStage, formatBytes, type RawHistoryRow, type SavedImage } from '../../common/src/image-layers/index.js';
+import { finalStage, formatBytes, type LayerAttribution } from '../../common/src/image-layers/index.js';
+import { LayerComputeError, LayerPool, MissingImageData } from './layer-pool.js';
 import { details, hideLens, layerHover, showLayerFiles, wasteSuffix, type LayerDetail } from './layer-details.js';
 import { registerWhenSettled } from './after-settled.js';
 import { BUILD_AND_MEASURE_COMMAND, REFRESH_LAYERS_COMMAND, SHOW_LAYER_FILES_COMMAND } from '../../common/src/protocol.js';
 
 type Load<T> = { state: 'loading' } | { state: 'ready'; value: T } | { state: 'error'; error: DockerError; at: number };
 
+/** What the lens knows of an image; its rows and layer file lists stay in the layer worker (layer-pool.ts). */
 interface ImageData {
   id: string;
-  history: Load<RawHistoryRow[]>;
-  saved: Load<SavedImage>;
+  history: Load<{ rows: number; totalBytes: number }>;
+  saved: Load<true>;
 }
 
 const RETRY_MS = 30_000;
@@ -51,9 +53,12 @@ class LayerLensProvider implements vscode.CodeLensProvider {
   private readonly refs = new Map<string, Load<string>>();
   private readonly images = new Map<string, ImageData>();
   private readonly wasteCache = new WasteCache();
+  /** Image and document pairs whose waste the worker is computing. */
+  private readonly wastePending = new Set<string>();
 
   constructor(
     private readonly context: vscode.ExtensionContext,
+    private readonly pool: LayerPool,
     private readonly sizes?: SizeHistory,
     private readonly measured?: MeasuredSync,
   ) {}
@@ -103,14 +108,14 @@ class LayerLensProvider implements vscode.CodeLensProvider {
     this.images.set(id, data);
     const opts = dockerOptions(scope);
     const saveMs = Math.max(opts.timeoutMs * 4, 120_000);
-    withDeadline(imageHistory(id, opts), opts.timeoutMs + 5000, 'docker history')
+    withDeadline(this.pool.history(id, opts), opts.timeoutMs + 5000, 'docker history')
       .then(
         (rows) => {
           data.history = { state: 'ready', value: rows };
           this.changed.fire();
           // Wasted bytes need the layer tars: slower, so after the sizes are on screen.
-          return withDeadline(saveImage(id, { ...opts, timeoutMs: saveMs }), saveMs + 10_000, 'measuring wasted bytes').then(
-            (saved) => (data.saved = { state: 'ready', value: saved }),
+          return withDeadline(this.pool.save(id, { ...opts, timeoutMs: saveMs }), saveMs + 10_000, 'measuring wasted bytes').then(
+            () => (data.saved = { state: 'ready', value: true }),
             (e: unknown) => (data.saved = { state: 'error', error: asDockerError(e), at: Date.now() }),
           );
         },
@@ -121,7 +126,39 @@ class LayerLensProvider implements vscode.CodeLensProvider {
       .finally(() => this.changed.fire());
   }
 
-  provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+  /** The worker lost the image (a fresh worker, or evicted): read it again. */
+  private lost(id: string): void {
+    this.images.delete(id);
+    for (const [ref, r] of this.refs) if (r.state === 'ready' && r.value === id) this.refs.delete(ref);
+    this.changed.fire();
+  }
+
+  /** Wasted bytes for the image and document: computed once, in the worker; the lens refreshes when they arrive. */
+  private wasteFor(id: string, doc: vscode.TextDocument, text: string, stage: ReturnType<typeof finalStage>): ReturnType<WasteCache['peek']> {
+    const uri = doc.uri.toString();
+    const known = this.wasteCache.peek(id, uri, stage);
+    if (known) return known;
+    const key = `${id}\0${uri}`;
+    if (!this.wastePending.has(key)) {
+      this.wastePending.add(key);
+      this.pool
+        .waste(id, text)
+        .then(
+          (answer) => this.wasteCache.store(id, uri, stage, answer),
+          (e: unknown) => {
+            if (e instanceof MissingImageData) this.lost(id);
+            else this.wasteCache.store(id, uri, stage, { error: e instanceof Error ? e.message : String(e) });
+          },
+        )
+        .finally(() => {
+          this.wastePending.delete(key);
+          this.changed.fire();
+        });
+    }
+    return undefined;
+  }
+
+  async provideCodeLenses(doc: vscode.TextDocument): Promise<vscode.CodeLens[]> {
     if (!setting('layers.enabled', doc.uri)) return [];
     const text = doc.getText();
     if (tooLargeForLenses(text)) return [new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), { title: TOO_LARGE_TITLE, command: '' })];
@@ -143,10 +180,19 @@ class LayerLensProvider implements vscode.CodeLensProvider {
       return quiet(QUIET[history.error.kind] + (history.error.kind === 'timed-out' ? RETRY_TITLE : ''), REFRESH_LAYERS_COMMAND);
     }
 
-    const rows = attributeLayers(text, history.value);
-    const computed = saved.state === 'ready' ? this.wasteCache.get(loaded.value.id, doc.uri.toString(), text, stage, saved.value) : undefined;
+    let rows: LayerAttribution[];
+    try {
+      rows = await this.pool.attribute(loaded.value.id, text); // off this thread, once per image and text
+    } catch (e) {
+      if (e instanceof MissingImageData) {
+        this.lost(loaded.value.id);
+        return quiet('$(sync~spin) Layer sizes: reading the image…');
+      }
+      return quiet(`Layer sizes: not computed (${e instanceof LayerComputeError ? e.message : String(e)})`);
+    }
+    const computed = saved.state === 'ready' ? this.wasteFor(loaded.value.id, doc, text, stage) : undefined;
     const waste = computed?.ok ? computed.waste : [];
-    if (saved.state === 'ready') this.measured?.update(doc.uri, loaded.value.id, text, saved.value);
+    if (computed?.ok) this.measured?.update(doc.uri, loaded.value.id, computed.measured);
     const wasteAt = new Map(waste.map((w) => [w.line, w]));
     // Stale: the instruction on this line is not one that was built (text hash recorded by Build and Measure).
     const builtHashes = ref.record ? new Set(ref.record.instructionHashes) : undefined;
@@ -160,7 +206,7 @@ class LayerLensProvider implements vscode.CodeLensProvider {
       cur.stale ||= r.stale === true || edited;
       byLine.set(r.line, cur);
     }
-    const deltaOf = this.sizes?.observe(doc.uri, loaded.value.id, history.value, text, byLine);
+    const deltaOf = this.sizes?.observe(doc.uri, loaded.value.id, history.value.totalBytes, text, byLine);
     const lenses: vscode.CodeLens[] = [];
     const keywords = new Map(stage.instructions.map((i) => [i.line, i.keyword]));
     const shown = new Map<number, LayerDetail>();
@@ -192,7 +238,9 @@ class LayerLensProvider implements vscode.CodeLensProvider {
     } else if (saved.state === 'error' || computed?.ok === false) {
       lenses.push(new vscode.CodeLens(at(stage.fromLine), { title: UNREADABLE_TITLE, command: '' }));
     }
-    if (saved.state === 'loading') lenses.push(new vscode.CodeLens(at(stage.fromLine), { title: '$(sync~spin) measuring wasted bytes…', command: '' }));
+    if (saved.state === 'loading' || (saved.state === 'ready' && !computed)) {
+      lenses.push(new vscode.CodeLens(at(stage.fromLine), { title: '$(sync~spin) measuring wasted bytes…', command: '' }));
+    }
     return lenses;
   }
 }
@@ -206,8 +254,9 @@ export function mappedImage(doc: vscode.TextDocument): string | undefined {
 
 export function registerLayerFeatures(context: vscode.ExtensionContext, notifyServer?: SendNotification, providersAfter?: Promise<unknown>): void {
   const sizes = new SizeHistory(context);
-  context.subscriptions.push(sizes);
-  const provider = new LayerLensProvider(context, sizes, notifyServer && new MeasuredSync(notifyServer));
+  const pool = new LayerPool();
+  context.subscriptions.push(sizes, { dispose: () => pool.dispose() });
+  const provider = new LayerLensProvider(context, pool, sizes, notifyServer && new MeasuredSync(notifyServer));
   const selector: vscode.DocumentSelector = [
     { language: 'dockerfile', scheme: 'file' }, // built images belong to files on disk (and no "selector without scheme" warning)
     { scheme: 'file', pattern: '**/{Dockerfile,Containerfile,*.Dockerfile,*.dockerfile,Dockerfile.*}' },

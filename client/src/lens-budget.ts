@@ -2,7 +2,8 @@
 // cap gets one quiet lens instead of a parse, and wasted bytes are computed once per built image and
 // Dockerfile, not once per keystroke: later edits only move the results to the lines that now hold the
 // same instructions.
-import { attributeWaste, type FinalStage, type LineWaste, type SavedImage } from '../../common/src/image-layers/index.js';
+import { attributeWaste, measuredInstructions, type FinalStage, type LineWaste, type SavedImage } from '../../common/src/image-layers/index.js';
+import type { MeasuredInstruction } from '../../common/src/image-layers/measured.js';
 
 /** Largest Dockerfile the lens parses (the largest of 274 real-world Dockerfiles is 30 KB). */
 export const LENS_MAX_CHARS = 128 * 1024;
@@ -37,29 +38,56 @@ interface Computed {
   byKey: Map<string, LineWaste>;
   /** Line at compute time → instruction key. */
   keyOfLine: Map<number, string>;
+  /** What each instruction measured (sent to the server once): position-free already. */
+  measured: MeasuredInstruction[];
 }
 
-export type WasteResult = { ok: true; waste: LineWaste[] } | { ok: false; error: string };
+export type WasteResult = { ok: true; waste: LineWaste[]; measured: MeasuredInstruction[] } | { ok: false; error: string };
 
 const MAX_ENTRIES = 20;
 
 export class WasteCache {
   private readonly entries = new Map<string, Computed | { error: string }>();
-  /** How many times the waste was computed (for tests: once per image and document). */
+  /** How many times the waste was computed or stored (for tests: once per image and document). */
   computations = 0;
 
   /**
-   * Waste for `imageId` and document `uri`, computed from `text` the first time only. `stage` is the
-   * current text's final stage; lines are translated to it through the instructions' text.
+   * Waste for `imageId` and document `uri`, computed from `text` on this thread the first time only (tests; the
+   * extension computes in the layer worker and `store`s the answer). `stage` is the current text's final stage.
    */
   get(imageId: string, uri: string, text: string, stage: FinalStage, saved: SavedImage): WasteResult {
-    const key = `${imageId}\0${uri}`;
-    let entry = this.entries.get(key);
-    if (!entry) {
-      entry = this.compute(text, stage, saved);
-      if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
-      this.entries.set(key, entry);
+    const known = this.peek(imageId, uri, stage);
+    if (known) return known;
+    try {
+      this.store(imageId, uri, stage, { waste: attributeWaste(text, saved), measured: measuredInstructions(text, saved) });
+    } catch (e) {
+      this.store(imageId, uri, stage, { error: e instanceof Error ? e.message : String(e) });
     }
+    return this.peek(imageId, uri, stage) as WasteResult;
+  }
+
+  /** Keeps a computed answer; `stage` is the final stage of the text it was computed from. */
+  store(imageId: string, uri: string, stage: FinalStage, answer: { waste: LineWaste[]; measured: MeasuredInstruction[] } | { error: string }): void {
+    this.computations++;
+    let entry: Computed | { error: string };
+    if ('error' in answer) entry = answer;
+    else {
+      const keyOfLine = lineKeys(stage);
+      const byKey = new Map<string, LineWaste>();
+      for (const w of answer.waste) {
+        const k = keyOfLine.get(w.line);
+        if (k !== undefined) byKey.set(k, w);
+      }
+      entry = { byKey, keyOfLine, measured: answer.measured };
+    }
+    if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
+    this.entries.set(`${imageId}\0${uri}`, entry);
+  }
+
+  /** The kept answer moved to the lines of `stage` (the current text), or undefined when none is kept yet. */
+  peek(imageId: string, uri: string, stage: FinalStage): WasteResult | undefined {
+    const entry = this.entries.get(`${imageId}\0${uri}`);
+    if (!entry) return undefined;
     if ('error' in entry) return { ok: false, error: entry.error };
     const now = lineKeys(stage);
     const lineOfKey = new Map([...now].map(([line, k]) => [k, line]));
@@ -78,21 +106,6 @@ export class WasteCache {
         topWasted: w.topWasted.map((f) => ({ ...f, removedAtLine: move(f.removedAtLine) })),
       });
     }
-    return { ok: true, waste };
-  }
-
-  private compute(text: string, stage: FinalStage, saved: SavedImage): Computed | { error: string } {
-    this.computations++;
-    try {
-      const keyOfLine = lineKeys(stage);
-      const byKey = new Map<string, LineWaste>();
-      for (const w of attributeWaste(text, saved)) {
-        const k = keyOfLine.get(w.line);
-        if (k !== undefined) byKey.set(k, w);
-      }
-      return { byKey, keyOfLine };
-    } catch (e) {
-      return { error: e instanceof Error ? e.message : String(e) };
-    }
+    return { ok: true, waste, measured: entry.measured };
   }
 }

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
-import { entriesOldestFirst, finalStage, formatBytes, type RawHistoryRow } from '../../common/src/image-layers/index.js';
+import { finalStage, formatBytes } from '../../common/src/image-layers/index.js';
 import { hashText } from './build-measure.js';
 import { SHOW_SIZE_HISTORY_COMMAND } from '../../common/src/protocol.js';
 import { lineDelta, previousOf, pushMeasurement, renderHistoryHtml, signedBytes, type SizeLine, type SizeMeasurement } from './size-chart.js';
@@ -44,19 +44,20 @@ export class SizeHistory implements vscode.Disposable {
   observe(
     uri: vscode.Uri,
     imageId: string,
-    rows: readonly RawHistoryRow[],
+    /** The image's total (the sum of its history rows, from the layer worker). */
+    totalBytes: number,
     text: string,
     byLine: ReadonlyMap<number, { bytes: number }>,
   ): (line: number) => number | undefined {
     const stage = finalStage(text);
+    const byNumber = new Map(stage.instructions.map((i) => [i.line, i]));
     const textLines = text.split(/\r?\n/);
     const lines: SizeLine[] = [];
     for (const [line, { bytes }] of byLine) {
-      const ins = stage.instructions.find((i) => i.line === line);
+      const ins = byNumber.get(line);
       const full = ins ? ins.text : (textLines[line - 1] ?? '').trim();
       lines.push({ line, key: hashText(full), keyword: ins?.keyword ?? 'FROM', label: full.slice(0, 60), bytes });
     }
-    const totalBytes = entriesOldestFirst(rows).reduce((sum, e) => sum + e.bytes, 0);
     const before = this.history(uri);
     const after = pushMeasurement(before, { imageId, at: Date.now(), totalBytes, lines });
     if (after.length !== before.length || after[after.length - 1]?.imageId !== before[before.length - 1]?.imageId) {

@@ -46,7 +46,8 @@ export function makeKey(name: string): TestKey {
 }
 
 /** A Release text listing `files` (name in the Release → content) under SHA256, as Debian writes it. */
-export function releaseText(codename: string, files: Record<string, Buffer>): string {
+export function releaseText(codename: string, files: Record<string, Buffer>, dates: { date?: string; validUntil?: string } = {}): string {
   const lines = Object.entries(files).map(([name, body]) => ` ${createHash('sha256').update(body).digest('hex')} ${String(body.length).padStart(9)} ${name}`);
-  return `Origin: Debian\nLabel: Debian\nSuite: stable\nCodename: ${codename}\nDate: Sat, 11 Jul 2026 10:00:00 UTC\nArchitectures: amd64\nComponents: main\nSHA256:\n${lines.join('\n')}\n`;
+  const date = `Date: ${dates.date ?? 'Sat, 11 Jul 2026 10:00:00 UTC'}\n${dates.validUntil ? `Valid-Until: ${dates.validUntil}\n` : ''}`;
+  return `Origin: Debian\nLabel: Debian\nSuite: stable\nCodename: ${codename}\n${date}Architectures: amd64\nComponents: main\nSHA256:\n${lines.join('\n')}\n`;
 }

@@ -29,10 +29,10 @@ export const SHAPES: Record<string, (n: number) => string> = {
     'FROM debian AS s0\n' + Array.from({ length: n }, (_, i) => `FROM s${i} AS s${i + 1}\nRUN apt-get install -y p${i}\n`).join(''),
   'many archives into one system directory, each deleted later': (n) =>
     'FROM debian\n' + Array.from({ length: n }, (_, i) => `ADD a${i}.tar.gz /opt/\nRUN rm -rf /opt/a${i}\n`).join(''),
-  'a long FROM chain, each stage downloading and deleting in a later layer (DS002 walked every ancestor)': (n) =>
+  'a long FROM chain, each stage downloading and deleting in a later layer (issue 27, reproduction 12: DS002 walked every ancestor)': (n) =>
     'FROM debian AS s0\n' +
     Array.from({ length: n }, (_, i) => `FROM s${i} AS s${i + 1}\nRUN curl -o /a${i} http://example.com/a${i}\nRUN rm -f /a${i} /a0\n`).join(''),
-  'doubling ARG/ENV values (issue 27: 28 lines expanded to 256 M characters)': (n) =>
+  'doubling ARG/ENV values (issue 27, reproduction 1: 28 lines expanded to 256 M characters)': (n) =>
     'FROM debian\nENV En=1\n' + 'ENV En=${En-1}${En-1}\nARG A=$En$En\n'.repeat(n) + 'RUN echo $En $A > /x\n',
   'many ENV and ARG settings (the model copied its environment at each)': (n) =>
     'FROM debian\n' + Array.from({ length: 3 * n }, (_, i) => `ENV V${i}=x${i}\nARG A${i}=$V${i}\n`).join('') + 'RUN echo $V1 $A2 > /x\n',

@@ -39,7 +39,7 @@ function run(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): { status
 
 const noDocker = (root: string): NodeJS.ProcessEnv => ({ DOCKERFILE_SLIM_DOCKER: path.join(root, 'no-docker') });
 
-test('layers: a Dockerfile linked to /dev/zero or out of the repository, and a FIFO baseline, are refused at once', { skip: !posix }, () => {
+test('reproduction 6: layers: a Dockerfile linked to /dev/zero or out of the repository, and a FIFO baseline, are refused at once', { skip: !posix }, () => {
   const { root, outside } = repo();
   fs.symlinkSync('/dev/zero', path.join(root, 'Dockerfile'));
   const zero = run(['layers', '--image', 'x', 'Dockerfile'], root, noDocker(root));
@@ -57,7 +57,7 @@ test('layers: a Dockerfile linked to /dev/zero or out of the repository, and a F
   assert.ok(fifo.ms < 10_000, `${fifo.ms} ms (it blocked forever before)`);
 });
 
-test('layers accepts -- before a Dockerfile whose name looks like an option', () => {
+test('reproduction 9: layers accepts -- before a Dockerfile whose name looks like an option', () => {
   const { root } = repo();
   fs.writeFileSync(path.join(root, '--format=json'), BAD);
   const r = run(['layers', '--image', 'x', '--', '--format=json'], root, noDocker(root));
@@ -67,7 +67,7 @@ test('layers accepts -- before a Dockerfile whose name looks like an option', ()
   assert.match(run(['layers', '--image', 'x', '--', '--format=json', 'b'], root).stderr, /exactly one DOCKERFILE/);
 });
 
-test('reports are never written through a symbolic link, or through a folder linked out of the repository', { skip: !posix }, () => {
+test('reproduction 7: reports are never written through a symbolic link, or through a folder linked out of the repository', { skip: !posix }, () => {
   const { root, outside } = repo();
   const victim = path.join(outside, 'victim');
   fs.writeFileSync(victim, 'precious\n');
@@ -93,7 +93,7 @@ test('reports are never written through a symbolic link, or through a folder lin
   }
 });
 
-test('the Action: one argument per file name after --, and no SARIF written through a committed link', { skip: !posix }, () => {
+test('reproductions 7 and 9: the Action: one argument per file name after --, and no SARIF written through a committed link', { skip: !posix }, () => {
   const { root, outside } = repo();
   const output = path.join(root, '.git', 'github-output');
   const action = (env: Record<string, string>): { out: string; stderr: string } => {
@@ -129,7 +129,7 @@ test('the Action: one argument per file name after --, and no SARIF written thro
   assert.ok(fs.lstatSync(path.join(root, 'linked.sarif')).isSymbolicLink());
 });
 
-test('SARIF URIs are percent-encoded path segments', () => {
+test('reproduction 11: SARIF URIs are percent-encoded path segments', () => {
   assert.equal(sarifUri('dir/a b\nc.Dockerfile'), 'dir/a%20b%0Ac.Dockerfile');
   assert.equal(sarifUri('x#y?z%.Dockerfile'), 'x%23y%3Fz%25.Dockerfile');
   assert.equal(sarifUri('C:\\w\\Dockerfile'), 'C:/w/Dockerfile');
@@ -165,7 +165,7 @@ function inert(md: string): boolean {
   return true;
 }
 
-test('hover fragments: escaped text, code spans and blocks that no input can leave', () => {
+test('reproduction 8: hover fragments: escaped text, code spans and blocks that no input can leave', () => {
   for (const h of HOSTILE) {
     assert.ok(inert(hoverText(h)), hoverText(h));
     const code = hoverCode(h);
@@ -191,7 +191,7 @@ test('hover fragments: escaped text, code spans and blocks that no input can lea
   }
 });
 
-test("docker's build output passes through line by line, sanitised", () => {
+test("reproduction 10: docker's build output passes through line by line, sanitised", () => {
   const out: string[] = [];
   const w = safeLineWriter((s) => out.push(s));
   w.push('#5 [2/3] RUN echo\n::add-mask::secret\n#5 0.1 ::error file=x::boom\r\n\u001b[31mred\u001b');

@@ -19,6 +19,9 @@ import { gunzipIndex, maxInflated, refusedRedirect } from '../../common/src/pack
 import { resolveInstall } from '../../common/src/package-index/resolve.js';
 import { provisionalDiagnostics } from '../../client/src/provisional-lint.js';
 import { repoRoot } from '../helpers/paths.js';
+import { buildCache, cacheFile, IndexStore } from '../../common/src/package-index/store.js';
+import { releaseOfImage } from '../../common/src/package-index/release.js';
+import { EXCERPT } from './packages-fixtures.js';
 
 /** The issue's reproduction: 28 lines that double one value (2^28 characters if expanded eagerly). */
 export const DOUBLING = 'ENV En=${En-1}${En-1}\n'.repeat(28);
@@ -30,7 +33,7 @@ function ms(f: () => void): number {
   return performance.now() - t0;
 }
 
-test('expansion: a value past MAX_EXPANDED is unknown; work and memory stay bounded by the cap', () => {
+test('reproduction 1: expansion: a value past MAX_EXPANDED is unknown; work and memory stay bounded by the cap', () => {
   const env = new Map([['A', 'x'.repeat(MAX_EXPANDED)]]);
   assert.equal(expandBounded('$A$A', env), undefined);
   assert.equal(expand('$A$A', env), '$A$A', 'over the cap: the references stay as written (unknown)');
@@ -60,7 +63,7 @@ test('expansion: a long literal value is kept; many wide references share one al
   assert.ok(held <= 1024 * 1024 + 64 * wide.length + MAX_EXPANDED + 8 * 2000, `${held} characters of values for a ${wide.length}-character file`);
 });
 
-test('the CLI lints the 694-byte file in well under a second of work and a 96 MB heap', () => {
+test('reproduction 1 (CLI): the CLI lints the 694-byte file in well under a second of work and a 96 MB heap', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dfslim-doubling-'));
   const file = path.join(dir, 'Dockerfile');
   fs.writeFileSync(file, 'FROM debian\nENV En=1\n' + DOUBLING);
@@ -107,7 +110,7 @@ function build(text: string): CompactIndex {
   return new CompactIndex(b.serialize(0, ['test']));
 }
 
-test('resolution: linear in the packages it installs (a queue with a head, indexed providers)', () => {
+test('reproduction 4: resolution: linear in the packages it installs (a queue with a head, indexed providers)', () => {
   const chain = (n: number): string =>
     Array.from({ length: n }, (_, i) => `Package: c${i}\nInstalled-Size: 1\nDepends: c${i + 1}, v${i}\nProvides: v${i + 1}\n`).join('\n');
   const cost = (n: number): number => {
@@ -121,7 +124,7 @@ test('resolution: linear in the packages it installs (a queue with a head, index
   assert.ok(b <= 4 * Math.max(a, 0.0005), `per package ${a.toFixed(4)} → ${b.toFixed(4)} ms`);
 });
 
-test('resolution: past its step budget a line has no estimate instead of a long wait', () => {
+test('reproduction 4: resolution: past its step budget a line has no estimate instead of a long wait', () => {
   const ix = build(providers(900));
   const r = resolveInstall(ix, { packages: ['user'], recommends: false }, new Set(), 100);
   assert.deepEqual(r.added, []);
@@ -129,7 +132,7 @@ test('resolution: past its step budget a line has no estimate instead of a long 
   assert.equal(resolveInstall(ix, { packages: ['user'], recommends: false }, new Set()).added.length, 2);
 });
 
-test('index limits: 200,000 required packages, 100,000 providers of one name, a 2 MB field are refused quickly', () => {
+test('reproduction 5: index limits: 200,000 required packages, 100,000 providers of one name, a 2 MB field are refused quickly', () => {
   for (const [what, text] of [
     ['required', required(INDEX_LIMITS.minimal + 1)],
     ['providers', providers(INDEX_LIMITS.providersPerName + 1)],
@@ -145,7 +148,7 @@ test('index limits: 200,000 required packages, 100,000 providers of one name, a 
   assert.throws(() => new CompactIndex(cache), IndexLimitError);
 });
 
-test('fetch: a gzip bomb is cut at a multiple of its compressed size; redirects stay on the host and on https', () => {
+test('reproduction 5: fetch: a gzip bomb is cut at a multiple of its compressed size; redirects stay on the host and on https', () => {
   const bomb = zlib.gzipSync(Buffer.alloc(24 * 1024 * 1024, 'a'), { level: 1 });
   assert.ok(maxInflated(bomb.length) < 24 * 1024 * 1024, `${bomb.length} bytes may inflate to ${maxInflated(bomb.length)}`);
   assert.throws(() => gunzipIndex(bomb, 'http://m/Packages.gz'), /corrupt or truncated gzip|buffer|length/i);
@@ -155,4 +158,51 @@ test('fetch: a gzip bomb is cut at a multiple of its compressed size; redirects 
   assert.match(refusedRedirect(u('http://deb.debian.org/x'), u('http://evil.example/x')) ?? '', /another host/);
   assert.match(refusedRedirect(u('https://deb.debian.org/x'), u('http://deb.debian.org/x')) ?? '', /https to plain http/);
   assert.match(refusedRedirect(u('http://deb.debian.org/x'), u('file:///etc/passwd')) ?? '', /unsupported scheme/);
+});
+
+test('reproduction 4: a chain of stages linted with a cached index is linear in stages (each stage starts where its parent ended)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dfslim-chain-'));
+  try {
+    const base = releaseOfImage('debian:bookworm');
+    assert.ok(base);
+    fs.writeFileSync(cacheFile(dir, base), buildCache(base, [fs.readFileSync(EXCERPT, 'utf8')], ['test'], Date.now()));
+    const store = new IndexStore({ dir, offline: true, log: () => undefined });
+    const packages = { version: 0, lookup: (b: Parameters<typeof store.cached>[0]) => store.cached(b) };
+    const chain = (n: number): string =>
+      'FROM debian:bookworm AS s0\n' +
+      Array.from(
+        { length: n },
+        (_, i) => `FROM s${i} AS s${i + 1}\nRUN apt-get update && apt-get install -y curl libpsl5 && rm -rf /var/lib/apt/lists/*\n`,
+      ).join('');
+    const cost = (n: number): number => {
+      let findings = 0;
+      const t = ms(() => (findings = lintDetailed(chain(n), { packages }).length));
+      assert.ok(findings >= n, `${findings} findings`);
+      return t / n;
+    };
+    cost(25);
+    const a = cost(50);
+    const b = cost(400); // 40 KB: the issue's 32 KB chain took 75 s, 63 KB over 300 s
+    assert.ok(b <= 4 * Math.max(a, 0.5), `per stage ${a.toFixed(2)} → ${b.toFixed(2)} ms`);
+    assert.ok(b * 400 < 20_000, `${(b * 400).toFixed(0)} ms for 400 stages`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('reproduction 5: a corrupt or oversized cache is discarded when read, not trusted for 7 days', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dfslim-badcache-'));
+  try {
+    const base = releaseOfImage('debian:bookworm');
+    assert.ok(base);
+    for (const body of ['dockerfile-slim-pkgindex/1\n{"release":"debian/bookworm","count":-1}\n', 'x'.repeat(INDEX_LIMITS.cacheBytes + 1)]) {
+      fs.writeFileSync(cacheFile(dir, base), body);
+      const logs: string[] = [];
+      assert.equal(new IndexStore({ dir, offline: true, log: (l) => logs.push(l) }).cached(base), undefined);
+      assert.match(logs[0] ?? '', /unreadable .*discarded/);
+      assert.equal(fs.existsSync(cacheFile(dir, base)), false, 'deleted, so the next allowed fetch replaces it');
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -80,7 +80,7 @@ test('waste: the same result as the per-file walk on random layer stacks', () =>
   }
 });
 
-test('waste: 2,000 files at depth n over 60 layers (the issue: a 2 MB image) is linear in n', () => {
+test('reproduction 3: waste: 2,000 files at depth n over 60 layers (the issue: a 2 MB image) is linear in n', () => {
   const make = (depth: number): LayerFiles[] => {
     const dir = Array.from({ length: depth }, (_, i) => `d${i % 10}`).join('/');
     return Array.from({ length: 60 }, (_, k) => {
@@ -109,7 +109,7 @@ function built(n: number, base: number): { text: string; rows: RawHistoryRow[] }
   return { text, rows };
 }
 
-test('alignment: linear in instructions, bounded in history rows, and memoised per image', () => {
+test('reproduction 2: alignment: linear in instructions, bounded in history rows, and memoised per image', () => {
   const cost = (n: number): number => {
     const { text, rows } = built(n, 20);
     let out: ReturnType<typeof attributeLayers> = [];

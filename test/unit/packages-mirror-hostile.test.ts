@@ -52,7 +52,7 @@ async function mirror(): Promise<{ url: string; set(path: string, body: Buffer |
   };
 }
 
-test('a hostile mirror: tampered, re-signed, unsigned, replayed and redirected indexes are refused', { skip }, async (t) => {
+test('reproduction 5: a hostile mirror: tampered, re-signed, unsigned, replayed and redirected indexes are refused', { skip }, async (t) => {
   const key = makeKey('archive');
   const attacker = makeKey('attacker');
   const m = await mirror();
@@ -128,4 +128,58 @@ test('the bundled Debian keyring verifies the archive Release that apt itself ve
   assert.equal(rel.codename, 'bookworm');
   assert.match(rel.files.get(NAME)?.sha256 ?? '', /^[0-9a-f]{64}$/);
   await assert.rejects(verifySigned(fs.readFileSync(apt), path.join(dir, 'ubuntu-archive-keyring.gpg')), /does not verify/);
+});
+
+test('reproduction 5: a replayed older Release is refused: past its Valid-Until, or older than the cached one (issue 27, Valid-Until)', { skip }, async (t) => {
+  const key = makeKey('archive');
+  const m = await mirror();
+  const base = releaseOfImage('debian:bookworm');
+  assert.ok(base);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dfslim-replay-'));
+  t.after(async () => {
+    key.dispose();
+    await m.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const day = 24 * 3600 * 1000;
+  let now = Date.parse('2026-12-01T00:00:00Z');
+  const logs: string[] = [];
+  const store = (): IndexStore =>
+    new IndexStore({ dir, offline: false, mirrors: { debian: m.url }, log: (l) => logs.push(l), keyringDir: key.keyringDir, now: () => now });
+  m.set(NAME, honest);
+
+  // A security-style suite whose Valid-Until has passed: an old Release kept and replayed. Nothing cached.
+  m.set(
+    'InRelease',
+    key.sign(releaseText('bookworm', { [NAME]: honest }, { date: 'Sun, 01 Nov 2026 00:00:00 UTC', validUntil: 'Sun, 08 Nov 2026 00:00:00 UTC' })),
+  );
+  assert.equal(await store().ensure(base), undefined);
+  assert.match(logs.pop() ?? '', /expired at 2026-11-08T00:00:00\.000Z \(Valid-Until\)/);
+  assert.equal(fs.existsSync(cacheFile(dir, base)), false);
+
+  // Valid-Until still ahead: believed, and the Release's Date is kept with the cache.
+  m.set(
+    'InRelease',
+    key.sign(releaseText('bookworm', { [NAME]: honest }, { date: 'Mon, 30 Nov 2026 00:00:00 UTC', validUntil: 'Mon, 07 Dec 2026 00:00:00 UTC' })),
+  );
+  const fresh = await store().ensure(base);
+  assert.ok(fresh);
+  assert.equal(fresh.releaseDate, Date.parse('2026-11-30T00:00:00Z'));
+  assert.deepEqual(logs, []);
+
+  // Eight days later the cache is stale; the mirror replays a genuine Release (no Valid-Until, as the main suites)
+  // dated before the cached one: refused, and the cached index (and its date) stays.
+  now += 8 * day;
+  const before = fs.readFileSync(cacheFile(dir, base), 'utf8');
+  m.set('InRelease', key.sign(releaseText('bookworm', { [NAME]: honest }, { date: 'Sun, 01 Nov 2026 00:00:00 UTC' })));
+  const kept = await store().ensure(base);
+  assert.equal(kept?.releaseDate, Date.parse('2026-11-30T00:00:00Z'), 'the stale cache is used, not replaced');
+  assert.match(logs.pop() ?? '', /dated 2026-11-01T00:00:00\.000Z, older than the 2026-11-30T00:00:00\.000Z one already cached/);
+  assert.equal(fs.readFileSync(cacheFile(dir, base), 'utf8'), before);
+
+  // A newer Release (same or later Date) refreshes the cache.
+  m.set('InRelease', key.sign(releaseText('bookworm', { [NAME]: honest }, { date: 'Tue, 08 Dec 2026 00:00:00 UTC' })));
+  const next = await store().ensure(base);
+  assert.equal(next?.releaseDate, Date.parse('2026-12-08T00:00:00Z'));
+  assert.deepEqual(logs, []);
 });

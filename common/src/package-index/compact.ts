@@ -19,6 +19,8 @@ export interface IndexHeader {
   fetchedAt: number;
   sources: string[];
   count: number;
+  /** The signed Release's `Date` (ms since the epoch) the index was verified against: a later fetch may not go back. */
+  releaseDate?: number;
 }
 
 /**
@@ -77,7 +79,7 @@ export class IndexBuilder {
     }
   }
 
-  serialize(fetchedAt: number, sources: string[]): string {
+  serialize(fetchedAt: number, sources: string[], releaseDate?: number): string {
     const names = [...this.pkgs.keys()];
     for (const v of this.prov.keys()) if (!this.pkgs.has(v)) names.push(v);
     if (names.length > INDEX_LIMITS.names) throw new IndexLimitError(`more than ${INDEX_LIMITS.names} names`);
@@ -107,7 +109,7 @@ export class IndexBuilder {
       const ps = this.prov.get(n);
       prov.push(ps ? [...ps].map((p) => id.get(p)).join(' ') : '');
     }
-    const header: IndexHeader = { release: this.release, fetchedAt, sources, count: this.pkgs.size };
+    const header: IndexHeader = { release: this.release, fetchedAt, sources, count: this.pkgs.size, ...(releaseDate !== undefined ? { releaseDate } : {}) };
     return [
       `${CACHE_FORMAT}\n${JSON.stringify(header)}\n`,
       names.join('\n'),
@@ -208,6 +210,11 @@ export class CompactIndex implements PackageIndex {
   }
   get fetchedAt(): number {
     return this.header.fetchedAt;
+  }
+  /** The signed Release's Date this index was verified against (undefined in caches written before it was kept). */
+  get releaseDate(): number | undefined {
+    const d = this.header.releaseDate;
+    return typeof d === 'number' && Number.isFinite(d) ? d : undefined;
   }
 
   private nameOf(id: number): string {

@@ -80,7 +80,17 @@ export interface ReleaseFile {
 export interface ReleaseInfo {
   codename: string | undefined;
   suite: string | undefined;
+  /** `Date:` (ms since the epoch), when the Release has one that parses. */
+  date: number | undefined;
+  /** `Valid-Until:` (ms since the epoch): Debian's security and updates suites have it, the main suites usually not. */
+  validUntil: number | undefined;
   files: Map<string, ReleaseFile>;
+}
+
+/** RFC 2822 dates as Debian writes them (`Sat, 10 Jun 2023 09:09:39 UTC`); undefined when unreadable. */
+function releaseDate(value: string): number | undefined {
+  const t = Date.parse(value.replace(/\bUTC$/, 'GMT'));
+  return Number.isFinite(t) ? t : undefined;
 }
 
 /** Parses the verified text of a Release file (deb822, one paragraph). */
@@ -88,6 +98,8 @@ export function parseRelease(text: string): ReleaseInfo {
   const files = new Map<string, ReleaseFile>();
   let codename: string | undefined;
   let suite: string | undefined;
+  let date: number | undefined;
+  let validUntil: number | undefined;
   let inSha = false;
   for (const line of text.split('\n')) {
     if (/^\s/.test(line)) {
@@ -100,8 +112,11 @@ export function parseRelease(text: string): ReleaseInfo {
     const f = /^(Codename|Suite):\s*(\S+)/.exec(line);
     if (f?.[1] === 'Codename') codename = f[2];
     if (f?.[1] === 'Suite') suite = f[2];
+    const d = /^(Date|Valid-Until):\s*(.+?)\s*$/.exec(line);
+    if (d?.[1] === 'Date') date = releaseDate(d[2] as string);
+    if (d?.[1] === 'Valid-Until') validUntil = releaseDate(d[2] as string) ?? -Infinity; // unreadable: expired
   }
-  return { codename, suite, files };
+  return { codename, suite, date, validUntil, files };
 }
 
 /** Throws VerifyError unless `body` is the file the verified Release lists under `name`. */
@@ -111,4 +126,20 @@ export function checkListed(release: ReleaseInfo, name: string, body: Buffer): v
   if (body.length !== want.size) throw new VerifyError(`${name}: ${body.length} bytes where the signed Release says ${want.size}`);
   const have = createHash('sha256').update(body).digest('hex');
   if (have !== want.sha256) throw new VerifyError(`${name}: its SHA256 is not the one in the signed Release (tampered or stale mirror)`);
+}
+
+/**
+ * Throws VerifyError when a genuinely signed Release is a replay (issue 27): past its `Valid-Until`, or older (by its
+ * `Date`) than the Release the cached index was built from. Main suites usually have no `Valid-Until`; there the cached
+ * Release's `Date` is the floor. Without a cached one (first fetch, a discarded cache) only `Valid-Until` can refuse.
+ */
+export function checkFresh(release: ReleaseInfo, now: number, cachedDate: number | undefined): void {
+  if (release.validUntil !== undefined && now > release.validUntil) {
+    const when = Number.isFinite(release.validUntil) ? new Date(release.validUntil).toISOString() : 'an unreadable date';
+    throw new VerifyError(`the signed Release expired at ${when} (Valid-Until): an old Release replayed, or a mirror that stopped updating`);
+  }
+  if (cachedDate !== undefined && (release.date === undefined || release.date < cachedDate)) {
+    const what = release.date === undefined ? 'has no Date' : `is dated ${new Date(release.date).toISOString()}`;
+    throw new VerifyError(`the signed Release ${what}, older than the ${new Date(cachedDate).toISOString()} one already cached (an old Release replayed?)`);
+  }
 }

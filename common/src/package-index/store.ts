@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { CompactIndex, INDEX_LIMITS, IndexBuilder } from './compact.js';
 import { parseDebianPackages } from './deb-parse.js';
 import { fetchBody, gunzipIndex, type FetchOptions } from './fetch.js';
-import { checkListed, keyringFile, parseRelease, verifySigned, VerifyError } from './inrelease.js';
+import { checkFresh, checkListed, keyringFile, parseRelease, verifySigned, VerifyError } from './inrelease.js';
 import type { BaseRelease } from './release.js';
 import { userCacheDir } from '../platform/user-cache.js';
 
@@ -62,10 +62,10 @@ export function cacheFile(dir: string, base: BaseRelease): string {
 }
 
 /** Parses downloaded `Packages` texts into the compact cache text. */
-export function buildCache(base: BaseRelease, texts: readonly string[], sources: string[], fetchedAt: number): string {
+export function buildCache(base: BaseRelease, texts: readonly string[], sources: string[], fetchedAt: number, releaseDate?: number): string {
   const b = new IndexBuilder(base.release);
   for (const t of texts) parseDebianPackages(t, b);
-  return b.serialize(fetchedAt, sources);
+  return b.serialize(fetchedAt, sources, releaseDate);
 }
 
 export class IndexStore {
@@ -144,6 +144,8 @@ export class IndexStore {
     if (release.codename !== base.codename) {
       throw new VerifyError(`the signed Release is for ${release.codename ?? 'no codename'}, not ${base.codename} (an old or other release replayed?)`);
     }
+    // No replay of an older genuine Release of this codename: Valid-Until, and never older than the cached one.
+    checkFresh(release, this.now(), this.cached(base)?.releaseDate);
     const texts: string[] = [];
     for (const p of parts) {
       const size = release.files.get(p.name)?.size;
@@ -152,7 +154,7 @@ export class IndexStore {
       texts.push(gunzipIndex(body, p.url));
     }
     const fetchedAt = this.now();
-    const text = buildCache(base, texts, urls, fetchedAt);
+    const text = buildCache(base, texts, urls, fetchedAt, release.date);
     const file = cacheFile(this.options.dir, base);
     await fs.promises.mkdir(this.options.dir, { recursive: true });
     const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;

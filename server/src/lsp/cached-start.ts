@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
-import { lowerThisThreadPriority } from '../runner/thread-priority.js';
+import { lowerThisThreadPriority } from '../../../common/src/platform/thread-priority.js';
 import { loadWithCodeCache } from '../../../common/src/platform/code-cache.js';
 
 // In the extension host's worker thread, the server starts while VS Code is still opening the editor: both want

@@ -23,6 +23,13 @@ import { ESTIMATES_REQUEST, INDEXES_CHANGED, PACKAGE_INDEX_DIR_NOTIFICATION, typ
 import { hoverCode, hoverText } from '../../../common/src/text/markdown.js';
 import { npmHover, npmWire, type NodeContext } from './npm-features.js';
 import type { WireNpmEstimate } from '../../../common/src/protocol.js';
+import { PackagePool } from './package-pool.js';
+
+/**
+ * npm rows are computed on the server's main thread (they need the context worker's Node projects, which live there):
+ * only for documents up to this size, the same bound under which lint runs inline (bigger ones get apt rows only).
+ */
+const NPM_MAIN_THREAD_MAX = 64 * 1024;
 
 export { ESTIMATES_REQUEST, INDEXES_CHANGED, type EstimatesResult, type WireEstimate };
 
@@ -35,13 +42,22 @@ export class PackageKnowledge implements PackageLookup {
   /** A lookup found no store yet: lint again once there is one. */
   private askedEarly = false;
 
-  /** `dir` null: wait for useDir() and know no package until then; undefined: the default cache. */
+  /**
+   * `dir` null: wait for useDir() and know no package until then; undefined: the default cache. `eager`: a lookup
+   * reads the disk cache at once instead of in the background (the package worker, which answers one request at a time).
+   */
   constructor(
     dir: string | null | undefined,
     private readonly log: (m: string) => void,
     private readonly changed: () => void,
+    private readonly eager = false,
   ) {
     if (dir !== null) this.store = this.storeAt(dir);
+  }
+
+  /** The cache folder read (undefined until the client names it). */
+  get dir(): string | undefined {
+    return this.store?.options.dir;
   }
 
   private storeAt(dir: string | undefined): IndexStore {
@@ -56,11 +72,6 @@ export class PackageKnowledge implements PackageLookup {
     return this.npmStore?.cached(name, version);
   }
 
-  /** The folder the client's fetches write into (undefined until the client names it). */
-  get dir(): string | undefined {
-    return this.store?.options.dir;
-  }
-
   /** Reads indexes from `dir` (undefined or empty: the default cache) from now on. */
   useDir(dir: string | undefined): void {
     this.store = this.storeAt(dir);
@@ -73,6 +84,11 @@ export class PackageKnowledge implements PackageLookup {
     if (!this.store) {
       this.askedEarly = true;
       return undefined;
+    }
+    if (this.eager) {
+      const index = this.store.cached(base); // memoised by the store while the file is unchanged
+      this.indexes.set(base.release, index ?? null);
+      return index;
     }
     const hit = this.indexes.get(base.release);
     if (hit === undefined) this.loadSoon(base);
@@ -123,16 +139,28 @@ export class PackageKnowledge implements PackageLookup {
   /** npm rows and the hover of an npm install line (npm-features.ts). */
   npmOf(text: string, uri: string): { rows: WireNpmEstimate[]; missing: number; root?: string } {
     const node = this.nodeFor(uri);
-    if (!node || text.length > MAX_TEXT_LENGTH) return { rows: [], missing: 0 };
+    if (!node || text.length > NPM_MAIN_THREAD_MAX) return { rows: [], missing: 0 };
     return { ...npmWire(buildModel(text), node, (n, v) => this.npmSize(n, v)), root: node.root };
   }
 
   /** Estimates for a document; releases not loaded yet are loaded now (this is a request, not a keystroke). */
   estimates(text: string, uri = ''): EstimatesResult {
-    const base = this.aptEstimates(text);
+    return this.withNpm(this.aptEstimates(text), text, uri);
+  }
+
+  /** `base` (the apt estimates) with the document's npm rows added, and what the client may fetch for them. */
+  withNpm(base: EstimatesResult, text: string, uri: string): EstimatesResult {
     const npm = this.npmOf(text, uri);
     if (!npm.rows.length) return base;
     return { ...base, npm: npm.rows, ...(npm.missing && npm.root ? { npmFetch: { packages: npm.missing, context: npm.root } } : {}) };
+  }
+
+  /** The hover of an npm install line on `line`, or null (the package worker answers the rest). */
+  npmHoverAt(doc: TextDocument, line: number): Hover | null {
+    const text = doc.getText();
+    if (text.length > NPM_MAIN_THREAD_MAX || !this.nodeFor(doc.uri)) return null;
+    const row = this.npmOf(text, doc.uri).rows.find((r) => r.line === line + 1);
+    return row ? npmHover(row) : null;
   }
 
   private aptEstimates(text: string): EstimatesResult {
@@ -272,25 +300,52 @@ function toWire(model: Model, r: RunEstimate, packages: PackageLookup): WireEsti
   };
 }
 
-/** Registers the estimate request; the server's one hover handler asks `hover` (see server.ts). */
+export interface PackageFeatures {
+  /** The indexes for lint (DS004/DS014 sizes), loaded in the background on this thread. */
+  knowledge: PackageKnowledge;
+  /** The package hover, computed in the package worker under the lint's budget (null past it). */
+  hover(doc: TextDocument, line: number, character: number): Promise<Hover | null>;
+  dispose(): void;
+}
+
+/**
+ * Registers the estimate request; the server's one hover handler asks `hover` (see server.ts). Both are answered by
+ * the package worker (package-pool.ts) under the lint's time and memory budget, never on this thread.
+ */
 export function registerPackageFeatures(
   connection: Connection,
   documents: TextDocuments<TextDocument>,
   dir: string | null | undefined,
   relintAll: () => void,
-): PackageKnowledge {
-  const knowledge = new PackageKnowledge(dir, (m) => connection.console.info(`dockerfile-slim: ${m}`), relintAll);
-  connection.onRequest(ESTIMATES_REQUEST, (params: { uri: string }): EstimatesResult => {
+  pool: PackagePool = new PackagePool(),
+): PackageFeatures {
+  const log = (m: string): void => connection.console.info(`dockerfile-slim: ${m}`);
+  const knowledge = new PackageKnowledge(dir, log, relintAll);
+  const none: EstimatesResult = { runs: [], missing: [] };
+  connection.onRequest(ESTIMATES_REQUEST, async (params: { uri: string }): Promise<EstimatesResult> => {
     const doc = documents.get(params.uri);
-    if (!doc) return { runs: [], missing: [] };
-    try {
-      return knowledge.estimates(doc.getText(), doc.uri);
-    } catch (e) {
-      connection.console.error(`dockerfile-slim: estimate failed: ${String(e)}`);
-      return { runs: [], missing: [] };
-    }
+    const at = knowledge.dir;
+    if (!doc || at === undefined) return none;
+    const r = await pool.estimates(at, doc.uri, doc.getText());
+    if (r.kind !== 'done') log(`no size estimates for ${params.uri}: computing them took ${r.reason} (the lint's budget)`);
+    // npm rows need the context worker's Node projects, which live on this thread: bounded by NPM_MAIN_THREAD_MAX.
+    return knowledge.withNpm(r.kind === 'done' ? r.value : none, doc.getText(), doc.uri);
   });
+  documents.onDidClose((e) => pool.forget(e.document.uri));
   connection.onNotification(INDEXES_CHANGED, () => knowledge.reload());
   connection.onNotification(PACKAGE_INDEX_DIR_NOTIFICATION, (p: { dir?: unknown }) => knowledge.useDir(typeof p?.dir === 'string' ? p.dir : undefined));
-  return knowledge;
+  return {
+    knowledge,
+    hover: async (doc, line, character) => {
+      const npm = knowledge.npmHoverAt(doc, line);
+      if (npm) return npm;
+      const at = knowledge.dir;
+      if (at === undefined) return null;
+      const r = await pool.hover(at, doc.uri, doc.getText(), line, character);
+      if (r.kind === 'done') return r.value;
+      log(`no package hover for ${doc.uri}: computing it took ${r.reason} (the lint's budget)`);
+      return null;
+    },
+    dispose: () => pool.dispose(),
+  };
 }

@@ -23,7 +23,7 @@ import type { DetailedFinding, LintOptions } from '../kernel/types.js';
 import { MAX_TEXT_LENGTH } from '../engine/lint.js';
 import { buildContextOf, dockerignoreExists } from './build-context.js';
 import { withNpmSizes } from '../../../common/src/build-context/node-projects.js';
-import { registerPackageFeatures, type PackageKnowledge } from './package-features.js';
+import { registerPackageFeatures, type PackageFeatures, type PackageKnowledge } from './package-features.js';
 import { registerContextSizes, type ContextSizes } from './context-sizes.js';
 import { registerWholeImage, type WholeImageFeature } from './whole-image.js';
 import { BUILDER_NOTIFICATION, RELINT_NOTIFICATION, type BuilderParams } from '../../../common/src/protocol.js';
@@ -37,6 +37,7 @@ const pending = new Map<string, NodeJS.Immediate>();
 let pullConfig = false;
 let workspaceFolders: string[] = [];
 let packages: PackageKnowledge | undefined;
+let packageFeatures: PackageFeatures | undefined;
 let contextSizes: ContextSizes | undefined;
 let whole: WholeImageFeature | undefined;
 const abilities: ClientAbilities = {};
@@ -49,7 +50,8 @@ connection.onInitialize((params) => {
   workspaceFolders = (params.workspaceFolders ?? []).map((f) => f.uri).concat(params.rootUri ? [params.rootUri] : []);
   // packageIndexDirLater: the client sends the folder once it knows it (PACKAGE_INDEX_DIR_NOTIFICATION).
   const indexDir = typeof init.packageIndexDir === 'string' ? init.packageIndexDir : init.packageIndexDirLater === true ? null : undefined;
-  packages = registerPackageFeatures(connection, documents, indexDir, () => documents.all().forEach(schedule));
+  packageFeatures = registerPackageFeatures(connection, documents, indexDir, () => documents.all().forEach(schedule));
+  packages = packageFeatures.knowledge;
   contextSizes = registerContextSizes(connection, documents, contextRoot, (uri) => {
     const doc = documents.get(uri);
     if (doc) schedule(doc);
@@ -233,25 +235,25 @@ listenForMeasuredSizes(connection, (uri) => {
 });
 
 // One hover handler: what a package costs (on a package name) and the finding under the cursor, together.
-connection.onHover((params) => {
+connection.onHover(async (params) => {
   const doc = documents.get(params.textDocument.uri);
   if (!doc) return null;
   const cached = lastLint.get(doc.uri);
   const finding = cached && cached.version === doc.version ? hoverAt(doc, params.position, cached.findings) : null;
-  let pkg: Hover | null = null;
-  try {
-    pkg = packages?.hover(doc, params.position.line, params.position.character) ?? null;
-  } catch (e) {
-    connection.console.error(`dockerfile-slim: hover failed: ${String(e)}`);
-  }
-  // The finding first (its fix and docs link stay in view), then the estimate's one line of numbers, then context sizes.
-  const sizes = contextSizes?.hover(doc, params.position) ?? null;
+  const sizes = contextSizes?.hover(doc, params.position) ?? null; // before the wait below: the document may change meanwhile
   let image: Hover | null = null;
   try {
     image = whole?.hover(doc, params.position) ?? null;
   } catch (e) {
     connection.console.error(`dockerfile-slim: hover failed: ${String(e)}`);
   }
+  let pkg: Hover | null = null;
+  try {
+    pkg = (await packageFeatures?.hover(doc, params.position.line, params.position.character)) ?? null;
+  } catch (e) {
+    connection.console.error(`dockerfile-slim: hover failed: ${String(e)}`);
+  }
+  // The finding first (its fix and docs link stay in view), then the estimate's one line of numbers, then context sizes.
   const parts = [finding, pkg, sizes, image].filter((h): h is Hover => h !== null);
   if (parts.length <= 1) return parts[0] ?? null;
   return { contents: { kind: 'markdown', value: parts.map(markdownOf).join('\n\n---\n\n') }, ...(pkg?.range ? { range: pkg.range } : {}) };

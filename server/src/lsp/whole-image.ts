@@ -9,6 +9,8 @@ import type { Connection, Hover, Position } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { buildModel } from '../kernel/model.js';
 import { MAX_TEXT_LENGTH } from '../engine/lint.js';
+import { needsBudget } from '../runner/costly-shape.js';
+import { WORKER_THRESHOLD } from '../runner/lint-pool.js';
 import { estimateModel } from '../analysis/package-managers/estimate.js';
 import { formatBytes } from '../analysis/package-managers/format.js';
 import { baseFigure, baseRow, contextRows, finalBase, linesWord, rootImage, wholeImage } from '../analysis/whole-image.js';
@@ -29,7 +31,8 @@ export function wholeImageOf(
   summary: ContextSummary | undefined,
   npmRows: ReadonlyArray<{ line: number; bytes: number | null }> = [],
 ): WholeImageResult | null {
-  if (text.length > MAX_TEXT_LENGTH) return null;
+  // This runs on the server's main thread: what lint would give a budget (big or a costly shape) gets no total.
+  if (text.length > MAX_TEXT_LENGTH || needsBudget(text, WORKER_THRESHOLD)) return null;
   const model = buildModel(text);
   const image = finalBase(model)?.image;
   const base = image === undefined ? undefined : baseRow('', model, cached, local.get(image));
@@ -109,7 +112,7 @@ export function registerWholeImage(
   return {
     hover(doc, pos) {
       const text = doc.getText();
-      if (text.length > MAX_TEXT_LENGTH) return null;
+      if (text.length > MAX_TEXT_LENGTH || needsBudget(text, WORKER_THRESHOLD)) return null;
       const model = buildModel(text);
       const stage = model.stages.find((s) => s.from.line === pos.line);
       if (!stage) return null;

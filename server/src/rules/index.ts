@@ -18,6 +18,7 @@ import chownCopiesLayer from './chown-copies-layer.js';
 import buildCacheShipped from './build-cache-shipped.js';
 import contextLeak from './context-leak.js';
 import swallowedInstallError from './swallowed-install-error.js';
+import fullJavaRuntime from './full-java-runtime.js';
 
 export const rules: readonly Rule[] = [
   consecutiveRuns,
@@ -38,4 +39,5 @@ export const rules: readonly Rule[] = [
   buildCacheShipped,
   contextLeak,
   swallowedInstallError,
+  fullJavaRuntime,
 ];

@@ -125,6 +125,7 @@ test('DS020 stays quiet where jlink cannot be trusted or the runtime would miss 
     'FROM debian:bookworm\nRUN apt-get update && apt-get install -y openjdk-17-jre-headless\nCOPY app.jar /app.jar\nCMD ["java", "-jar", "/app.jar"]\n',
     'a JRE has no jlink',
   );
+  noFinding('DS020', 'FROM eclipse-temurin:17-jre\nCOPY --chown=app app.jar /srv/app.jar\nCMD ["java", "-jar", "/srv/app.jar"]\n', 'ownership');
   noFinding('DS020', `${JRE}FROM build\nCMD ["java", "-jar", "/s/app.jar"]\n`, 'built FROM a stage');
   noFinding(
     'DS020',

@@ -56,7 +56,8 @@ function copyDests(stage: Stage): string[] | null {
   const out: string[] = [];
   for (const i of stage.instrs) {
     if ((i.keyword !== 'COPY' && i.keyword !== 'ADD') || i.onbuild) continue;
-    if (i.args.trim().startsWith('[')) return null;
+    // --chown/--chmod would be lost by `COPY --from` of the whole destination; heredocs and JSON form are not followed.
+    if (i.args.trim().startsWith('[') || /--(chown|chmod)|<</.test(i.args)) return null;
     const words = i.args.split(/\s+/).filter((w) => w && !w.startsWith('--'));
     const raw = words[words.length - 1] ?? '';
     const dest = normJoin(workdirAt(stage, i, '/'), raw);

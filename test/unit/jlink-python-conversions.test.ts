@@ -176,3 +176,15 @@ test('DS010 Python on Debian: no conversion (and no DS010) for -dev libraries, p
     noFinding('DS010', text, why);
   }
 });
+
+test('DS010 Python on Debian: apt and pip in one RUN get the venv inside that RUN, after python3 is installed', () => {
+  const out = convert(
+    'DS010',
+    'FROM debian:bookworm\nRUN apt-get update && apt-get install -y python3-pip \\\n    && pip install --break-system-packages greet\nCMD ["greet"]\n',
+  );
+  assert.match(
+    out,
+    /^ENV PATH="\/opt\/venv\/bin:\$PATH"\nRUN apt-get update && apt-get install -y python3-pip python3-venv \\\n {4}&& python3 -m venv \/opt\/venv && pip install --break-system-packages greet\n/m,
+  );
+  assert.doesNotMatch(out, /^RUN python3 -m venv/m);
+});

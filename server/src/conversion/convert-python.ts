@@ -15,6 +15,7 @@ import { isConcrete, launchArgs, launcherOf, normJoin, workdirAt } from './multi
 import { cRuntime, slimPython } from '../analysis/images/runtime-images.js';
 import { installedPackages } from '../analysis/package-managers/install-steps.js';
 import { insertAfterWord } from '../kernel/edits.js';
+import { docStart } from '../kernel/run-script.js';
 import type { Edit } from '../kernel/types.js';
 
 const VENV = '/opt/venv';
@@ -97,8 +98,11 @@ export function convertPython(model: Model, stage: Stage): PythonResult | null {
   if (!dir && (!distro || stage.instrs.some((i) => i.keyword === 'COPY' || i.keyword === 'ADD' || i.keyword === 'WORKDIR'))) return null;
   let venv: string | null = null;
   let firstPip = null;
+  /** The first pip call, when a package install precedes it in its own RUN (python3 is not there before that RUN). */
+  let pipAfterInstall: { view: (typeof views)[number]; call: Call } | null = null;
   const pips: { call: Call; path: string }[] = [];
   for (const v of views) {
+    let installs = false;
     for (const c of v.calls) {
       const a = c.args.map((w) => expand(w.value, v.instr.env));
       if (c.name === 'cd') return null;
@@ -106,6 +110,7 @@ export function convertPython(model: Model, stage: Stage): PythonResult | null {
       if (pip) {
         if (pip.some((x) => /^(--user|--target|-t|--prefix|--root|--home)(=|$)/.test(x) || x === '--editable' || x === '-e')) return null;
         pips.push({ call: c, path: v.instr.env.get('PATH') ?? '' });
+        if (!firstPip && installs) pipAfterInstall = { view: v, call: c };
         firstPip ??= v.instr;
         continue;
       }
@@ -127,6 +132,7 @@ export function convertPython(model: Model, stage: Stage): PythonResult | null {
       if (FILE_CMDS.has(c.name) || USER_CMDS.has(c.name)) continue;
       if (apt && (c.name === 'apt-get' || c.name === 'apt')) {
         if (!aptCall(c, v.instr, apt)) return null;
+        installs = true;
         continue;
       }
       if (buildOnlyPackages(c, (p) => BUILD_PKGS.test(p))) continue;
@@ -159,7 +165,15 @@ export function convertPython(model: Model, stage: Stage): PythonResult | null {
       if (!e) return null;
       builderEdits.push(e);
     }
-    builderEdits.push(insertBeforeInstr(model, firstPip, [`RUN python3 -m venv ${VENV}`, `ENV PATH="${VENV}/bin:$PATH"`]));
+    if (pipAfterInstall) {
+      // The RUN installs python3 and then runs pip: the venv is made inside it, right before pip (PATH is read when
+      // pip is looked up, after the venv exists).
+      const { view, call } = pipAfterInstall;
+      if (view.run.script.unterminated || call.cmd.assigns.length) return null;
+      const at = docStart(view.run, call.nameWord.start);
+      builderEdits.push(insertBeforeInstr(model, firstPip, [`ENV PATH="${VENV}/bin:$PATH"`]));
+      builderEdits.push({ start: at, end: at, text: `python3 -m venv ${VENV} && ` });
+    } else builderEdits.push(insertBeforeInstr(model, firstPip, [`RUN python3 -m venv ${VENV}`, `ENV PATH="${VENV}/bin:$PATH"`]));
   }
   const esc = model.escape;
   const pkgs = apt ? [...new Set(['python3', ...apt.runtime, ...(apt.keepCa ? ['ca-certificates'] : [])])] : [];

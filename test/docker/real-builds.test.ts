@@ -106,6 +106,9 @@ before(async () => {
   // The cases say `FROM testca/debian:bookworm`, a name that reads as Debian bookworm (as a registry mirror's would), so
   // the rules know the release as they would for `debian:bookworm`; it is the test-CA base under another tag.
   execFileSync(DOCKER, ['tag', TESTCA_BASE, 'testca/debian:bookworm'], { env, stdio: 'pipe' });
+  // Conversions put the runtime stage on the slim image of the builder's release: the same base here (as
+  // local/debian:bookworm-slim is local/debian:bookworm), so the runtime trusts the mirror once ca-certificates is in.
+  execFileSync(DOCKER, ['tag', TESTCA_BASE, 'testca/debian:bookworm-slim'], { env, stdio: 'pipe' });
   const extra = ensureRealBuildFiles(path.join(tlsCacheDir, 'real-builds-mirror'));
   const files = new Map([...ensureFiles(path.join(tlsCacheDir, 'proof-mirror')), ...extra.files]);
   // A port of its own, so this suite and fixes.test.ts can run side by side.

@@ -20,7 +20,7 @@ export interface JavaResult {
 }
 
 /** Paths (absolute) the launcher needs: the -jar file or the classpath entries. */
-function launcherPaths(args: string[], cwd: string): string[] | null {
+export function launcherPaths(args: string[], cwd: string): string[] | null {
   const java = args[0]?.replace(/^.*\//, '');
   if (java !== 'java') return null;
   const out: string[] = [];

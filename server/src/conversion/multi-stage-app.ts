@@ -32,6 +32,8 @@ export interface AppPlan {
   after: string[];
   /** Programs a HEALTHCHECK may run in the runtime image. */
   probes: ReadonlySet<string>;
+  /** The rule named in the runtime stage's comment (default DS010). */
+  rule?: string;
 }
 
 /** Programs that only create users and groups: a RUN of nothing else is repeated in the runtime stage. */
@@ -140,7 +142,7 @@ export function convertApp(model: Model, stage: Stage, plan: AppPlan): Edit[] | 
   }
   const out = [
     ...(plan.stagesBefore?.(name) ?? []),
-    `# Runtime stage (Dockerfile Slim DS010): ${plan.ships}.`,
+    `# Runtime stage (Dockerfile Slim ${plan.rule ?? 'DS010'}): ${plan.ships}.`,
     `FROM ${plan.runtimeImage}`,
     ...plan.head(name),
     ...repeated,

@@ -19,6 +19,7 @@ import buildCacheShipped from './build-cache-shipped.js';
 import contextLeak from './context-leak.js';
 import swallowedInstallError from './swallowed-install-error.js';
 import devDependenciesShipped from './dev-dependencies-shipped.js';
+import fullJavaRuntime from './full-java-runtime.js';
 
 export const rules: readonly Rule[] = [
   consecutiveRuns,
@@ -40,4 +41,5 @@ export const rules: readonly Rule[] = [
   contextLeak,
   swallowedInstallError,
   devDependenciesShipped,
+  fullJavaRuntime,
 ];

@@ -6,7 +6,7 @@
 import type { Instr, Model, Stage } from '../../kernel/model.js';
 import type { Call } from '../../kernel/commands.js';
 import { runViews } from '../run-views.js';
-import { isCSourceBuild } from '../package-managers/install-steps.js';
+import { installedPackages, isCSourceBuild } from '../package-managers/install-steps.js';
 import { toLogical } from '../../kernel/run-script.js';
 
 export interface ImageRef {
@@ -105,6 +105,14 @@ export function finalToolchain(model: Model): Toolchain | null {
   // The full python image carries gcc and headers (buildpack-deps): worth it only to build wheels.
   if (ref.name === 'python' && !/slim|alpine|windows|nanoserver/.test(ref.tag ?? '') && calls.some(isPipInstall)) return { kind: 'python', stage: root, ref };
   if ((ref.name === 'debian' || ref.name === 'ubuntu') && isCSourceBuild(calls)) return { kind: 'cbuild', stage: root, ref };
+  // Debian/Ubuntu with python3-pip from apt and a pip install: the venv conversion's case (its compilers, pip).
+  if (
+    (ref.name === 'debian' || ref.name === 'ubuntu') &&
+    calls.some(isPipInstall) &&
+    calls.some((c) => (c.name === 'apt-get' || c.name === 'apt') && installedPackages(c)?.includes('python3-pip'))
+  ) {
+    return { kind: 'python', stage: root, ref };
+  }
   return null;
 }
 

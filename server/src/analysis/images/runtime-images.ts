@@ -90,3 +90,34 @@ export function cRuntime(stage: Stage): string | null {
   }
   return null;
 }
+
+/** Java images whose tag names the version (`17-jdk`, `17-jre-jammy`, `3.9-eclipse-temurin-17`, `8-jdk17`). */
+const JAVA_IMAGES = new Set(['openjdk', 'eclipse-temurin', 'amazoncorretto', 'sapmachine', 'maven', 'gradle']);
+
+/**
+ * For a custom runtime made with jlink (DS020): the image the builder needs (a JDK: `-jre` tags become `-jdk`), the
+ * Debian slim image the runtime goes on (these JDKs are glibc builds that run on bookworm) and the Java major
+ * version. Null for alpine/Windows/UBI flavours, digests, variables, versions before 11 and unknown versions.
+ */
+export function jlinkImages(raw: string): { jdk: string; runtime: string; major: number } | null {
+  const s = split(raw);
+  if (!s || !s.tag || !JAVA_IMAGES.has(s.name) || /\$/.test(s.tag)) return null;
+  if (/alpine|windows|nanoserver|ubi|musl/.test(s.tag)) return null;
+  const major = javaMajor(s.name, s.tag);
+  if (major === null || major < 11) return null;
+  const tag = /(^|-)jre(-|$)/.test(s.tag) ? s.tag.replace(/(^|-)jre(-|$)/, '$1jdk$2') : s.tag;
+  return { jdk: `${s.prefix}${s.name}:${tag}`, runtime: `${s.prefix}debian:bookworm-slim`, major };
+}
+
+/** The JDK `default-jdk` installs on a Debian/Ubuntu release (null: unknown release). */
+export function defaultJdkMajor(raw: string): number | null {
+  const s = split(raw);
+  if (!s) return null;
+  const tag = s.tag ?? 'latest';
+  const debian: Record<string, number> = { bullseye: 11, '11': 11, bookworm: 17, '12': 17, trixie: 21, '13': 21 };
+  const ubuntu: Record<string, number> = { focal: 11, '20.04': 11, jammy: 11, '22.04': 11, noble: 21, '24.04': 21 };
+  const t = tag.replace(/-slim$/, '').replace(/-\d{8}$/, '');
+  if (s.name === 'debian') return debian[t] ?? null;
+  if (s.name === 'ubuntu') return ubuntu[t] ?? null;
+  return null;
+}

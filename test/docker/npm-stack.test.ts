@@ -128,17 +128,17 @@ test(
       const modules = dockerOk(['run', '--rm', `${TAG}:slim`, 'ls', '-A', '/app/node_modules', '/app/node_modules/@types']);
       assert.doesNotMatch(modules, /\btypescript\b/, 'typescript (a devDependency) is not in the final image');
       // npm leaves the scope folder of omitted packages behind, empty: no @types package ships.
-    assert.equal((modules.split('/app/node_modules/@types:')[1] ?? '').trim(), '', '@types holds no package in the final image');
+      assert.equal((modules.split('/app/node_modules/@types:')[1] ?? '').trim(), '', '@types holds no package in the final image');
       assert.match(modules, /\bexpress\b/);
       const answer = dockerOk(['run', '--rm', `${TAG}:slim`, 'node', 'dist/index.js', '--smoke']);
       assert.match(answer, /hello from Express 36/);
 
       // The production install runs in prod-deps (not an image stage): its estimate is the lockfile's production share.
-    const project = projectsOf(file, text, ctx)[0];
-    assert.ok(project?.lock?.lockfile, 'the app lockfile read from the context');
-    const sizes = new NpmSizeStore({ dir: path.join(CACHE, 'sizes'), offline: true, log: () => undefined });
-    const prodEstimate = estimateNpmInstall(project.lock.lockfile, true, (n, v) => sizes.cached(n, v), project.lock.bytes).bytes;
-    // The runtime stage copies prod-deps' node_modules: that layer is the production install.
+      const project = projectsOf(file, text, ctx)[0];
+      assert.ok(project?.lock?.lockfile, 'the app lockfile read from the context');
+      const sizes = new NpmSizeStore({ dir: path.join(CACHE, 'sizes'), offline: true, log: () => undefined });
+      const prodEstimate = estimateNpmInstall(project.lock.lockfile, true, (n, v) => sizes.cached(n, v), project.lock.bytes).bytes;
+      // The runtime stage copies prod-deps' node_modules: that layer is the production install.
       const prodReal = layerOf(`${TAG}:slim`, /COPY \/app\/node_modules/);
       results.omitDev = { estimate: prodEstimate, real: prodReal, diff: within(prodEstimate, prodReal) };
       results.images = { before: imageSize(`${TAG}:before`), slim: imageSize(`${TAG}:slim`) };

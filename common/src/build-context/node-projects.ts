@@ -126,3 +126,12 @@ export function nodeProjects(root: string, sources: readonly string[]): NodeProj
     .map((d) => readProject(root, d))
     .filter((p): p is NodeProject => !!p);
 }
+
+/**
+ * What the engine needs of the projects (DS019, DS010's caveats): everything but the lockfile's package list, whose
+ * dev share is `devShare` (sizes from the cache, or a count with every size unknown). Lints cross a worker boundary on
+ * every keystroke; a 20,000-package list need not.
+ */
+export function forLint(projects: readonly NodeProject[], sizeOf: (name: string, version: string) => { bytes: number } | null | undefined): NodeProject[] {
+  return withNpmSizes(projects, sizeOf).map((p) => (p.lock?.lockfile ? { ...p, lock: { ...p.lock, lockfile: undefined } } : p));
+}

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { contextCopies } from '../analysis/context-copies.js';
 import { ContextMeter, factsOf, type ContextSummary } from '../../../common/src/build-context/index.js';
 import type { ContextFacts } from '../../../common/src/build-context/types.js';
-import { withNpmSizes } from '../../../common/src/build-context/node-projects.js';
+import { forLint } from '../../../common/src/build-context/node-projects.js';
 import { NpmSizeStore } from '../../../common/src/npm-registry/size-store.js';
 import { defaultIndexDir } from '../../../common/src/package-index/store.js';
 
@@ -36,5 +36,5 @@ export function contextFacts(dir: string | undefined, file: string, text: string
   if (!facts.node) return { context: facts };
   // DS019's sizes from the npm size cache beside the package indexes (lint and fix never fetch).
   const npm = new NpmSizeStore({ dir: process.env.DOCKERFILE_SLIM_INDEX_DIR || defaultIndexDir(), offline: true, log: () => undefined });
-  return { context: { ...facts, node: withNpmSizes(facts.node, (n, v) => npm.cached(n, v)) } };
+  return { context: { ...facts, node: forLint(facts.node, (n, v) => npm.cached(n, v)) } };
 }

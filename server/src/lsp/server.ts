@@ -22,7 +22,8 @@ import { defaults, normalise, type Settings } from './settings.js';
 import type { DetailedFinding, LintOptions } from '../kernel/types.js';
 import { MAX_TEXT_LENGTH } from '../engine/lint.js';
 import { buildContextOf, dockerignoreExists } from './build-context.js';
-import { withNpmSizes } from '../../../common/src/build-context/node-projects.js';
+import { forLint } from '../../../common/src/build-context/node-projects.js';
+import type { ContextFacts } from '../../../common/src/build-context/types.js';
 import { registerPackageFeatures, type PackageFeatures, type PackageKnowledge } from './package-features.js';
 import { registerContextSizes, type ContextSizes } from './context-sizes.js';
 import { registerWholeImage, type WholeImageFeature } from './whole-image.js';
@@ -106,10 +107,20 @@ async function contextRoot(uri: string): Promise<string> {
   return s.enable && s.contextSizes && uri.startsWith('file:') ? contextDir(uri, s.buildContext) : '';
 }
 
+/** DS019's view of the Node projects: registry sizes from the npm cache (read, never fetched), no package list. */
+const slimFacts = new WeakMap<ContextFacts, { version: number; facts: ContextFacts }>();
+function lintFacts(measured: ContextFacts): ContextFacts {
+  const version = packages?.version ?? 0;
+  const hit = slimFacts.get(measured);
+  if (hit && hit.version === version) return hit.facts;
+  const facts = { ...measured, node: forLint(measured.node ?? [], (n, v) => packages?.npmSize(n, v)) };
+  slimFacts.set(measured, { version, facts });
+  return facts;
+}
+
 function optionsFor(uri: string, s: Settings): LintOptions {
   const measured = s.contextSizes ? contextSizes?.factsFor(uri) : undefined;
-  // DS019's sizes: the Node projects with registry sizes from the npm cache (read, never fetched, here).
-  const context = measured?.node && packages ? { ...measured, node: withNpmSizes(measured.node, (n, v) => packages?.npmSize(n, v)) } : measured;
+  const context = measured?.node ? lintFacts(measured) : measured;
   return {
     ...(context ? { context } : {}),
     rules: s.rules,

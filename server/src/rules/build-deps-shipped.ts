@@ -6,11 +6,11 @@ import type { Edit, Fix } from '../kernel/types.js';
 import { defineRule } from '../kernel/rule.js';
 import { callRange, runViews, type RunView } from '../analysis/run-views.js';
 import { removedByLaterRun as laterRemoval } from '../analysis/layer-contents/stage-indexes.js';
-import { isInstall, pkgName, pkgOps, removedLater, type PkgOp } from '../analysis/package-managers/operations.js';
+import { isInstall, pkgName, pkgNames, pkgOps, removedLater, type PkgOp } from '../analysis/package-managers/operations.js';
 import { removalLeftovers } from '../analysis/package-managers/remove-leftovers.js';
-import { shippedUsage } from '../analysis/package-managers/stage-usage.js';
+import { shippedUsage, stageUsage } from '../analysis/package-managers/stage-usage.js';
 import { purgeBuildDepsFix } from '../analysis/package-managers/build-deps-purge.js';
-import { reviewedRecommends } from '../analysis/package-managers/recommends.js';
+import { recommendNeeded, reviewedRecommends } from '../analysis/package-managers/recommends.js';
 import { hasFlag } from '../kernel/commands.js';
 
 const BUILD_PKGS = new Set([
@@ -74,13 +74,17 @@ export function isBuildPkg(name: string): boolean {
 }
 
 /**
- * A build package named next to `--no-install-recommends` because another package of the call recommends
- * it (`npm build-essential`: what DS004's fix keeps for node-gyp). Without the flag apt installed it anyway
- * and nothing was reported, so naming it is no new finding.
+ * A build package named next to `--no-install-recommends` because a package of the call that is not itself a build
+ * package recommends it (`npm build-essential`: what DS004's fix keeps for node-gyp). Without the flag apt installed it
+ * anyway and nothing was reported, so naming it is no new finding; only when the stage needs it as DS004 judges (a pip
+ * that installs only wheels does not need build-essential). A build package a sibling build package recommends
+ * (libc6-dev beside gcc) is part of the toolchain the purge removes: not exempt.
  */
-function keptRecommend(op: PkgOp, names: readonly string[], name: string): boolean {
+function keptRecommend(model: Model, op: PkgOp, names: readonly string[], name: string): boolean {
   if (op.manager !== 'apt' || !hasFlag(op.call, ['no-install-recommends'])) return false;
-  return names.some((m) => m !== name && reviewedRecommends(m)?.includes(name));
+  if (!names.some((m) => m !== name && !isBuildPkg(m) && reviewedRecommends(m)?.includes(name))) return false;
+  // Only what DS004's fix would keep: build-essential beside python3-pip when pip installs only wheels is not.
+  return recommendNeeded(name, stageUsage(model, op.view.instr), names);
 }
 
 /** Is `name` (or the apk virtual group) removed by a later RUN that builds on this one? DS002 reports that. */
@@ -114,6 +118,8 @@ function apkFix(model: Model, view: RunView, op: PkgOp, build: string[]): Fix | 
   }
   const firstPkg = op.pkgs[0];
   if (!firstPkg) return undefined;
+  // A `$DEPS` word that the shell splits into several packages cannot be moved into the group word by word.
+  if (op.pkgs.some((w) => pkgNames([w], instr.env).length !== 1)) return undefined;
   const del = appendCommand(model, instr, `apk del ${group}`);
   if (!del) return undefined;
   const title = `Install ${build.join(', ')} as virtual package ${group} and delete it at the end of this RUN`;
@@ -176,11 +182,12 @@ export default defineRule({
         if (!isInstall(op)) continue;
         if (op.virtual && removedLater(ops, op.manager, op.virtual, view.instr.env, op.callIndex)) continue;
         if (op.virtual && removedByLaterRun(ctx.model, view, op, op.virtual)) continue;
-        const names = op.pkgs.map((w) => pkgName(expand(w.value, view.instr.env)));
+        // Split through the environment as the shell does: `$BUILD_DEPS` = "build-essential curl" is two packages.
+        const names = pkgNames(op.pkgs, view.instr.env).filter((n) => n && !n.includes('$'));
         const build = names.filter(
           (n) =>
             isBuildPkg(n) &&
-            !keptRecommend(op, names, n) &&
+            !keptRecommend(ctx.model, op, names, n) &&
             !removedLater(ops, op.manager, n, view.instr.env, op.callIndex) &&
             !removedByLaterRun(ctx.model, view, op, n),
         );

@@ -182,6 +182,11 @@ export function recommendsToKeep(installed: readonly string[], usage: StageUsage
   return out;
 }
 
+/** Does a stage that does `usage` still need `pkg` when it comes only as a recommended package (DS004 keeps it)? */
+export function recommendNeeded(pkg: string, usage: StageUsage, installed: readonly string[]): boolean {
+  return NEEDED_WHEN[pkg]?.(usage, installed) ?? false;
+}
+
 /** Is the package's Recommends list reviewed in the table? */
 export function recommendsKnown(pkg: string): boolean {
   return RECOMMENDS[pkg] !== undefined;

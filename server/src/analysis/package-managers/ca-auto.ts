@@ -26,8 +26,9 @@ export function caAutoAgain(model: Model, instr: Instr, callIndex: number, insta
   const clients = installed.filter(talksTls);
   if (clients.length === 0) return null;
   const root = stageChain(instr.stage, 64).pop();
-  if (!root || root.parent || !/(^|\/)(debian|ubuntu):[^@]*$/.test(root.imageExpanded) || releaseOfImage(root.imageExpanded)?.flavour !== 'minbase')
+  if (!root || root.parent || !/(^|\/)(debian|ubuntu):[^@]*$/.test(root.imageExpanded) || releaseOfImage(root.imageExpanded)?.flavour !== 'minbase') {
     return null;
+  }
   // No other install of the stage chain brings a TLS client or a runtime that may use the CA store.
   const chain = new Set<Stage | null>(stageChain(instr.stage, 64));
   for (const [i, list] of aptInstalls(model)) {

@@ -11,6 +11,7 @@
  *
  *   npm run compile && node --test out/test/docker/real-builds.test.js
  *   REAL_BUILDS=all  every case (default: CI_CASES);  CASES=a,b  only these cases;  KEEP_IMAGES=1  keep the images;  DOCKER_TESTS=skip  skip the suite
+ *   REAL_BUILDS_PARALLEL=1  one build at a time (default two)
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -55,6 +56,8 @@ const machineCache = process.env.DOCKER_ENGINE_CACHE ?? (process.getuid?.() === 
 const tlsCacheDir = machineCache ? path.join(path.dirname(machineCache), 'proof') : cacheDir;
 const env = { ...process.env, DOCKER_BUILDKIT: '1' };
 const prefix = `dockerfile-slim-real-${process.pid}`;
+/** Builds at a time (two by default; REAL_BUILDS_PARALLEL=1 on a shared machine). */
+const parallel = Math.max(1, Number(process.env.REAL_BUILDS_PARALLEL ?? 2) || 2);
 const results: Result[] = [];
 const tags: string[] = [];
 let mirror: Mirror | undefined;
@@ -205,9 +208,9 @@ for (const name of names) {
     if (unsafe.text !== safe.text) variants.push(['unsafe', unsafe.text]);
     variants.push(['hand', fs.readFileSync(path.join(dir, 'Dockerfile.hand'), 'utf8')]);
     const r: Result = { name, sizes: {}, failed: {}, safeFixes: safe.applied, unsafeFixes: unsafe.applied };
-    for (let i = 0; i < variants.length; i += 2) {
+    for (let i = 0; i < variants.length; i += parallel) {
       const done = await Promise.allSettled(
-        variants.slice(i, i + 2).map(async ([v, body]) => (r.sizes[v] = await buildAndSmoke(body, `${prefix}/${name}:${v}`, c))),
+        variants.slice(i, i + parallel).map(async ([v, body]) => (r.sizes[v] = await buildAndSmoke(body, `${prefix}/${name}:${v}`, c))),
       );
       done.forEach((d, k) => {
         const v = variants[i + k]![0];

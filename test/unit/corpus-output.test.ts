@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { main } from '../../server/src/cli/main.js';
+import { missingIndexNotice } from '../../server/src/cli/package-lookup.js';
 import { sharedDir, sharedSkip } from '../helpers/paths.js';
 
 const dir = path.join(sharedDir, 'corpus', 'files');
@@ -25,7 +26,16 @@ test('corpus: text output has no workflow-command lines and no escape characters
     (s) => lines.push(...s.split('\n')),
     (s) => errors.push(s),
   );
-  assert.deepEqual(errors, [], 'every corpus file was read');
+  // The one notice per release without a cached package index (a rule asked for it; DS014's purge asks for any
+  // release) is no read error.
+  const notices = new Set(
+    ['debian/bullseye', 'debian/buster', 'debian/bookworm', 'debian/trixie', 'ubuntu/jammy', 'ubuntu/focal', 'ubuntu/noble'].map(missingIndexNotice),
+  );
+  assert.deepEqual(
+    errors.flatMap((e) => e.split('\n')).filter((e) => e && !notices.has(e)),
+    [],
+    'every corpus file was read',
+  );
   assert.equal(status, 1, 'the corpus has findings');
   assert.ok(lines.length > 274, `${lines.length} lines printed`);
   const commands = lines.filter((l) => /^\s*(::|##\[|##vso\[)/.test(l));

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { lint } from '../../server/src/engine/index.js';
+import { fix, lint } from '../../server/src/engine/index.js';
 import type { PackageLookup } from '../../common/src/package-index/types.js';
 import { EXCERPT, indexOf } from './packages-fixtures.js';
 
@@ -50,7 +50,13 @@ test('DS014: apt-get remove without --auto-remove names what stays, with an inde
   const plain = lint(gcc).filter((f) => f.rule === 'DS014');
   assert.equal(plain.length, 1);
   assert.match(plain[0]?.message ?? '', /without `--auto-remove` removes only the named packages/);
-  assert.equal(plain[0]?.fix?.safe, false);
+  // The runtime half of libssl-dev is known (libssl3): marked manual first, the auto-remove is safe.
+  assert.equal(plain[0]?.fix?.safe, true);
+  assert.match(plain[0]?.fix?.title ?? '', /keeping libssl3$/);
+  assert.match(fix(gcc).text, /&& make && apt-mark manual libssl3 && apt-get purge --auto-remove -y libssl-dev\n/);
+  // A -dev package whose libraries nobody knows: still unsafe, and it says why.
+  const unknown = lint(gcc.replaceAll('libssl-dev', 'libfoo-dev')).filter((f) => f.rule === 'DS014');
+  assert.equal(unknown[0]?.fix?.safe, false);
   assert.deepEqual(
     lint(gcc.replace('purge -y', 'purge -y --auto-remove')).filter((f) => f.rule === 'DS014'),
     [],

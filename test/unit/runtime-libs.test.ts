@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runtimeLibs } from '../../server/src/analysis/package-managers/runtime-libs.js';
+import { gccRuntimeLibs, runtimeLibs } from '../../server/src/analysis/package-managers/runtime-libs.js';
 import { fixturesDir } from '../helpers/paths.js';
 import { indexOf } from './packages-fixtures.js';
 
@@ -28,4 +28,11 @@ test('the reviewed table agrees with the index, and says nothing for other relea
   assert.equal(runtimeLibs('libssl-dev', 'debian/bullseye', undefined), undefined);
   assert.equal(runtimeLibs('libssl-dev', undefined, undefined), undefined);
   assert.equal(runtimeLibs('libfoo-dev', 'debian/bookworm', index), undefined);
+});
+
+test("gcc's runtime libraries are kept when a GCC compiler is purged on Debian or Ubuntu, never elsewhere", () => {
+  assert.deepEqual(gccRuntimeLibs(['build-essential', 'libssl-dev'], 'debian/bookworm'), ['libatomic1', 'libgomp1']);
+  assert.deepEqual(gccRuntimeLibs(['g++-12'], 'ubuntu/jammy'), ['libatomic1', 'libgomp1']);
+  assert.deepEqual(gccRuntimeLibs(['make', 'libssl-dev'], 'debian/bookworm'), []);
+  assert.deepEqual(gccRuntimeLibs(['gcc'], undefined), []);
 });

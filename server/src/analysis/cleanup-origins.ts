@@ -1,6 +1,7 @@
 /** What a cleanup RUN removes and which earlier instructions created it (DS002's analysis; DS001 reads cleanupOrigins too). */
-import { MAX_MERGE_RUNS } from '../kernel/edits.js';
-import type { Instr, Model, Stage } from '../kernel/model.js';
+import { MAX_MERGE_RUNS, type MergeWorkdir } from '../kernel/edits.js';
+import { expand, type Instr, type Model, type Stage } from '../kernel/model.js';
+import { releaseOfImage } from '../../../common/src/package-index/release.js';
 import { runCreations } from './layer-contents/downloads.js';
 import { viewMap, type RunView } from './run-views.js';
 import { copyCreations, deletedInSameRun, deletes, deletionsByCall, pragmaBetween, stageChain, type Created } from './layer-contents/contents.js';
@@ -25,6 +26,47 @@ export function runsBetween(model: Model, creator: Instr, cleaner: Instr): Instr
   const slice = stage.instrs.slice(a, b + 1);
   if (slice.some((i, k) => k > 0 && pragmaBetween(model, slice[k - 1] as Instr, i))) return null;
   return slice.every((i) => i.keyword === 'RUN' && i.onbuild === cleaner.onbuild) ? slice : null;
+}
+
+/**
+ * Like `runsBetween`, and a WORKDIR between the RUNs may be crossed (`mkdir -p <dir> && cd <dir>` in the merged RUN,
+ * the WORKDIR written again after it): only a one-line absolute literal path, in a stage that runs as root (no USER
+ * in it or the stages it is built FROM, on a base image of a known distribution release, which runs as root).
+ */
+export function runsAcross(model: Model, creator: Instr, cleaner: Instr): { runs: Instr[]; workdirs: MergeWorkdir[] } | null {
+  const stage = cleaner.stage;
+  if (!stage || creator.stage !== stage || creator.keyword !== 'RUN') return null;
+  const a = positionIn(stage, creator);
+  const b = positionIn(stage, cleaner);
+  if (a < 0 || b <= a || b - a >= MAX_MERGE_RUNS) return null;
+  const slice = stage.instrs.slice(a, b + 1);
+  if (slice.some((i, k) => k > 0 && pragmaBetween(model, slice[k - 1] as Instr, i))) return null;
+  const runs: Instr[] = [];
+  const workdirs: MergeWorkdir[] = [];
+  for (const i of slice) {
+    if (i.onbuild !== cleaner.onbuild) return null;
+    if (i.keyword === 'RUN') runs.push(i);
+    else if (i.keyword === 'WORKDIR' && i.line === i.endLine) {
+      const dir = expand(i.args.trim(), i.env);
+      if (!/^\/[A-Za-z0-9._/+-]*$/.test(dir)) return null;
+      workdirs.push({ instr: i, dir });
+    } else return null;
+  }
+  if (workdirs.length && !runsAsRoot(stage, cleaner)) return null;
+  return { runs, workdirs };
+}
+
+/** Does the stage run as root up to `before`: no USER but root in it or its ancestors, on a known distribution base? */
+function runsAsRoot(stage: Stage, before: Instr): boolean {
+  let root: Stage = stage;
+  for (const s of stageChain(stage, 64)) {
+    root = s;
+    for (const i of s.instrs) {
+      if (s === stage && i.start >= before.start) break;
+      if (i.keyword === 'USER' && !/^(root|0)(:(root|0))?$/.test(i.args.trim())) return false;
+    }
+  }
+  return releaseOfImage(root.imageExpanded) !== undefined;
 }
 
 /** Everything earlier layers of the stage (and its FROM ancestors) created: paths and package installs. */

@@ -99,8 +99,18 @@ function looseList(commands: readonly Command[]): boolean {
   return commands.some((c) => c.depth === 0 && c.before !== null && c.before !== '&&' && c.before !== '|');
 }
 
-/** Can these RUNs be merged by `mergeRuns`? (shell form, same flags, nothing but comments between). */
-export function mergeable(model: Model, runs: readonly Instr[]): boolean {
+/**
+ * A WORKDIR that sits between two RUNs a merge joins (see `runsBetween`): the join runs `mkdir -p <dir> && cd <dir>`
+ * where it stood, and the WORKDIR is written again after the merged RUN for the instructions that follow.
+ */
+export interface MergeWorkdir {
+  instr: Instr;
+  /** The absolute directory, expanded. */
+  dir: string;
+}
+
+/** Can these RUNs be merged by `mergeRuns`? (shell form, same flags, nothing but comments between, or a WORKDIR it crosses). */
+export function mergeable(model: Model, runs: readonly Instr[], workdirs: readonly MergeWorkdir[] = []): boolean {
   if (runs.length < 2) return false;
   const flags = (i: Instr): string => (i.run?.flags ?? []).map((f) => `${f.name}=${f.value}`).join(' ');
   for (let k = 0; k < runs.length; k++) {
@@ -111,7 +121,10 @@ export function mergeable(model: Model, runs: readonly Instr[]): boolean {
     // `RUN cat <<EOF > f`: the here-document body follows the first line; joining there would drop it.
     if (r.run.script.commands.some((c) => c.redirects.some((x) => x.op === '<<' || x.op === '<<-'))) return false;
     if (k > 0) {
-      const gap = model.text.slice((runs[k - 1] as Instr).end, r.start);
+      let gap = model.text.slice((runs[k - 1] as Instr).end, r.start);
+      for (const w of workdirs) {
+        if (w.instr.start >= (runs[k - 1] as Instr).end && w.instr.end <= r.start) gap = gap.replace(model.text.slice(w.instr.start, w.instr.end), '');
+      }
       if (gap.split(/\r?\n|\r/).some((l) => l.trim() !== '' && !l.trim().startsWith('#'))) return false;
     }
   }
@@ -130,8 +143,8 @@ export const MAX_MERGE_RUNS = 64;
  * A RUN that changes shell state (cd, export, set) is wrapped in `( … )` when `isolate` is set,
  * so later commands still run where and how they did before.
  */
-export function mergeRuns(model: Model, runs: readonly Instr[], isolate = false): Edit[] | null {
-  if (runs.length > MAX_MERGE_RUNS || !mergeable(model, runs)) return null;
+export function mergeRuns(model: Model, runs: readonly Instr[], isolate = false, workdirs: readonly MergeWorkdir[] = []): Edit[] | null {
+  if (runs.length > MAX_MERGE_RUNS || !mergeable(model, runs, workdirs)) return null;
   const esc = model.escape;
   const eol = model.eol;
   const indent = continuationIndent(model, runs[0] as Instr);
@@ -176,7 +189,18 @@ export function mergeRuns(model: Model, runs: readonly Instr[], isolate = false)
     let text = `${wrap ? ' )' : group ? '; }' : ''} && ${esc}${eol}`;
     for (const c of comments) text += `${indent}${c}${eol}`;
     text += indent;
+    // A WORKDIR between the two: the commands after it run where it pointed (mkdir -p creates it, as WORKDIR did).
+    for (const w of workdirs) if (w.instr.start >= cur.end && w.instr.end <= next.start) text += `mkdir -p ${w.dir} && cd ${w.dir} && `;
     edits.push({ start: at, end: (next.run as RunScript).bodyStart, text });
+  }
+  const last = workdirs.length ? workdirs.reduce((a, b) => (b.instr.start > a.instr.start ? b : a)) : undefined;
+  if (last) {
+    // The instructions after the merged RUN still run in the WORKDIR: write it again after the RUN.
+    const end = runs[runs.length - 1] as Instr;
+    const nextLine = end.endLine + 1;
+    const at = nextLine < model.lines.lineCount ? model.lines.lineStart(nextLine) : model.text.length;
+    const keyword = model.text.slice(last.instr.start, last.instr.end);
+    edits.push({ start: at, end: at, text: at === model.text.length ? `${model.eol}${keyword}` : `${keyword}${model.eol}` });
   }
   return edits;
 }

@@ -6,11 +6,11 @@ import type { Edit, Fix } from '../kernel/types.js';
 import { defineRule } from '../kernel/rule.js';
 import { callRange, runViews, type RunView } from '../analysis/run-views.js';
 import { removedByLaterRun as laterRemoval } from '../analysis/layer-contents/stage-indexes.js';
-import { isInstall, pkgName, pkgOps, removedLater, type PkgOp } from '../analysis/package-managers/operations.js';
+import { isInstall, pkgName, pkgNames, pkgOps, removedLater, type PkgOp } from '../analysis/package-managers/operations.js';
 import { removalLeftovers } from '../analysis/package-managers/remove-leftovers.js';
-import { shippedUsage } from '../analysis/package-managers/stage-usage.js';
+import { shippedUsage, stageUsage } from '../analysis/package-managers/stage-usage.js';
 import { purgeBuildDepsFix } from '../analysis/package-managers/build-deps-purge.js';
-import { reviewedRecommends } from '../analysis/package-managers/recommends.js';
+import { recommendNeeded, reviewedRecommends } from '../analysis/package-managers/recommends.js';
 import { hasFlag } from '../kernel/commands.js';
 
 const BUILD_PKGS = new Set([
@@ -74,13 +74,17 @@ export function isBuildPkg(name: string): boolean {
 }
 
 /**
- * A build package named next to `--no-install-recommends` because another package of the call recommends
- * it (`npm build-essential`: what DS004's fix keeps for node-gyp). Without the flag apt installed it anyway
- * and nothing was reported, so naming it is no new finding.
+ * A build package named next to `--no-install-recommends` because a package of the call that is not itself a build
+ * package recommends it (`npm build-essential`: what DS004's fix keeps for node-gyp). Without the flag apt installed it
+ * anyway and nothing was reported, so naming it is no new finding; only when the stage needs it as DS004 judges (a pip
+ * that installs only wheels does not need build-essential). A build package a sibling build package recommends
+ * (libc6-dev beside gcc) is part of the toolchain the purge removes: not exempt.
  */
-function keptRecommend(op: PkgOp, names: readonly string[], name: string): boolean {
+function keptRecommend(model: Model, op: PkgOp, names: readonly string[], name: string): boolean {
   if (op.manager !== 'apt' || !hasFlag(op.call, ['no-install-recommends'])) return false;
-  return names.some((m) => m !== name && reviewedRecommends(m)?.includes(name));
+  if (!names.some((m) => m !== name && !isBuildPkg(m) && reviewedRecommends(m)?.includes(name))) return false;
+  // Only what DS004's fix would keep: build-essential beside python3-pip when pip installs only wheels is not.
+  return recommendNeeded(name, stageUsage(model, op.view.instr), names);
 }
 
 /** Is `name` (or the apk virtual group) removed by a later RUN that builds on this one? DS002 reports that. */
@@ -114,6 +118,8 @@ function apkFix(model: Model, view: RunView, op: PkgOp, build: string[]): Fix | 
   }
   const firstPkg = op.pkgs[0];
   if (!firstPkg) return undefined;
+  // A `$DEPS` word that the shell splits into several packages cannot be moved into the group word by word.
+  if (op.pkgs.some((w) => pkgNames([w], instr.env).length !== 1)) return undefined;
   const del = appendCommand(model, instr, `apk del ${group}`);
   if (!del) return undefined;
   const title = `Install ${build.join(', ')} as virtual package ${group} and delete it at the end of this RUN`;
@@ -155,9 +161,9 @@ export default defineRule({
     good: 'RUN apk add --no-cache --virtual .build-deps gcc musl-dev \\\n    && pip install --no-cache-dir uwsgi \\\n    && apk del .build-deps',
     notes:
       "Looks at `apk add` and `apt-get/apt install` in stages that ship (the final stage, its FROM ancestors, stages copied wholesale); builder stages are where build tools belong, so they are not reported. Packages removed in the same RUN (`apk del <pkg or virtual group>`, `apt-get purge <pkg>`) are fine; packages removed by a later RUN are DS002's finding. " +
-      "Some of these packages are needed at run time (a `-dev` package pulled in for a header-only library, or a JIT that calls gcc): the finding is info, and the apk fix — install them as a `--virtual .build-deps` group and `apk del .build-deps` at the end of the RUN — is unsafe. For apt, when the same RUN builds after the install, the fix appends `apt-mark manual <runtime libraries> && apt-get purge -y --auto-remove <build packages>`: the runtime libraries are the `-dev` packages' run-time halves (libssl-dev → libssl3), read from the cached package index or, without one, a reviewed table for Debian bookworm. It is safe when every `-dev` package is known and nothing later in the stage, in a stage built FROM it or at run time compiles or runs the tools; otherwise unsafe, and the title says why. No fix when the build happens in another RUN (merge them first, or use a multi-stage build). " +
-      '`apt-get remove`/`purge` of build packages without `--auto-remove` (or a later `apt-get autoremove`) removes only the named packages: for `build-essential` that is the metapackage, and gcc, g++ and make stay. That is reported; the fix makes it `apt-get purge -y --auto-remove` (safe for compilers and tools, unsafe when `-dev` packages are removed, whose libraries the program may load at run time). ' +
-      "A build package named beside `--no-install-recommends` because another package of the same install recommends it (build-essential beside npm or python3-pip, what DS004's fix keeps) is not reported: without the flag apt installed it all the same. " +
+      "Some of these packages are needed at run time (a `-dev` package pulled in for a header-only library, or a JIT that calls gcc): the finding is info, and the apk fix — install them as a `--virtual .build-deps` group and `apk del .build-deps` at the end of the RUN — is unsafe. For apt, when the same RUN builds after the install, the fix appends `apt-mark manual <runtime libraries> && apt-get purge -y --auto-remove <build packages>`: the runtime libraries are the `-dev` packages' run-time halves (libssl-dev → libssl3), read from the cached package index or, without one, a reviewed table for Debian bookworm. gcc's own runtime libraries (libgomp1, libatomic1, under 1 MB) are marked manual too whenever a GCC compiler is purged: whether the program links them cannot be told without ldd, so they stay. It is safe when every `-dev` package is known and nothing later in the stage, in a stage built FROM it or at run time compiles or runs the tools; otherwise unsafe, and the title says why. When the build happens in the RUNs right after the install (only RUNs between, or a WORKDIR crossed with `mkdir -p <dir> && cd <dir>` in a root stage), the fix merges them and purges at the end of the merged RUN; no fix when another instruction sits between (use a multi-stage build). Package lists in ARG/ENV variables are split into words as the shell splits them. " +
+      "`apt-get remove`/`purge` of build packages without `--auto-remove` (or a later `apt-get autoremove`) removes only the named packages: for `build-essential` that is the metapackage, and gcc, g++ and make stay. That is reported; the fix makes it `apt-get purge -y --auto-remove`, after `apt-mark manual` of the runtime libraries it knows (the `-dev` packages' run-time halves, gcc's libgomp1/libatomic1): safe when every `-dev` package is known, else unsafe (the program may load their libraries at run time). " +
+      "A build package named beside `--no-install-recommends` because a package of the same install that is not itself a build package recommends it, and that DS004's fix would keep (build-essential beside npm, or beside python3-pip when pip may compile), is not reported: without the flag apt installed it all the same. libc6-dev beside gcc, or build-essential beside a pip that installs only wheels, is reported. " +
       'Quiet by default: when every build package is usually small (`-dev`/`-devel` headers, make, autoconf, automake, libtool, pkg-config, bison, flex, musl-dev, libc-dev, linux-headers, ninja) the finding is a hint; a compiler or toolchain (gcc, g++, clang, build-essential, build-base, cmake, …) or a known-big `-dev` family (boost, llvm, opencv, qt, gtk, cuda, `*-all-dev`) makes it info. ' +
       'Nothing is reported when no RUN of a shipping stage builds anything (no compiler, make, pip/npm/gem install or go build): then the toolchain is what the image is for (a gcc image, a dev container).',
     seeAlso: ['DS002', 'DS010', 'tally prefer-multi-stage-build'],
@@ -176,11 +182,12 @@ export default defineRule({
         if (!isInstall(op)) continue;
         if (op.virtual && removedLater(ops, op.manager, op.virtual, view.instr.env, op.callIndex)) continue;
         if (op.virtual && removedByLaterRun(ctx.model, view, op, op.virtual)) continue;
-        const names = op.pkgs.map((w) => pkgName(expand(w.value, view.instr.env)));
+        // Split through the environment as the shell does: `$BUILD_DEPS` = "build-essential curl" is two packages.
+        const names = pkgNames(op.pkgs, view.instr.env).filter((n) => n && !n.includes('$'));
         const build = names.filter(
           (n) =>
             isBuildPkg(n) &&
-            !keptRecommend(op, names, n) &&
+            !keptRecommend(ctx.model, op, names, n) &&
             !removedLater(ops, op.manager, n, view.instr.env, op.callIndex) &&
             !removedByLaterRun(ctx.model, view, op, n),
         );

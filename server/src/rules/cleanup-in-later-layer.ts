@@ -4,7 +4,8 @@ import { defineRule } from '../kernel/rule.js';
 import { callRange, runViews, viewMap } from '../analysis/run-views.js';
 import { deletionsByCall } from '../analysis/layer-contents/contents.js';
 import { isRemoval, pkgOps } from '../analysis/package-managers/operations.js';
-import { origins, runsBetween } from '../analysis/cleanup-origins.js';
+import { origins, runsAcross } from '../analysis/cleanup-origins.js';
+import { moveDeletionFix } from '../analysis/cleanup-move.js';
 
 export default defineRule({
   id: 'DS002',
@@ -20,7 +21,7 @@ export default defineRule({
     good: 'RUN apk add --no-cache --virtual .build-deps gcc make && \\\n    make -C /src install && \\\n    apk del .build-deps',
     notes:
       'Tracks `apk add` (including `--virtual` names) → `apk del`, `apt-get install` → `apt-get purge/remove/autoremove <pkg>`, files downloaded with `wget` (`-O`, `-P` or the URL basename) or `curl -o/-O`, `git clone` directories, and COPY/ADD destinations (relative paths resolved against WORKDIR and `cd`), in the same stage and its FROM ancestors. ' +
-      'The fix merges every RUN from the one that created the files to the one that deletes them into one RUN, running RUNs that change shell state (`cd`, `export`) in a subshell so later commands behave as before. There is no fix when another instruction (COPY, ENV, WORKDIR, USER…) sits between them, when the RUNs have different flags, when a suppression comment sits between them, when the files came from an ancestor stage, or when COPY/ADD created them (exclude them with `.dockerignore` or copy less instead). In stages that do not ship the finding is a hint.',
+      'The fix merges every RUN from the one that created the files to the one that deletes them into one RUN, running RUNs that change shell state (`cd`, `export`) in a subshell so later commands behave as before. A WORKDIR between them (a one-line absolute path, in a stage that runs as root on a known distribution base) becomes `mkdir -p <dir> && cd <dir>` inside the merged RUN, and the WORKDIR is written again after it. When the RUNs cannot be merged (another instruction between, different flags) and the cleanup RUN is one `rm` of absolute paths that one earlier RUN created, the fix moves that `rm` to the end of the creating RUN: safe when provably nothing between reads or writes those paths (instructions that touch no files, a WORKDIR/COPY/ADD writing elsewhere, RUNs that name neither the paths, their basenames nor a directory holding them, with no glob or variable), otherwise unsafe with the instruction that may. Otherwise there is no fix when another instruction sits between them, when the RUNs have different flags, when a suppression comment sits between them, when the files came from an ancestor stage, or when COPY/ADD created them (exclude them with `.dockerignore` or copy less instead). In stages that do not ship the finding is a hint.',
     seeAlso: ['DS001', 'DS013', 'dive (wasted space)'],
   },
   check(ctx) {
@@ -43,14 +44,18 @@ export default defineRule({
         const copied = found.some((f) => f.instr.keyword !== 'RUN' && !f.what.includes('(downloaded'));
         const added = found.some((f) => f.instr.keyword !== 'RUN');
         let fix: Fix | undefined;
-        const runs = added ? null : runsBetween(ctx.model, first.instr, view.instr);
-        const edits = runs ? mergeRuns(ctx.model, runs, true) : null;
-        if (edits) fix = { title: `Merge the RUNs from line ${first.instr.line + 1} to ${view.instr.line + 1} into one`, safe: true, edits };
+        const plan = added ? null : runsAcross(ctx.model, first.instr, view.instr);
+        const edits = plan ? mergeRuns(ctx.model, plan.runs, true, plan.workdirs) : null;
+        const moved = plan?.workdirs.length
+          ? `, \`mkdir -p && cd\` for ${plan.workdirs.map((w) => `WORKDIR ${w.dir}`).join(', ')} and the WORKDIR after it`
+          : '';
+        if (edits) fix = { title: `Merge the RUNs from line ${first.instr.line + 1} to ${view.instr.line + 1} into one${moved}`, safe: true, edits };
+        else if (!added && found.every((f) => f.instr === first.instr)) fix = moveDeletionFix(ctx.model, view, deletions.get(idx) ?? [], first.instr);
         const advice = copied
           ? 'exclude them with .dockerignore or a narrower COPY'
           : added
             ? 'download, unpack and delete in one RUN instead of ADD'
-            : edits
+            : fix
               ? 'do the cleanup in the RUN that added them'
               : 'do the cleanup in the RUN that added them (or use a multi-stage build)';
         ctx.report({

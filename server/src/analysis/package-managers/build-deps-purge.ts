@@ -6,13 +6,14 @@
 import type { PackageIndex } from '../../../../common/src/package-index/types.js';
 import { releaseOfImage } from '../../../../common/src/package-index/release.js';
 import { positionals, type Call } from '../../kernel/commands.js';
-import { appendCommand } from '../../kernel/edits.js';
+import { appendCommand, mergeRuns, type MergeWorkdir } from '../../kernel/edits.js';
 import type { Instr, Model, Stage } from '../../kernel/model.js';
-import type { Fix, LintOptions } from '../../kernel/types.js';
-import type { RunView } from '../run-views.js';
+import type { Edit, Fix, LintOptions } from '../../kernel/types.js';
+import { viewMap, type RunView } from '../run-views.js';
+import { runsAcross } from '../cleanup-origins.js';
 import type { PkgOp } from './operations.js';
 import { aptInstalls } from './recommends-plan.js';
-import { runtimeLibs } from './runtime-libs.js';
+import { gccRuntimeLibs, runtimeLibs } from './runtime-libs.js';
 import { stageChain } from '../layer-contents/contents.js';
 import { stageUsage } from './stage-usage.js';
 
@@ -65,6 +66,57 @@ function installedEarlier(model: Model, instr: Instr): Set<string> {
   return out;
 }
 
+/** At most this many RUNs after the install are looked at for the build a cross-RUN purge merges in. */
+const MAX_BUILD_RUNS = 8;
+
+/**
+ * The install RUN and the RUNs right after it up to the last that builds, when the install RUN itself builds nothing:
+ * only RUNs between (and a WORKDIR `runsAcross` can cross; no COPY, ENV…, no suppression comment, one shell form), so
+ * merging them changes nothing but the layers. Null when none of them builds.
+ */
+function buildRuns(model: Model, instr: Instr): { runs: Instr[]; workdirs: MergeWorkdir[] } | null {
+  const list = instr.stage?.instrs ?? [];
+  const at = list.indexOf(instr);
+  let lastBuild = -1;
+  for (let k = at + 1; k < list.length && k <= at + MAX_BUILD_RUNS; k++) {
+    const i = list[k] as Instr;
+    if (i.keyword === 'WORKDIR') continue; // runsAcross decides whether it can be crossed
+    if (i.keyword !== 'RUN' || i.run?.form !== 'shell') break;
+    const v = viewMap(model).get(i);
+    if (v?.calls.some(builds)) lastBuild = k;
+  }
+  return lastBuild < 0 ? null : runsAcross(model, instr, list[lastBuild] as Instr);
+}
+
+/** The merge's edits plus the append at the end of the last RUN (one edit where both insert at the same point). */
+function withMerge(merge: Edit[] | null, append: Edit): Edit[] | null {
+  if (!merge) return null;
+  const same = merge.find((e) => e.start === append.start && e.end === append.end && e.start === e.end);
+  if (!same) return [...merge, append];
+  return merge.map((e) => (e === same ? { ...e, text: e.text + append.text } : e));
+}
+
+/**
+ * What a purge of `build` must mark manual first so the program still loads its libraries: the `-dev` packages'
+ * runtime halves (index, else the reviewed table) and gcc's runtime libraries; `unknown` lists the `-dev` packages
+ * neither knows.
+ */
+export function runtimeKeep(options: LintOptions, instr: Instr, build: readonly string[]): { keep: Set<string>; unknown: string[] } {
+  const base = releaseOfImage(rootStage(instr.stage)?.imageExpanded ?? '');
+  const index: PackageIndex | undefined = base ? options.packages?.lookup(base) : undefined;
+  const keep = new Set<string>();
+  const unknown: string[] = [];
+  for (const name of build) {
+    if (!/-(dev|devel)$/.test(name)) continue;
+    const libs = runtimeLibs(name, base?.release, index);
+    if (libs === undefined) unknown.push(name);
+    else for (const l of libs) keep.add(l);
+  }
+  // gcc's runtime libraries (libgomp1, libatomic1): whether the program links them is unknown, so they stay.
+  for (const l of gccRuntimeLibs(build, base?.release)) keep.add(l);
+  return { keep, unknown };
+}
+
 /**
  * `apt-mark manual <libs> && apt-get purge -y --auto-remove <build>` at the end of the RUN, or undefined when the RUN
  * does not build after the install (the build is elsewhere), cannot take an appended command, or the packages stay
@@ -80,32 +132,30 @@ export function purgeBuildDepsFix(model: Model, options: LintOptions, view: RunV
   const cmd = op.call.cmd;
   if (run.form !== 'shell' || run.script.unterminated || cmd.depth > 0 || cmd.condition) return undefined;
   if (![null, '&&', '\n', ';'].includes(cmd.before) || ![null, '&&', '\n', ';'].includes(cmd.after)) return undefined;
-  // The build happens in this RUN, after the install; otherwise purging here would break a later RUN.
-  if (!view.calls.slice(op.callIndex + 1).some(builds)) return undefined;
-  const base = releaseOfImage(rootStage(instr.stage)?.imageExpanded ?? '');
-  const index: PackageIndex | undefined = base ? options.packages?.lookup(base) : undefined;
-  const keep = new Set<string>();
-  const unknown: string[] = [];
-  for (const name of build) {
-    if (!/-(dev|devel)$/.test(name)) continue;
-    const libs = runtimeLibs(name, base?.release, index);
-    if (libs === undefined) unknown.push(name);
-    else for (const l of libs) keep.add(l);
-  }
-  const later = usedLater(model, instr);
+  // The build happens in this RUN after the install, or in the RUNs right after it (merged into one); otherwise
+  // purging here would break a later RUN.
+  const plan = view.calls.slice(op.callIndex + 1).some(builds) ? { runs: [instr], workdirs: [] } : buildRuns(model, instr);
+  if (!plan) return undefined;
+  const { runs, workdirs } = plan;
+  const last = runs[runs.length - 1] as Instr;
+  const { keep, unknown } = runtimeKeep(options, instr, build);
+  const later = usedLater(model, last);
   const mark = keep.size ? `apt-mark manual ${[...keep].sort().join(' ')} && ` : '';
-  const edit = appendCommand(model, instr, `${mark}apt-get purge -y --auto-remove ${build.join(' ')}`);
+  const edit = appendCommand(model, last, `${mark}apt-get purge -y --auto-remove ${build.join(' ')}`);
   if (!edit) return undefined;
+  const edits = runs.length > 1 ? withMerge(mergeRuns(model, runs, true, workdirs), edit) : [edit];
+  if (!edits) return undefined;
   const why = later
     ? 'a later instruction may still compile or run these tools'
     : unknown.length
       ? `cannot tell which libraries ${unknown.join(', ')} leave${unknown.length > 1 ? '' : 's'} for run time`
       : '';
   const kept = keep.size ? `, keeping ${[...keep].sort().join(', ')}` : '';
+  const where = runs.length > 1 ? `: merge the RUNs from line ${instr.line + 1} to ${last.line + 1} and purge at the end` : ' at the end of this RUN';
   return {
-    title: `Purge ${build.join(', ')} with --auto-remove at the end of this RUN${kept}`,
+    title: `Purge ${build.join(', ')} with --auto-remove${where}${kept}`,
     safe: !later && unknown.length === 0,
     ...(why ? { unsafeReason: why } : {}),
-    edits: [edit],
+    edits,
   };
 }

@@ -67,6 +67,8 @@ export function pipMayCompile(pip: string[]): boolean {
       continue;
     }
     if (a.startsWith('-')) continue;
+    // A wheel (a file, a URL, `pkg @ url.whl`) is built already: installing it compiles nothing.
+    if (/\.whl$/i.test(a)) continue;
     // A path, an archive or a URL (git+https://…, https://…/x.tar.gz), `.`, `pkg @ url`; `$VAR` may be any of them.
     if (/[/$@]|^\.|\.(tar\.gz|tgz|tar\.bz2|zip)$/i.test(a)) return true;
   }

@@ -182,6 +182,16 @@ export function recommendsToKeep(installed: readonly string[], usage: StageUsage
   return out;
 }
 
+/** Is `pkg` a TLS client or a language runtime with an HTTP client (what makes ca-certificates needed)? */
+export function talksTls(pkg: string): boolean {
+  return TLS_CLIENTS.has(pkg) || HTTP_RUNTIMES.test(pkg);
+}
+
+/** Does a stage that does `usage` still need `pkg` when it comes only as a recommended package (DS004 keeps it)? */
+export function recommendNeeded(pkg: string, usage: StageUsage, installed: readonly string[]): boolean {
+  return NEEDED_WHEN[pkg]?.(usage, installed) ?? false;
+}
+
 /** Is the package's Recommends list reviewed in the table? */
 export function recommendsKnown(pkg: string): boolean {
   return RECOMMENDS[pkg] !== undefined;

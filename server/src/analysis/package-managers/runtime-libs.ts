@@ -114,3 +114,17 @@ function fromIndex(dev: string, index: PackageIndex): readonly string[] | undefi
   }
   return [...out].sort();
 }
+
+/** A GCC compiler or the metapackage that pulls one in: its purge with --auto-remove takes gcc's runtime libraries along. */
+const GCC = /^(gcc|g\+\+|gfortran|build-essential|(gcc|g\+\+|gfortran)-[0-9.]+)$/;
+
+/**
+ * gcc's own runtime libraries that a program built with it may load (`-fopenmp` → libgomp1, `__atomic` on some
+ * targets → libatomic1): gcc pulls them in, so `purge --auto-remove gcc` removes them, and which ones the program links
+ * is not known without ldd. They are small (under 1 MB): keep them whenever a GCC compiler is purged on Debian or
+ * Ubuntu, where they are always installed with it. libstdc++6 and libgcc-s1 need no keeping (apt and libc depend on them).
+ */
+export function gccRuntimeLibs(purged: readonly string[], release: ReleaseId | undefined): string[] {
+  if (!release || !/^(debian|ubuntu)\//.test(release)) return [];
+  return purged.some((n) => GCC.test(n)) ? ['libatomic1', 'libgomp1'] : [];
+}

@@ -3,7 +3,8 @@
  * documentation names (reviewed table below), and the other half of the contract: once a mount holds the cache, no rule
  * asks to delete it. apt also sets Debian's docker-clean aside for the RUN (it would empty the mount after every install)
  * and puts it back at the end, so later RUNs without a mount still clean up. Real BuildKit builds:
- * test/docker/cache-mounts-apt.test.ts (apt) and test/docker/cache-mounts.test.ts (Go, cargo).
+ * test/docker/cache-mounts-apt.test.ts (apt), test/docker/cache-mounts.test.ts (Go, cargo) and
+ * test/docker/cache-mounts-pip-npm.test.ts (pip, npm).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -21,7 +21,7 @@ import { provisionalDiagnostics } from '../../client/src/provisional-lint.js';
 import { repoRoot } from '../helpers/paths.js';
 import { buildCache, cacheFile, IndexStore } from '../../common/src/package-index/store.js';
 import { releaseOfImage } from '../../common/src/package-index/release.js';
-import { EXCERPT } from './packages-fixtures.js';
+import { EXCERPT } from '../unit/packages-fixtures.js';
 
 /** The reproduction: 28 lines that double one value (2^28 characters if expanded eagerly). */
 export const DOUBLING = 'ENV En=${En-1}${En-1}\n'.repeat(28);

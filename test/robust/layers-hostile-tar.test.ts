@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import { ImageArchiveError, ImageArchiveReader, readImageArchive, TarParseError, TarStream } from '../../common/src/image-layers/index.js';
 import { MAX_META_BYTES } from '../../common/src/image-layers/tar-stream.js';
-import { chunked, tar, type TarItem } from './layers-tar-helper.js';
+import { chunked, tar, type TarItem } from '../unit/layers-tar-helper.js';
 
 /** One 512-byte header with a raw (possibly bogus) size field and a correct checksum. */
 function rawHeader(name: string, sizeField: string, type: string): Buffer {

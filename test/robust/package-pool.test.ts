@@ -20,7 +20,7 @@ import { PackagePool } from '../../server/src/lsp/package-pool.js';
 import { INDEX_LIMITS } from '../../common/src/package-index/compact.js';
 import { ESTIMATES_REQUEST } from '../../common/src/protocol.js';
 import { LspClient } from '../helpers/lsp-client.js';
-import { EXCERPT } from './packages-fixtures.js';
+import { EXCERPT } from '../unit/packages-fixtures.js';
 
 const STAGE = 'FROM debian:bookworm AS s\nRUN apt-get update && apt-get install -y curl libpsl5 && rm -rf /var/lib/apt/lists/*\n';
 const SMALL = 'FROM debian:bookworm\nRUN apt-get update && apt-get install -y libpsl5 curl && rm -rf /var/lib/apt/lists/*\n';

@@ -15,7 +15,7 @@ import { releaseOfImage } from '../../common/src/package-index/release.js';
 import { cacheFile, IndexStore } from '../../common/src/package-index/store.js';
 import { bundledKeyringDir, parseRelease, verifySigned } from '../../common/src/package-index/inrelease.js';
 import { gpgAvailable, makeKey, releaseText } from '../helpers/signed-mirror.js';
-import { EXCERPT } from './packages-fixtures.js';
+import { EXCERPT } from '../unit/packages-fixtures.js';
 
 const skip = gpgAvailable() ? false : 'gpg and gpgv are not installed (the signed test mirror needs them)';
 const NAME = 'main/binary-amd64/Packages.gz';

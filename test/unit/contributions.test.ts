@@ -114,3 +114,18 @@ test('every test script compiles what it runs first, and test:ui runs every UI s
   assert.match(scripts['test:ui'] ?? '', /scripts\/run-ui\.mjs/);
   assert.doesNotMatch(scripts['test:corpus'] ?? '', /out\/test\/unit/, 'the corpus tier does not re-run unit files');
 });
+
+test('every walkthrough image exists, is packaged (.vscodeignore), and is small enough to read in the walkthrough pane', () => {
+  const walkthroughs =
+    (JSON.parse(pkgText) as { contributes: { walkthroughs?: { steps: { media?: { image?: string } }[] }[] } }).contributes.walkthroughs ?? [];
+  const images = walkthroughs.flatMap((w) => w.steps.map((s) => s.media?.image).filter((i): i is string => !!i));
+  assert.ok(images.length > 0, 'the walkthrough shows images');
+  const ignore = fs.readFileSync(path.join(repoRoot, '.vscodeignore'), 'utf8').split('\n');
+  for (const image of new Set(images)) {
+    const file = path.join(repoRoot, image);
+    assert.ok(fs.existsSync(file), `${image} exists`);
+    assert.ok(ignore.includes(`!${image}`), `${image} is packaged`);
+    // PNG width at bytes 16-19: a cropped picture, not a 1400-pixel window the pane shrinks to unreadable text.
+    assert.ok(fs.readFileSync(file).readUInt32BE(16) <= 1100, `${image} is cropped to what the step shows`);
+  }
+});

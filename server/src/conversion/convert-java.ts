@@ -65,19 +65,9 @@ export function convertJava(model: Model, stage: Stage): JavaResult | null {
       return null; // system packages or tools the program might need at run time
     }
   }
-  const entry = [...stage.instrs].reverse().find((i) => i.keyword === 'ENTRYPOINT');
-  const cmd = [...stage.instrs].reverse().find((i) => i.keyword === 'CMD');
-  const launcher = entry ?? cmd;
-  if (!launcher) return null;
-  const la = launchArgs(launcher);
-  if (!la) return null;
-  let args = la.args;
-  // ENTRYPOINT ["java", …] + CMD ["-jar", "app.jar"]: the whole command line.
-  if (entry && cmd && launcher === entry && la.exec) {
-    const more = launchArgs(cmd);
-    if (!more?.exec) return null;
-    args = [...args, ...more.args];
-  }
+  const launched = launchCommand(stage);
+  if (!launched) return null;
+  const { args, launcher } = launched;
   const cwd = workdirAt(stage, launcher, '/');
   const paths = launcherPaths(args, cwd);
   if (!paths) return null;
@@ -94,4 +84,17 @@ export function convertJava(model: Model, stage: Stage): JavaResult | null {
     probes: new Set(['java']),
   });
   return edits ? { edits, runtimeImage, jars: paths } : null;
+}
+
+/** The stage's command line and the instruction that launches it; ENTRYPOINT ["java", …] + CMD ["-jar", "app.jar"] joined. */
+export function launchCommand(stage: Stage): { args: string[]; launcher: NonNullable<Stage['instrs'][number]> } | null {
+  const entry = [...stage.instrs].reverse().find((i) => i.keyword === 'ENTRYPOINT');
+  const cmd = [...stage.instrs].reverse().find((i) => i.keyword === 'CMD');
+  const launcher = entry ?? cmd;
+  if (!launcher) return null;
+  const la = launchArgs(launcher);
+  if (!la) return null;
+  if (!(entry && cmd && launcher === entry && la.exec)) return { args: la.args, launcher };
+  const more = launchArgs(cmd);
+  return more?.exec ? { args: [...la.args, ...more.args], launcher } : null;
 }

@@ -10,8 +10,8 @@
 import type { Model, Stage } from '../kernel/model.js';
 import type { Edit } from '../kernel/types.js';
 import { FILE_CMDS, USER_CMDS, convertApp, insertAfterInstr, plainRuns } from './multi-stage-app.js';
-import { MOVE, isConcrete, launchArgs, normJoin, workdirAt } from './multi-stage.js';
-import { launcherPaths } from './convert-java.js';
+import { MOVE, isConcrete, normJoin, workdirAt } from './multi-stage.js';
+import { launchCommand, launcherPaths } from './convert-java.js';
 import { cRuntime, defaultJdkMajor, jlinkImages } from '../analysis/images/runtime-images.js';
 import { imageRange } from '../analysis/images/base-images.js';
 import { installedPackages } from '../analysis/package-managers/install-steps.js';
@@ -31,18 +31,9 @@ export interface JlinkResult {
 
 /** The jar `java -jar` runs (absolute), from ENTRYPOINT/CMD; null for anything else (a classpath, a path to java). */
 function launchedJar(stage: Stage): { jar: string; launcher: NonNullable<Stage['instrs'][number]> } | null {
-  const entry = [...stage.instrs].reverse().find((i) => i.keyword === 'ENTRYPOINT');
-  const cmd = [...stage.instrs].reverse().find((i) => i.keyword === 'CMD');
-  const launcher = entry ?? cmd;
-  if (!launcher) return null;
-  const la = launchArgs(launcher);
-  if (!la) return null;
-  let args = la.args;
-  if (entry && cmd && launcher === entry && la.exec) {
-    const more = launchArgs(cmd);
-    if (!more?.exec) return null;
-    args = [...args, ...more.args];
-  }
+  const launched = launchCommand(stage);
+  if (!launched) return null;
+  const { args, launcher } = launched;
   if (args[0] !== 'java') return null; // /opt/java/openjdk/bin/java is not in the runtime image
   const jarAt = args.indexOf('-jar');
   if (jarAt < 0 || args.slice(1, jarAt).some((a) => !a.startsWith('-') || /^-(cp|classpath)$|^--class-path$/.test(a))) return null;

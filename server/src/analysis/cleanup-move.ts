@@ -14,6 +14,9 @@ import { positionIn } from '../kernel/stage-index.js';
 import { copyArgs, pragmaBetween } from './layer-contents/contents.js';
 import type { RunView } from './run-views.js';
 
+/** At most this many instructions between the creating RUN and the cleanup (robust/linear-shapes: 3,600 `rm` of one file). */
+export const MAX_MOVE_SPAN = 32;
+
 /** Instructions that neither read nor write the image's files. */
 const NO_FILES = new Set(['ENV', 'ARG', 'LABEL', 'EXPOSE', 'USER', 'STOPSIGNAL', 'HEALTHCHECK', 'CMD', 'ENTRYPOINT', 'MAINTAINER', 'SHELL']);
 
@@ -57,7 +60,8 @@ export function moveDeletionFix(model: Model, view: RunView, targets: readonly s
   if ((view.run.flags ?? []).length > 0 || cleaner.line !== cleaner.endLine) return undefined;
   const a = positionIn(stage, creator);
   const b = positionIn(stage, cleaner);
-  if (a < 0 || b <= a) return undefined;
+  // Checking what lies between costs its length for every cleanup: bounded, so a file of many cleanups stays linear.
+  if (a < 0 || b <= a || b - a > MAX_MOVE_SPAN) return undefined;
   const between = stage.instrs.slice(a + 1, b);
   if ([creator, ...between, cleaner].some((i, k, all) => k > 0 && pragmaBetween(model, all[k - 1] as Instr, i))) return undefined;
   const command = model.text.slice(view.run.bodyStart, cleaner.end).trim();
@@ -66,7 +70,8 @@ export function moveDeletionFix(model: Model, view: RunView, targets: readonly s
   // The cleanup RUN goes, with its line break; comment lines above it stay.
   const lineEnd = cleaner.endLine + 1 < model.lines.lineCount ? model.lines.lineStart(cleaner.endLine + 1) : model.text.length;
   const remove = { start: model.lines.lineStart(cleaner.line), end: lineEnd, text: '' };
-  const why = between.map((i) => touches(i, targets)).find(Boolean) ?? '';
+  let why = '';
+  for (const i of between) if ((why = touches(i, targets))) break;
   return {
     title: `Move \`${command}\` into the RUN at line ${creator.line + 1} that created the files`,
     safe: !why,

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import assert from 'node:assert/strict';
+import { repoRoot } from '../helpers/paths.js';
 
 export const DOCKER = '/usr/bin/docker';
 
@@ -39,3 +40,13 @@ export function buildkitBuild(text: string, tag: string, files: Record<string, s
 }
 
 export const imageSize = (tag: string): number => Number(dockerOk(['image', 'inspect', '-f', '{{.Size}}', tag]).trim());
+
+/**
+ * Makes the local stack base images a test builds on (scripts/stack-images.sh: idempotent, about a second when they are
+ * there). A fresh machine has none, and a missing image must fail or build, never look like an unreachable network.
+ */
+export function ensureStackImages(...stacks: string[]): void {
+  const script = path.join(repoRoot, 'scripts', 'stack-images.sh');
+  const r = spawnSync('bash', [script, ...stacks], { stdio: 'inherit', timeout: 40 * 60_000 });
+  assert.equal(r.status, 0, `scripts/stack-images.sh ${stacks.join(' ')} failed`);
+}

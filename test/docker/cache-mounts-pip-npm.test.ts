@@ -20,7 +20,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { lintDetailed } from '../../server/src/engine/index.js';
 import { applyEdits } from '../../server/src/engine/lint.js';
-import { buildkitBuild, DOCKER, dockerOk, dockerSkipReason, imageSize } from './buildkit.js';
+import { buildkitBuild, DOCKER, dockerOk, dockerSkipReason, imageSize, ensureStackImages } from './buildkit.js';
 import { bridgeHost, bridgeUnreachable, startPackageServer, writeTarball, writeWheel, type PackageServer } from './package-server.js';
 
 const skip = dockerSkipReason();
@@ -35,6 +35,7 @@ let unreachable: string | false = false;
 
 before(async () => {
   if (skip) return;
+  ensureStackImages('python', 'node');
   for (const d of ['simple/demo-pkg', 'simple/demo-extra', 'files', 'npm', 'tgz']) fs.mkdirSync(path.join(root, d), { recursive: true });
   // PEP 503: /simple/<name>/ lists the files of a project.
   for (const [dist, mod] of [

@@ -28,7 +28,7 @@ import { npmRows, projectsOf } from '../../server/src/cli/estimate-npm.js';
 import { contextFacts } from '../../server/src/cli/context-facts.js';
 import { NpmSizeStore } from '../../common/src/npm-registry/size-store.js';
 import { estimateNpmInstall } from '../../common/src/npm-registry/estimate.js';
-import { DOCKER, dockerOk, dockerSkipReason, imageSize } from './buildkit.js';
+import { DOCKER, dockerOk, dockerSkipReason, ensureStackImages, imageSize } from './buildkit.js';
 import { repoRoot } from '../helpers/paths.js';
 
 const APP = path.join(repoRoot, 'test', 'docker', 'npm-app');
@@ -61,6 +61,7 @@ function prepareNpmCache(): string | undefined {
 
 const dockerSkip = dockerSkipReason();
 const skip = dockerSkip || prepareNpmCache() || false;
+if (!skip) ensureStackImages('node');
 
 after(() => {
   if (Object.keys(results).length) {

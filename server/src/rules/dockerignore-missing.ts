@@ -3,31 +3,11 @@ import { defineRule } from '../kernel/rule.js';
 import { runViewOf } from '../analysis/run-views.js';
 import { formatBytes } from '../analysis/package-managers/format.js';
 import type { ContextFacts } from '../../../common/src/build-context/types.js';
-
-/** Source words of a COPY/ADD: everything but flags and the destination (shell or JSON form). */
-function sources(args: string): string[] | null {
-  let body = args.trim();
-  for (let m = /^--(\S+)\s*/.exec(body); m; m = /^--(\S+)\s*/.exec(body)) {
-    if (/^from(=|$)/i.test(m[1] ?? '')) return null; // copies from a stage or image, not the context
-    body = body.slice(m[0].length);
-  }
-  if (body.startsWith('<<')) return null; // heredoc
-  let words: string[];
-  if (body.startsWith('[')) {
-    try {
-      const parsed = JSON.parse(body) as unknown;
-      if (!Array.isArray(parsed) || !parsed.every((x) => typeof x === 'string')) return null;
-      words = parsed as string[];
-    } catch {
-      return null;
-    }
-  } else words = body.split(/\s+/).filter(Boolean);
-  return words.slice(0, -1);
-}
+import { copySources } from '../../../common/src/build-context/copy-sources.js';
 
 function copiesWholeContext(instr: Instr): boolean {
   if (instr.keyword !== 'COPY' && instr.keyword !== 'ADD') return false;
-  return (sources(instr.args) ?? []).some((s) => /^\.\/?(\/\.)?$/.test(s));
+  return (copySources(instr.args) ?? []).some((s) => /^\.\/?(\/\.)?$/.test(s));
 }
 
 /** Entries nobody's build needs; node_modules only when the Dockerfile installs its own. */

@@ -102,21 +102,12 @@ export async function estimateCommand(argv: string[], readInput: (file: string) 
       progressShown = true;
     },
   });
-  const npmStore = new NpmSizeStore({
-    dir: args.indexDir,
-    offline: args.offline,
-    registry: args.npmRegistry,
-    log: (m) => err(`dockerfile-slim: ${m}`),
-    progress: (m) => err(`dockerfile-slim: ${m}`),
-  });
+  const npmStore = npmSizes(args, args.offline, err);
   const rows: object[] = [];
   let status = 0;
   for (const file of args.files) {
-    let text: string;
-    try {
-      text = readInput(file);
-    } catch (e) {
-      err(`dockerfile-slim: ${(e as Error).message}`);
+    const text = readOrSay(file, readInput, err);
+    if (text === undefined) {
       status = 2;
       continue;
     }
@@ -214,20 +205,11 @@ export async function fetchNpmCommand(argv: string[], readInput: (file: string) 
     err(`dockerfile-slim: ${(e as Error).message}`);
     return 2;
   }
-  const store = new NpmSizeStore({
-    dir: args.indexDir,
-    offline: false,
-    registry: args.npmRegistry,
-    log: (m) => err(`dockerfile-slim: ${m}`),
-    progress: (m) => err(`dockerfile-slim: ${m}`),
-  });
+  const store = npmSizes(args, false, err);
   let status = 0;
   for (const file of args.files) {
-    let text: string;
-    try {
-      text = readInput(file);
-    } catch (e) {
-      err(`dockerfile-slim: ${(e as Error).message}`);
+    const text = readOrSay(file, readInput, err);
+    if (text === undefined) {
       status = 2;
       continue;
     }
@@ -238,4 +220,25 @@ export async function fetchNpmCommand(argv: string[], readInput: (file: string) 
     if (left) status = 1;
   }
   return status;
+}
+
+/** The npm size cache of `--index-dir`, logging to stderr (`offline`: never fetch). */
+function npmSizes(args: EstimateArgs, offline: boolean, err: Out): NpmSizeStore {
+  return new NpmSizeStore({
+    dir: args.indexDir,
+    offline,
+    registry: args.npmRegistry,
+    log: (m) => err(`dockerfile-slim: ${m}`),
+    progress: (m) => err(`dockerfile-slim: ${m}`),
+  });
+}
+
+/** A Dockerfile's text, or undefined after saying on stderr why it could not be read (the caller exits 2). */
+function readOrSay(file: string, readInput: (file: string) => string, err: Out): string | undefined {
+  try {
+    return readInput(file);
+  } catch (e) {
+    err(`dockerfile-slim: ${(e as Error).message}`);
+    return undefined;
+  }
 }

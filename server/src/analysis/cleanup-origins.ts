@@ -16,8 +16,11 @@ export interface Origin {
   what: string;
 }
 
-/** The creator RUNs up to the cleaner, when only RUNs (and comments) sit between them in one stage. */
-export function runsBetween(model: Model, creator: Instr, cleaner: Instr): Instr[] | null {
+/**
+ * The instructions from the creator RUN to the cleaner in one stage, when few enough to merge and no ignore pragma
+ * sits between them (a merge would move it away from its instruction).
+ */
+function mergeSpan(model: Model, creator: Instr, cleaner: Instr): { slice: Instr[]; stage: Stage } | null {
   const stage = cleaner.stage;
   if (!stage || creator.stage !== stage || creator.keyword !== 'RUN') return null;
   const a = positionIn(stage, creator);
@@ -25,6 +28,13 @@ export function runsBetween(model: Model, creator: Instr, cleaner: Instr): Instr
   if (a < 0 || b <= a || b - a >= MAX_MERGE_RUNS) return null;
   const slice = stage.instrs.slice(a, b + 1);
   if (slice.some((i, k) => k > 0 && pragmaBetween(model, slice[k - 1] as Instr, i))) return null;
+  return { slice, stage };
+}
+
+/** The creator RUNs up to the cleaner, when only RUNs (and comments) sit between them in one stage. */
+export function runsBetween(model: Model, creator: Instr, cleaner: Instr): Instr[] | null {
+  const slice = mergeSpan(model, creator, cleaner)?.slice;
+  if (!slice) return null;
   return slice.every((i) => i.keyword === 'RUN' && i.onbuild === cleaner.onbuild) ? slice : null;
 }
 
@@ -34,13 +44,9 @@ export function runsBetween(model: Model, creator: Instr, cleaner: Instr): Instr
  * in it or the stages it is built FROM, on a base image of a known distribution release, which runs as root).
  */
 export function runsAcross(model: Model, creator: Instr, cleaner: Instr): { runs: Instr[]; workdirs: MergeWorkdir[] } | null {
-  const stage = cleaner.stage;
-  if (!stage || creator.stage !== stage || creator.keyword !== 'RUN') return null;
-  const a = positionIn(stage, creator);
-  const b = positionIn(stage, cleaner);
-  if (a < 0 || b <= a || b - a >= MAX_MERGE_RUNS) return null;
-  const slice = stage.instrs.slice(a, b + 1);
-  if (slice.some((i, k) => k > 0 && pragmaBetween(model, slice[k - 1] as Instr, i))) return null;
+  const span = mergeSpan(model, creator, cleaner);
+  if (!span) return null;
+  const { slice, stage } = span;
   const runs: Instr[] = [];
   const workdirs: MergeWorkdir[] = [];
   for (const i of slice) {

@@ -9,6 +9,11 @@ import { validate } from 'dockerfile-utils';
 import { fix, lint, lintDetailed } from '../../server/src/engine/index.js';
 import { applyEdits } from '../../server/src/engine/lint.js';
 import { slimNode, slimPython } from '../../server/src/analysis/images/runtime-images.js';
+import type { PackageLookup } from '../../common/src/package-index/types.js';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fixturesDir } from '../helpers/paths.js';
+import { indexOf } from './packages-fixtures.js';
 
 const errors = (text: string): string[] =>
   validate(text)
@@ -184,7 +189,7 @@ test('C/C++: DESTDIR staging, Debian slim runtime, runtime packages installed ag
   assert.match(out, /&& DESTDIR=\/out cmake --install build\n/);
   assert.match(
     out,
-    /FROM debian:bookworm-slim\nWORKDIR \/src\nRUN apt-get update \\\n {4}&& apt-get install -y --no-install-recommends ca-certificates \\\n {4}&& rm -rf \/var\/lib\/apt\/lists\/\*\nCOPY --from=builder \/out\/ \/\nCMD \["hello"\]\n$/,
+    /FROM debian:bookworm-slim\nWORKDIR \/src\nRUN apt-get update \\\n {4}&& apt-get install -y --no-install-recommends ca-certificates libatomic1 libgomp1 \\\n {4}&& rm -rf \/var\/lib\/apt\/lists\/\*\nCOPY --from=builder \/out\/ \/\nRUN ldconfig\nCMD \["hello"\]\n$/,
   );
   const mk = convert('FROM gcc:13\nWORKDIR /s\nCOPY . .\nRUN ./configure && make && make install && ldconfig\nCMD ["app"]\n');
   assert.match(mk, /make DESTDIR=\/out install && ldconfig\n[^]*FROM debian:bookworm-slim\n[^]*COPY --from=builder \/out\/ \/\nRUN ldconfig\n/);
@@ -196,15 +201,89 @@ test('C/C++: DESTDIR staging, Debian slim runtime, runtime packages installed ag
   );
 });
 
-test('C/C++: no conversion for -dev libraries, C++ on the gcc image, use of installed files, source-tree launchers', () => {
-  leftToOthers(
-    'FROM debian:bookworm\nRUN apt-get update && apt-get install -y build-essential libssl-dev\nWORKDIR /s\nCOPY . .\nRUN make && make install\nCMD ["app"]\n',
-    '-dev',
+test('C/C++: -dev packages become their runtime libraries, gcc runtime libs and the CA store beside a TLS library', () => {
+  const out = convert(
+    'FROM debian:bookworm\nRUN apt-get update && apt-get install -y build-essential libssl-dev libcurl4-openssl-dev\nWORKDIR /s\nCOPY . .\nRUN make && make install\nCMD ["app"]\n',
   );
+  assert.match(out, /apt-get install -y --no-install-recommends libssl3 libcurl4 libatomic1 libgomp1 ca-certificates \\\n/);
+  assert.match(out, /COPY --from=builder \/out\/ \/\nRUN ldconfig\nCMD \["app"\]\n$/);
+  // No TLS library: no CA store added.
+  assert.doesNotMatch(
+    convert(
+      'FROM debian:bookworm\nRUN apt-get update && apt-get install -y gcc make zlib1g-dev\nWORKDIR /s\nCOPY . .\nRUN make && make install\nCMD ["app"]\n',
+    ),
+    /ca-certificates/,
+  );
+  // Without a table for the release, the cached index tells (the lint options' packages, as fix-all and `fix` pass them).
+  const bullseye =
+    'FROM debian:bullseye\nRUN apt-get update && apt-get install -y build-essential libpcap-dev\nWORKDIR /s\nCOPY . .\nRUN make && make install\nCMD ["app"]\n';
+  leftToOthers(bullseye, 'no table for bullseye and no index');
+  const idx = indexOf(fs.readFileSync(path.join(fixturesDir, 'packages', 'bookworm-dev-excerpt.Packages'), 'utf8'), 'debian/bullseye');
+  const packages: PackageLookup = { version: 1, lookup: (b) => (b.release === 'debian/bullseye' ? idx : undefined) };
+  const viaIndex = fix(bullseye, { unsafe: true, only: ['DS010'], packages });
+  assert.deepEqual(viaIndex.applied, ['DS010']);
+  assert.match(viaIndex.text, /FROM debian:bullseye-slim\n[^]*--no-install-recommends libpcap0\.8 libatomic1 libgomp1 \\\n/);
+  // The index decides over the table: a -dev package it knows maps to what its Depends reach.
+  leftToOthers(
+    'FROM debian:bookworm\nRUN apt-get update && apt-get install -y build-essential libunknownthing-dev\nWORKDIR /s\nCOPY . .\nRUN make && make install\nCMD ["app"]\n',
+    'a -dev package neither the index nor the table knows',
+  );
+});
+
+test('C/C++: real configure/make shapes — a download piped into tar, a checksum piped into sha256sum, make -j"$(nproc)"', () => {
+  const text = [
+    'FROM debian:bookworm',
+    'ARG V=2.10',
+    'RUN set -eux; apt-get update && apt-get install -y build-essential curl \\',
+    '    && curl -fsSL "https://example.org/hello-$V.tar.gz" | tar -xz -C /tmp \\',
+    '    && echo "abc  /tmp/x" | sha256sum -c - \\',
+    '    && cd /tmp/hello-$V && ./configure --prefix=/usr/local && make -j"$(nproc)" && make install \\',
+    '    && cd / && rm -rf /tmp/hello-$V',
+    'CMD ["hello"]',
+    '',
+  ].join('\n');
+  const out = convert(text);
+  assert.match(out, /make -j"\$\(nproc\)" && make DESTDIR=\/out install \\\n {4}&& cd \/ && rm -rf \/tmp\/hello-\$V\n/);
+  assert.match(out, /FROM debian:bookworm-slim\nARG V=2\.10\n/);
+  // Other pipes and substitutions stay out of reach.
+  leftToOthers(text.replace('| tar -xz -C /tmp', '| sh'), 'a download piped into a shell');
+  leftToOthers(text.replace('make -j"$(nproc)"', 'make -j"$(cat /jobs)"'), 'a substitution that reads a file');
+});
+
+test('C/C++: commands after make install that use the installed files move to the runtime stage', () => {
+  const text =
+    'FROM debian:bookworm\nRUN apt-get update && apt-get install -y build-essential\nWORKDIR /src\nCOPY . .\n# build and link\nRUN ./configure --prefix=/opt/hello && make && make install \\\n    && ln -s /opt/hello/bin/hello /usr/local/bin/hello && hello --version \\\n    && cd / && rm -rf /src/build\nCMD ["hello"]\n';
+  const fixed = fix(text, { unsafe: true, only: ['DS010'] });
+  assert.match(fixed.text, /make DESTDIR=\/out install \\\n {4}&& cd \/ && rm -rf \/src\/build\n/);
+  assert.match(
+    fixed.text,
+    /COPY --from=builder \/out\/ \/\nRUN ldconfig\nRUN ln -s \/opt\/hello\/bin\/hello \/usr\/local\/bin\/hello && hello --version\nCMD \["hello"\]\n$/,
+  );
+  const f = lintDetailed(text).find((d) => d.rule === 'DS010');
+  assert.equal(f?.fixDetail?.unsafeReason, 'the commands after the install run in the runtime stage');
+  // A later RUN of only such commands moves whole, with its comment.
+  const whole = convert(
+    'FROM debian:bookworm\nRUN apt-get update && apt-get install -y gcc make\nWORKDIR /s\nCOPY . .\nRUN ./configure && make && make install\n# link it\nRUN ln -s /usr/local/bin/app /usr/bin/app\nCMD ["app"]\n',
+  );
+  assert.match(whole, /RUN ldconfig\n# link it\nRUN ln -s \/usr\/local\/bin\/app \/usr\/bin\/app\nCMD \["app"\]\n$/);
+  assert.doesNotMatch(whole.slice(0, whole.indexOf('# Runtime stage')), /ln -s/);
+  // A hand-written Makefile may ignore DESTDIR: the fix says so.
+  const plain = lintDetailed('FROM gcc:13\nWORKDIR /s\nCOPY . .\nRUN make && make install\nCMD ["app"]\n').find((d) => d.rule === 'DS010');
+  assert.match(plain?.fixDetail?.unsafeReason ?? '', /Makefile must honour DESTDIR/);
+});
+
+test('C/C++: no conversion for C++ on the gcc image, a build or unknown command after the install, source-tree launchers', () => {
   noFix('FROM gcc:13\nWORKDIR /s\nCOPY . .\nRUN g++ -o app main.cpp && make install\nCMD ["app"]\n', 'C++ on the gcc image');
-  noFix('FROM gcc:13\nWORKDIR /s\nCOPY . .\nRUN make install && app --selftest\nCMD ["app"]\n', 'runs an installed file');
+  noFix('FROM gcc:13\nWORKDIR /s\nCOPY . .\nRUN make install && app --selftest ./tests\nCMD ["app"]\n', 'runs an installed file on the source tree');
+  noFix('FROM gcc:13\nWORKDIR /s\nCOPY . .\nRUN make install && make check\nCMD ["app"]\n', 'builds after the install');
+  noFix('FROM gcc:13\nWORKDIR /s\nCOPY . .\nRUN make install && rm /usr/local/lib/libapp.la\nCMD ["app"]\n', 'rm without -f of an installed file');
+  noFix('FROM gcc:13\nWORKDIR /s\nCOPY . .\nRUN make install && cp app.conf /etc/\nCMD ["app"]\n', 'copies from the source tree');
   noFix('FROM gcc:13\nWORKDIR /s\nCOPY . .\nRUN make && make install\nCMD ["./build/app"]\n', 'launcher in the source tree');
   noFix('FROM gcc:13\nWORKDIR /s\nCOPY . .\nRUN make && make DESTDIR=/pkg install\nCMD ["app"]\n', 'DESTDIR already set');
+  noFix(
+    'FROM gcc:13\nWORKDIR /s\nCOPY . .\nUSER nobody\nRUN make && make install && ln -s /usr/local/bin/app /usr/bin/app\nCMD ["app"]\n',
+    'moved commands under USER',
+  );
   assert.ok(
     !lint('FROM debian:bookworm\nRUN apt-get update && apt-get install -y gcc && rm -rf /var/lib/apt/lists/*\nCMD ["bash"]\n').some((f) => f.rule === 'DS010'),
     'no source build: not DS010',

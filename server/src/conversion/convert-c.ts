@@ -1,22 +1,29 @@
 /**
  * DS010 for C/C++ built from source (configure/make, CMake, Ninja): the install step writes into
  * a staged tree (`make DESTDIR=/out install`, `DESTDIR=/out cmake --install …`), and the runtime
- * stage, Debian slim of the builder's release, copies `/out/` onto `/`. Packages the stage
- * installs that are not build tools are installed again in the runtime stage. No conversion for
- * `-dev` libraries (their runtime package cannot be told from the name), C++ on the gcc image
- * (its libstdc++ lives in /usr/local and is newer than Debian's), commands after the install that
- * may use installed files, a launcher from the source tree, or shell tricks.
+ * stage, Debian slim of the builder's release, copies `/out/` onto `/` and runs `ldconfig`. Packages
+ * the stage installs that are not build tools are installed again in the runtime stage; a `-dev`
+ * package is replaced by the libraries a program built against it loads (runtime-libs.ts: the
+ * package index, else a reviewed table; unknown → no conversion), gcc's runtime libraries are kept,
+ * and `ca-certificates` goes beside a TLS library. Downloads piped into tar, checksums piped into
+ * `sha256sum -c` and `make -j"$(nproc)"` are followed; commands after the install that use the
+ * installed files move to the runtime stage (c-after-install.ts). No conversion for C++ on the gcc
+ * image (its libstdc++ lives in /usr/local and is newer than Debian's), a build after the install,
+ * a launcher from the source tree, or other shell tricks.
  */
 import type { Model, Stage } from '../kernel/model.js';
 import type { Call } from '../kernel/commands.js';
 import { docStart } from '../kernel/run-script.js';
 import { insertAfterWord } from '../kernel/edits.js';
-import type { Edit } from '../kernel/types.js';
+import type { Edit, LintOptions } from '../kernel/types.js';
 import { FILE_CMDS, USER_CMDS, convertApp, plainRuns } from './multi-stage-app.js';
 import { installStep, installedPackages } from '../analysis/package-managers/install-steps.js';
 import { launchArgs, launcherOf, normJoin, workdirAt } from './multi-stage.js';
 import { cRuntime } from '../analysis/images/runtime-images.js';
 import type { RunView } from '../analysis/run-views.js';
+import { releaseOfImage } from '../../../common/src/package-index/release.js';
+import { gccRuntimeLibs, runtimeLibs } from '../analysis/package-managers/runtime-libs.js';
+import { afterInstall, moveAfterInstall } from './c-after-install.js';
 
 const STAGE_DIR = '/out';
 const BUILD_TOOLS = new Set([
@@ -65,29 +72,72 @@ const COMPILE_CMDS = new Set([
   'bootstrap',
   'strip',
 ]);
-const FETCH_CMDS = new Set(['tar', 'wget', 'curl', 'gzip', 'gunzip', 'xz', 'unzip', 'sha256sum', 'cd']);
-const AFTER_INSTALL = new Set(['cd', 'rm', 'ldconfig', 'true', 'echo', 'apt-get', 'apt', ...USER_CMDS]);
+const FETCH_CMDS = new Set([
+  'tar',
+  'wget',
+  'curl',
+  'git',
+  'gzip',
+  'gunzip',
+  'xz',
+  'bzip2',
+  'unzip',
+  'sha1sum',
+  'sha256sum',
+  'sha512sum',
+  'md5sum',
+  'gpg',
+  'sed',
+  'patch',
+  'cd',
+  'set',
+]);
 const CXX = new Set(['g++', 'c++', 'clang++', 'cmake']);
+/** Pipelines the conversion follows: a download or a checksum line fed to an unpacker or a checker. */
+const PIPE_FROM = new Set(['curl', 'wget', 'echo', 'printf', 'cat']);
+const PIPE_TO = new Set(['tar', 'gunzip', 'gzip', 'xz', 'bzip2', 'sha1sum', 'sha256sum', 'sha512sum', 'md5sum']);
+/** `make -j"$(nproc)"`: the only command substitutions followed. */
+const JOBS = /\$\((?:nproc(?: --all)?|getconf _NPROCESSORS_ONLN)\)/g;
+/** Libraries that speak TLS: the runtime stage keeps the CA store beside them. */
+const TLS_LIBS = /^(libcurl4|libcurl3-gnutls|libcurl3-nss|libssl\d|libgnutls\d+|libnss3|libwolfssl\d+|libmbedtls\d+)$/;
 
 export interface CResult {
   edits: Edit[];
   runtimeImage: string;
+  /** What to check before applying (Fix.unsafeReason), when more than the usual. */
+  caveat?: string;
 }
 
-export function convertC(model: Model, stage: Stage, gccImage: boolean): CResult | null {
-  const views = plainRuns(model, stage);
+export function convertC(model: Model, stage: Stage, gccImage: boolean, options: LintOptions = {}): CResult | null {
+  const views = plainRuns(model, stage, {
+    pipe: (calls) => PIPE_FROM.has(calls[0]!.name) && calls.slice(1).every((c) => PIPE_TO.has(c.name)),
+    substitution: (raw) => !/[`]|\$\(/.test(raw.replace(JOBS, '')),
+  });
   if (!views) return null;
+  const launcher = launcherOf(stage.instrs);
+  if (!launcher) return null;
+  const prog = launchArgs(launcher)?.args[0];
+  if (!prog) return null;
+  if (prog.includes('/') && (!prog.startsWith('/') || normJoin(workdirAt(stage, launcher, '/'), prog).startsWith(workdirAt(stage, launcher, '/') + '/'))) {
+    return null; // a program in the source tree, not an installed one
+  }
+  const base = releaseOfImage(stage.imageExpanded);
+  const index = base ? options.packages?.lookup(base) : undefined;
   const runtimePkgs: string[] = [];
+  const aptPkgs: string[] = [];
   const builderEdits: Edit[] = [];
+  const moves = new Map<RunView, number[]>();
   let installed = false;
-  let ldconfig = false;
+  let followsDestdir = false;
+  const add = (p: string): void => void (runtimePkgs.includes(p) || runtimePkgs.push(p));
   for (const v of views) {
     if (v.run.form !== 'shell') return null;
-    for (const c of v.calls) {
+    for (const [k, c] of v.calls.entries()) {
       const name = c.name.replace(/^\.\//, '');
       const a = c.args.map((w) => w.value);
       if (gccImage && CXX.has(name)) return null;
       if (a.some((x) => x.startsWith('DESTDIR=')) || c.cmd.assigns.some((w) => w.value.startsWith('DESTDIR=')) || v.instr.env.has('DESTDIR')) return null;
+      if (['configure', 'cmake', 'meson', 'ninja'].includes(name)) followsDestdir = true; // generated installs honour DESTDIR
       const step = installStep(c);
       if (step) {
         installed = true;
@@ -96,18 +146,29 @@ export function convertC(model: Model, stage: Stage, gccImage: boolean): CResult
         builderEdits.push(e);
         continue;
       }
-      if (name === 'ldconfig') ldconfig = true;
-      if (installed && !AFTER_INSTALL.has(name)) return null; // it may read what was installed (now under /out)
       if (c.name === 'apt-get' || c.name === 'apt') {
         const sub = a.find((x) => !x.startsWith('-'));
         if (sub === 'install') {
           const pkgs = installedPackages(c);
           if (!pkgs) return null;
           for (const p of pkgs) {
-            if (/-dev$/.test(p) && !BUILD_TOOLS.has(p)) return null;
-            if (!BUILD_TOOLS.has(p) && !runtimePkgs.includes(p)) runtimePkgs.push(p);
+            aptPkgs.push(p);
+            if (BUILD_TOOLS.has(p)) continue;
+            if (!/-(dev|devel)$/.test(p)) add(p);
+            else {
+              // The -dev package stays in the builder; the libraries a program built against it loads go to the runtime.
+              const libs = runtimeLibs(p, base?.release, index);
+              if (!libs) return null;
+              libs.forEach(add);
+            }
           }
         } else if (!['update', 'clean', 'autoremove', 'purge', 'remove', 'autoclean'].includes(sub ?? '')) return null;
+        continue;
+      }
+      if (installed) {
+        const where = afterInstall(c, prog);
+        if (!where) return null;
+        if (where === 'move') moves.set(v, [...(moves.get(v) ?? []), k]);
         continue;
       }
       if (COMPILE_CMDS.has(name) || FETCH_CMDS.has(name) || FILE_CMDS.has(name) || USER_CMDS.has(name) || name === 'ldconfig') continue;
@@ -115,16 +176,14 @@ export function convertC(model: Model, stage: Stage, gccImage: boolean): CResult
     }
   }
   if (!installed) return null;
-
-  const launcher = launcherOf(stage.instrs);
-  if (!launcher) return null;
-  const prog = launchArgs(launcher)?.args[0];
-  if (!prog) return null;
-  if (prog.includes('/') && (!prog.startsWith('/') || normJoin(workdirAt(stage, launcher, '/'), prog).startsWith(workdirAt(stage, launcher, '/') + '/'))) {
-    return null; // a program in the source tree, not an installed one
-  }
   const runtimeImage = cRuntime(stage);
   if (!runtimeImage) return null;
+  if (moves.size && stage.instrs.some((i) => i.keyword === 'USER' && !i.onbuild)) return null; // moved commands would run as another user
+  const moved = moveAfterInstall(model, moves);
+  if (!moved) return null;
+  // gcc's own runtime libraries (libgomp1 for -fopenmp, libatomic1) and the CA store beside a TLS library.
+  gccRuntimeLibs(aptPkgs, base?.release).forEach(add);
+  if (runtimePkgs.some((p) => TLS_LIBS.test(p))) add('ca-certificates');
   const esc = model.escape;
   const runs = runtimePkgs.length
     ? [`RUN apt-get update ${esc}`, `    && apt-get install -y --no-install-recommends ${runtimePkgs.join(' ')} ${esc}`, `    && rm -rf /var/lib/apt/lists/*`]
@@ -132,14 +191,20 @@ export function convertC(model: Model, stage: Stage, gccImage: boolean): CResult
   const edits = convertApp(model, stage, {
     runtimeImage,
     ships: `the installed files (staged with DESTDIR=${STAGE_DIR}), not the compilers or the source tree`,
-    builderEdits,
+    builderEdits: [...builderEdits, ...moved.edits],
     head: () => [],
     runs,
     copies: (b) => [`COPY --from=${b} ${STAGE_DIR}/ /`],
-    after: ldconfig ? ['RUN ldconfig'] : [],
+    // Libraries installed under /usr/local/lib load only once the linker cache knows them; the builder's cache stays there.
+    after: ['RUN ldconfig', ...moved.lines],
     probes: new Set(),
   });
-  return edits ? { edits, runtimeImage } : null;
+  if (!edits) return null;
+  const notes = [
+    ...(followsDestdir ? [] : [`the Makefile must honour DESTDIR (a hand-written one may install to / and leave ${STAGE_DIR} empty)`]),
+    ...(moved.lines.length ? ['the commands after the install run in the runtime stage'] : []),
+  ];
+  return { edits, runtimeImage, ...(notes.length ? { caveat: notes.join('; ') } : {}) };
 }
 
 function envPrefix(v: RunView, c: Call): Edit | null {

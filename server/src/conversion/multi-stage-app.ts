@@ -41,20 +41,35 @@ export const USER_CMDS: ReadonlySet<string> = new Set(['useradd', 'adduser', 'gr
 /** Harmless file and shell commands every stack may run. */
 export const FILE_CMDS: ReadonlySet<string> = new Set(['mkdir', 'cp', 'mv', 'rm', 'ln', 'chown', 'chmod', 'touch', 'echo', 'true', 'ls', 'cat', 'printf', ':']);
 
+/** Shell syntax a conversion may accept beyond plain `&&` chains (the C/C++ conversion: `curl … | tar -xz`, `$(nproc)`). */
+export interface ShellAllowance {
+  /** A pipeline (two or more calls joined by `|`) the conversion follows. */
+  pipe?(calls: readonly Call[]): boolean;
+  /** A word holding `$(…)` or backquotes that is harmless (e.g. `-j"$(nproc)"`). */
+  substitution?(raw: string): boolean;
+}
+
 /** The RUNs of the stage, or null when one uses shell syntax the conversion does not follow. */
-export function plainRuns(model: Model, stage: Stage): RunView[] | null {
+export function plainRuns(model: Model, stage: Stage, allow: ShellAllowance = {}): RunView[] | null {
   const views = stageRunViews(model, stage);
   const runs = stage.instrs.filter((i) => i.keyword === 'RUN');
   if (views.length !== runs.length) return null; // a RUN under a non-POSIX SHELL
+  const substOk = (raw: string): boolean => !/[`]|\$\(/.test(raw) || (allow.substitution?.(raw) ?? false);
   for (const v of views) {
     const { script } = v.run;
     if (v.instr.onbuild || script.unterminated || script.pendingHeredoc || v.run.form === 'heredoc') return null;
-    for (const c of script.commands) {
-      if (c.depth > 0 || c.condition || c.subshell) return null; // if/for/while/case, ( ), { }
-      if (c.before === '|' || c.before === '||' || c.after === '|' || c.after === '||' || c.after === '&') return null;
-      if (c.words.some((w) => /[`]|\$\(/.test(w.raw)) || c.assigns.some((w) => /[`]|\$\(/.test(w.raw))) return null;
-    }
     if (v.calls.length !== script.commands.length) return null; // a wrapper we could not see through
+    for (let k = 0; k < script.commands.length; k++) {
+      const c = script.commands[k] as (typeof script.commands)[number];
+      if (c.depth > 0 || c.condition || c.subshell) return null; // if/for/while/case, ( ), { }
+      if (c.before === '||' || c.after === '||' || c.after === '&') return null;
+      if (c.after === '|' && c.before !== '|') {
+        let end = k;
+        while (script.commands[end]?.after === '|') end++;
+        if (!allow.pipe?.(v.calls.slice(k, end + 1))) return null;
+      }
+      if (!c.words.every((w) => substOk(w.raw)) || !c.assigns.every((w) => substOk(w.raw))) return null;
+    }
   }
   return views;
 }

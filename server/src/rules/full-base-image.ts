@@ -87,7 +87,7 @@ export default defineRule({
   },
   check(ctx) {
     const model = ctx.model;
-    if (reportedToolchain(model)) return; // DS010 reports it and offers the bigger win
+    if (reportedToolchain(model, ctx.options)) return; // DS010 reports it and offers the bigger win
     const chain = finalChain(model);
     const root = chain[chain.length - 1];
     if (!root) return;

@@ -91,20 +91,12 @@ export interface WireEstimate {
   notes?: string[];
 }
 
-/** An npm/yarn install line's estimate (lockfile × registry sizes); `bytes` null when there is no figure (`reason`). */
-export interface WireNpmEstimate {
-  line: number;
-  bytes: number | null;
-  packages: number;
-  unknown: number;
-  production: boolean;
-  devPackages: number;
-  devBytes: number;
-  manager: 'npm' | 'yarn' | 'pnpm';
-  top: Array<{ name: string; bytes: number }>;
-  lockfile?: string;
-  reason?: string;
-}
+/**
+ * An npm/yarn install line's estimate (lockfile × registry sizes); `bytes` null when there is no figure (`reason`).
+ * Defined by the npm estimate library that computes it, as the engine's rows carry it (without their `kind`).
+ */
+import type { NpmLineFigures } from './npm-registry/estimate.js';
+export type WireNpmEstimate = NpmLineFigures;
 
 export interface EstimatesResult {
   runs: WireEstimate[];
@@ -121,25 +113,9 @@ export const CONTEXT_SIZES_REQUEST = 'dockerfileSlim/contextSizes';
 /** Client → server notification `{ paths }`: files changed on disk (absolute paths); context sizes are measured again. */
 export const CONTEXT_CHANGED_NOTIFICATION = 'dockerfileSlim/contextChanged';
 
-/** The answer to CONTEXT_SIZES_REQUEST (common/src/build-context's ContextSummary). */
-export interface ContextSizesResult {
-  root: string;
-  ignoreFile: string;
-  bytes: number;
-  files: number;
-  complete: boolean;
-  reason?: string;
-  ms: number;
-  copies: Array<{
-    line: number;
-    bytes: number;
-    files: number;
-    top: Array<{ path: string; bytes: number }>;
-    leaks: Array<{ kind: string; path: string; bytes: number }>;
-    unknown: string[];
-  }>;
-  leaks: Array<{ kind: string; path: string; pattern: string; bytes: number; files: number; paths: string[] }>;
-}
+/** The answer to CONTEXT_SIZES_REQUEST: common/src/build-context's ContextSummary without the Node projects (they stay in the server). */
+import type { ContextSummary } from './build-context/types.js';
+export type ContextSizesResult = Omit<ContextSummary, 'node'>;
 
 /**
  * Client → server request `WholeImageParams`: the whole image before any build (final stage's base + install RUN

@@ -20,6 +20,34 @@ export interface NpmEstimate {
   complete: boolean;
 }
 
+/** The package manager an install line runs. */
+export type NodeManager = 'npm' | 'yarn' | 'pnpm';
+
+/**
+ * One npm/yarn install line's estimate (lockfile × registry sizes): the engine's rows carry it (with their `kind`,
+ * server/src/analysis/package-managers/npm-estimate.ts) and the editor receives it as it is (protocol.ts's
+ * WireNpmEstimate).
+ */
+export interface NpmLineFigures {
+  /** 1-based line of the RUN. */
+  line: number;
+  manager: NodeManager;
+  /** Null when there is no figure (`reason` says why). */
+  bytes: number | null;
+  packages: number;
+  /** Packages without a known size (not fetched yet, or the registry does not say). */
+  unknown: number;
+  production: boolean;
+  /** Dev packages in the lockfile and their known size (left out when `production`). */
+  devPackages: number;
+  devBytes: number;
+  /** Context-relative lockfile. */
+  lockfile?: string;
+  /** Biggest packages, biggest first. */
+  top: Array<{ name: string; bytes: number }>;
+  reason?: string;
+}
+
 export type NpmSizeLookup = (name: string, version: string) => NpmSize | undefined;
 
 /** `lockBytes`: the lockfile's size (npm ci writes node_modules/.package-lock.json, about as big). */

@@ -6,70 +6,17 @@
  * next request starts a fresh one.
  */
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type { Hover } from 'vscode-languageserver/node';
 import { DEFAULT_BUDGET, SLOW_INLINE_MS, WORKER_THRESHOLD, type Budget } from '../runner/lint-pool.js';
 import { needsBudget } from '../runner/costly-shape.js';
 import type { EstimatesResult } from '../../../common/src/protocol.js';
+import { WorkerLane, type WithoutId } from '../../../common/src/platform/worker-lane.js';
 import type { PackageReply, PackageRequest } from './package-worker.js';
 
 export type PackageOutcome<T> = { kind: 'done'; value: T } | { kind: 'too-expensive'; reason: string };
 
-type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
-
 /** One worker; requests run in turn. */
-class Lane {
-  private worker: Worker | undefined;
-  private nextId = 1;
-  private readonly waiting = new Map<number, { done: (r: PackageReply) => void; timer: NodeJS.Timeout }>();
-
-  constructor(
-    private readonly budget: Budget,
-    private readonly file: string,
-    private readonly onStart: () => void,
-  ) {}
-
-  private ensure(): Worker {
-    if (this.worker) return this.worker;
-    const w = new Worker(this.file, { resourceLimits: { maxOldGenerationSizeMb: this.budget.heapMb } });
-    this.onStart();
-    w.unref();
-    w.on('message', (r: PackageReply) => this.settle(r.id, r));
-    w.on('error', (e) => this.stop(w, /memory/i.test(e.message) ? `more than ${this.budget.heapMb} MB of memory` : e.message));
-    w.on('exit', () => this.stop(w, 'the package worker stopped'));
-    this.worker = w;
-    return w;
-  }
-
-  private settle(id: number, r: PackageReply): void {
-    const p = this.waiting.get(id);
-    if (!p) return;
-    this.waiting.delete(id);
-    clearTimeout(p.timer);
-    p.done(r);
-  }
-
-  private stop(w: Worker, reason: string): void {
-    if (this.worker !== w) return;
-    this.worker = undefined;
-    void w.terminate();
-    for (const id of [...this.waiting.keys()]) this.settle(id, { id, error: reason });
-  }
-
-  ask(req: WithoutId<PackageRequest>): Promise<PackageReply> {
-    const id = this.nextId++;
-    const w = this.ensure();
-    return new Promise((done) => {
-      const timer = setTimeout(() => this.stop(w, `more than ${this.budget.timeMs / 1000} s`), this.budget.timeMs);
-      this.waiting.set(id, { done, timer });
-      w.postMessage({ ...req, id } as PackageRequest);
-    });
-  }
-
-  dispose(): void {
-    if (this.worker) this.stop(this.worker, 'closed');
-  }
-}
+type Lane = WorkerLane<PackageRequest, PackageReply>;
 
 const SHARED = '\0shared';
 
@@ -95,7 +42,13 @@ export class PackagePool {
     const key = this.laneKey(uri, text);
     let lane = this.lanes.get(key);
     if (!lane) {
-      lane = new Lane(this.budget, this.file, () => this.started++);
+      lane = new WorkerLane<PackageRequest, PackageReply>({
+        file: this.file,
+        budget: this.budget,
+        name: 'package',
+        failed: (id, error) => ({ id, error }),
+        onStart: () => this.started++,
+      });
       this.lanes.set(key, lane);
     }
     const started = performance.now();

@@ -9,10 +9,9 @@ import { positionals, type Call } from '../../kernel/commands.js';
 import type { Instr, Model, Stage } from '../../kernel/model.js';
 import { copySources, hasVariable, normaliseSource } from '../../../../common/src/build-context/copy-sources.js';
 import type { NodeProject } from '../../../../common/src/build-context/node-projects.js';
+import type { NodeManager } from '../../../../common/src/npm-registry/estimate.js';
 import { stageRunViews } from '../run-views.js';
 import { exportedBefore } from './manager-commands.js';
-
-export type NodeManager = 'npm' | 'yarn' | 'pnpm';
 
 export interface NodeInstall {
   instr: Instr;

@@ -6,27 +6,12 @@
  */
 import type { Model, Stage } from '../../kernel/model.js';
 import type { NodeProject } from '../../../../common/src/build-context/node-projects.js';
-import { estimateNpmInstall, type NpmSizeLookup } from '../../../../common/src/npm-registry/estimate.js';
-import { nodeInstalls, type NodeManager } from './node-installs.js';
+import { estimateNpmInstall, type NpmLineFigures, type NpmSizeLookup } from '../../../../common/src/npm-registry/estimate.js';
+import { nodeInstalls } from './node-installs.js';
 
-export interface NpmLineEstimate {
-  /** 1-based line of the RUN. */
-  line: number;
+/** A row of the CLI's `estimate` (kind `npm`); the editor gets the same figures without `kind`. */
+export interface NpmLineEstimate extends NpmLineFigures {
   kind: 'npm';
-  manager: NodeManager;
-  /** Null when there is no figure (`reason` says why). */
-  bytes: number | null;
-  packages: number;
-  /** Packages without a known size (not fetched yet, or the registry does not say). */
-  unknown: number;
-  production: boolean;
-  /** Dev packages in the lockfile and their known size (left out when `production`). */
-  devPackages: number;
-  devBytes: number;
-  /** Context-relative lockfile. */
-  lockfile?: string;
-  top: Array<{ name: string; bytes: number }>;
-  reason?: string;
 }
 
 /** The final stage and the stages it is built FROM. */

@@ -214,6 +214,11 @@ test('C/C++: -dev packages become their runtime libraries, gcc runtime libs and 
     ),
     /ca-certificates/,
   );
+  // A package list in an ARG is its words (as the shell splits an unquoted `$BUILD_DEPS`): detected and converted.
+  const args = convert(
+    'FROM debian:bookworm\nARG BUILD_DEPS="build-essential libssl-dev"\nRUN apt-get update && apt-get install -y $BUILD_DEPS\nWORKDIR /s\nCOPY . .\nRUN make && make install\nCMD ["app"]\n',
+  );
+  assert.match(args, /--no-install-recommends libssl3 libatomic1 libgomp1 ca-certificates \\\n/);
   // Without a table for the release, the cached index tells (the lint options' packages, as fix-all and `fix` pass them).
   const bullseye =
     'FROM debian:bullseye\nRUN apt-get update && apt-get install -y build-essential libpcap-dev\nWORKDIR /s\nCOPY . .\nRUN make && make install\nCMD ["app"]\n';

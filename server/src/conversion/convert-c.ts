@@ -149,7 +149,7 @@ export function convertC(model: Model, stage: Stage, gccImage: boolean, options:
       if (c.name === 'apt-get' || c.name === 'apt') {
         const sub = a.find((x) => !x.startsWith('-'));
         if (sub === 'install') {
-          const pkgs = installedPackages(c);
+          const pkgs = installedPackages(c, v.instr.env);
           if (!pkgs) return null;
           for (const p of pkgs) {
             aptPkgs.push(p);

@@ -92,9 +92,8 @@ export function finalToolchain(model: Model): Toolchain | null {
   const ref = parseImage(root.imageExpanded);
   if (ref.name.includes('$')) return null;
   const stages = new Set(chain);
-  const calls = runViews(model)
-    .filter((v) => v.instr.stage && stages.has(v.instr.stage))
-    .flatMap((v) => v.calls);
+  const views = runViews(model).filter((v) => v.instr.stage && stages.has(v.instr.stage));
+  const calls = views.flatMap((v) => v.calls);
   const direct = COMPILER_IMAGES[ref.name];
   if (direct) return { kind: direct, stage: root, ref };
   if (ref.name === 'sdk' && ref.repo.includes('dotnet')) return { kind: 'dotnet', stage: root, ref };
@@ -104,7 +103,7 @@ export function finalToolchain(model: Model): Toolchain | null {
   if (ref.name === 'node' && calls.some(isNodeBuild)) return { kind: 'node', stage: root, ref };
   // The full python image carries gcc and headers (buildpack-deps): worth it only to build wheels.
   if (ref.name === 'python' && !/slim|alpine|windows|nanoserver/.test(ref.tag ?? '') && calls.some(isPipInstall)) return { kind: 'python', stage: root, ref };
-  if ((ref.name === 'debian' || ref.name === 'ubuntu') && isCSourceBuild(calls)) return { kind: 'cbuild', stage: root, ref };
+  if ((ref.name === 'debian' || ref.name === 'ubuntu') && isCSourceBuild(views)) return { kind: 'cbuild', stage: root, ref };
   // Debian/Ubuntu with python3-pip from apt and a pip install: the venv conversion's case (its compilers, pip).
   if (
     (ref.name === 'debian' || ref.name === 'ubuntu') &&

@@ -3,6 +3,7 @@
  * the language server's WHOLE_IMAGE_REQUEST (the editor's status bar and FROM lens), on a real temp context with the
  * recorded bookworm index in a cache folder.
  */
+import { estimateSkippedHover, lineAt } from '../../server/src/lsp/estimate-skipped.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -154,6 +155,17 @@ test("the language server's whole-image total (status bar, FROM lens) equals `es
     const none = await c.request<WholeImageResult | null>('dockerfileSlim/wholeImage', { uri, local: [] });
     assert.equal(none?.bytes, null);
     assert.match(none?.base.reason ?? '', /not a Debian\/Ubuntu base/);
+    // Past what the editor totals on the fly (here 70 kB of RUNs): no lens, and the FROM hover says why; other lines stay quiet.
+    const big = 'FROM debian:bookworm\n' + 'RUN echo 0123456789012345678901234567890123456789\n'.repeat(1400);
+    c.notify('textDocument/didChange', { textDocument: { uri, version: 3 }, contentChanges: [{ text: big }] });
+    assert.equal(await c.request<WholeImageResult | null>('dockerfileSlim/wholeImage', { uri, local: [] }), null);
+    const why = await c.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 1 } });
+    assert.match(
+      why?.contents.value ?? '',
+      /^No size estimate here: this Dockerfile is too large or costly for the editor to total on the fly\. `dockerfile-slim estimate <file>`/,
+    );
+    const quiet = await c.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri }, position: { line: 5, character: 1 } });
+    assert.equal(quiet, null);
   } finally {
     await c.shutdown();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -180,4 +192,14 @@ test('npm install lines of the image count in the total; a builder stage’s and
   assert.equal(w.bytes, 3_100);
   assert.deepEqual(w.counted, [5]);
   assert.deepEqual(w.notCounted, [4, 6]);
+});
+
+test('the skipped-estimate hover: only on a line of its kind, and the line read without a model', () => {
+  assert.equal(lineAt('a\nb\r\nc', 1), 'b\r');
+  assert.equal(lineAt('a\nb', 5), '');
+  assert.ok(estimateSkippedHover('from', '  from debian:bookworm AS b', 'why'));
+  assert.equal(estimateSkippedHover('from', 'RUN apt-get install -y curl', 'why'), null);
+  assert.ok(estimateSkippedHover('install', 'RUN apt-get update && apt-get install -y curl', 'why'));
+  assert.equal(estimateSkippedHover('install', 'RUN make && make install', 'why'), null);
+  assert.equal(estimateSkippedHover('install', 'COPY . .', 'why'), null);
 });

@@ -24,6 +24,7 @@ import { hoverCode, hoverText } from '../../../common/src/text/markdown.js';
 import { npmHover, npmWire, type NodeContext } from './npm-features.js';
 import type { WireNpmEstimate } from '../../../common/src/protocol.js';
 import { PackagePool } from './package-pool.js';
+import { estimateSkippedHover, lineAt } from './estimate-skipped.js';
 
 /**
  * npm rows are computed on the server's main thread (they need the context worker's Node projects, which live there):
@@ -344,7 +345,7 @@ export function registerPackageFeatures(
       const r = await pool.hover(at, doc.uri, doc.getText(), line, character);
       if (r.kind === 'done') return r.value;
       log(`no package hover for ${doc.uri}: computing it took ${r.reason} (the lint's budget)`);
-      return null;
+      return estimateSkippedHover('install', lineAt(doc.getText(), line), `computing it took ${r.reason}, past the editor's budget`);
     },
     dispose: () => pool.dispose(),
   };

@@ -20,6 +20,7 @@ import type { PackageIndex } from '../../../common/src/package-index/types.js';
 import { WHOLE_IMAGE_REQUEST, type WholeImageParams, type WholeImageResult } from '../../../common/src/protocol.js';
 import { hoverCode, hoverText } from '../../../common/src/text/markdown.js';
 import type { ContextSizes } from './context-sizes.js';
+import { estimateSkippedHover, lineAt } from './estimate-skipped.js';
 
 type Lookup = (b: BaseRelease) => PackageIndex | undefined;
 
@@ -112,7 +113,9 @@ export function registerWholeImage(
   return {
     hover(doc, pos) {
       const text = doc.getText();
-      if (text.length > MAX_TEXT_LENGTH || needsBudget(text, WORKER_THRESHOLD)) return null;
+      if (text.length > MAX_TEXT_LENGTH || needsBudget(text, WORKER_THRESHOLD)) {
+        return estimateSkippedHover('from', lineAt(text, pos.line), 'this Dockerfile is too large or costly for the editor to total on the fly');
+      }
       const model = buildModel(text);
       const stage = model.stages.find((s) => s.from.line === pos.line);
       if (!stage) return null;

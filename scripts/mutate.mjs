@@ -43,6 +43,8 @@ export const TARGETS = [
   ['engine', 'server/src/rules/cleanup-in-later-layer.js', ENGINE_TESTS],
   ['engine', 'server/src/engine/lint.js', [...ENGINE_TESTS, U('rule-knowledge')]],
   ['engine', 'server/src/engine/fix-groups.js', [U('fix-groups')]],
+  ['conversion', 'server/src/conversion/convert-c.js', [U('multi-stage-stacks'), U('rules')]],
+  ['conversion', 'server/src/conversion/c-after-install.js', [U('multi-stage-stacks')]],
   ['layers', 'common/src/image-layers/wasted.js', [U('layers-attribute'), U('layers-image-tar')]],
   ['layers', 'common/src/image-layers/layer-waste.js', [U('layers-attribute'), U('layers-image-tar'), U('measured-savings')]],
   ['layers', 'common/src/image-layers/format.js', [U('layers-attribute'), U('lens-words'), U('layers-cli')]],

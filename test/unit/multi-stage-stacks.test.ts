@@ -253,6 +253,7 @@ test('C/C++: real configure/make shapes — a download piped into tar, a checksu
   // Other pipes and substitutions stay out of reach.
   leftToOthers(text.replace('| tar -xz -C /tmp', '| sh'), 'a download piped into a shell');
   leftToOthers(text.replace('make -j"$(nproc)"', 'make -j"$(cat /jobs)"'), 'a substitution that reads a file');
+  leftToOthers(text.replace('make install', 'echo y | make install'), 'a pipeline into make');
 });
 
 test('C/C++: commands after make install that use the installed files move to the runtime stage', () => {
@@ -272,6 +273,33 @@ test('C/C++: commands after make install that use the installed files move to th
   );
   assert.match(whole, /RUN ldconfig\n# link it\nRUN ln -s \/usr\/local\/bin\/app \/usr\/bin\/app\nCMD \["app"\]\n$/);
   assert.doesNotMatch(whole.slice(0, whole.indexOf('# Runtime stage')), /ln -s/);
+  // chmod's mode and an absolute path: moved.
+  assert.match(
+    fix('FROM gcc:13\nWORKDIR /s\nCOPY . .\nRUN make && make install && chmod 755 /usr/local/bin/app && touch /var/log/app.log\nCMD ["app"]\n', {
+      unsafe: true,
+      only: ['DS010'],
+    }).text,
+    /RUN make && make DESTDIR=\/out install\n[^]*RUN ldconfig\nRUN chmod 755 \/usr\/local\/bin\/app && touch \/var\/log\/app\.log\nCMD/,
+  );
+  // Two moved commands apart in one RUN: two cuts, one runtime RUN.
+  assert.match(
+    fix(
+      'FROM gcc:13\nWORKDIR /s\nCOPY . .\nRUN make install && ln -s /usr/local/bin/app /usr/bin/app && rm -rf /s/obj && mkdir -p /var/lib/app && cd /\nCMD ["app"]\n',
+      {
+        unsafe: true,
+        only: ['DS010'],
+      },
+    ).text,
+    /RUN make DESTDIR=\/out install && rm -rf \/s\/obj && cd \/\n[^]*RUN ldconfig\nRUN ln -s \/usr\/local\/bin\/app \/usr\/bin\/app && mkdir -p \/var\/lib\/app\nCMD/,
+  );
+  // The first command of a later RUN moves, the clean-up after it stays: the cut takes the operator after it.
+  assert.match(
+    fix('FROM gcc:13\nWORKDIR /s\nCOPY . .\nRUN make && make install\nRUN ln -s /usr/local/bin/app /usr/bin/app && rm -rf /s/build\nCMD ["app"]\n', {
+      unsafe: true,
+      only: ['DS010'],
+    }).text,
+    /RUN make && make DESTDIR=\/out install\nRUN rm -rf \/s\/build\n[^]*RUN ldconfig\nRUN ln -s \/usr\/local\/bin\/app \/usr\/bin\/app\nCMD/,
+  );
   // A hand-written Makefile may ignore DESTDIR: the fix says so.
   const plain = lintDetailed('FROM gcc:13\nWORKDIR /s\nCOPY . .\nRUN make && make install\nCMD ["app"]\n').find((d) => d.rule === 'DS010');
   assert.match(plain?.fixDetail?.unsafeReason ?? '', /Makefile must honour DESTDIR/);
@@ -284,6 +312,22 @@ test('C/C++: no conversion for C++ on the gcc image, a build or unknown command 
   noFix('FROM gcc:13\nWORKDIR /s\nCOPY . .\nRUN make install && rm /usr/local/lib/libapp.la\nCMD ["app"]\n', 'rm without -f of an installed file');
   noFix('FROM gcc:13\nWORKDIR /s\nCOPY . .\nRUN make install && cp app.conf /etc/\nCMD ["app"]\n', 'copies from the source tree');
   noFix('FROM gcc:13\nWORKDIR /s\nCOPY . .\nRUN make && make install\nCMD ["./build/app"]\n', 'launcher in the source tree');
+  noFix('FROM gcc:13\nWORKDIR /s\nCOPY . .\nRUN make && make install && mkdir data\nCMD ["app"]\n', 'a relative path after the install');
+  noFix('FROM gcc:13\nWORKDIR /s\nCOPY . .\nRUN make && make install && chmod 755 app\nCMD ["app"]\n', 'chmod of a source-tree file');
+  noFix('FROM gcc:13\nWORKDIR /s\nCOPY . .\nRUN make\nCMD ["app"]\n', 'nothing installed: nothing to stage');
+  noFix('FROM gcc\nWORKDIR /s\nCOPY . .\nRUN make && make install\nCMD ["app"]\n', 'no runtime image for an untagged gcc');
+  noFix('FROM gcc:13\nWORKDIR /s\nCOPY . .\nRUN apt-get install -y $EXTRA && make && make install\nCMD ["app"]\n', 'a package list nobody knows');
+  noFix('FROM gcc:13\nWORKDIR /s\nCOPY . .\nRUN ["make", "install"]\nCMD ["app"]\n', 'an exec-form RUN');
+  noFix('FROM gcc:13\nWORKDIR /s\nCOPY . .\nRUN ./gen-config.sh && make && make install\nCMD ["app"]\n', 'a script of the source tree before the build');
+  noFix('FROM gcc:13\nWORKDIR /s\nCOPY . .\nRUN make && make install && ln build/app /usr/bin/app\nCMD ["app"]\n', 'a hard link to a source-tree file');
+  noFix('FROM gcc:13\nWORKDIR /s\nCOPY . .\nRUN make && make install\n', 'no CMD or ENTRYPOINT: what runs is unknown');
+  noFix('FROM gcc:13\nWORKDIR /s\nCOPY . .\nRUN make && make install\nCMD app --port $PORT\n', 'a launcher with shell syntax');
+  noFix('FROM gcc:13\nWORKDIR /s\nCOPY . .\nRUN make && make install && app --version > /s/version.txt\nCMD ["app"]\n', 'output written into the source tree');
+  noFix(
+    'FROM gcc:13\nWORKDIR /s\nCOPY . .\nRUN make && make install \\\n# link it\n && ln -s /usr/local/bin/app /usr/bin/app\nCMD ["app"]\n',
+    'a comment inside the cut',
+  );
+
   noFix('FROM gcc:13\nWORKDIR /s\nCOPY . .\nRUN make && make DESTDIR=/pkg install\nCMD ["app"]\n', 'DESTDIR already set');
   noFix(
     'FROM gcc:13\nWORKDIR /s\nCOPY . .\nUSER nobody\nRUN make && make install && ln -s /usr/local/bin/app /usr/bin/app\nCMD ["app"]\n',

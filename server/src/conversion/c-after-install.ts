@@ -18,9 +18,10 @@ import { USER_CMDS } from './multi-stage-app.js';
 const STAY = new Set(['cd', 'ldconfig', 'true', ':', 'echo', 'set', 'apt-get', 'apt', 'apt-mark', ...USER_CMDS]);
 /** Move to the runtime stage when every path they name is absolute. */
 const MOVABLE = new Set(['ln', 'mkdir', 'chmod', 'chown', 'touch']);
-const JOINS = new Set<string | null>([null, '&&', ';', '\n']);
 
 export type AfterInstall = 'stay' | 'move' | null;
+// plainRuns has already refused `||`, `&` and every pipe but a download or checksum one, and no command of those stays
+// or moves: the commands seen here are joined by `&&`, `;` or newlines.
 
 /**
  * Where a command after the install runs in the converted file: 'stay' (builder), 'move' (runtime stage), or null
@@ -31,7 +32,6 @@ export function afterInstall(call: Call, program: string): AfterInstall {
   const name = call.name;
   const args = call.args.map((w) => w.value);
   const cmd = call.cmd;
-  if (!JOINS.has(cmd.before) || !JOINS.has(cmd.after)) return null;
   if (name === 'rm') return args.some((a) => /^-[a-zA-Z]*f/.test(a) || a === '--force') ? 'stay' : null; // `rm x` of an installed file now fails
   if (STAY.has(name)) return cmd.redirects.length ? null : 'stay';
   if (!cmd.redirects.every((r) => /^\/dev\//.test(r.target?.value ?? ''))) return null;

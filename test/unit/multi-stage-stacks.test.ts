@@ -219,10 +219,10 @@ test('C/C++: -dev packages become their runtime libraries, gcc runtime libs and 
     'FROM debian:bookworm\nARG BUILD_DEPS="build-essential libssl-dev"\nRUN apt-get update && apt-get install -y $BUILD_DEPS\nWORKDIR /s\nCOPY . .\nRUN make && make install\nCMD ["app"]\n',
   );
   assert.match(args, /--no-install-recommends libssl3 libatomic1 libgomp1 ca-certificates \\\n/);
-  // Without a table for the release, the cached index tells (the lint options' packages, as fix-all and `fix` pass them).
+  // A -dev package the release's table lacks: the cached index tells (the lint options' packages, as fix-all and `fix` pass them).
   const bullseye =
-    'FROM debian:bullseye\nRUN apt-get update && apt-get install -y build-essential libpcap-dev\nWORKDIR /s\nCOPY . .\nRUN make && make install\nCMD ["app"]\n';
-  leftToOthers(bullseye, 'no table for bullseye and no index');
+    'FROM debian:bullseye\nRUN apt-get update && apt-get install -y build-essential libpcap0.8-dev\nWORKDIR /s\nCOPY . .\nRUN make && make install\nCMD ["app"]\n';
+  leftToOthers(bullseye, 'libpcap0.8-dev is not in the bullseye table, and no index');
   const idx = indexOf(fs.readFileSync(path.join(fixturesDir, 'packages', 'bookworm-dev-excerpt.Packages'), 'utf8'), 'debian/bullseye');
   const packages: PackageLookup = { version: 1, lookup: (b) => (b.release === 'debian/bullseye' ? idx : undefined) };
   const viaIndex = fix(bullseye, { unsafe: true, only: ['DS010'], packages });

@@ -1,18 +1,21 @@
 /**
  * The run-time half of a `-dev` package: the libraries a program built against it loads (libssl-dev → libssl3).
  * From the cached package index when there is one (the non-`-dev` packages its Depends reach through other `-dev`
- * packages), else from a reviewed table for Debian bookworm (made with `apt-cache depends` on bookworm, December
- * 2026). Undefined when neither can tell: the caller's fix is then unsafe.
+ * packages), else from a table: reviewed for Debian bookworm (made with `apt-cache depends` on bookworm, December
+ * 2026), generated from the archives' signed Packages indexes with this file's own walk for bullseye, trixie,
+ * Ubuntu jammy and noble (runtime-libs-tables.ts, by scripts/runtime-libs-tables.mjs). Undefined when neither can
+ * tell: the caller's fix is then unsafe.
  */
 import type { PackageIndex, ReleaseId } from '../../../../common/src/package-index/types.js';
+import { GENERATED_TABLES } from './runtime-libs-tables.js';
 
 const DEV = /-(dev|devel|dev-compat|multidev)$/;
 /** Tools and data a `-dev` package pulls in, not what a program loads (pkg-config, install-info, icu-devtools, …). */
 const NOT_LIB = /^(pkg-?conf(ig)?|install-info|base-files|gcc|cpp|make|binutils)$|-(bin|devtools|doc|tools|common)$/;
 const LIB = (n: string): boolean => !DEV.test(n) && !NOT_LIB.test(n);
 
-/** Debian bookworm: `-dev` package → the runtime libraries it depends on (directly or through other `-dev` packages). */
-const BOOKWORM: Record<string, readonly string[]> = {
+/** Debian bookworm, reviewed: `-dev` package → the runtime libraries it depends on (directly or through other `-dev` packages). */
+export const BOOKWORM_REVIEWED: Readonly<Record<string, readonly string[]>> = {
   // The C library and kernel headers: libc6 is Essential, nothing to keep.
   'libc6-dev': [],
   'libc-dev': [],
@@ -81,16 +84,24 @@ const BOOKWORM: Record<string, readonly string[]> = {
   'python3-dev': ['python3', 'python3-distutils', 'libpython3.11', 'libpython3.11-stdlib'],
 };
 
-const TABLES: Record<ReleaseId, Record<string, readonly string[]>> = { 'debian/bookworm': BOOKWORM };
+/** The generated tables, with bookworm's reviewed entries over the generated ones (the corpus' other `-dev` packages). */
+const TABLES: Readonly<Record<ReleaseId, Readonly<Record<string, readonly string[]>>>> = {
+  ...GENERATED_TABLES,
+  'debian/bookworm': { ...GENERATED_TABLES['debian/bookworm'], ...BOOKWORM_REVIEWED },
+};
 
 /** Runtime libraries of `dev` in `release`, or undefined when neither the index nor the table knows it. */
 export function runtimeLibs(dev: string, release: ReleaseId | undefined, index: PackageIndex | undefined): readonly string[] | undefined {
-  if (index?.get(dev)) return fromIndex(dev, index);
-  return release ? TABLES[release]?.[dev] : undefined;
+  if (index?.get(dev)) return runtimeLibsFromIndex(dev, index);
+  const table = release && Object.hasOwn(TABLES, release) ? TABLES[release] : undefined;
+  return table && Object.hasOwn(table, dev) ? table[dev] : undefined;
 }
 
-/** Walks Depends from `dev` through `-dev` packages; single-choice clauses only (an alternative is not known to be installed). */
-function fromIndex(dev: string, index: PackageIndex): readonly string[] | undefined {
+/**
+ * Walks Depends from `dev` through `-dev` packages; single-choice clauses only (an alternative is not known to be
+ * installed). The one walk: the lookup above and scripts/runtime-libs-tables.mjs, which makes the tables, both use it.
+ */
+export function runtimeLibsFromIndex(dev: string, index: PackageIndex): readonly string[] | undefined {
   const out = new Set<string>();
   const seen = new Set<string>([dev]);
   const todo = [dev];

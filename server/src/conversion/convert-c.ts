@@ -201,7 +201,7 @@ export function convertC(model: Model, stage: Stage, gccImage: boolean, options:
   });
   if (!edits) return null;
   const notes = [
-    ...(followsDestdir ? [] : [`the Makefile must honour DESTDIR (a hand-written one may install to / and leave ${STAGE_DIR} empty)`]),
+    ...(followsDestdir ? [] : [`a hand-written Makefile must honour DESTDIR, or ${STAGE_DIR} stays empty`]),
     ...(moved.lines.length ? ['the commands after the install run in the runtime stage'] : []),
   ];
   return { edits, runtimeImage, ...(notes.length ? { caveat: notes.join('; ') } : {}) };

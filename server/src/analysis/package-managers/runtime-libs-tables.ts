@@ -24,10 +24,8 @@
  * bookworm libswscale-dev: the reviewed table keeps ["libswscale6"]; the walk says ["libavutil57","libswscale6"].
  * bookworm libtiff-dev: the reviewed table keeps ["libtiff6","libtiffxx6"]; the walk says ["libdeflate0","libjbig0","libjpeg62-turbo","liblerc4","liblzma5","libtiff6","libtiffxx6","libwebp7","libwebpdemux2","libwebpmux3","libzstd1","zlib1g"].
  * bookworm libxml2-dev: the reviewed table keeps ["libxml2"]; the walk says ["libicu72","libxml2"].
- * bookworm libxslt1-dev: the reviewed table keeps ["libxslt1.1","libexslt0"]; the walk says ["libicu72","libxml2","libxslt1.1"].
  * bookworm libzip-dev: the reviewed table keeps ["libzip4"]; the walk says ["libzip4","zlib1g"].
  * bookworm python3-dev: the reviewed table keeps ["python3","python3-distutils","libpython3.11","libpython3.11-stdlib"]; the walk says ["libexpat1","libjs-sphinxdoc","libpython3.11","libpython3.11-stdlib","python3","python3-distutils","python3.11","zlib1g"].
- * bookworm libxslt1-dev: the reviewed table names libexslt0, which the bookworm index does not have.
  * debian/bookworm, left out (an alternative among libraries, the walk cannot tell): libboost-all-dev, liblapack-dev, libreadline-dev, qtdeclarative5-dev, r-base-dev.
  * debian/trixie, left out (an alternative among libraries, the walk cannot tell): libboost-all-dev, liblapack-dev, qtdeclarative5-dev, r-base-dev.
  * ubuntu/jammy, left out (an alternative among libraries, the walk cannot tell): libboost-all-dev, liblapack-dev, libmicrohttpd-dev, libreadline-dev, qtdeclarative5-dev, r-base-dev.

@@ -26,7 +26,7 @@ export const BOOKWORM_REVIEWED: Readonly<Record<string, readonly string[]>> = {
   'libcurl4-gnutls-dev': ['libcurl3-gnutls'],
   'libffi-dev': ['libffi8'],
   'libxml2-dev': ['libxml2'],
-  'libxslt1-dev': ['libxslt1.1', 'libexslt0'],
+  'libxslt1-dev': ['libicu72', 'libxml2', 'libxslt1.1'],
   'libjpeg-dev': ['libjpeg62-turbo'],
   'libjpeg62-turbo-dev': ['libjpeg62-turbo'],
   'libpng-dev': ['libpng16-16'],

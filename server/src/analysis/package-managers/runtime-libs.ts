@@ -7,8 +7,11 @@
 import type { PackageIndex, ReleaseId } from '../../../../common/src/package-index/types.js';
 
 const DEV = /-(dev|devel|dev-compat|multidev)$/;
-/** Tools and data a `-dev` package pulls in, not what a program loads (pkg-config, install-info, icu-devtools, …). */
-const NOT_LIB = /^(pkg-?conf(ig)?|install-info|base-files|gcc|cpp|make|binutils)$|-(bin|devtools|doc|tools|common)$/;
+/**
+ * Tools and data a `-dev` package pulls in, not what a program loads (pkg-config, install-info, icu-devtools, …);
+ * dpkg comes in `dpkg (>= 1.15.4) | install-info` (libreadline-dev: a -dev package with info pages).
+ */
+const NOT_LIB = /^(pkg-?conf(ig)?|install-info|dpkg|base-files|gcc|cpp|make|binutils)$|-(bin|devtools|doc|tools|common)$/;
 const LIB = (n: string): boolean => !DEV.test(n) && !NOT_LIB.test(n);
 
 /** Debian bookworm: `-dev` package → the runtime libraries it depends on (directly or through other `-dev` packages). */
@@ -85,8 +88,10 @@ const TABLES: Record<ReleaseId, Record<string, readonly string[]>> = { 'debian/b
 
 /** Runtime libraries of `dev` in `release`, or undefined when neither the index nor the table knows it. */
 export function runtimeLibs(dev: string, release: ReleaseId | undefined, index: PackageIndex | undefined): readonly string[] | undefined {
-  if (index?.get(dev)) return fromIndex(dev, index);
-  return release ? TABLES[release]?.[dev] : undefined;
+  const table = release ? TABLES[release]?.[dev] : undefined;
+  // An index that cannot tell (an alternative among libraries) leaves the answer to the reviewed table.
+  if (index?.get(dev)) return fromIndex(dev, index) ?? table;
+  return table;
 }
 
 /** Walks Depends from `dev` through `-dev` packages; single-choice clauses only (an alternative is not known to be installed). */

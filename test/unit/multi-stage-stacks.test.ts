@@ -376,3 +376,21 @@ test('a WORKDIR after a repeated user RUN stays after it in the runtime stage (t
   );
   assert.match(py, /FROM python:3\.12-slim\n[^]*WORKDIR \/app\n[^]*\nRUN useradd app\nUSER app\n/);
 });
+
+test('C/C++: commands that only set shell variables (`DEBIAN_FRONTEND=noninteractive && apt-get …`) are followed', () => {
+  // Found on a real memcached Dockerfile: the bare assignment was taken for a wrapper and the conversion refused.
+  const out = convert(
+    'FROM debian:bookworm\nRUN DEBIAN_FRONTEND=noninteractive && apt-get update && apt-get install -y build-essential libevent-dev \\\n    && V=1.6.18 && cd /tmp/memcached-$V && ./configure && make && make install\nCMD ["memcached"]\n',
+  );
+  assert.match(out, /RUN DEBIAN_FRONTEND=noninteractive && apt-get update [^]* && make && make DESTDIR=\/out install\n/);
+  assert.match(out, /--no-install-recommends libevent-2\.1-7 /);
+  leftToOthers(
+    'FROM debian:bookworm\nRUN apt-get update && apt-get install -y build-essential\nCOPY . /s\nRUN cd /s && DESTDIR=/pkg && make && make install\nCMD ["app"]\n',
+    'a DESTDIR of its own',
+  );
+  // A command moved to the runtime stage could read a variable that only the builder's shell had.
+  leftToOthers(
+    'FROM debian:bookworm\nRUN apt-get update && apt-get install -y build-essential\nCOPY . /s\nRUN cd /s && B=/usr/local/bin && make && make install && ln -s /usr/local/bin/app /usr/bin/app\nCMD ["app"]\n',
+    'a bare assignment beside a moved command',
+  );
+});

@@ -47,6 +47,13 @@ export interface ShellAllowance {
   pipe?(calls: readonly Call[]): boolean;
   /** A word holding `$(…)` or backquotes that is harmless (e.g. `-j"$(nproc)"`). */
   substitution?(raw: string): boolean;
+  /** Commands that only set shell variables (`VERSION=1.6 && curl …/$VERSION`): not calls, the caller accounts for them. */
+  bareAssignments?: boolean;
+}
+
+/** A command that only sets shell variables (`X=1 && …`): no program runs. */
+export function isBareAssignment(c: { words: readonly unknown[]; assigns: readonly unknown[] }): boolean {
+  return c.words.length === 0 && c.assigns.length > 0;
 }
 
 /** The RUNs of the stage, or null when one uses shell syntax the conversion does not follow. */
@@ -58,7 +65,8 @@ export function plainRuns(model: Model, stage: Stage, allow: ShellAllowance = {}
   for (const v of views) {
     const { script } = v.run;
     if (v.instr.onbuild || script.unterminated || script.pendingHeredoc || v.run.form === 'heredoc') return null;
-    if (v.calls.length !== script.commands.length) return null; // a wrapper we could not see through
+    const bare = allow.bareAssignments ? script.commands.filter(isBareAssignment).length : 0;
+    if (v.calls.length + bare !== script.commands.length) return null; // a wrapper we could not see through
     for (let k = 0; k < script.commands.length; k++) {
       const c = script.commands[k] as (typeof script.commands)[number];
       if (c.depth > 0 || c.condition || c.subshell) return null; // if/for/while/case, ( ), { }

@@ -5,8 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { validate } from 'dockerfile-utils';
 import { fix, lint, lintDetailed } from '../../server/src/engine/index.js';
+import { convert, ds010, errors, leftToOthers, noFix } from './multi-stage-helpers.js';
 import { applyEdits } from '../../server/src/engine/lint.js';
 import { slimNode, slimPython } from '../../server/src/analysis/images/runtime-images.js';
 import type { PackageLookup } from '../../common/src/package-index/types.js';
@@ -14,48 +14,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fixturesDir } from '../helpers/paths.js';
 import { indexOf } from './packages-fixtures.js';
-
-const errors = (text: string): string[] =>
-  validate(text)
-    .filter((d) => d.severity === 1)
-    .map((d) => String(typeof d.message === 'string' ? d.message : d.message.value));
-
-function ds010(text: string): { title: string; safe: boolean } | undefined {
-  return lint(text).find((f) => f.rule === 'DS010')?.fix;
-}
-
-/** Converts with DS010 only and checks the result: parses, no DS010, idempotent, every original line kept. */
-function convert(text: string): string {
-  const out = fix(text, { unsafe: true, only: ['DS010'] });
-  assert.deepEqual(out.applied, ['DS010'], `DS010 conversion applied once to:\n${text}`);
-  assert.ok(!lint(out.text).some((f) => f.rule === 'DS010'), `converted text still flagged:\n${out.text}`);
-  assert.deepEqual(errors(out.text), [], 'converted text validates');
-  assert.equal(fix(out.text, { unsafe: true, only: ['DS010'] }).text, out.text, 'converting twice changes nothing');
-  const outLines = out.text.split('\n').map((l) => l.trim());
-  for (const l of text.split('\n').map((x) => x.trim())) {
-    if (!l) continue;
-    const words = l.split(/\s+/);
-    const kept = outLines.some((o) => {
-      let at = 0;
-      return words.every((w) => (at = o.indexOf(w, at)) >= 0 && (at += w.length) > 0);
-    });
-    assert.ok(kept, `lost line ${JSON.stringify(l)} in\n${out.text}`);
-  }
-  return out.text;
-}
-
-/** Python and C/C++ builds are DS010's only when it can convert them; else DS011/DS014 speak as before. */
-function leftToOthers(text: string, why: string): void {
-  assert.ok(!lint(text).some((f) => f.rule === 'DS010'), `no DS010 (${why}):\n${text}`);
-}
-
-function noFix(text: string, why: string): void {
-  assert.ok(
-    lint(text).some((f) => f.rule === 'DS010'),
-    `DS010 still reported (${why})`,
-  );
-  assert.equal(ds010(text), undefined, `no conversion: ${why}\n${text}`);
-}
 
 const NODE = 'FROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\n';
 
@@ -335,62 +293,4 @@ test('cache mounts: an alternative fix beside the cleanup, never applied by fix-
   assert.ok(user && !user.alternatives, 'another user’s home: no mount target we can name');
   const moved = lintDetailed('FROM python:3.12\nENV PIP_CACHE_DIR=/cache/pip\nRUN pip install flask\n').find((f) => f.rule === 'DS006');
   assert.match(moved?.alternatives?.[0]?.title ?? '', /\/cache\/pip/);
-});
-
-test('a RUN that only makes the WORKDIR (`RUN mkdir /app` then `WORKDIR /app`) is not repeated in the runtime stage', () => {
-  // Found converting real Dockerfiles (a Lua build from lua.org): repeated after the runtime's WORKDIR, `mkdir /build`
-  // failed the build with "File exists" (real dockerd, test-CA bookworm). Node and Python conversions had the same bug.
-  const runtime = (t: string): string => t.slice(t.lastIndexOf('\nFROM '));
-  const CMD = 'CMD ["python", "app.py"]\n';
-  const c = convert(
-    'FROM debian:bookworm\nRUN apt-get update && apt-get install -y build-essential\nRUN mkdir /build\nWORKDIR /build\nCOPY . .\nRUN ./configure && make && make install\nCMD ["hello"]\n',
-  );
-  assert.match(c, /RUN mkdir \/build\nWORKDIR \/build\n/, 'the builder keeps it');
-  assert.doesNotMatch(runtime(c), /mkdir/);
-  assert.doesNotMatch(
-    runtime(
-      convert('FROM node:20\nRUN mkdir /app\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\nCMD ["node", "dist/index.js"]\n'),
-    ),
-    /mkdir/,
-  );
-  assert.doesNotMatch(runtime(convert(PY.replace('WORKDIR /app', 'RUN mkdir -p /home/app\nWORKDIR /home/app/src') + CMD)), /mkdir/);
-  assert.doesNotMatch(runtime(convert(`FROM python:3.12\nRUN mkdir /app\n${PY.slice('FROM python:3.12\n'.length)}${CMD}`)), /mkdir/);
-  // A directory no WORKDIR makes, or one made beside a user, is still made in the runtime stage.
-  assert.match(runtime(convert(`FROM python:3.12\nRUN mkdir /data\n${PY.slice('FROM python:3.12\n'.length)}${CMD}`)), /\nRUN mkdir \/data\n/);
-  assert.match(
-    runtime(convert(`FROM python:3.12\nRUN useradd app && mkdir -p /app && chown app /app\n${PY.slice('FROM python:3.12\n'.length)}USER app\n${CMD}`)),
-    /\nRUN useradd app && mkdir -p \/app && chown app \/app\nWORKDIR \/app\nUSER app\n/,
-  );
-});
-
-test('a WORKDIR after a repeated user RUN stays after it in the runtime stage (the home directory stays the user’s)', () => {
-  // Found converting a real memcached Dockerfile (`RUN useradd -ms /bin/bash memcached`, `USER memcached`,
-  // `WORKDIR /home/memcached`): with the WORKDIR first, /home/memcached was root's and the user could not write there.
-  const out = convert(
-    'FROM debian:bookworm\nRUN apt-get update && apt-get install -y build-essential\nCOPY . /src\nRUN cd /src && ./configure && make && make install\nRUN useradd -ms /bin/bash app\nUSER app\nWORKDIR /home/app\nCMD ["app"]\n',
-  );
-  assert.match(out, /\nRUN ldconfig\nRUN useradd -ms \/bin\/bash app\nWORKDIR \/home\/app\nUSER app\nCMD \["app"\]\n$/);
-  // A WORKDIR before the user RUN keeps its place up front.
-  const py = convert(
-    'FROM python:3.12\nWORKDIR /app\nRUN useradd app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\nUSER app\nCMD ["python", "app.py"]\n',
-  );
-  assert.match(py, /FROM python:3\.12-slim\n[^]*WORKDIR \/app\n[^]*\nRUN useradd app\nUSER app\n/);
-});
-
-test('C/C++: commands that only set shell variables (`DEBIAN_FRONTEND=noninteractive && apt-get …`) are followed', () => {
-  // Found on a real memcached Dockerfile: the bare assignment was taken for a wrapper and the conversion refused.
-  const out = convert(
-    'FROM debian:bookworm\nRUN DEBIAN_FRONTEND=noninteractive && apt-get update && apt-get install -y build-essential libevent-dev \\\n    && V=1.6.18 && cd /tmp/memcached-$V && ./configure && make && make install\nCMD ["memcached"]\n',
-  );
-  assert.match(out, /RUN DEBIAN_FRONTEND=noninteractive && apt-get update [^]* && make && make DESTDIR=\/out install\n/);
-  assert.match(out, /--no-install-recommends libevent-2\.1-7 /);
-  leftToOthers(
-    'FROM debian:bookworm\nRUN apt-get update && apt-get install -y build-essential\nCOPY . /s\nRUN cd /s && DESTDIR=/pkg && make && make install\nCMD ["app"]\n',
-    'a DESTDIR of its own',
-  );
-  // A command moved to the runtime stage could read a variable that only the builder's shell had.
-  leftToOthers(
-    'FROM debian:bookworm\nRUN apt-get update && apt-get install -y build-essential\nCOPY . /s\nRUN cd /s && B=/usr/local/bin && make && make install && ln -s /usr/local/bin/app /usr/bin/app\nCMD ["app"]\n',
-    'a bare assignment beside a moved command',
-  );
 });

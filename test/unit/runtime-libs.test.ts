@@ -153,3 +153,32 @@ test("with the jammy table, DS014's purge fix keeps libssl3 (and libpq-dev's lib
   assert.match(fix(text.replace('22.04', '24.04')).text, /apt-mark manual libpq5 libssl3t64 &&/);
   assert.equal(lint(text.replace('22.04', '20.04')).find((x) => x.rule === 'DS014')?.fix?.safe, false);
 });
+
+/** Real bookworm paragraphs (`apt-cache show`, December 2026): libreadline-dev has info pages, so `dpkg | install-info`. */
+const READLINE = [
+  ['libreadline-dev', '8.2-1.3', 'libreadline8 (= 8.2-1.3), libncurses-dev, dpkg (>= 1.15.4) | install-info'],
+  ['libreadline8', '8.2-1.3', 'readline-common, libc6 (>= 2.33), libtinfo6 (>= 6)'],
+  ['libncurses-dev', '6.4-4', 'libtinfo6 (= 6.4-4), libncurses6 (= 6.4-4), libncursesw6 (= 6.4-4), libc6-dev | libc-dev, ncurses-bin (>= 6.0+20151017)'],
+  ['libncurses6', '6.4-4', 'libtinfo6 (= 6.4-4), libc6 (>= 2.34)'],
+  ['libncursesw6', '6.4-4', 'libtinfo6 (= 6.4-4), libc6 (>= 2.34)'],
+  ['libtinfo6', '6.4-4', 'libc6 (>= 2.34)'],
+]
+  .map(([p, v, d]) => `Package: ${p}\nVersion: ${v}\nInstalled-Size: 100\nArchitecture: amd64\nDepends: ${d}\nPriority: optional\n`)
+  .join('\n');
+
+test('an alternative of tools (`dpkg | install-info`) does not hide the libraries; an index that cannot tell leaves it to the table', () => {
+  // Found on a real Dockerfile (a Lua build with libreadline-dev): the index answered "unknown" and the conversion was refused.
+  const idx = indexOf(READLINE);
+  assert.deepEqual(runtimeLibs('libreadline-dev', 'debian/bookworm', idx), ['libncurses6', 'libncursesw6', 'libreadline8', 'libtinfo6']);
+  // `libfoo-dev | libbar-dev` with libraries among the choices stays unknown to the index; the reviewed table answers.
+  const alt = indexOf(
+    ['libedit-dev', 'libedit2', 'libeditx2']
+      .map(
+        (p) =>
+          `Package: ${p}\nVersion: 1\nInstalled-Size: 1\nArchitecture: amd64\nDepends: ${p === 'libedit-dev' ? 'libedit2 | libeditx2' : 'libc6'}\nPriority: optional\n`,
+      )
+      .join('\n'),
+  );
+  assert.deepEqual(runtimeLibs('libedit-dev', 'debian/bookworm', alt), ['libedit2']);
+  assert.equal(runtimeLibs('libedit-dev', 'ubuntu/focal', alt), undefined); // no table for focal
+});

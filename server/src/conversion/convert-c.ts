@@ -16,7 +16,7 @@ import type { Call } from '../kernel/commands.js';
 import { docStart } from '../kernel/run-script.js';
 import { insertAfterWord } from '../kernel/edits.js';
 import type { Edit, LintOptions } from '../kernel/types.js';
-import { FILE_CMDS, USER_CMDS, convertApp, plainRuns } from './multi-stage-app.js';
+import { FILE_CMDS, USER_CMDS, convertApp, isBareAssignment, plainRuns } from './multi-stage-app.js';
 import { installStep, installedPackages } from '../analysis/package-managers/install-steps.js';
 import { launchArgs, launcherOf, normJoin, workdirAt } from './multi-stage.js';
 import { cRuntime } from '../analysis/images/runtime-images.js';
@@ -112,8 +112,11 @@ export function convertC(model: Model, stage: Stage, gccImage: boolean, options:
   const views = plainRuns(model, stage, {
     pipe: (calls) => PIPE_FROM.has(calls[0]!.name) && calls.slice(1).every((c) => PIPE_TO.has(c.name)),
     substitution: (raw) => !/[`]|\$\(/.test(raw.replace(JOBS, '')),
+    bareAssignments: true,
   });
   if (!views) return null;
+  // `DESTDIR=/x && make install` stages the install elsewhere already.
+  if (views.some((v) => v.run.script.commands.some((c) => isBareAssignment(c) && c.assigns.some((w) => w.value.startsWith('DESTDIR='))))) return null;
   const launcher = launcherOf(stage.instrs);
   if (!launcher) return null;
   const prog = launchArgs(launcher)?.args[0];
@@ -132,7 +135,7 @@ export function convertC(model: Model, stage: Stage, gccImage: boolean, options:
   const add = (p: string): void => void (runtimePkgs.includes(p) || runtimePkgs.push(p));
   for (const v of views) {
     if (v.run.form !== 'shell') return null;
-    for (const [k, c] of v.calls.entries()) {
+    for (const c of v.calls) {
       const name = c.name.replace(/^\.\//, '');
       const a = c.args.map((w) => w.value);
       if (gccImage && CXX.has(name)) return null;
@@ -168,7 +171,8 @@ export function convertC(model: Model, stage: Stage, gccImage: boolean, options:
       if (installed) {
         const where = afterInstall(c, prog);
         if (!where) return null;
-        if (where === 'move') moves.set(v, [...(moves.get(v) ?? []), k]);
+        // Indexes of the script's commands (bare assignments are commands, not calls).
+        if (where === 'move') moves.set(v, [...(moves.get(v) ?? []), v.run.script.commands.indexOf(c.cmd)]);
         continue;
       }
       if (COMPILE_CMDS.has(name) || FETCH_CMDS.has(name) || FILE_CMDS.has(name) || USER_CMDS.has(name) || name === 'ldconfig') continue;
@@ -179,6 +183,7 @@ export function convertC(model: Model, stage: Stage, gccImage: boolean, options:
   const runtimeImage = cRuntime(stage);
   if (!runtimeImage) return null;
   if (moves.size && stage.instrs.some((i) => i.keyword === 'USER' && !i.onbuild)) return null; // moved commands would run as another user
+  if ([...moves.keys()].some((v) => v.run.script.commands.some(isBareAssignment))) return null; // a moved command may read the variable
   const moved = moveAfterInstall(model, moves);
   if (!moved) return null;
   // gcc's own runtime libraries (libgomp1 for -fopenmp, libatomic1) and the CA store beside a TLS library.

@@ -47,6 +47,13 @@ export interface ShellAllowance {
   pipe?(calls: readonly Call[]): boolean;
   /** A word holding `$(…)` or backquotes that is harmless (e.g. `-j"$(nproc)"`). */
   substitution?(raw: string): boolean;
+  /** Commands that only set shell variables (`VERSION=1.6 && curl …/$VERSION`): not calls, the caller accounts for them. */
+  bareAssignments?: boolean;
+}
+
+/** A command that only sets shell variables (`X=1 && …`): no program runs. */
+export function isBareAssignment(c: { words: readonly unknown[]; assigns: readonly unknown[] }): boolean {
+  return c.words.length === 0 && c.assigns.length > 0;
 }
 
 /** The RUNs of the stage, or null when one uses shell syntax the conversion does not follow. */
@@ -58,7 +65,8 @@ export function plainRuns(model: Model, stage: Stage, allow: ShellAllowance = {}
   for (const v of views) {
     const { script } = v.run;
     if (v.instr.onbuild || script.unterminated || script.pendingHeredoc || v.run.form === 'heredoc') return null;
-    if (v.calls.length !== script.commands.length) return null; // a wrapper we could not see through
+    const bare = allow.bareAssignments ? script.commands.filter(isBareAssignment).length : 0;
+    if (v.calls.length + bare !== script.commands.length) return null; // a wrapper we could not see through
     for (let k = 0; k < script.commands.length; k++) {
       const c = script.commands[k] as (typeof script.commands)[number];
       if (c.depth > 0 || c.condition || c.subshell) return null; // if/for/while/case, ( ), { }
@@ -139,15 +147,24 @@ export function convertApp(model: Model, stage: Stage, plan: AppPlan): Edit[] | 
   if (!stage.name) edits.push({ start: img.end, end: img.end, text: ` AS ${name}` });
 
   const views = stageRunViews(model, stage);
-  const userRuns = views.filter((v) => v.calls.length > 0 && v.calls.every((c) => USER_CMDS.has(c.name) || c.name === 'mkdir' || c.name === 'chown'));
+  const workdirs = runtimeWorkdirs(stage);
+  const userRuns = views.filter(
+    (v) =>
+      v.calls.length > 0 && v.calls.every((c) => USER_CMDS.has(c.name) || c.name === 'mkdir' || c.name === 'chown') && !onlyMakesWorkdirs(v, stage, workdirs),
+  );
   const named = instrs.some((i) => i.keyword === 'USER' && !/^\d+(:\d+)?$/.test(i.args.trim()));
   const createsElsewhere = views.some((v) => !userRuns.includes(v) && v.calls.some((c) => USER_CMDS.has(c.name)));
   const repeated: string[] = [];
+  // A WORKDIR after a repeated user RUN (`RUN useradd -m app` then `WORKDIR /home/app`) stays after it: made first, the
+  // home directory would be root's and useradd would not take it over.
+  const firstUserRun = Math.min(...userRuns.map((v) => v.instr.start));
+  const userBlock: { at: number; text: string }[] = userRuns.map((v) => ({ at: v.instr.start, text: model.text.slice(v.instr.start, v.instr.end) }));
   const users: string[] = [];
   const moved: string[] = [];
   for (const i of instrs) {
     const text = model.text.slice(i.start, i.end);
     if (i.keyword === 'USER') users.push(text);
+    else if (i.keyword === 'WORKDIR' && i.start > firstUserRun) userBlock.push({ at: i.start, text });
     else if (i.keyword === 'ARG' || i.keyword === 'ENV' || i.keyword === 'WORKDIR') repeated.push(text);
     if (!MOVE.has(i.keyword)) continue;
     const from = blockStartOffset(model, i);
@@ -165,7 +182,7 @@ export function convertApp(model: Model, stage: Stage, plan: AppPlan): Edit[] | 
     ...plan.copies(name),
     ...plan.after,
     ...(named && createsElsewhere ? [`COPY --from=${name} /etc/passwd /etc/group /etc/`] : []),
-    ...userRuns.map((v) => model.text.slice(v.instr.start, v.instr.end)),
+    ...userBlock.sort((a, b) => a.at - b.at).map((u) => u.text),
     ...users,
     ...moved,
   ];
@@ -187,4 +204,38 @@ export function insertAfterInstr(model: Model, instr: Instr, lines: string[]): E
 export function insertBeforeInstr(model: Model, instr: Instr, lines: string[]): Edit {
   const at = blockStartOffset(model, instr);
   return { start: at, end: at, text: lines.map((l) => l + model.eol).join('') };
+}
+
+/** The directories the stage's WORKDIRs create (repeated verbatim in the runtime stage); paths with `$VAR` are left out. */
+function runtimeWorkdirs(stage: Stage): string[] {
+  return stage.instrs
+    .filter((i) => i.keyword === 'WORKDIR' && !i.onbuild)
+    .map((i) => normJoin(workdirAt(stage, i, '/'), i.args.trim().replace(/^(["'])(.*)\1$/, '$2')))
+    .filter((d) => !d.includes('$'));
+}
+
+/**
+ * A RUN of only `mkdir`s of directories a repeated WORKDIR creates anyway (`RUN mkdir /app` then `WORKDIR /app`):
+ * repeated after the runtime stage's WORKDIR and copies, a `mkdir` without `-p` fails with "File exists". Such a
+ * RUN stays in the builder only.
+ */
+function onlyMakesWorkdirs(v: RunView, stage: Stage, workdirs: readonly string[]): boolean {
+  const wd = workdirAt(stage, v.instr, '/');
+  return v.calls.every((c) => {
+    if (c.name !== 'mkdir' || c.cmd.redirects.length) return false;
+    const args = c.args.map((w) => w.value);
+    if (args.some((a) => a.startsWith('-') && !['-p', '--parents', '-v', '--verbose'].includes(a))) return false; // -m MODE: keep it
+    const dirs = args.filter((a) => !a.startsWith('-'));
+    return (
+      dirs.length > 0 &&
+      dirs.every(
+        (d) =>
+          !d.includes('$') &&
+          workdirs.some((w) => {
+            const p = normJoin(wd, d);
+            return w === p || w.startsWith(p === '/' ? '/' : p + '/');
+          }),
+      )
+    );
+  });
 }

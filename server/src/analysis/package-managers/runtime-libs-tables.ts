@@ -3,12 +3,12 @@
  * `-dev` package → the runtime libraries runtime-libs.ts walks to from it (runtimeLibsFromIndex) over the
  * release's verified Packages index, for the reviewed bookworm table's names and the corpus' apt-installed ones (146),
  * where the release has them. Bookworm lists only the names its reviewed table (which wins) lacks.
- * debian/bullseye: 128 names; InRelease Date 2025-08-09T09:16:30.000Z; http://deb.debian.org/debian/dists/bullseye/main/binary-amd64/Packages.gz.
- * debian/bookworm: 65 names; InRelease Date 2026-07-11T10:16:37.000Z; http://deb.debian.org/debian/dists/bookworm/main/binary-amd64/Packages.gz.
+ * debian/bullseye: 131 names; InRelease Date 2025-08-09T09:16:30.000Z; http://deb.debian.org/debian/dists/bullseye/main/binary-amd64/Packages.gz.
+ * debian/bookworm: 66 names; InRelease Date 2026-07-11T10:16:37.000Z; http://deb.debian.org/debian/dists/bookworm/main/binary-amd64/Packages.gz.
  * debian/trixie: 122 names; InRelease Date 2026-11-21T09:15:44.000Z; http://deb.debian.org/debian/dists/trixie/main/binary-amd64/Packages.gz.
- * ubuntu/jammy: 127 names; InRelease Date 2022-04-21T17:16:08.000Z; http://archive.ubuntu.com/ubuntu/dists/jammy/main/binary-amd64/Packages.gz, http://archive.ubuntu.com/ubuntu/dists/jammy/universe/binary-amd64/Packages.gz.
+ * ubuntu/jammy: 130 names; InRelease Date 2022-04-21T17:16:08.000Z; http://archive.ubuntu.com/ubuntu/dists/jammy/main/binary-amd64/Packages.gz, http://archive.ubuntu.com/ubuntu/dists/jammy/universe/binary-amd64/Packages.gz.
  * ubuntu/noble: 122 names; InRelease Date 2024-04-25T15:10:33.000Z; http://archive.ubuntu.com/ubuntu/dists/noble/main/binary-amd64/Packages.gz, http://archive.ubuntu.com/ubuntu/dists/noble/universe/binary-amd64/Packages.gz.
- * debian/bullseye, left out (an alternative among libraries, the walk cannot tell): libboost-all-dev, liblapack-dev, libmicrohttpd-dev, libreadline-dev, qtdeclarative5-dev, r-base-dev.
+ * debian/bullseye, left out (an alternative among libraries, the walk cannot tell): libboost-all-dev, liblapack-dev, qtdeclarative5-dev.
  * bookworm default-libmysqlclient-dev: the reviewed table keeps ["libmariadb3"]; the walk says ["libc6","libmariadb3","libssl3","zlib1g"].
  * bookworm libavcodec-dev: the reviewed table keeps ["libavcodec59"]; the walk says ["libavcodec59","libavutil57","libswresample4"].
  * bookworm libavformat-dev: the reviewed table keeps ["libavformat59"]; the walk says ["libavcodec59","libavformat59","libavutil57","libswresample4"].
@@ -21,14 +21,15 @@
  * bookworm libpcap-dev: the reviewed table keeps ["libpcap0.8"]; the walk says ["libc6","libcrypt1","libdbus-1-3","libnsl2","libpcap0.8","libtirpc3","rpcsvc-proto","xml-core"].
  * bookworm libpng-dev: the reviewed table keeps ["libpng16-16"]; the walk says ["libpng16-16","zlib1g"].
  * bookworm libpq-dev: the reviewed table keeps ["libpq5"]; the walk says ["libpq5","libssl3"].
+ * bookworm libreadline-dev: the reviewed table keeps ["libreadline8"]; the walk says ["libncurses6","libncursesw6","libreadline8","libtinfo6"].
  * bookworm libswscale-dev: the reviewed table keeps ["libswscale6"]; the walk says ["libavutil57","libswscale6"].
  * bookworm libtiff-dev: the reviewed table keeps ["libtiff6","libtiffxx6"]; the walk says ["libdeflate0","libjbig0","libjpeg62-turbo","liblerc4","liblzma5","libtiff6","libtiffxx6","libwebp7","libwebpdemux2","libwebpmux3","libzstd1","zlib1g"].
  * bookworm libxml2-dev: the reviewed table keeps ["libxml2"]; the walk says ["libicu72","libxml2"].
  * bookworm libzip-dev: the reviewed table keeps ["libzip4"]; the walk says ["libzip4","zlib1g"].
  * bookworm python3-dev: the reviewed table keeps ["python3","python3-distutils","libpython3.11","libpython3.11-stdlib"]; the walk says ["libexpat1","libjs-sphinxdoc","libpython3.11","libpython3.11-stdlib","python3","python3-distutils","python3.11","zlib1g"].
- * debian/bookworm, left out (an alternative among libraries, the walk cannot tell): libboost-all-dev, liblapack-dev, libreadline-dev, qtdeclarative5-dev, r-base-dev.
+ * debian/bookworm, left out (an alternative among libraries, the walk cannot tell): libboost-all-dev, liblapack-dev, qtdeclarative5-dev.
  * debian/trixie, left out (an alternative among libraries, the walk cannot tell): libboost-all-dev, liblapack-dev, qtdeclarative5-dev, r-base-dev.
- * ubuntu/jammy, left out (an alternative among libraries, the walk cannot tell): libboost-all-dev, liblapack-dev, libmicrohttpd-dev, libreadline-dev, qtdeclarative5-dev, r-base-dev.
+ * ubuntu/jammy, left out (an alternative among libraries, the walk cannot tell): libboost-all-dev, liblapack-dev, qtdeclarative5-dev.
  * ubuntu/noble, left out (an alternative among libraries, the walk cannot tell): libboost-all-dev, libgstreamer-plugins-base1.0-dev, libgstreamer1.0-dev, liblapack-dev, libsdl1.2-dev, qtdeclarative5-dev.
  */
 export const GENERATED_TABLES: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
@@ -232,6 +233,20 @@ export const GENERATED_TABLES: Readonly<Record<string, Readonly<Record<string, r
     'libmcrypt-dev': ['libmcrypt4'],
     'libmecab-dev': ['libmecab2'],
     'libmemcached-dev': ['libc6', 'libcrypt1', 'libhashkit2', 'libmemcached11', 'libmemcachedutil2', 'libnsl2', 'libsasl2-2', 'libtirpc3'],
+    'libmicrohttpd-dev': [
+      'libgmp10',
+      'libgmpxx4ldbl',
+      'libgnutls-dane0',
+      'libgnutls-openssl27',
+      'libgnutls30',
+      'libgnutlsxx28',
+      'libhogweed6',
+      'libidn2-0',
+      'libmicrohttpd12',
+      'libnettle8',
+      'libp11-kit0',
+      'libtasn1-6',
+    ],
     'libmnl-dev': ['libmnl0'],
     'libncurses-dev': ['libncurses6', 'libncursesw6', 'libtinfo6'],
     'libncurses5-dev': ['libncurses6', 'libncursesw6', 'libtinfo6'],
@@ -299,6 +314,7 @@ export const GENERATED_TABLES: Readonly<Record<string, Readonly<Record<string, r
     'libpython2.7-dev': ['libexpat1', 'libpython2.7', 'libpython2.7-stdlib'],
     'libqt5xmlpatterns5-dev': ['libqt5xmlpatterns5'],
     'librabbitmq-dev': ['librabbitmq4', 'libssl1.1'],
+    'libreadline-dev': ['libncurses6', 'libncursesw6', 'libreadline8', 'libtinfo6'],
     'libsasl2-dev': ['libc6', 'libcrypt1', 'libnsl2', 'libsasl2-2', 'libtirpc3'],
     'libsdl1.2-dev': [
       'libasound2',
@@ -433,6 +449,35 @@ export const GENERATED_TABLES: Readonly<Record<string, Readonly<Record<string, r
       'qt5-qmake',
       'qtchooser',
       'xorg-sgml-doctools',
+    ],
+    'r-base-dev': [
+      'build-essential',
+      'g++',
+      'gfortran',
+      'libbz2-1.0',
+      'libc6',
+      'libcrypt1',
+      'libicu67',
+      'libjpeg62-turbo',
+      'liblzma5',
+      'libncurses6',
+      'libncursesw6',
+      'libnsl2',
+      'libpcre16-3',
+      'libpcre2-16-0',
+      'libpcre2-32-0',
+      'libpcre2-8-0',
+      'libpcre2-posix2',
+      'libpcre3',
+      'libpcre32-3',
+      'libpcrecpp0v5',
+      'libpng16-16',
+      'libreadline8',
+      'libtinfo6',
+      'libtirpc3',
+      'r-base-core',
+      'xauth',
+      'zlib1g',
     ],
     'ruby-dev': ['libgmp10', 'libgmpxx4ldbl', 'libruby2.7'],
     'systemtap-sdt-dev': ['python3'],
@@ -764,6 +809,31 @@ export const GENERATED_TABLES: Readonly<Record<string, Readonly<Record<string, r
       'qt5-qmake',
       'qtchooser',
       'xorg-sgml-doctools',
+    ],
+    'r-base-dev': [
+      'build-essential',
+      'g++',
+      'gfortran',
+      'libbz2-1.0',
+      'libicu72',
+      'libjpeg62-turbo',
+      'liblzma5',
+      'libncurses6',
+      'libncursesw6',
+      'libpcre16-3',
+      'libpcre2-16-0',
+      'libpcre2-32-0',
+      'libpcre2-8-0',
+      'libpcre2-posix3',
+      'libpcre3',
+      'libpcre32-3',
+      'libpcrecpp0v5',
+      'libpng16-16',
+      'libreadline8',
+      'libtinfo6',
+      'r-base-core',
+      'xauth',
+      'zlib1g',
     ],
     'ruby-dev': ['libgmp10', 'libgmpxx4ldbl', 'libruby3.1'],
     'systemtap-sdt-dev': ['python3'],
@@ -1502,6 +1572,20 @@ export const GENERATED_TABLES: Readonly<Record<string, Readonly<Record<string, r
     'libmcrypt-dev': ['libmcrypt4'],
     'libmecab-dev': ['libmecab2'],
     'libmemcached-dev': ['libc6', 'libcrypt1', 'libhashkit2', 'libmemcached11', 'libmemcachedutil2', 'libnsl2', 'libsasl2-2', 'libtirpc3', 'rpcsvc-proto'],
+    'libmicrohttpd-dev': [
+      'libgmp10',
+      'libgmpxx4ldbl',
+      'libgnutls-dane0',
+      'libgnutls-openssl27',
+      'libgnutls30',
+      'libgnutlsxx28',
+      'libhogweed6',
+      'libidn2-0',
+      'libmicrohttpd12',
+      'libnettle8',
+      'libp11-kit0',
+      'libtasn1-6',
+    ],
     'libmnl-dev': ['libmnl0'],
     'libncurses-dev': ['libncurses6', 'libncursesw6', 'libtinfo6'],
     'libncurses5-dev': ['libncurses6', 'libncursesw6', 'libtinfo6'],
@@ -1571,6 +1655,7 @@ export const GENERATED_TABLES: Readonly<Record<string, Readonly<Record<string, r
     'libpython2.7-dev': ['libexpat1', 'libpython2.7', 'libpython2.7-stdlib'],
     'libqt5xmlpatterns5-dev': ['libqt5xmlpatterns5'],
     'librabbitmq-dev': ['librabbitmq4', 'libssl3'],
+    'libreadline-dev': ['libncurses6', 'libncursesw6', 'libreadline8', 'libtinfo6'],
     'libsasl2-dev': ['libc6', 'libcrypt1', 'libnsl2', 'libsasl2-2', 'libtirpc3', 'rpcsvc-proto'],
     'libsdl1.2-dev': [
       'libasound2',
@@ -1710,6 +1795,37 @@ export const GENERATED_TABLES: Readonly<Record<string, Readonly<Record<string, r
       'qt5-qmake',
       'qtchooser',
       'xorg-sgml-doctools',
+    ],
+    'r-base-dev': [
+      'build-essential',
+      'g++',
+      'gfortran',
+      'libbz2-1.0',
+      'libc6',
+      'libcrypt1',
+      'libicu70',
+      'libjpeg-turbo8',
+      'libjpeg8',
+      'liblzma5',
+      'libncurses6',
+      'libncursesw6',
+      'libnsl2',
+      'libpcre16-3',
+      'libpcre2-16-0',
+      'libpcre2-32-0',
+      'libpcre2-8-0',
+      'libpcre2-posix3',
+      'libpcre3',
+      'libpcre32-3',
+      'libpcrecpp0v5',
+      'libpng16-16',
+      'libreadline8',
+      'libtinfo6',
+      'libtirpc3',
+      'r-base-core',
+      'rpcsvc-proto',
+      'xauth',
+      'zlib1g',
     ],
     'ruby-dev': ['libgmp10', 'libgmpxx4ldbl', 'libruby3.0'],
     'systemtap-sdt-dev': ['python3'],

@@ -10,8 +10,11 @@ import type { PackageIndex, ReleaseId } from '../../../../common/src/package-ind
 import { GENERATED_TABLES } from './runtime-libs-tables.js';
 
 const DEV = /-(dev|devel|dev-compat|multidev)$/;
-/** Tools and data a `-dev` package pulls in, not what a program loads (pkg-config, install-info, icu-devtools, …). */
-const NOT_LIB = /^(pkg-?conf(ig)?|install-info|base-files|gcc|cpp|make|binutils)$|-(bin|devtools|doc|tools|common)$/;
+/**
+ * Tools and data a `-dev` package pulls in, not what a program loads (pkg-config, install-info, icu-devtools, …);
+ * dpkg comes in `dpkg (>= 1.15.4) | install-info` (libreadline-dev: a -dev package with info pages).
+ */
+const NOT_LIB = /^(pkg-?conf(ig)?|install-info|dpkg|base-files|gcc|cpp|make|binutils)$|-(bin|devtools|doc|tools|common)$/;
 const LIB = (n: string): boolean => !DEV.test(n) && !NOT_LIB.test(n);
 
 /** Debian bookworm, reviewed: `-dev` package → the runtime libraries it depends on (directly or through other `-dev` packages). */
@@ -92,9 +95,11 @@ const TABLES: Readonly<Record<ReleaseId, Readonly<Record<string, readonly string
 
 /** Runtime libraries of `dev` in `release`, or undefined when neither the index nor the table knows it. */
 export function runtimeLibs(dev: string, release: ReleaseId | undefined, index: PackageIndex | undefined): readonly string[] | undefined {
-  if (index?.get(dev)) return runtimeLibsFromIndex(dev, index);
   const table = release && Object.hasOwn(TABLES, release) ? TABLES[release] : undefined;
-  return table && Object.hasOwn(table, dev) ? table[dev] : undefined;
+  const tabled = table && Object.hasOwn(table, dev) ? table[dev] : undefined;
+  // An index that cannot tell (an alternative among libraries) leaves the answer to the table.
+  if (index?.get(dev)) return runtimeLibsFromIndex(dev, index) ?? tabled;
+  return tabled;
 }
 
 /**

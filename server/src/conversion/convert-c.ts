@@ -21,8 +21,7 @@ import { installStep, installedPackages } from '../analysis/package-managers/ins
 import { launchArgs, launcherOf, normJoin, workdirAt } from './multi-stage.js';
 import { cRuntime } from '../analysis/images/runtime-images.js';
 import type { RunView } from '../analysis/run-views.js';
-import { releaseOfImage } from '../../../common/src/package-index/release.js';
-import { gccRuntimeLibs, runtimeLibs } from '../analysis/package-managers/runtime-libs.js';
+import { runtimeLibLookup } from '../analysis/package-managers/build-deps-purge.js';
 import { afterInstall, moveAfterInstall } from './c-after-install.js';
 
 const STAGE_DIR = '/out';
@@ -124,8 +123,7 @@ export function convertC(model: Model, stage: Stage, gccImage: boolean, options:
   if (prog.includes('/') && (!prog.startsWith('/') || normJoin(workdirAt(stage, launcher, '/'), prog).startsWith(workdirAt(stage, launcher, '/') + '/'))) {
     return null; // a program in the source tree, not an installed one
   }
-  const base = releaseOfImage(stage.imageExpanded);
-  const index = base ? options.packages?.lookup(base) : undefined;
+  const lookup = runtimeLibLookup(options, stage);
   const runtimePkgs: string[] = [];
   const aptPkgs: string[] = [];
   const builderEdits: Edit[] = [];
@@ -160,7 +158,7 @@ export function convertC(model: Model, stage: Stage, gccImage: boolean, options:
             if (!/-(dev|devel)$/.test(p)) add(p);
             else {
               // The -dev package stays in the builder; the libraries a program built against it loads go to the runtime.
-              const libs = runtimeLibs(p, base?.release, index);
+              const libs = lookup.libsOf(p);
               if (!libs) return null;
               libs.forEach(add);
             }
@@ -187,7 +185,7 @@ export function convertC(model: Model, stage: Stage, gccImage: boolean, options:
   const moved = moveAfterInstall(model, moves);
   if (!moved) return null;
   // gcc's own runtime libraries (libgomp1 for -fopenmp, libatomic1) and the CA store beside a TLS library.
-  gccRuntimeLibs(aptPkgs, base?.release).forEach(add);
+  lookup.gccLibs(aptPkgs).forEach(add);
   if (runtimePkgs.some((p) => TLS_LIBS.test(p))) add('ca-certificates');
   const esc = model.escape;
   const runs = runtimePkgs.length

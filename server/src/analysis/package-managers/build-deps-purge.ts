@@ -96,24 +96,40 @@ function withMerge(merge: Edit[] | null, append: Edit): Edit[] | null {
   return merge.map((e) => (e === same ? { ...e, text: e.text + append.text } : e));
 }
 
+/** How a stage's packages map to what a built program loads: its release and the cached index, looked up once. */
+export interface RuntimeLibLookup {
+  /** The runtime libraries of a `-dev` package (index, else the tables); undefined when neither knows it. */
+  libsOf(dev: string): readonly string[] | undefined;
+  /** gcc's runtime libraries to keep when these packages (a GCC compiler among them) go. */
+  gccLibs(packages: readonly string[]): string[];
+}
+
+export function runtimeLibLookup(options: LintOptions, stage: Stage | null): RuntimeLibLookup {
+  const base = releaseOfImage(rootStage(stage)?.imageExpanded ?? '');
+  const index: PackageIndex | undefined = base ? options.packages?.lookup(base) : undefined;
+  return {
+    libsOf: (dev) => runtimeLibs(dev, base?.release, index),
+    gccLibs: (packages) => gccRuntimeLibs(packages, base?.release),
+  };
+}
+
 /**
  * What a purge of `build` must mark manual first so the program still loads its libraries: the `-dev` packages'
  * runtime halves (index, else the reviewed table) and gcc's runtime libraries; `unknown` lists the `-dev` packages
  * neither knows.
  */
 export function runtimeKeep(options: LintOptions, instr: Instr, build: readonly string[]): { keep: Set<string>; unknown: string[] } {
-  const base = releaseOfImage(rootStage(instr.stage)?.imageExpanded ?? '');
-  const index: PackageIndex | undefined = base ? options.packages?.lookup(base) : undefined;
+  const lookup = runtimeLibLookup(options, instr.stage);
   const keep = new Set<string>();
   const unknown: string[] = [];
   for (const name of build) {
     if (!/-(dev|devel)$/.test(name)) continue;
-    const libs = runtimeLibs(name, base?.release, index);
+    const libs = lookup.libsOf(name);
     if (libs === undefined) unknown.push(name);
     else for (const l of libs) keep.add(l);
   }
   // gcc's runtime libraries (libgomp1, libatomic1): whether the program links them is unknown, so they stay.
-  for (const l of gccRuntimeLibs(build, base?.release)) keep.add(l);
+  for (const l of lookup.gccLibs(build)) keep.add(l);
   return { keep, unknown };
 }
 

@@ -12,7 +12,7 @@ import type { Call } from '../kernel/commands.js';
 import { imageRange } from '../analysis/images/base-images.js';
 import { installedPackages } from '../analysis/package-managers/install-steps.js';
 import { stageRunViews, type RunView } from '../analysis/run-views.js';
-import { MOVE, blockStartOffset, coalesce, normJoin, uniqueName, workdirAt } from './multi-stage.js';
+import { MOVE, blockStartOffset, coalesce, joinWorkdir, normJoin, stageWorkdirs, uniqueName, workdirAt } from './multi-stage.js';
 
 export interface AppPlan {
   /** FROM text of the runtime stage (may hold the builder's ARG references). */
@@ -101,7 +101,7 @@ export function appDir(stage: Stage): string | null {
   if (!last || !stage.instrs.some((i) => i.keyword === 'WORKDIR' && !i.onbuild)) return null;
   const wd = workdirAt(stage, last, '/');
   // workdirAt stops before `at`: a WORKDIR as the very last instruction counts too.
-  const dir = last.keyword === 'WORKDIR' ? normJoin(wd, last.args.replace(/^(["'])(.*)\1$/, '$2')) : wd;
+  const dir = last.keyword === 'WORKDIR' ? joinWorkdir(wd, last) : wd;
   return dir !== '/' && /^\/[\w./@+-]+$/.test(dir) ? dir : null;
 }
 
@@ -208,10 +208,7 @@ export function insertBeforeInstr(model: Model, instr: Instr, lines: string[]): 
 
 /** The directories the stage's WORKDIRs create (repeated verbatim in the runtime stage); paths with `$VAR` are left out. */
 function runtimeWorkdirs(stage: Stage): string[] {
-  return stage.instrs
-    .filter((i) => i.keyword === 'WORKDIR' && !i.onbuild)
-    .map((i) => normJoin(workdirAt(stage, i, '/'), i.args.trim().replace(/^(["'])(.*)\1$/, '$2')))
-    .filter((d) => !d.includes('$'));
+  return stageWorkdirs(stage).filter((d) => !d.includes('$'));
 }
 
 /**

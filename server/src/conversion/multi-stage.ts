@@ -44,10 +44,22 @@ export function workdirAt(stage: Stage, at: Instr, initial: string): string {
   let wd = initial;
   for (const i of stage.instrs) {
     if (i === at || i.start >= at.start) break;
-    // A `$VAR` stays in the path (so it is not concrete): the runtime stage would otherwise get the ARG's default inlined.
-    if (i.keyword === 'WORKDIR' && !i.onbuild) wd = normJoin(wd, i.args.replace(/^(["'])(.*)\1$/, '$2'));
+    if (i.keyword === 'WORKDIR' && !i.onbuild) wd = joinWorkdir(wd, i);
   }
   return wd;
+}
+
+/** The directory a WORKDIR makes from `wd` (quotes removed). A `$VAR` stays in the path (so it is not concrete): the runtime stage would otherwise get the ARG's default inlined. */
+export function joinWorkdir(wd: string, workdir: Instr): string {
+  return normJoin(wd, workdir.args.replace(/^(["'])(.*)\1$/, '$2'));
+}
+
+/** The directory each of the stage's WORKDIRs makes, in order (one walk). */
+export function stageWorkdirs(stage: Stage): string[] {
+  const out: string[] = [];
+  let wd = '/';
+  for (const i of stage.instrs) if (i.keyword === 'WORKDIR' && !i.onbuild) out.push((wd = joinWorkdir(wd, i)));
+  return out;
 }
 
 export function isConcrete(path: string): boolean {

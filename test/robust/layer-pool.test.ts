@@ -7,41 +7,16 @@
  * its budget stops the worker instead of the host.
  */
 import { test } from 'node:test';
+import { envBuild, loopDelay } from '../helpers/loop-timing.js';
 import assert from 'node:assert/strict';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { attributeLayers, attributeWaste, measuredInstructions, type RawHistoryRow, type SavedImage } from '../../common/src/image-layers/index.js';
+import { attributeLayers, attributeWaste, measuredInstructions, type SavedImage } from '../../common/src/image-layers/index.js';
 import type { LayerFiles } from '../../common/src/image-layers/image-tar.js';
 import { LayerComputeError, LayerPool, MissingImageData } from '../../client/src/layer-pool.js';
-
-/** The longest event-loop delay (ms) of this thread while `work` runs, and its result. */
-async function loopDelay<T>(work: () => Promise<T>): Promise<{ maxMs: number; value: T }> {
-  const h = monitorEventLoopDelay({ resolution: 5 });
-  h.enable();
-  // Keep the loop turning, as the extension host's does (timers, messages).
-  const tick = setInterval(() => undefined, 5);
-  try {
-    const value = await work();
-    return { maxMs: h.max / 1e6, value };
-  } finally {
-    clearInterval(tick);
-    h.disable();
-  }
-}
 
 function ms<T>(f: () => T): { ms: number; value: T } {
   const t0 = performance.now();
   const value = f();
   return { ms: performance.now() - t0, value };
-}
-
-/** The issue's shape: `n` ENV lines, and the history of their build over `base` older rows (newest first). */
-function envBuild(n: number, base: number): { text: string; rows: RawHistoryRow[] } {
-  const text = 'FROM debian\n' + Array.from({ length: n }, (_, i) => `ENV V${i}=x${i}\n`).join('');
-  const rows: RawHistoryRow[] = [
-    ...Array.from({ length: base }, (_, i) => ({ CreatedBy: `/bin/sh -c #(nop) ADD file:${i} in / `, Size: '100' })),
-    ...Array.from({ length: n }, (_, i) => ({ CreatedBy: `ENV V${i}=x${i}`, Size: '0' })),
-  ].reverse();
-  return { text, rows };
 }
 
 /** 2,000 files at depth `depth` over 60 layers (the issue's 2 MB image), with later layers deleting some. */

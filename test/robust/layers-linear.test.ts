@@ -4,8 +4,9 @@
  * layer stacks (same result).
  */
 import { test } from 'node:test';
+import { envBuild } from '../helpers/loop-timing.js';
 import assert from 'node:assert/strict';
-import { alignRows, attributeLayers, computeWaste, type RawHistoryRow } from '../../common/src/image-layers/index.js';
+import { alignRows, attributeLayers, computeWaste } from '../../common/src/image-layers/index.js';
 import type { LayerFiles } from '../../common/src/image-layers/image-tar.js';
 
 function ms(f: () => void): number {
@@ -99,19 +100,9 @@ test('reproduction 3: waste: 2,000 files at depth n over 60 layers (the issue: a
   assert.ok(t < 5_000, `depth 1000: ${t.toFixed(0)} ms (was 22.3 s)`);
 });
 
-/** A Dockerfile of `n` ENV lines and the history its build would have (newest first), over `base` base rows. */
-function built(n: number, base: number): { text: string; rows: RawHistoryRow[] } {
-  const text = 'FROM debian\n' + Array.from({ length: n }, (_, i) => `ENV V${i}=x${i}\n`).join('');
-  const rows: RawHistoryRow[] = [
-    ...Array.from({ length: base }, (_, i) => ({ CreatedBy: `/bin/sh -c #(nop) ADD file:${i} in / `, Size: '100' })),
-    ...Array.from({ length: n }, (_, i) => ({ CreatedBy: `ENV V${i}=x${i}`, Size: '0' })),
-  ].reverse();
-  return { text, rows };
-}
-
 test('reproduction 2: alignment: linear in instructions, bounded in history rows, and memoised per image', () => {
   const cost = (n: number): number => {
-    const { text, rows } = built(n, 20);
+    const { text, rows } = envBuild(n, 20);
     let out: ReturnType<typeof attributeLayers> = [];
     const t = ms(() => (out = attributeLayers(text, rows)));
     assert.equal(out.filter((o) => o.line > 1 && !o.stale).length, n, 'every instruction aligned exactly');
@@ -122,7 +113,7 @@ test('reproduction 2: alignment: linear in instructions, bounded in history rows
   const b = cost(3200);
   assert.ok(b <= 4 * Math.max(a, 0.02), `per instruction ${a.toFixed(3)} → ${b.toFixed(3)} ms`);
   // 1,000 instructions against 60,000 rows (99 s and 1.1 GB before): only the newest rows are aligned.
-  const { text, rows } = built(1000, 59_000);
+  const { text, rows } = envBuild(1000, 59_000);
   const t = ms(() => alignRows(text, rows));
   assert.ok(t < 10_000, `${t.toFixed(0)} ms`);
   assert.equal(alignRows(text, rows).targets.filter((x) => x.kind === 'instruction').length, 1000);
@@ -131,6 +122,6 @@ test('reproduction 2: alignment: linear in instructions, bounded in history rows
   const edited = text
     .replace('ENV V100=x100\n', Array.from({ length: 50 }, (_, i) => `RUN echo new${i}\n`).join(''))
     .replace(/ENV V5\d\d=x5\d\d\n/g, (m, off: number) => (off % 3 === 0 ? '' : m));
-  const res = attributeLayers(edited, built(1000, 20).rows);
+  const res = attributeLayers(edited, envBuild(1000, 20).rows);
   assert.ok(res.filter((r) => r.line > 1 && !r.stale).length > 900);
 });

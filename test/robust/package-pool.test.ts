@@ -7,11 +7,11 @@
  * and through the real server, a hover on a small document is answered while the 4.9 MB estimates run.
  */
 import { test } from 'node:test';
+import { loopDelay } from '../helpers/loop-timing.js';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { buildCache, cacheFile } from '../../common/src/package-index/store.js';
 import { releaseOfImage } from '../../common/src/package-index/release.js';
@@ -33,19 +33,6 @@ function indexDir(packagesText = fs.readFileSync(EXCERPT, 'utf8')): string {
   assert.ok(base);
   fs.writeFileSync(cacheFile(dir, base), buildCache(base, [packagesText], ['test'], Date.now()));
   return dir;
-}
-
-async function loopDelay<T>(work: () => Promise<T>): Promise<{ maxMs: number; value: T }> {
-  const h = monitorEventLoopDelay({ resolution: 5 });
-  h.enable();
-  const tick = setInterval(() => undefined, 5);
-  try {
-    const value = await work();
-    return { maxMs: h.max / 1e6, value };
-  } finally {
-    clearInterval(tick);
-    h.disable();
-  }
 }
 
 test('package worker: the same estimates and hovers as on the calling thread', async (t) => {

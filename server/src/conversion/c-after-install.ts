@@ -14,8 +14,8 @@ import type { RunView } from '../analysis/run-views.js';
 import { blockStartOffset } from './multi-stage.js';
 import { USER_CMDS } from './multi-stage-app.js';
 
-/** Stay in the builder after the install: they tidy up or only touch the builder's own state. */
-const STAY = new Set(['cd', 'ldconfig', 'true', ':', 'echo', 'set', 'apt-get', 'apt', 'apt-mark', ...USER_CMDS]);
+/** Stay in the builder after the install: they tidy up or only touch the builder's own state (apt-get/apt calls never get here: convertC reads them first). */
+const STAY = new Set(['cd', 'ldconfig', 'true', ':', 'echo', 'set', 'apt-mark', ...USER_CMDS]);
 /** Move to the runtime stage when every path they name is absolute. */
 const MOVABLE = new Set(['ln', 'mkdir', 'chmod', 'chown', 'touch']);
 

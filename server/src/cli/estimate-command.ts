@@ -166,15 +166,20 @@ export async function estimateCommand(argv: string[], readInput: (file: string) 
   return status;
 }
 
-/** `fetch-index --index-dir DIR [--mirror-debian URL] [--mirror-ubuntu URL] IMAGE...`: fetch and cache indexes. */
-export async function fetchIndexCommand(argv: string[], out: Out, err: Out): Promise<number> {
-  let args: EstimateArgs;
+/** The arguments of a helper command (fetch-index, fetch-npm), or undefined after saying why they are wrong. */
+function parseOrSay(argv: string[], err: Out): EstimateArgs | undefined {
   try {
-    args = parse(argv);
+    return parse(argv);
   } catch (e) {
     err(`dockerfile-slim: ${(e as Error).message}`);
-    return 2;
+    return undefined;
   }
+}
+
+/** `fetch-index --index-dir DIR [--mirror-debian URL] [--mirror-ubuntu URL] IMAGE...`: fetch and cache indexes. */
+export async function fetchIndexCommand(argv: string[], out: Out, err: Out): Promise<number> {
+  const args = parseOrSay(argv, err);
+  if (!args) return 2;
   let status = 0;
   const store = new IndexStore({
     dir: args.indexDir,
@@ -198,13 +203,8 @@ export async function fetchIndexCommand(argv: string[], out: Out, err: Out): Pro
 
 /** `fetch-npm --index-dir DIR [--context DIR] [--npm-registry URL] DOCKERFILE...`: fetch and cache npm sizes (the editor's child). */
 export async function fetchNpmCommand(argv: string[], readInput: (file: string) => string, out: Out, err: Out): Promise<number> {
-  let args: EstimateArgs;
-  try {
-    args = parse(argv);
-  } catch (e) {
-    err(`dockerfile-slim: ${(e as Error).message}`);
-    return 2;
-  }
+  const args = parseOrSay(argv, err);
+  if (!args) return 2;
   const store = npmSizes(args, false, err);
   let status = 0;
   for (const file of args.files) {
